@@ -1,0 +1,145 @@
+"""Training: learning planted structure, determinism, progress, stopping, history, config."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from planted import GROUPS, PAIRS, planted_text
+from w2v_core import ConfigError, TrainConfig, Trainer, train
+from w2v_core.corpus import corpus_from_text
+
+SMALL = dict(dim=20, window=4, negatives=5, epochs=4, min_count=1, sample=0, alpha=0.05)
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return corpus_from_text(planted_text(), name="planted")
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["per-pair", "shared"])
+def planted_model(request, planted):
+    return train(planted, TrainConfig(**SMALL, shared_negatives=request.param, batch_size=256))
+
+
+def test_planted_groups_are_each_others_nearest_neighbours(planted_model):
+    wv = planted_model.wv
+    for members in GROUPS.values():
+        for word in members:
+            top = {w for w, _ in wv.most_similar(word, topn=len(members) - 1)}
+            assert top == set(members) - {word}, (word, top)
+
+
+def test_planted_analogy_is_answered(planted_model):
+    wv = planted_model.wv
+    (a0, b0), (a1, b1) = PAIRS[0], PAIRS[1]
+    assert wv.analogy(a0, b0, a1, topn=1)[0][0] == b1  # king:queen :: man:woman
+    assert wv.analogy(a1, b1, a0, topn=1, method="mul")[0][0] == b0
+    correct = sum(
+        wv.analogy(a, b, c, topn=1)[0][0] == d
+        for a, b in PAIRS for c, d in PAIRS if a != c
+    )
+    assert correct >= 0.9 * len(PAIRS) * (len(PAIRS) - 1)
+
+
+def test_loss_goes_down(planted_model):
+    epoch_loss = planted_model.history.epoch_loss
+    assert len(epoch_loss) == SMALL["epochs"]
+    assert epoch_loss[-1] < epoch_loss[0]
+    assert planted_model.history.step_loss[-1] < planted_model.history.step_loss[0]
+
+
+def test_same_seed_gives_identical_vectors_and_other_seed_differs(planted):
+    config = TrainConfig(**{**SMALL, "epochs": 1})
+    first = train(planted, config)
+    again = train(planted, config)
+    other = train(planted, TrainConfig(**{**SMALL, "epochs": 1, "seed": 2}))
+    assert np.array_equal(first.w_in, again.w_in) and np.array_equal(first.w_out, again.w_out)
+    assert first.history.step_loss == again.history.step_loss
+    assert not np.allclose(first.w_in, other.w_in)
+
+
+def test_initialisation_is_word2vecs():
+    corpus = corpus_from_text("a b c a b c")
+    trainer = Trainer(corpus, TrainConfig(dim=50, min_count=1))
+    assert trainer.w_in.dtype == np.float32 and trainer.w_out.dtype == np.float32
+    assert np.all(np.abs(trainer.w_in) <= 0.5 / 50) and np.all(trainer.w_out == 0)
+
+
+def test_progress_reports_are_monotonic_and_complete(planted):
+    reports = []
+    model = train(planted, TrainConfig(**SMALL, log_every=5), callback=reports.append)
+    fractions = [r.fraction for r in reports]
+    assert len(reports) > 10
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert all(np.isfinite(r.loss) and r.words_per_sec > 0 for r in reports)
+    alphas = [r.alpha for r in reports]
+    assert alphas == sorted(alphas, reverse=True)
+    assert alphas[-1] == pytest.approx(SMALL["alpha"] * 0 + 0.0001, abs=1e-3)
+    assert not model.stopped and model.words_per_sec > 0
+
+
+def test_history_points_are_per_interval_means(planted):
+    model = train(planted, TrainConfig(**SMALL, log_every=3))
+    h = model.history
+    assert len(h.step_words) == len(h.step_loss) == len(h.step_alpha)
+    assert h.step_words == sorted(h.step_words)
+    # A running total would grow; per-interval means of a loss per pair stay in range.
+    assert max(h.step_loss) < 6 * np.log(2) + 1e-3  # loss at zero output vectors, K=5
+    assert min(h.step_loss) > 0
+
+
+def test_callback_returning_false_stops_with_a_usable_partial_model(planted):
+    calls = []
+
+    def stop_after_three(progress):
+        calls.append(progress)
+        return len(calls) < 3
+
+    model = train(planted, TrainConfig(**SMALL, log_every=2), callback=stop_after_three)
+    assert model.stopped and len(calls) == 3
+    assert calls[-1].fraction < 0.5
+    assert len(model.wv.most_similar("apple", topn=3)) == 3
+
+
+def test_request_stop_from_another_thread(planted):
+    trainer = Trainer(planted, TrainConfig(**{**SMALL, "epochs": 200}, log_every=1))
+    timer = threading.Timer(0.3, trainer.request_stop)
+    timer.start()
+    model = trainer.run()
+    assert model.stopped and model.history.step_loss
+
+
+def test_exception_in_callback_leaves_partial_model(planted):
+    trainer = Trainer(planted, TrainConfig(**SMALL, log_every=2))
+
+    def boom(progress):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        trainer.run(boom)
+    partial = trainer.model()
+    assert partial.stopped and np.all(np.isfinite(partial.w_in))
+
+
+def test_snapshots_per_epoch(planted):
+    model = train(planted, TrainConfig(**SMALL, snapshot_words=10))
+    assert model.snapshots.shape == (SMALL["epochs"] + 1, 10, SMALL["dim"])
+    np.testing.assert_array_equal(model.snapshots[-1], model.w_in[:10])
+    assert not np.allclose(model.snapshots[0], model.snapshots[-1])
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("dim", 0), ("window", 0), ("negatives", 0), ("epochs", 0), ("dim", 10**6),
+     ("alpha", -1.0), ("alpha", float("nan")), ("sample", 2.0), ("dim", 2.5), ("epochs", "5"),
+     ("min_alpha", 0.5)],
+)
+def test_absurd_hyper_parameters_are_refused(field, value):
+    with pytest.raises(ConfigError, match=field):
+        TrainConfig(**{field: value}).validate()
+
+
+def test_config_round_trips_through_dict():
+    config = TrainConfig(dim=7, shared_negatives=True, max_vocab=100)
+    assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config

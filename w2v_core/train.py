@@ -1,0 +1,400 @@
+"""Training: the configuration, the epoch loop, learning-rate decay, progress and stopping.
+
+The loop, per epoch::
+
+    for each chunk of the corpus id array:
+        subsample frequent words            (pairs.subsample)
+        make reduced-window pairs           (pairs.skipgram_pairs)
+        for each mini-batch of pairs:
+            alpha = linear decay by words processed
+            draw negatives from unigram^0.75 (vocab.NoiseSampler)
+            one SGD step                    (sgns.sgd_step)
+
+Memory stays at the corpus id array plus one chunk's pairs: pairs are never
+materialised for the whole corpus.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ConfigError
+from .pairs import skipgram_pairs, subsample
+from .sgns import sgd_step
+from .vectors import KeyedVectors
+from .vocab import NoiseSampler, Vocab
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .corpus import Corpus
+
+CHUNK_TOKENS = 50_000
+"""Tokens per chunk.  Chunk edges act as sentence breaks; with 50k tokens that
+loses ``window / 50_000`` of the pairs, less than gensim's 10k-word batches do."""
+
+
+# (low, high) inclusive limits; one place for the CLI, the app and the benchmark.
+LIMITS: dict[str, tuple[float, float]] = {
+    "dim": (1, 2000),
+    "window": (1, 50),
+    "negatives": (1, 100),
+    "epochs": (1, 1000),
+    "min_count": (1, 10**9),
+    "max_vocab": (1, 10**8),
+    "sample": (0.0, 1.0),
+    "ns_exponent": (-2.0, 2.0),
+    "alpha": (1e-6, 1.0),
+    "min_alpha": (0.0, 1.0),
+    "seed": (0, 2**32 - 1),
+    "batch_size": (1, 1_000_000),
+    "shared_pool": (1, 100_000),
+    "snapshot_words": (0, 100_000),
+    "log_every": (1, 10**9),
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every hyper-parameter of a run.  Two equal configs on the same corpus give
+    bit-identical vectors.
+
+    Parameters
+    ----------
+    dim : int
+        Length of each word vector.
+    window : int
+        Maximum distance between a center word and a context word.
+    negatives : int
+        Negative samples per positive pair (``K``).
+    epochs : int
+        Passes over the corpus.
+    min_count : int
+        Words seen fewer times are left out of the vocabulary.
+    max_vocab : int or None
+        Keep at most this many of the most frequent words.
+    sample : float
+        Subsampling threshold ``t`` (``0`` disables subsampling).
+    ns_exponent : float
+        Power of the unigram counts in the noise distribution.
+    alpha, min_alpha : float
+        Learning rate at the start, decayed linearly to ``min_alpha`` at the end.
+    seed : int
+        Seeds initialisation, subsampling, windows and negatives.
+    batch_size : int
+        Pairs per SGD step.  Larger batches are faster per pair but apply updates
+        from staler weights.
+    shared_negatives : bool
+        Share one pool of negatives across a batch (fast, see :mod:`w2v_core.sgns`)
+        instead of drawing ``K`` per pair (word2vec's way).
+    shared_pool : int
+        Size of that pool.
+    snapshot_words : int
+        Keep a copy of the vectors of this many most frequent words after every
+        epoch, for replaying training (``0``: none).
+    log_every : int
+        SGD steps per point of the loss history and per progress report.
+    """
+
+    dim: int = 100
+    window: int = 5
+    negatives: int = 5
+    epochs: int = 5
+    min_count: int = 5
+    max_vocab: int | None = None
+    sample: float = 1e-3
+    ns_exponent: float = 0.75
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    seed: int = 1
+    batch_size: int = 1024
+    shared_negatives: bool = False
+    shared_pool: int = 64
+    snapshot_words: int = 0
+    log_every: int = 20
+
+    def validate(self) -> TrainConfig:
+        """Check every field against :data:`LIMITS`; return ``self`` or raise ConfigError."""
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if value is None and name == "max_vocab":
+                continue
+            integer = isinstance(low, int)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (integer and not float(value).is_integer())
+            ):
+                kind = "a whole number" if integer else "a number"
+                raise ConfigError(f"{name} must be {kind}, got {value!r}")
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
+        if self.min_alpha > self.alpha:
+            raise ConfigError(f"min_alpha ({self.min_alpha}) must not exceed alpha ({self.alpha})")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        """Build from a dict, ignoring unknown keys (files from newer versions)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass
+class Progress:
+    """What a progress callback receives."""
+
+    epoch: int  # 1-based epoch being trained
+    epochs: int
+    fraction: float  # of the whole run, 0..1
+    words_processed: int
+    total_words: int
+    loss: float  # mean loss per pair over the last interval
+    alpha: float
+    words_per_sec: float
+    elapsed: float
+
+    @property
+    def seconds_left(self) -> float:
+        if self.fraction <= 0:
+            return float("nan")
+        return self.elapsed * (1.0 - self.fraction) / self.fraction
+
+
+@dataclass
+class History:
+    """Loss over training: one point per ``log_every`` steps, and one per epoch.
+
+    Each point is the mean loss per pair over *its own* interval, not a running total.
+    """
+
+    step_words: list[int] = field(default_factory=list)
+    step_loss: list[float] = field(default_factory=list)
+    step_alpha: list[float] = field(default_factory=list)
+    epoch_loss: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    """A trained (or partially trained) SGNS model."""
+
+    config: TrainConfig
+    vocab: Vocab
+    w_in: np.ndarray
+    w_out: np.ndarray
+    history: History = field(default_factory=History)
+    corpus_name: str = ""
+    corpus_fingerprint: str = ""
+    corpus_tokens: int = 0
+    seconds: float = 0.0
+    words_per_sec: float = 0.0
+    stopped: bool = False
+    snapshots: np.ndarray | None = None
+
+    @property
+    def wv(self) -> KeyedVectors:
+        """The word vectors (``w_in``) as a read-only query object."""
+        return KeyedVectors(self.vocab.words, self.w_in, self.vocab.counts)
+
+
+ProgressCallback = Callable[[Progress], "bool | None"]
+
+
+class Trainer:
+    """Owns the weights while they are trained.
+
+    ``Trainer(corpus, config).run(callback)`` trains and returns a :class:`Model`.
+    If training is interrupted (the callback returns ``False``,
+    :meth:`request_stop` is called from another thread, or an exception escapes
+    the callback), :meth:`model` still returns the partial model.
+    """
+
+    def __init__(self, corpus: Corpus, config: TrainConfig) -> None:
+        self.config = config.validate()
+        self.corpus = corpus
+        self.vocab = Vocab.build(corpus, config.min_count, config.max_vocab)
+        self.ids = self.vocab.encode(corpus)
+        self.rng = np.random.default_rng(config.seed)
+        self.w_in, self.w_out = initial_weights(len(self.vocab), config.dim, self.rng)
+        self.keep_probability = self.vocab.keep_probabilities(config.sample)
+        self.noise = NoiseSampler(self.vocab.noise_distribution(config.ns_exponent))
+        self.history = History()
+        self.words_per_epoch = int(np.count_nonzero(self.ids >= 0))
+        self.total_words = self.words_per_epoch * config.epochs
+        self.words_processed = 0
+        self.seconds = 0.0
+        self.stopped = False
+        self._stop_requested = False
+        self._snapshots: list[np.ndarray] = []
+        self._snapshot()  # epoch 0: the random start
+
+    def request_stop(self) -> None:
+        """Ask a running :meth:`run` to stop after its current step (thread-safe)."""
+        self._stop_requested = True
+
+    def alpha_at(self, words_processed: float) -> float:
+        r"""Linear decay: :math:`\alpha_t = \alpha - (\alpha - \alpha_\min)\, t / T`."""
+        c = self.config
+        done = min(1.0, words_processed / max(1, self.total_words))
+        return max(c.min_alpha, c.alpha - (c.alpha - c.min_alpha) * done)
+
+    def run(self, callback: ProgressCallback | None = None) -> Model:
+        """Train all epochs (or until stopped) and return the model."""
+        c = self.config
+        start = time.perf_counter()
+        interval_loss, interval_pairs, steps = 0.0, 0, 0
+        try:
+            for epoch in range(1, c.epochs + 1):
+                epoch_loss, epoch_pairs = 0.0, 0
+                for chunk_start in range(0, len(self.ids), CHUNK_TOKENS):
+                    chunk = self.ids[chunk_start : chunk_start + CHUNK_TOKENS]
+                    chunk_words = int(np.count_nonzero(chunk >= 0))
+                    kept = subsample(chunk, self.keep_probability, self.rng)
+                    centers, contexts = skipgram_pairs(kept, c.window, self.rng)
+                    n_pairs = len(centers)
+                    for lo in range(0, n_pairs, c.batch_size):
+                        hi = min(n_pairs, lo + c.batch_size)
+                        # alpha follows the words of the chunk that this batch stands for
+                        position = self.words_processed + chunk_words * lo / n_pairs
+                        alpha = self.alpha_at(position)
+                        batch_loss = self._step(centers[lo:hi], contexts[lo:hi], alpha)
+                        interval_loss += batch_loss
+                        interval_pairs += hi - lo
+                        epoch_loss += batch_loss
+                        epoch_pairs += hi - lo
+                        steps += 1
+                        if steps % c.log_every == 0:
+                            words_now = self.words_processed + chunk_words * hi / n_pairs
+                            self._log(interval_loss, interval_pairs, int(words_now), alpha)
+                            interval_loss, interval_pairs = 0.0, 0
+                            self.seconds = time.perf_counter() - start
+                            self._report(callback, epoch, int(words_now), alpha)
+                        if self._stop_requested:
+                            raise _Stop
+                    self.words_processed += chunk_words
+                if interval_pairs:
+                    self._log(
+                        interval_loss,
+                        interval_pairs,
+                        self.words_processed,
+                        self.alpha_at(self.words_processed),
+                    )
+                    interval_loss, interval_pairs = 0.0, 0
+                self.history.epoch_loss.append(epoch_loss / max(1, epoch_pairs))
+                self._snapshot()
+                self.seconds = time.perf_counter() - start
+                self._report(
+                    callback, epoch, self.words_processed, self.alpha_at(self.words_processed)
+                )
+                if self._stop_requested:
+                    raise _Stop
+        except _Stop:
+            self.stopped = True
+        finally:
+            self.seconds = time.perf_counter() - start
+            if self.words_processed < self.total_words:
+                self.stopped = True
+        return self.model()
+
+    def _step(self, centers: np.ndarray, contexts: np.ndarray, alpha: float) -> float:
+        c = self.config
+        if c.shared_negatives:
+            negatives = self.noise.sample(self.rng, c.shared_pool)
+            shared = c.negatives
+        else:
+            negatives = self.noise.sample(self.rng, (len(centers), c.negatives))
+            shared = 0
+        return sgd_step(self.w_in, self.w_out, centers, contexts, negatives, alpha, shared)
+
+    def _log(self, loss_sum: float, pairs: int, words: int, alpha: float) -> None:
+        self.history.step_words.append(words)
+        self.history.step_loss.append(loss_sum / max(1, pairs))
+        self.history.step_alpha.append(alpha)
+
+    def _report(
+        self, callback: ProgressCallback | None, epoch: int, words: int, alpha: float
+    ) -> None:
+        if callback is None:
+            return
+        elapsed = self.seconds
+        progress = Progress(
+            epoch=epoch,
+            epochs=self.config.epochs,
+            fraction=min(1.0, words / max(1, self.total_words)),
+            words_processed=words,
+            total_words=self.total_words,
+            loss=self.history.step_loss[-1] if self.history.step_loss else float("nan"),
+            alpha=alpha,
+            words_per_sec=words / elapsed if elapsed > 0 else 0.0,
+            elapsed=elapsed,
+        )
+        if callback(progress) is False:
+            self._stop_requested = True
+
+    def _snapshot(self) -> None:
+        n = min(self.config.snapshot_words, len(self.vocab))
+        if n > 0:
+            self._snapshots.append(self.w_in[:n].copy())
+
+    def model(self) -> Model:
+        """The model as it stands now (complete, or partial after a stop)."""
+        return Model(
+            config=self.config,
+            vocab=self.vocab,
+            w_in=self.w_in,
+            w_out=self.w_out,
+            history=self.history,
+            corpus_name=self.corpus.name,
+            corpus_fingerprint=self.corpus.fingerprint,
+            corpus_tokens=self.corpus.n_tokens,
+            seconds=self.seconds,
+            words_per_sec=self.words_processed / self.seconds if self.seconds > 0 else 0.0,
+            stopped=self.stopped,
+            snapshots=np.stack(self._snapshots) if self._snapshots else None,
+        )
+
+
+class _Stop(Exception):
+    """Internal: unwinds the nested training loops when a stop is requested."""
+
+
+def initial_weights(
+    vocab_size: int, dim: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """word2vec's initialisation: input vectors uniform in ``±0.5 / dim``, output vectors zero.
+
+    Zero output vectors make every score 0 and every sigmoid 0.5 at the start, so
+    the first updates are driven by the random input vectors alone.
+    """
+    w_in = rng.random((vocab_size, dim), dtype=np.float32)
+    w_in -= 0.5
+    w_in /= dim
+    w_out = np.zeros((vocab_size, dim), dtype=np.float32)
+    return w_in, w_out
+
+
+def train(
+    corpus: Corpus, config: TrainConfig | None = None, callback: ProgressCallback | None = None
+) -> Model:
+    """Train SGNS vectors on a corpus.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`w2v_core.corpus.load_corpus` or :func:`~w2v_core.corpus.corpus_from_text`.
+    config : TrainConfig, optional
+        Hyper-parameters (defaults: word2vec's).
+    callback : callable, optional
+        Called with a :class:`Progress` every ``log_every`` steps and after every
+        epoch; returning ``False`` stops training early (the partial model is returned
+        with ``stopped=True``).
+    """
+    return Trainer(corpus, config or TrainConfig()).run(callback)

@@ -1,0 +1,156 @@
+"""Vocabulary: counts, ``min_count``, ids, subsampling and the noise distribution.
+
+Everything word2vec knows about word *frequencies* lives here:
+
+* which words are kept at all (``min_count``, ``max_vocab``),
+* how often a frequent word is randomly dropped (:meth:`Vocab.keep_probabilities`),
+* how often a word is drawn as a negative sample (:meth:`Vocab.noise_distribution`,
+  :class:`NoiseSampler`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .corpus import Corpus
+
+
+@dataclass
+class Vocab:
+    """Words sorted by descending count, with their counts and an index.
+
+    Parameters
+    ----------
+    words : list of str
+        The vocabulary, most frequent first (ties keep first-appearance order).
+    counts : numpy.ndarray
+        ``int64`` count of each word in the training corpus.
+    """
+
+    words: list[str]
+    counts: np.ndarray
+    index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.counts = np.asarray(self.counts, dtype=np.int64)
+        if len(self.words) != len(self.counts):
+            raise ValueError("words and counts differ in length")
+        if not self.index:
+            self.index = {word: i for i, word in enumerate(self.words)}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def total(self) -> int:
+        """Number of in-vocabulary tokens in the corpus."""
+        return int(self.counts.sum())
+
+    @classmethod
+    def build(cls, corpus: Corpus, min_count: int = 5, max_vocab: int | None = None) -> Vocab:
+        """Keep the words seen at least ``min_count`` times, at most ``max_vocab`` of them.
+
+        Raises
+        ------
+        ConfigError
+            If no word survives the cut (the corpus is too small for this ``min_count``).
+        """
+        counts = np.asarray(corpus.counts, dtype=np.int64)
+        # A stable sort on -count keeps first-appearance order among ties, so the
+        # vocabulary (and therefore the whole training run) is deterministic.
+        order = np.argsort(-counts, kind="stable")
+        order = order[counts[order] >= min_count]
+        if max_vocab is not None:
+            order = order[:max_vocab]
+        if len(order) == 0:
+            top = int(counts.max()) if len(counts) else 0
+            raise ConfigError(
+                f"min_count={min_count} leaves no vocabulary: the most frequent word of "
+                f"'{corpus.name}' occurs {top} times; lower min_count or use a larger corpus"
+            )
+        return cls([corpus.words[i] for i in order], counts[order])
+
+    def encode(self, corpus: Corpus) -> np.ndarray:
+        """Translate the corpus token stream into vocabulary ids.
+
+        Out-of-vocabulary tokens are dropped (as word2vec does: the window then
+        reaches past them), sentence breaks (``-1``) are kept, and runs of breaks
+        left behind by dropped sentences collapse into one.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``int32`` ids, ``-1`` between sentences.
+        """
+        # table[corpus id] = vocabulary id, or -2 for a dropped word; its extra last
+        # slot is what a break marker (-1) indexes, and it maps to -1 again.
+        table = np.full(len(corpus.words) + 1, -2, dtype=np.int32)
+        for corpus_id, word in enumerate(corpus.words):
+            table[corpus_id] = self.index.get(word, -2)
+        table[-1] = -1
+        ids = table[corpus.ids]
+        ids = ids[ids != -2]
+        is_break = ids == -1
+        # Drop a break that follows another break, or that starts or ends the stream.
+        redundant = is_break & np.concatenate(([True], is_break[:-1]))
+        ids = ids[~redundant]
+        if len(ids) and ids[-1] == -1:
+            ids = ids[:-1]
+        return ids
+
+    def keep_probabilities(self, sample: float) -> np.ndarray:
+        r"""Probability of keeping each occurrence of a word (frequent-word subsampling).
+
+        word2vec's formula, with :math:`f(w)` the word's share of the corpus and
+        :math:`t` the threshold ``sample``:
+
+        .. math:: P_\text{keep}(w) = \left(\sqrt{\frac{f(w)}{t}} + 1\right) \frac{t}{f(w)}
+
+        capped at 1.  Words rarer than about :math:`t` are always kept; "the" is
+        kept only a few percent of the time.  ``sample=0`` disables subsampling.
+        """
+        if sample <= 0:
+            return np.ones(len(self), dtype=np.float32)
+        frequency = self.counts / self.total
+        keep = (np.sqrt(frequency / sample) + 1.0) * sample / frequency
+        return np.minimum(keep, 1.0).astype(np.float32)
+
+    def noise_distribution(self, exponent: float = 0.75) -> np.ndarray:
+        r"""The distribution negative samples are drawn from: unigram counts to a power.
+
+        .. math:: P_n(w) = \frac{c(w)^{\alpha}}{\sum_v c(v)^{\alpha}}, \quad \alpha = 0.75
+
+        Raising counts to 3/4 flattens the distribution: rare words are drawn more
+        often than their frequency, "the" less often.
+        """
+        weights = self.counts.astype(np.float64) ** exponent
+        return weights / weights.sum()
+
+
+class NoiseSampler:
+    """Draw negative samples from :meth:`Vocab.noise_distribution`, vectorised.
+
+    Inverse-CDF sampling: draw uniforms and binary-search them in the cumulative
+    distribution, ``O(log V)`` per sample, all in one ``np.searchsorted`` call.
+    """
+
+    def __init__(self, probabilities: np.ndarray) -> None:
+        if len(probabilities) == 0:
+            raise ConfigError("cannot sample negatives from an empty vocabulary")
+        cdf = np.cumsum(probabilities, dtype=np.float64)
+        cdf /= cdf[-1]
+        self.cdf = cdf
+
+    def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+        """Return ``int32`` word ids of the given shape."""
+        uniform = rng.random(size)
+        ids = np.searchsorted(self.cdf, uniform, side="right")
+        # Guard the (measure-zero) case uniform == cdf[-1] == 1.0 after rounding.
+        np.minimum(ids, len(self.cdf) - 1, out=ids)
+        return ids.astype(np.int32, copy=False)
