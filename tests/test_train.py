@@ -143,3 +143,17 @@ def test_absurd_hyper_parameters_are_refused(field, value):
 def test_config_round_trips_through_dict():
     config = TrainConfig(dim=7, shared_negatives=True, max_vocab=100)
     assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config
+
+
+def test_divergence_is_a_clear_error(planted):
+    from w2v_core import TrainingDivergedError
+
+    with pytest.raises(TrainingDivergedError, match="lower the learning rate"):
+        train(planted, TrainConfig(**{**SMALL, "alpha": 1.0, "epochs": 1}))
+
+
+def test_batch_is_capped_by_vocabulary_size(planted):
+    trainer = Trainer(planted, TrainConfig(**SMALL, batch_size=100_000))
+    assert trainer.batch_size == 2 * len(trainer.vocab)
+    model = trainer.run()  # a huge batch on a 60-word vocabulary still learns
+    assert np.isfinite(model.history.epoch_loss).all()

@@ -5,6 +5,7 @@ from .errors import (
     CorpusError,
     DownloadError,
     ModelFileError,
+    TrainingDivergedError,
     UnknownWordError,
     W2VError,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Progress",
     "TrainConfig",
     "Trainer",
+    "TrainingDivergedError",
     "UnknownWordError",
     "Vocab",
     "W2VError",

@@ -20,6 +20,10 @@ class ConfigError(W2VError, ValueError):
     """A hyper-parameter or setting is outside its allowed range."""
 
 
+class TrainingDivergedError(W2VError, ArithmeticError):
+    """The loss became infinite: the learning rate or batch size is too large."""
+
+
 class CorpusError(W2VError, ValueError):
     """A corpus cannot be read: missing, empty, binary, unknown name."""
 

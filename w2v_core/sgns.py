@@ -160,15 +160,28 @@ def gradients_shared(
 def scatter_add(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> None:
     """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows.
 
-    Plain fancy-index assignment would keep only one update per repeated row;
-    ``np.add.at`` is correct but slow.  Instead: sort the rows, sum each run of
-    equal rows with ``np.add.reduceat``, then add once per distinct row.
+    Plain fancy-index assignment would keep only one update per repeated row, and
+    ``np.add.at`` is correct but slow.  Instead: sort the rows so that repeats form
+    runs; rows that occur once are added directly, and each longer run is summed
+    with one ``np.add.reduceat`` (whose cost grows with the number of runs, which
+    is why the many single rows skip it).
     """
     order = np.argsort(rows, kind="stable")
     sorted_rows = rows[order]
-    run_starts = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
-    sums = np.add.reduceat(updates[order], run_starts, axis=0)
-    matrix[sorted_rows[run_starts]] += sums
+    run_start = np.empty(len(rows), dtype=bool)
+    run_start[0] = True
+    np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=run_start[1:])
+    starts = np.flatnonzero(run_start)
+    lengths = np.diff(starts, append=len(rows))
+    single = lengths == 1
+    matrix[sorted_rows[starts[single]]] += updates[order[starts[single]]]
+    if single.all():
+        return
+    in_long_run = np.repeat(~single, lengths)
+    long_rows = sorted_rows[in_long_run]
+    long_starts = np.flatnonzero(run_start[in_long_run])
+    sums = np.add.reduceat(updates[order[in_long_run]], long_starts, axis=0)
+    matrix[long_rows[long_starts]] += sums
 
 
 def sgd_step(

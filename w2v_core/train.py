@@ -16,6 +16,7 @@ materialised for the whole corpus.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ConfigError
+from .errors import ConfigError, TrainingDivergedError
 from .pairs import skipgram_pairs, subsample
 from .sgns import sgd_step
 from .vectors import KeyedVectors
@@ -56,6 +57,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "shared_pool": (1, 100_000),
     "snapshot_words": (0, 100_000),
     "log_every": (1, 10**9),
+    "blas_threads": (0, 1024),
 }
 
 
@@ -88,7 +90,9 @@ class TrainConfig:
         Seeds initialisation, subsampling, windows and negatives.
     batch_size : int
         Pairs per SGD step.  Larger batches are faster per pair but apply updates
-        from staler weights.
+        from staler weights.  The trainer uses at most ``2 * len(vocab)`` pairs per
+        step: with a small vocabulary the same rows repeat many times in one batch
+        and their summed update would overshoot.
     shared_negatives : bool
         Share one pool of negatives across a batch (fast, see :mod:`w2v_core.sgns`)
         instead of drawing ``K`` per pair (word2vec's way).
@@ -99,6 +103,11 @@ class TrainConfig:
         epoch, for replaying training (``0``: none).
     log_every : int
         SGD steps per point of the loss history and per progress report.
+    blas_threads : int
+        Threads BLAS may use while training (``0``: leave it alone).  The matrix
+        products of one step are small, so extra BLAS threads mostly spin; on a
+        busy machine (a server training for several users) they make training
+        many times slower.  One thread is the fast choice.
     """
 
     dim: int = 100
@@ -117,6 +126,7 @@ class TrainConfig:
     shared_pool: int = 64
     snapshot_words: int = 0
     log_every: int = 20
+    blas_threads: int = 1
 
     def validate(self) -> TrainConfig:
         """Check every field against :data:`LIMITS`; return ``self`` or raise ConfigError."""
@@ -227,6 +237,7 @@ class Trainer:
         self.keep_probability = self.vocab.keep_probabilities(config.sample)
         self.noise = NoiseSampler(self.vocab.noise_distribution(config.ns_exponent))
         self.history = History()
+        self.batch_size = min(config.batch_size, max(16, 2 * len(self.vocab)))
         self.words_per_epoch = int(np.count_nonzero(self.ids >= 0))
         self.total_words = self.words_per_epoch * config.epochs
         self.words_processed = 0
@@ -248,6 +259,14 @@ class Trainer:
 
     def run(self, callback: ProgressCallback | None = None) -> Model:
         """Train all epochs (or until stopped) and return the model."""
+        # Overflow can only come with divergence, which _step reports as one clear error.
+        with (
+            blas_thread_limit(self.config.blas_threads),
+            np.errstate(over="ignore", invalid="ignore"),
+        ):
+            return self._run(callback)
+
+    def _run(self, callback: ProgressCallback | None) -> Model:
         c = self.config
         start = time.perf_counter()
         interval_loss, interval_pairs, steps = 0.0, 0, 0
@@ -260,8 +279,8 @@ class Trainer:
                     kept = subsample(chunk, self.keep_probability, self.rng)
                     centers, contexts = skipgram_pairs(kept, c.window, self.rng)
                     n_pairs = len(centers)
-                    for lo in range(0, n_pairs, c.batch_size):
-                        hi = min(n_pairs, lo + c.batch_size)
+                    for lo in range(0, n_pairs, self.batch_size):
+                        hi = min(n_pairs, lo + self.batch_size)
                         # alpha follows the words of the chunk that this batch stands for
                         position = self.words_processed + chunk_words * lo / n_pairs
                         alpha = self.alpha_at(position)
@@ -312,7 +331,14 @@ class Trainer:
         else:
             negatives = self.noise.sample(self.rng, (len(centers), c.negatives))
             shared = 0
-        return sgd_step(self.w_in, self.w_out, centers, contexts, negatives, alpha, shared)
+        batch_loss = sgd_step(self.w_in, self.w_out, centers, contexts, negatives, alpha, shared)
+        if not np.isfinite(batch_loss):
+            raise TrainingDivergedError(
+                f"training diverged at {self.words_processed / max(1, self.total_words):.0%} "
+                f"(the loss became infinite): lower the learning rate (alpha={c.alpha}) "
+                f"or the batch size ({c.batch_size})"
+            )
+        return batch_loss
 
     def _log(self, loss_sum: float, pairs: int, words: int, alpha: float) -> None:
         self.history.step_words.append(words)
@@ -364,6 +390,21 @@ class Trainer:
 
 class _Stop(Exception):
     """Internal: unwinds the nested training loops when a stop is requested."""
+
+
+def blas_thread_limit(threads: int) -> contextlib.AbstractContextManager:
+    """Limit BLAS threads for the duration of a ``with`` block (``0``: no limit).
+
+    Uses ``threadpoolctl`` when it is installed (it comes with scikit-learn);
+    without it, BLAS keeps its own setting (``OPENBLAS_NUM_THREADS`` still works).
+    """
+    if threads <= 0:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional helper
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def initial_weights(

@@ -134,23 +134,40 @@ class Vocab:
 
 
 class NoiseSampler:
-    """Draw negative samples from :meth:`Vocab.noise_distribution`, vectorised.
+    """Draw negative samples from a discrete distribution in O(1) each (Walker's alias method).
 
-    Inverse-CDF sampling: draw uniforms and binary-search them in the cumulative
-    distribution, ``O(log V)`` per sample, all in one ``np.searchsorted`` call.
+    word2vec fills a table of 10^8 word ids in proportion to the noise
+    distribution and indexes it at random.  The alias method gives the same
+    samples *exactly*, with two arrays of length ``V`` instead of a huge table:
+    split each of ``V`` equal-width buckets between a word ``i`` (probability
+    ``accept[i]``) and one other "alias" word; drawing is then a uniform bucket,
+    plus one coin flip::
+
+        i = uniform integer in [0, V);  sample = i if u < accept[i] else alias[i]
     """
 
     def __init__(self, probabilities: np.ndarray) -> None:
-        if len(probabilities) == 0:
+        n = len(probabilities)
+        if n == 0:
             raise ConfigError("cannot sample negatives from an empty vocabulary")
-        cdf = np.cumsum(probabilities, dtype=np.float64)
-        cdf /= cdf[-1]
-        self.cdf = cdf
+        scaled = np.asarray(probabilities, dtype=np.float64) * n / np.sum(probabilities)
+        accept = np.ones(n, dtype=np.float64)
+        alias = np.arange(n, dtype=np.int32)
+        # Vose's construction: pair each under-full bucket with an over-full word.
+        small = [i for i in range(n) if scaled[i] < 1.0]
+        large = [i for i in range(n) if scaled[i] >= 1.0]
+        while small and large:
+            s, g = small.pop(), large.pop()
+            accept[s] = scaled[s]
+            alias[s] = g
+            scaled[g] -= 1.0 - scaled[s]
+            (small if scaled[g] < 1.0 else large).append(g)
+        # Leftovers are exactly full up to rounding error.
+        self.accept = accept.astype(np.float32)
+        self.alias = alias
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
         """Return ``int32`` word ids of the given shape."""
-        uniform = rng.random(size)
-        ids = np.searchsorted(self.cdf, uniform, side="right")
-        # Guard the (measure-zero) case uniform == cdf[-1] == 1.0 after rounding.
-        np.minimum(ids, len(self.cdf) - 1, out=ids)
-        return ids.astype(np.int32, copy=False)
+        bucket = rng.integers(0, len(self.alias), size=size, dtype=np.int32)
+        coin = rng.random(size, dtype=np.float32)
+        return np.where(coin < self.accept[bucket], bucket, self.alias[bucket])
