@@ -4,8 +4,8 @@ import threading
 
 import numpy as np
 import pytest
-
 from planted import GROUPS, PAIRS, planted_text
+
 from w2v_core import ConfigError, TrainConfig, Trainer, train
 from w2v_core.corpus import corpus_from_text
 
@@ -36,8 +36,7 @@ def test_planted_analogy_is_answered(planted_model):
     assert wv.analogy(a0, b0, a1, topn=1)[0][0] == b1  # king:queen :: man:woman
     assert wv.analogy(a1, b1, a0, topn=1, method="mul")[0][0] == b0
     correct = sum(
-        wv.analogy(a, b, c, topn=1)[0][0] == d
-        for a, b in PAIRS for c, d in PAIRS if a != c
+        wv.analogy(a, b, c, topn=1)[0][0] == d for a, b in PAIRS for c, d in PAIRS if a != c
     )
     assert correct >= 0.9 * len(PAIRS) * (len(PAIRS) - 1)
 
@@ -131,9 +130,19 @@ def test_snapshots_per_epoch(planted):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("dim", 0), ("window", 0), ("negatives", 0), ("epochs", 0), ("dim", 10**6),
-     ("alpha", -1.0), ("alpha", float("nan")), ("sample", 2.0), ("dim", 2.5), ("epochs", "5"),
-     ("min_alpha", 0.5)],
+    [
+        ("dim", 0),
+        ("window", 0),
+        ("negatives", 0),
+        ("epochs", 0),
+        ("dim", 10**6),
+        ("alpha", -1.0),
+        ("alpha", float("nan")),
+        ("sample", 2.0),
+        ("dim", 2.5),
+        ("epochs", "5"),
+        ("min_alpha", 0.5),
+    ],
 )
 def test_absurd_hyper_parameters_are_refused(field, value):
     with pytest.raises(ConfigError, match=field):

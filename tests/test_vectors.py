@@ -15,8 +15,9 @@ def geometric():
     apple = np.array([0, 0, 0, 1.0])
     pear = np.array([0, 0.1, 0, 1.0])
     words = ["man", "woman", "king", "queen", "apple", "pear"]
-    return KeyedVectors(words, np.stack([man, woman, king, queen, apple, pear]),
-                        np.array([60, 50, 40, 30, 20, 10]))
+    return KeyedVectors(
+        words, np.stack([man, woman, king, queen, apple, pear]), np.array([60, 50, 40, 30, 20, 10])
+    )
 
 
 def test_analogy_add_and_mul(geometric):
@@ -85,4 +86,5 @@ def test_agrees_with_gensim_on_random_vectors():
     # gensim's epsilon is 1e-6, ours Levy & Goldberg's 1e-3: the ranking barely moves.
     assert a[0][0] == b[0][0] and len({w for w, _ in a} & {w for w, _ in b}) >= 8
     assert ours.doesnt_match(["w1", "w2", "w3", "w4"]) == theirs.doesnt_match(
-        ["w1", "w2", "w3", "w4"])
+        ["w1", "w2", "w3", "w4"]
+    )

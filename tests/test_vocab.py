@@ -91,5 +91,9 @@ def test_sampled_negatives_follow_unigram_075():
     assert stats.chisquare(obs, exp).pvalue > 1e-3
     # and it is *not* the plain unigram distribution
     unigram = counts / counts.sum() * len(draws)
-    assert stats.chisquare(observed[big], unigram[big] * observed[big].sum() / unigram[big].sum()
-                           ).pvalue < 1e-6
+    assert (
+        stats.chisquare(
+            observed[big], unigram[big] * observed[big].sum() / unigram[big].sum()
+        ).pvalue
+        < 1e-6
+    )

@@ -92,6 +92,33 @@ def loss(h: np.ndarray, u_pos: np.ndarray, u_neg: np.ndarray) -> float:
     return float(-_log_sigmoid(pos_score).sum() - _log_sigmoid(-neg_score).sum())
 
 
+def output_errors(
+    h: np.ndarray, u_pos: np.ndarray, u_neg: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Scores, then the classifiers' errors ``g_o = σ(u_o·h) - 1`` and ``g_k = σ(u_k·h)``.
+
+    Returns ``g_pos (B,)``, ``g_neg (B, K)`` and the batch's total loss (from the
+    same sigmoids, for free).
+    """
+    pos_score = np.einsum("bd,bd->b", h, u_pos)
+    # Stacked (1, d) @ (d, K) products: no (B, K, d) temporary.
+    neg_score = np.matmul(h[:, None, :], u_neg.transpose(0, 2, 1))[:, 0, :]
+    g_pos = sigmoid(pos_score)
+    g_neg = sigmoid(neg_score)
+    batch_loss = -float(np.log(g_pos).sum() + np.log1p(-g_neg).sum())
+    g_pos -= 1.0  # prediction minus label: the label is 1 for the context, 0 for negatives
+    return g_pos, g_neg, batch_loss
+
+
+def input_gradient(
+    g_pos: np.ndarray, g_neg: np.ndarray, u_pos: np.ndarray, u_neg: np.ndarray
+) -> np.ndarray:
+    """``∂L/∂h = g_o u_o + Σ_k g_k u_k`` for every pair, shape ``(B, d)``."""
+    grad_h = g_pos[:, None] * u_pos
+    grad_h += np.matmul(g_neg[:, None, :], u_neg)[:, 0, :]
+    return grad_h
+
+
 def gradients(
     h: np.ndarray, u_pos: np.ndarray, u_neg: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -100,21 +127,12 @@ def gradients(
     Returns
     -------
     grad_h : (B, d)
-    grad_pos : (B, d)
-    grad_neg : (B, K, d)
+    grad_pos : (B, d) -- ``g_o h``
+    grad_neg : (B, K, d) -- ``g_k h``
     batch_loss : float
-        The loss of the batch, computed from the same scores for free.
     """
-    # Scores: one dot product per (pair, word).  matmul on stacked (1, d) @ (d, K)
-    # avoids materialising the (B, K, d) element-wise product.
-    pos_score = np.einsum("bd,bd->b", h, u_pos)
-    neg_score = np.matmul(h[:, None, :], u_neg.transpose(0, 2, 1))[:, 0, :]
-    g_pos = sigmoid(pos_score)
-    g_neg = sigmoid(neg_score)
-    batch_loss = -float(np.log(g_pos).sum() + np.log1p(-g_neg).sum())
-    g_pos -= 1.0  # prediction minus label: label is 1 for the context, 0 for negatives
-    grad_h = g_pos[:, None] * u_pos
-    grad_h += np.matmul(g_neg[:, None, :], u_neg)[:, 0, :]
+    g_pos, g_neg, batch_loss = output_errors(h, u_pos, u_neg)
+    grad_h = input_gradient(g_pos, g_neg, u_pos, u_neg)
     grad_pos = g_pos[:, None] * h
     grad_neg = g_neg[:, :, None] * h[:, None, :]
     return grad_h, grad_pos, grad_neg, batch_loss
@@ -161,27 +179,50 @@ def scatter_add(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> No
     """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows.
 
     Plain fancy-index assignment would keep only one update per repeated row, and
-    ``np.add.at`` is correct but slow.  Instead: sort the rows so that repeats form
-    runs; rows that occur once are added directly, and each longer run is summed
-    with one ``np.add.reduceat`` (whose cost grows with the number of runs, which
-    is why the many single rows skip it).
+    ``np.add.at`` is correct but slow: sort instead, see :func:`add_sorted_rows`.
     """
     order = np.argsort(rows, kind="stable")
-    sorted_rows = rows[order]
-    run_start = np.empty(len(rows), dtype=bool)
+    add_sorted_rows(matrix, rows[order], updates[order])
+
+
+def scatter_add_outer(
+    matrix: np.ndarray, rows: np.ndarray, coef: np.ndarray, vectors: np.ndarray, src: np.ndarray
+) -> None:
+    """``matrix[rows[i]] += coef[i] * vectors[src[i]]``: :func:`scatter_add` of outer products.
+
+    The output-side gradients ``g h`` are outer products of a scalar error and a
+    center vector.  Forming them directly in sorted row order saves building the
+    ``(B (K + 1), d)`` gradient array and then permuting it.
+    """
+    order = np.argsort(rows, kind="stable")
+    updates = vectors[src[order]]
+    updates *= coef[order, None]
+    add_sorted_rows(matrix, rows[order], updates)
+
+
+def add_sorted_rows(matrix: np.ndarray, sorted_rows: np.ndarray, updates: np.ndarray) -> None:
+    """Add ``updates`` to ``matrix[sorted_rows]`` where equal rows are adjacent.
+
+    Rows that occur once are added directly; each longer run of equal rows is
+    summed with one ``np.add.reduceat``, whose cost grows with the number of
+    runs, which is why the many single rows skip it.
+    """
+    n = len(sorted_rows)
+    if n == 0:
+        return
+    run_start = np.empty(n, dtype=bool)
     run_start[0] = True
     np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=run_start[1:])
     starts = np.flatnonzero(run_start)
-    lengths = np.diff(starts, append=len(rows))
+    lengths = np.diff(starts, append=n)
     single = lengths == 1
-    matrix[sorted_rows[starts[single]]] += updates[order[starts[single]]]
+    matrix[sorted_rows[starts[single]]] += updates[starts[single]]
     if single.all():
         return
     in_long_run = np.repeat(~single, lengths)
-    long_rows = sorted_rows[in_long_run]
     long_starts = np.flatnonzero(run_start[in_long_run])
-    sums = np.add.reduceat(updates[order[in_long_run]], long_starts, axis=0)
-    matrix[long_rows[long_starts]] += sums
+    sums = np.add.reduceat(updates[in_long_run], long_starts, axis=0)
+    matrix[sorted_rows[in_long_run][long_starts]] += sums
 
 
 def sgd_step(
@@ -210,20 +251,29 @@ def sgd_step(
     float
         The batch's total loss before the update.
     """
-    d = w_in.shape[1]
-    lr = np.float32(learning_rate)
+    step = -np.float32(learning_rate)
     h = w_in[centers]
     u_pos = w_out[contexts]
     u_neg = w_out[negatives]
+    batch = np.arange(len(centers), dtype=np.int32)
     if shared_negatives:
-        grad_h, grad_pos, grad_neg, batch_loss = gradients_shared(h, u_pos, u_neg, shared_negatives)
+        grad_h, grad_pos, grad_pool, batch_loss = gradients_shared(
+            h, u_pos, u_neg, shared_negatives
+        )
+        grad_pos *= step
+        grad_pool *= step
+        out_rows = np.concatenate((contexts, negatives))
+        scatter_add(w_out, out_rows, np.concatenate((grad_pos, grad_pool)))
     else:
-        grad_h, grad_pos, grad_neg, batch_loss = gradients(h, u_pos, u_neg)
-    # All output-side updates (contexts and negatives) go through one scatter.
-    out_rows = np.concatenate((contexts, negatives.ravel()))
-    out_grads = np.concatenate((grad_pos, grad_neg.reshape(-1, d)))
-    out_grads *= -lr
-    grad_h *= -lr
+        g_pos, g_neg, batch_loss = output_errors(h, u_pos, u_neg)
+        grad_h = input_gradient(g_pos, g_neg, u_pos, u_neg)
+        # Output side: row o gets g_o h, row n_k gets g_k h -- all scaled outer products.
+        k = negatives.shape[1]
+        out_rows = np.concatenate((contexts, negatives.ravel()))
+        coef = np.concatenate((g_pos, g_neg.ravel()))
+        coef *= step
+        src = np.concatenate((batch, np.repeat(batch, k)))
+        scatter_add_outer(w_out, out_rows, coef, h, src)
+    grad_h *= step
     scatter_add(w_in, centers, grad_h)
-    scatter_add(w_out, out_rows, out_grads)
     return batch_loss

@@ -1,0 +1,153 @@
+"""Smoke tests of the gensim comparison benchmark (structure only, never speed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks._measure import (
+    Settings,
+    load_corpus_file,
+    median_of,
+    parse_sizes,
+    save_corpus,
+    sentences_of,
+    zipf_corpus,
+)
+from benchmarks.compare_gensim import resolve_systems
+from w2v_core.corpus import corpus_from_text
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+METRICS = ("words_per_sec", "seconds", "peak_mb", "ws353", "simlex999", "analogy")
+
+
+def run_benchmark(tmp_path: Path, *args: str) -> dict:
+    """Run the benchmark script as a subprocess; return its JSON output."""
+    out = tmp_path / "bench.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.compare_gensim", *args, "--json", str(out)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "PASS" in done.stdout or "FAIL" in done.stdout  # the checks are printed
+    return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def tiny_text(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 random tokens over WordSim-353's words, so the evaluation has coverage."""
+    from w2v_core.evaluate import dataset_path, read_word_pairs
+
+    words = sorted({w for a, b, _ in read_word_pairs(dataset_path("ws353")) for w in (a, b)})
+    rng = random.Random(0)
+    lines = [" ".join(rng.choices(words, k=20)) for _ in range(1_000)]
+    path = tmp_path_factory.mktemp("bench") / "tiny.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def positive(value: object) -> bool:
+    return isinstance(value, int | float) and value > 0
+
+
+@pytest.mark.slow
+def test_compare_smoke(tmp_path: Path, tiny_text: Path) -> None:
+    doc = run_benchmark(
+        tmp_path,
+        *("--corpus", str(tiny_text), "--epochs", "1", "--repeats", "1", "--dim", "20"),
+    )
+    assert set(doc) >= {"ours", "ours_shared", "gensim", "settings", "machine", "checks"}
+    assert set(doc["gensim"]) == {"workers_1", "workers_2"}
+    systems = [doc["ours"], doc["ours_shared"], doc["gensim"]["workers_1"]]
+    systems.append(doc["gensim"]["workers_2"])
+    for figures in systems:
+        assert set(METRICS) <= set(figures)
+        for key in ("words_per_sec", "seconds", "peak_mb"):
+            assert positive(figures[key]), (key, figures[key])
+        assert -1.0 <= figures["ws353"] <= 1.0  # every pair is covered by construction
+        assert figures["analogy"] is None or 0.0 <= figures["analogy"] <= 1.0
+        assert len(figures["runs"]) == 1
+    assert doc["ours"]["memory_method"] == "tracemalloc"
+    assert doc["gensim"]["workers_1"]["memory_method"] == "rss"
+    # One words/s definition: raw corpus tokens x epochs / seconds.
+    ours = doc["ours"]
+    assert ours["words_per_sec"] == pytest.approx(20_000 / ours["seconds"])
+    assert positive(ours["speed_ratio_vs_gensim_workers_1"])
+    assert doc["settings"]["dim"] == 20 and doc["settings"]["epochs"] == 1
+    assert doc["machine"]["cores"] >= 1 and doc["machine"]["numpy"]
+    for mode in ("ours", "ours_shared"):
+        assert set(doc["checks"][mode]) == {"speed", "ws353", "memory"}
+        for item in doc["checks"][mode].values():
+            assert item["passed"] in (True, False)
+            assert item["text"]
+
+
+@pytest.mark.slow
+def test_scale_smoke(tmp_path: Path) -> None:
+    doc = run_benchmark(
+        tmp_path,
+        *("--scale", "--scale-sizes", "20000,40000", "--scale-vocab", "500"),
+        *("--dim", "20", "--systems", "ours,gensim1"),
+    )
+    assert doc["mode"] == "scale"
+    assert "ours_shared" not in doc
+    series = [doc["ours"], doc["gensim"]["workers_1"]]
+    for rows in series:
+        assert [row["size"] for row in rows] == [20_000, 40_000]
+        assert [row["tokens"] for row in rows] == [20_000, 40_000]
+        for row in rows:
+            for key in ("words_per_sec", "seconds", "peak_mb", "ids_mb"):
+                assert positive(row[key]), (key, row[key])
+    assert set(doc["checks"]["ours"]) == {"flat_speed", "memory_growth", "memory_bar"}
+
+
+def test_corpus_round_trip_and_sentences(tmp_path: Path) -> None:
+    corpus = corpus_from_text("the cat sat\non the mat\n\nthe end", name="t")
+    path = tmp_path / "c.npz"
+    save_corpus(corpus, path)
+    back = load_corpus_file(path)
+    assert back.words == corpus.words and back.name == "t"
+    np.testing.assert_array_equal(back.ids, corpus.ids)
+    np.testing.assert_array_equal(back.counts, corpus.counts)
+    assert sentences_of(back) == [["the", "cat", "sat"], ["on", "the", "mat"], ["the", "end"]]
+
+
+def test_zipf_corpus_is_a_valid_corpus() -> None:
+    corpus = zipf_corpus(25_000, vocab_size=300, sentence_length=1_000, seed=3)
+    ids = corpus.ids
+    assert corpus.n_tokens == 25_000
+    assert ids[0] >= 0 and ids[-1] >= 0
+    assert not np.any((ids[1:] < 0) & (ids[:-1] < 0))
+    assert np.count_nonzero(ids < 0) == 24  # a break after every 1,000 tokens
+    np.testing.assert_array_equal(np.bincount(ids[ids >= 0]), corpus.counts)
+    assert corpus.counts.min() > 0 and corpus.counts[0] == corpus.counts.max()
+    assert zipf_corpus(25_000, vocab_size=300, seed=3).ids.tobytes() == ids.tobytes()
+
+
+def test_helpers() -> None:
+    assert parse_sizes("1M, 4m,20000,2.5k") == [1_000_000, 4_000_000, 20_000, 2_500]
+    with pytest.raises(ValueError):
+        parse_sizes("0")
+    assert resolve_systems("gensim,ours") == ["ours", "gensim_w1", "gensim_w2"]
+    with pytest.raises(ValueError):
+        resolve_systems("word2vec")
+    runs = [{"seconds": 3.0, "n": 5, "m": "rss", "x": None}, {"seconds": 1.0, "n": 7, "m": "rss"}]
+    runs.append({"seconds": 2.0, "n": 6, "m": "rss", "x": None})
+    summary = median_of(runs)
+    assert summary["seconds"] == 2.0 and summary["n"] == 6 and summary["m"] == "rss"
+    assert summary["x"] is None and len(summary["runs"]) == 3
+    assert Settings().to_dict()["dim"] == 100

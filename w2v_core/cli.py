@@ -1,0 +1,510 @@
+"""Command-line interface: ``python -m w2v_core COMMAND ...``.
+
+Commands
+--------
+train      train a model on a built-in corpus or a text file and save it (.npz)
+neighbors  nearest words by cosine similarity
+analogy    "A is to B as C is to ?" (B - A + C)
+evaluate   WordSim-353, SimLex-999 and the analogy test
+export     word2vec text/binary, or Embedding Projector TSV
+info       what a model file contains
+
+Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
+text/binary file (detected from the content).  Every user error is reported as
+one line ``error: ...`` on stderr with exit status 2; Ctrl-C exits with 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from .errors import ModelFileError, W2VError
+from .evaluate import evaluate_all
+from .io import (
+    load_model,
+    load_vectors,
+    save_model,
+    save_projector_tsv,
+    save_word2vec_format,
+    sniff_format,
+)
+from .train import Progress, TrainConfig, train
+from .vectors import KeyedVectors
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+EXPORT_FORMATS = ("word2vec", "word2vec-binary", "tsv")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one ``error: ...`` line, like ours."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USER_ERROR, f"error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    """argparse type for counts such as --topn (training sizes are checked by TrainConfig)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+# --------------------------------------------------------------------------- progress display
+
+
+def _duration(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "--:--"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class ProgressBar:
+    """A one-line ``\\r`` progress bar for training, drawn at most ~10 times a second."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self._last_draw = 0.0
+        self._drawn = False
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if progress.fraction < 1.0 and now - self._last_draw < 0.1:
+            return
+        self._last_draw = now
+        filled = int(self.width * min(max(progress.fraction, 0.0), 1.0))
+        bar = "#" * filled + "." * (self.width - filled)
+        left = progress.elapsed * (1 - progress.fraction) / max(progress.fraction, 1e-9)
+        line = (
+            f"\r[{bar}] {100 * progress.fraction:5.1f}%  epoch {progress.epoch}/{progress.epochs}"
+            f"  {progress.words_per_sec:>9,.0f} words/s  loss {progress.loss:.4f}"
+            f"  ETA {_duration(left if progress.fraction > 0 else math.nan)}"
+        )
+        self.stream.write(line)
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+
+class DownloadProgress:
+    """A ``progress(bytes_done, bytes_total)`` callback drawing a ``\r`` line for downloads."""
+
+    def __init__(self, stream: TextIO, name: str) -> None:
+        self.stream = stream
+        self.name = name
+        self._drawn = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        size = f"{done / 1e6:.1f} / {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+        self.stream.write(f"\rdownloading {self.name}: {size}")
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus  # imported here: only training needs the corpus code
+
+    config = TrainConfig(
+        dim=args.dim,
+        window=args.window,
+        negatives=args.negatives,
+        epochs=args.epochs,
+        min_count=args.min_count,
+        max_vocab=args.max_vocab,
+        sample=args.sample,
+        alpha=args.alpha,
+        min_alpha=args.min_alpha,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        shared_negatives=args.shared_negatives,
+        snapshot_words=args.snapshot_words,
+    ).validate()
+    out = Path(args.out)
+    # Fail before a long run, not after it, if the model cannot be saved.
+    if not out.parent.is_dir():
+        raise ModelFileError(f"cannot write {out}: directory {out.parent} does not exist")
+    if out.is_dir():
+        raise ModelFileError(f"cannot write {out}: it is a directory")
+
+    show = sys.stderr.isatty() and not args.quiet
+    download = DownloadProgress(sys.stderr, str(args.corpus)) if show else None
+    try:
+        corpus = load_corpus(
+            args.corpus, cache_dir=args.cache_dir, progress=download, lowercase=not args.keep_case
+        )
+    finally:
+        if download is not None:
+            download.close()
+    bar = ProgressBar(sys.stderr) if show else None
+    try:
+        model = train(corpus, config, callback=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    save_model(model, out)
+
+    loss = model.history.epoch_loss[-1] if model.history.epoch_loss else float("nan")
+    print(
+        f"trained on {corpus.n_tokens:,} words ({corpus.name}), vocabulary {len(model.vocab):,}, "
+        f"{model.seconds:.1f} s, {model.words_per_sec:,.0f} words/s, final loss {loss:.4f}"
+        f" -> {out}"
+    )
+    return 0
+
+
+def _lookup(kv: KeyedVectors, word: str) -> str:
+    """The vocabulary spelling of ``word``: as given, else lower-cased (corpora usually are)."""
+    if word not in kv and word.lower() in kv:
+        return word.lower()
+    kv.get_index(word)  # raises UnknownWordError with suggestions
+    return word
+
+
+def _print_scored(pairs: list[tuple[str, float]]) -> None:
+    for word, score in pairs:
+        print(f"{word}\t{score:.4f}")
+
+
+def _cmd_neighbors(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    _print_scored(kv.most_similar(_lookup(kv, args.word), topn=args.topn))
+    return 0
+
+
+def _cmd_analogy(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    a, b, c = (_lookup(kv, word) for word in (args.a, args.b, args.c))
+    _print_scored(kv.analogy(a, b, c, topn=args.topn, method=args.method))
+    return 0
+
+
+def _format_report(report: dict, source: str) -> str:
+    lines = [f"vectors: {report['vocab_size']:,} words x {report['dim']} dimensions ({source})"]
+    for key, title in (("ws353", "WordSim-353"), ("simlex999", "SimLex-999")):
+        result = report[key]
+        rho = "n/a" if result["spearman"] is None else f"{result['spearman']:.4f}"
+        lines.append(
+            f"{title:<12} Spearman {rho:>7}   "
+            f"({result['n_covered']}/{result['n_pairs']} pairs covered, "
+            f"{100 * result['coverage']:.1f}%)"
+        )
+    analogy = report["analogies"]
+    accuracy = "n/a" if analogy["accuracy"] is None else f"{100 * analogy['accuracy']:.2f}%"
+    restrict = report["restrict_vocab"]
+    lines.append(
+        f"{'Analogies':<12} accuracy {accuracy:>7}   ({analogy['correct']}/{analogy['total']} "
+        f"questions; {analogy['n_skipped']:,} skipped with words outside the "
+        f"{'whole vocabulary' if restrict is None else f'top {restrict:,} words'})"
+    )
+    for section in analogy["sections"]:
+        if section["total"]:
+            share = 100 * section["correct"] / section["total"]
+            lines.append(
+                f"  {section['name']:<28} {section['correct']:>5}/{section['total']:<5} "
+                f"{share:6.2f}%"
+            )
+    return "\n".join(lines)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    report = evaluate_all(kv, restrict_vocab=args.restrict_vocab, data_dir=args.data_dir)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(_format_report(report, str(args.model)))
+    return 0
+
+
+def metadata_path_for(vectors_path: Path) -> Path:
+    """Sibling metadata file for a TSV export.
+
+    ``vectors.tsv`` -> ``metadata.tsv`` and ``text8_vectors.tsv`` ->
+    ``text8_metadata.tsv`` (the Projector's usual names); any other name gets
+    ``_metadata`` before its suffix: ``emb.tsv`` -> ``emb_metadata.tsv``.
+    """
+    name = vectors_path.name
+    if "vectors" in name:
+        return vectors_path.with_name(name.replace("vectors", "metadata"))
+    return vectors_path.with_name(f"{vectors_path.stem}_metadata{vectors_path.suffix or '.tsv'}")
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    kv = load_vectors(args.model)
+    out = Path(args.out)
+    if args.format == "tsv":
+        metadata = Path(args.metadata) if args.metadata else metadata_path_for(out)
+        save_projector_tsv(kv, out, metadata)
+        print(f"wrote {len(kv):,} vectors to {out} and their words to {metadata}")
+    else:
+        save_word2vec_format(kv, out, binary=args.format == "word2vec-binary")
+        print(f"wrote {len(kv):,} vectors of dimension {kv.dim} to {out} ({args.format})")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    fmt = sniff_format(args.model)
+    if fmt != "npz":
+        kv = load_vectors(args.model)
+        print(f"file:        {args.model} ({fmt} format)")
+        print(f"vocabulary:  {len(kv):,} words")
+        print(f"dimensions:  {kv.dim}")
+        print(f"first words: {' '.join(kv.words[:10])}")
+        return 0
+    model = load_model(args.model)
+    history = model.history
+    rows = [
+        ("file", f"{args.model} (w2v_core model)"),
+        ("corpus", f"{model.corpus_name or '?'} ({model.corpus_tokens:,} tokens)"),
+        ("fingerprint", model.corpus_fingerprint[:16] or "-"),
+        ("vocabulary", f"{len(model.vocab):,} words"),
+        ("dimensions", str(model.w_in.shape[1])),
+        (
+            "trained",
+            f"{model.seconds:.1f} s, {model.words_per_sec:,.0f} words/s"
+            + (" (stopped early)" if model.stopped else ""),
+        ),
+        ("epoch loss", ", ".join(f"{loss:.4f}" for loss in history.epoch_loss) or "-"),
+        (
+            "snapshots",
+            "-" if model.snapshots is None else "x".join(map(str, model.snapshots.shape)),
+        ),
+        ("most frequent", " ".join(model.vocab.words[:10])),
+    ]
+    for key, value in dataclasses.asdict(model.config).items():
+        rows.append((f"config.{key}", str(value)))
+    width = max(len(key) for key, _ in rows) + 1
+    for key, value in rows:
+        print(f"{key + ':':<{width}} {value}")
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for all commands (every option shows its default)."""
+    defaults = TrainConfig()
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    parser = _Parser(
+        prog="python -m w2v_core",
+        description="Skip-gram with negative sampling (word2vec) in pure NumPy.",
+        formatter_class=formatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser(
+        "train",
+        help="train a model and save it (.npz)",
+        description="Train skip-gram vectors with negative sampling and save the model.",
+        formatter_class=formatter,
+    )
+    p.add_argument(
+        "corpus",
+        metavar="CORPUS",
+        help="a built-in corpus name (toy, lee, wiki, alice, text8) or a text file",
+    )
+    p.add_argument("--out", "-o", default="model.npz", help="where to save the model")
+    p.add_argument("--dim", type=int, default=defaults.dim, help="vector dimensions")
+    p.add_argument(
+        "--window",
+        type=int,
+        default=defaults.window,
+        help="maximum distance between center and context word",
+    )
+    p.add_argument(
+        "--negatives",
+        type=int,
+        default=defaults.negatives,
+        help="negative samples per positive pair",
+    )
+    p.add_argument("--epochs", type=int, default=defaults.epochs, help="passes over the corpus")
+    p.add_argument(
+        "--min-count", type=int, default=defaults.min_count, help="ignore words seen fewer times"
+    )
+    p.add_argument(
+        "--max-vocab",
+        type=int,
+        default=defaults.max_vocab,
+        help="keep at most this many most frequent words (None: no limit)",
+    )
+    p.add_argument(
+        "--sample",
+        type=float,
+        default=defaults.sample,
+        help="subsampling threshold for frequent words (0 disables)",
+    )
+    p.add_argument("--alpha", type=float, default=defaults.alpha, help="initial learning rate")
+    p.add_argument(
+        "--min-alpha",
+        type=float,
+        default=defaults.min_alpha,
+        help="final learning rate (linear decay)",
+    )
+    p.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
+    p.add_argument(
+        "--batch-size", type=int, default=defaults.batch_size, help="training pairs per SGD step"
+    )
+    p.add_argument(
+        "--shared-negatives",
+        action="store_true",
+        help="share one pool of negatives per batch (faster, approximate)",
+    )
+    p.add_argument(
+        "--snapshot-words",
+        type=int,
+        default=defaults.snapshot_words,
+        help="keep per-epoch vectors of this many most frequent words (0: none)",
+    )
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        help="where downloaded corpora are cached (None: $W2V_CACHE_DIR or ~/.cache/w2v_core)",
+    )
+    p.add_argument(
+        "--keep-case", action="store_true", help="do not lower-case the corpus when tokenising"
+    )
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar (it is only shown when stderr is a terminal)",
+    )
+    p.set_defaults(handler=_cmd_train)
+
+    model_help = "a w2v_core model (.npz) or a word2vec text/binary file"
+    p = commands.add_parser(
+        "neighbors",
+        help="nearest words by cosine similarity",
+        description="Print the nearest words, one 'word<TAB>cosine' line each.",
+        formatter_class=formatter,
+    )
+    p.add_argument("model", metavar="MODEL", help=model_help)
+    p.add_argument("word", metavar="WORD", help="the query word")
+    p.add_argument("--topn", type=_positive_int, default=10, help="number of neighbours")
+    p.set_defaults(handler=_cmd_neighbors)
+
+    p = commands.add_parser(
+        "analogy",
+        help='"A is to B as C is to ?"',
+        description="Answer 'A is to B as C is to ?' with the words nearest to B - A + C, "
+        "one 'word<TAB>score' line each.",
+        formatter_class=formatter,
+    )
+    p.add_argument("model", metavar="MODEL", help=model_help)
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument("c", metavar="C")
+    p.add_argument("--topn", type=_positive_int, default=5, help="number of answers")
+    p.add_argument(
+        "--method", choices=("add", "mul"), default="add", help="3CosAdd (add) or 3CosMul (mul)"
+    )
+    p.set_defaults(handler=_cmd_analogy)
+
+    p = commands.add_parser(
+        "evaluate",
+        help="word similarity and analogy benchmarks",
+        description="Spearman correlation on WordSim-353 and SimLex-999, accuracy on "
+        "Mikolov's analogy questions (datasets from gensim's test data).",
+        formatter_class=formatter,
+    )
+    p.add_argument("model", metavar="MODEL", help=model_help)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a report")
+    p.add_argument(
+        "--restrict-vocab",
+        type=_positive_int,
+        default=30000,
+        help="analogy questions and answers use only this many most frequent words",
+    )
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="directory with wordsim353.tsv, simlex999.txt and questions-words.txt "
+        "(None: gensim's bundled test data)",
+    )
+    p.set_defaults(handler=_cmd_evaluate)
+
+    p = commands.add_parser(
+        "export",
+        help="write word2vec text/binary or Embedding Projector TSV",
+        description="Export the word vectors.  With --format tsv, OUT is the vectors file and "
+        "the words go to a sibling metadata file: vectors.tsv -> metadata.tsv, "
+        "NAME_vectors.tsv -> NAME_metadata.tsv, otherwise NAME.tsv -> "
+        "NAME_metadata.tsv (or --metadata).",
+        formatter_class=formatter,
+    )
+    p.add_argument("model", metavar="MODEL", help=model_help)
+    p.add_argument("out", metavar="OUT", help="output file")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="word2vec", help="output format")
+    p.add_argument(
+        "--metadata",
+        default=None,
+        help="metadata file for --format tsv (None: derived from OUT, see above)",
+    )
+    p.set_defaults(handler=_cmd_export)
+
+    p = commands.add_parser(
+        "info",
+        help="describe a model file",
+        description="Print what a model file contains: corpus, vocabulary, configuration, "
+        "training time and loss.",
+        formatter_class=formatter,
+    )
+    p.add_argument("model", metavar="MODEL", help=model_help)
+    p.set_defaults(handler=_cmd_info)
+    return parser
+
+
+def _error_line(exc: BaseException) -> str:
+    # One line, whatever the message: the contract is "error: <one line>".
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except W2VError as exc:
+        print(f"error: {_error_line(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, without a second error
+        # when Python flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -1,0 +1,419 @@
+"""Standard intrinsic evaluations: word similarity and word analogies.
+
+* **Word similarity** (WordSim-353, SimLex-999): Spearman rank correlation between
+  human similarity scores and the model's cosine similarities.
+* **Word analogies** (Mikolov et al.'s ``questions-words.txt``): accuracy of
+  answering "a is to b as c is to ?" with the nearest word to ``b - a + c``.
+
+Both follow gensim's ``evaluate_word_pairs`` / ``evaluate_word_analogies``
+conventions (case-insensitive matching, the first of several case variants wins,
+questions with unknown words skipped) so the numbers are comparable with it.
+The datasets are the copies bundled with gensim's test data, found on disk
+without importing gensim; every function also takes an explicit path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import W2VError
+from .vectors import KeyedVectors
+
+PathLike = str | os.PathLike
+
+#: File names of the datasets inside gensim's ``test/test_data`` directory.
+DATASET_FILES = {
+    "ws353": "wordsim353.tsv",
+    "simlex999": "simlex999.txt",
+    "analogies": "questions-words.txt",
+}
+#: Analogy questions scored per matrix product.
+ANALOGY_BLOCK = 1000
+#: Cap on the floats of one block's score matrix (block x candidates), about 120 MB.
+MAX_BLOCK_FLOATS = 30_000_000
+COSMUL_EPSILON = 1e-3
+
+
+@dataclass
+class PairResult:
+    """Outcome of a word-similarity evaluation.
+
+    Attributes
+    ----------
+    spearman : float
+        Spearman correlation between human and model similarities on the covered
+        pairs (``nan`` when fewer than two pairs are covered or one side is constant).
+    n_pairs : int
+        Pairs in the dataset.
+    n_covered : int
+        Pairs whose both words are in the (restricted) vocabulary.
+    coverage : float
+        ``n_covered / n_pairs``.
+    oov_pairs : list of (str, str)
+        The skipped pairs.
+    """
+
+    spearman: float
+    n_pairs: int
+    n_covered: int
+    coverage: float
+    oov_pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        result = asdict(self)
+        result["spearman"] = _json_float(self.spearman)
+        result["oov_pairs"] = [list(pair) for pair in self.oov_pairs]
+        return result
+
+
+@dataclass
+class AnalogyResult:
+    """Outcome of an analogy evaluation.
+
+    Attributes
+    ----------
+    sections : list of (name, correct, total)
+        Per section of the question file, counting only evaluated questions.
+    correct, total : int
+        Over all sections.
+    accuracy : float
+        ``correct / total`` (``nan`` when no question could be evaluated).
+    n_skipped : int
+        Questions skipped because a word is outside the first ``restrict_vocab`` words.
+    """
+
+    sections: list[tuple[str, int, int]]
+    correct: int
+    total: int
+    accuracy: float
+    n_skipped: int
+
+    def to_dict(self) -> dict:
+        return {
+            "sections": [
+                {"name": name, "correct": correct, "total": total}
+                for name, correct, total in self.sections
+            ],
+            "correct": self.correct,
+            "total": self.total,
+            "accuracy": _json_float(self.accuracy),
+            "n_skipped": self.n_skipped,
+        }
+
+
+def _json_float(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+def dataset_path(name: str, data_dir: PathLike | None = None) -> Path:
+    """Path of a bundled dataset (``"ws353"``, ``"simlex999"`` or ``"analogies"``).
+
+    ``data_dir`` is a directory holding files with gensim's names
+    (:data:`DATASET_FILES`); by default gensim's installed ``test/test_data``.
+
+    Raises
+    ------
+    W2VError
+        For an unknown name, or when gensim's test data is not installed.
+    """
+    if name not in DATASET_FILES:
+        raise W2VError(f"unknown dataset {name!r}; choose from {', '.join(DATASET_FILES)}")
+    if data_dir is not None:
+        candidate = Path(data_dir) / DATASET_FILES[name]
+        if candidate.is_file():
+            return candidate
+        raise W2VError(f"dataset '{name}' not found: {candidate} does not exist")
+    # find_spec locates the package on disk without executing (importing) it.
+    spec = importlib.util.find_spec("gensim")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        candidate = Path(location) / "test" / "test_data" / DATASET_FILES[name]
+        if candidate.is_file():
+            return candidate
+    raise W2VError(
+        f"dataset '{name}' ({DATASET_FILES[name]}) not found: it ships with gensim's test "
+        "data; install gensim or give a directory holding the file"
+    )
+
+
+def _read_text(path: PathLike) -> list[str]:
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise W2VError(f"dataset file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise W2VError(f"dataset file is not UTF-8 text: {path}") from None
+    except OSError as exc:
+        raise W2VError(f"cannot read dataset {path}: {exc.strerror or exc}") from None
+
+
+def read_word_pairs(path: PathLike) -> list[tuple[str, str, float]]:
+    """Read ``word1<TAB>word2<TAB>score`` lines, lower-cased; ``#`` lines are comments.
+
+    Malformed lines are skipped, as gensim does.
+    """
+    pairs = []
+    for line in _read_text(path):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            continue
+        try:
+            score = float(fields[2])
+        except ValueError:
+            continue
+        pairs.append((fields[0].strip().lower(), fields[1].strip().lower(), score))
+    return pairs
+
+
+def read_analogies(path: PathLike) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    """Read ``questions-words.txt``: ``": name"`` section headers, then ``a b c d`` lines.
+
+    Words are lower-cased; lines without exactly four words are skipped.
+
+    Raises
+    ------
+    W2VError
+        If a question comes before the first section header.
+    """
+    sections: list[tuple[str, list[tuple[str, str, str, str]]]] = []
+    for line_no, line in enumerate(_read_text(path), start=1):
+        if line.startswith(":"):
+            sections.append((line.lstrip(":").strip(), []))
+            continue
+        words = line.lower().split()
+        if len(words) != 4:
+            continue
+        if not sections:
+            raise W2VError(f"{path}: line {line_no} comes before any ': section' header")
+        sections[-1][1].append((words[0], words[1], words[2], words[3]))
+    return sections
+
+
+def _ok_vocab(kv: KeyedVectors, restrict_vocab: int | None) -> dict[str, int]:
+    """Lower-cased word -> row, among the first ``restrict_vocab`` rows.
+
+    When several rows lower-case to the same word, the first (most frequent) wins,
+    exactly as in gensim's case-insensitive evaluation.
+    """
+    limit = len(kv) if restrict_vocab is None else min(restrict_vocab, len(kv))
+    ok: dict[str, int] = {}
+    for row, word in enumerate(kv.words[:limit]):
+        ok.setdefault(word.lower(), row)
+    return ok
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+def rankdata(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties get the average of the ranks they span (like scipy's default)."""
+    values = np.asarray(values, dtype=np.float64)
+    order = np.argsort(values, kind="stable")
+    sorted_values = values[order]
+    # Each run of equal values starts where the value changes.
+    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    average = (starts + ends + 1) / 2.0  # mean of the 1-based ranks starts+1 .. ends
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.repeat(average, ends - starts)
+    return ranks
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rho: Pearson correlation of average ranks (``nan`` if undefined)."""
+    if len(x) != len(y):
+        raise ValueError("x and y differ in length")
+    if len(x) < 2:
+        return float("nan")
+    rx = rankdata(x) - (len(x) + 1) / 2.0
+    ry = rankdata(y) - (len(y) + 1) / 2.0
+    denominator = math.sqrt(float(rx @ rx) * float(ry @ ry))
+    if denominator == 0.0:
+        return float("nan")
+    return float(rx @ ry) / denominator
+
+
+def word_pairs(
+    kv: KeyedVectors,
+    path: PathLike | None = None,
+    dataset: str = "ws353",
+    restrict_vocab: int | None = None,
+) -> PairResult:
+    """Spearman correlation of model cosines with human similarity judgements.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors.
+    path : str or PathLike, optional
+        A ``word1<TAB>word2<TAB>score`` file; default: the bundled ``dataset``.
+    dataset : {"ws353", "simlex999"}
+        Which bundled dataset to use when ``path`` is not given.
+    restrict_vocab : int, optional
+        Only the first ``restrict_vocab`` words count as known (default: all).
+
+    Returns
+    -------
+    PairResult
+    """
+    if path is None:
+        if dataset not in ("ws353", "simlex999"):
+            raise W2VError(f"unknown word-pair dataset {dataset!r}; use 'ws353' or 'simlex999'")
+        path = dataset_path(dataset)
+    pairs = read_word_pairs(path)
+    ok = _ok_vocab(kv, restrict_vocab)
+    rows_a, rows_b, gold, oov = [], [], [], []
+    for a, b, score in pairs:
+        if a in ok and b in ok:
+            rows_a.append(ok[a])
+            rows_b.append(ok[b])
+            gold.append(score)
+        else:
+            oov.append((a, b))
+    normed = kv.normed
+    cosines = np.einsum("ij,ij->i", normed[rows_a], normed[rows_b]) if rows_a else np.zeros(0)
+    n_pairs, n_covered = len(pairs), len(gold)
+    return PairResult(
+        spearman=spearman(np.asarray(gold), cosines),
+        n_pairs=n_pairs,
+        n_covered=n_covered,
+        coverage=n_covered / n_pairs if n_pairs else 0.0,
+        oov_pairs=oov,
+    )
+
+
+# --------------------------------------------------------------------------- analogies
+
+
+def analogies(
+    kv: KeyedVectors,
+    path: PathLike | None = None,
+    restrict_vocab: int | None = 30000,
+    method: str = "add",
+) -> AnalogyResult:
+    """Accuracy on analogy questions "a is to b as c is to d".
+
+    A question counts if all four words are among the first ``restrict_vocab``
+    words; its answer is the best-scoring word among those same words, excluding
+    a, b and c (and their case variants).  It is correct if that word is d.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors, most frequent word first.
+    path : str or PathLike, optional
+        A ``questions-words.txt``-style file; default: the bundled one.
+    restrict_vocab : int or None, default 30000
+        Size of the vocabulary prefix used for questions and answers (None: all).
+    method : {"add", "mul"}
+        3CosAdd (``cos(x, b) - cos(x, a) + cos(x, c)``, gensim's
+        ``evaluate_word_analogies``) or 3CosMul (Levy & Goldberg 2014).
+
+    Returns
+    -------
+    AnalogyResult
+    """
+    if method not in ("add", "mul"):
+        raise W2VError(f"unknown analogy method {method!r}: use 'add' or 'mul'")
+    sections = read_analogies(dataset_path("analogies") if path is None else path)
+    ok = _ok_vocab(kv, restrict_vocab)
+    limit = len(kv) if restrict_vocab is None else min(restrict_vocab, len(kv))
+    candidates = kv.normed[:limit]
+    # group[row] = the row its lower-cased form resolves to; differs from row only
+    # for a less frequent case variant ("Paris" after "paris").
+    group = np.array([ok[word.lower()] for word in kv.words[:limit]], dtype=np.int64)
+    has_variants = bool(np.any(group != np.arange(limit)))
+
+    block_size = max(1, min(ANALOGY_BLOCK, MAX_BLOCK_FLOATS // max(limit, 1)))
+    results, n_skipped = [], 0
+    for name, questions in sections:
+        known = [q for q in questions if all(word in ok for word in q)]
+        n_skipped += len(questions) - len(known)
+        rows = np.array([[ok[word] for word in q] for q in known], dtype=np.int64).reshape(-1, 4)
+        correct = 0
+        for start in range(0, len(rows), block_size):
+            block = rows[start : start + block_size]
+            predicted = _answer_block(candidates, block[:, :3], method, group, has_variants)
+            correct += int(np.count_nonzero(group[predicted] == block[:, 3]))
+        results.append((name, correct, len(known)))
+
+    correct = sum(section[1] for section in results)
+    total = sum(section[2] for section in results)
+    return AnalogyResult(
+        sections=results,
+        correct=correct,
+        total=total,
+        accuracy=correct / total if total else float("nan"),
+        n_skipped=n_skipped,
+    )
+
+
+def _answer_block(
+    candidates: np.ndarray,
+    abc: np.ndarray,
+    method: str,
+    group: np.ndarray,
+    has_variants: bool,
+) -> np.ndarray:
+    """Best-scoring candidate row for each question (a, b, c) of a block."""
+    a, b, c = candidates[abc[:, 0]], candidates[abc[:, 1]], candidates[abc[:, 2]]
+    if method == "add":
+        # argmax_x cos(x, b - a + c): one (block x dim) @ (dim x vocab) product.
+        scores = (b - a + c) @ candidates.T
+    else:
+        # cos' = (cos + 1) / 2 in [0, 1]; in-place arithmetic keeps to three big matrices.
+        def shifted(query: np.ndarray) -> np.ndarray:
+            cosines = query @ candidates.T
+            cosines += 1.0
+            cosines *= 0.5
+            return cosines
+
+        scores = shifted(b)
+        scores *= shifted(c)
+        denominator = shifted(a)
+        denominator += COSMUL_EPSILON
+        scores /= denominator
+    if has_variants:
+        # Exclude every case variant of the input words, as gensim's ignore-set does.
+        for column in range(3):
+            scores[group[None, :] == abc[:, column : column + 1]] = -np.inf
+    else:
+        question = np.arange(len(abc))[:, None]
+        scores[question, abc] = -np.inf
+    return np.argmax(scores, axis=1)
+
+
+# --------------------------------------------------------------------------- everything
+
+
+def evaluate_all(
+    kv: KeyedVectors, restrict_vocab: int | None = 30000, data_dir: PathLike | None = None
+) -> dict:
+    """Run WordSim-353, SimLex-999 and the analogy test; return a JSON-able dict.
+
+    ``restrict_vocab`` applies to the analogies (for speed, as in gensim); the
+    similarity datasets use the whole vocabulary.  ``nan`` values (nothing
+    covered) become ``None``.
+    """
+    return {
+        "vocab_size": len(kv),
+        "dim": kv.dim,
+        "restrict_vocab": restrict_vocab,
+        "ws353": word_pairs(kv, dataset_path("ws353", data_dir)).to_dict(),
+        "simlex999": word_pairs(kv, dataset_path("simlex999", data_dir)).to_dict(),
+        "analogies": analogies(
+            kv, dataset_path("analogies", data_dir), restrict_vocab=restrict_vocab
+        ).to_dict(),
+    }
