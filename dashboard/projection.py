@@ -1,0 +1,337 @@
+"""Flatten word vectors to 2-D or 3-D for the word map (pure NumPy / scikit-learn).
+
+Nothing here imports Streamlit, so every function is testable on its own and the
+dashboard caches the results at its boundary.
+
+* :func:`pca` -- linear, exact, fast; distances along the axes mean something.
+* :func:`tsne` -- non-linear; keeps *neighbourhoods* (who is close to whom) but
+  distances between far-apart groups and the axes themselves mean nothing.
+* :func:`custom_axes` -- two interpretable directions chosen by the user, e.g.
+  *man -> woman* horizontally and *bad -> good* vertically.
+* :func:`common_frame` -- one frame of reference for all training epochs, so the
+  replay animation shows the words moving rather than the axes spinning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.manifold import TSNE
+from threadpoolctl import threadpool_limits
+
+from w2v_core.errors import UnknownWordError, W2VError
+from w2v_core.vectors import KeyedVectors
+
+TSNE_PCA_DIMS = 50
+"""Vectors wider than this are reduced by PCA before t-SNE (the usual recipe: it
+removes noise and makes the neighbour search cheaper)."""
+
+TSNE_MAX_ITER = 500
+"""Optimisation steps: 250 with early exaggeration, then 250 more.  On 1,000 words the
+KL divergence at 500 steps was within 1 % of its value at 1,000 steps, at half the time."""
+
+TSNE_MIN_WORDS = 4
+"""Below this many words t-SNE has no meaningful neighbourhoods; :func:`tsne` uses PCA."""
+
+
+def _as_2d(vectors: np.ndarray) -> np.ndarray:
+    x = np.asarray(vectors, dtype=np.float64)
+    if x.ndim != 2:
+        raise W2VError(f"expected a 2-D array of vectors, got shape {x.shape}")
+    return x
+
+
+def _check_components(n_components: int) -> None:
+    if n_components not in (2, 3):
+        raise W2VError(f"the map has 2 or 3 dimensions, not {n_components}")
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), along the last axis."""
+    x = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(norms == 0, 1.0, norms)
+
+
+def _pca_basis(x: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and the top principal directions ``(n_components, d)`` of the rows of ``x``.
+
+    Signs are fixed (largest loading positive) so the same data always gives the
+    same picture; missing components (fewer words or dimensions than asked) are 0.
+    """
+    mean = x.mean(axis=0)
+    basis = np.zeros((n_components, x.shape[1]))
+    if x.shape[0] >= 2:
+        _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
+        k = min(n_components, vt.shape[0])
+        basis[:k] = vt[:k]
+    big = np.argmax(np.abs(basis), axis=1)
+    signs = np.sign(basis[np.arange(n_components), big])
+    basis *= np.where(signs == 0, 1.0, signs)[:, None]
+    return mean, basis
+
+
+def pca(vectors: np.ndarray, n_components: int = 2, seed: int = 0) -> np.ndarray:
+    """Project rows onto their top principal components.
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        ``(n, d)`` array (pass unit-length rows to map cosine geometry).
+    n_components : int
+        2 or 3.
+    seed : int
+        Unused (the SVD is exact); accepted so all methods share one signature.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, n_components)`` float64 coordinates, centred on the mean word.
+        Components that do not exist (fewer than ``n_components`` words or
+        dimensions) are zero.
+    """
+    del seed
+    _check_components(n_components)
+    x = _as_2d(vectors)
+    if x.shape[0] == 0:
+        return np.zeros((0, n_components))
+    mean, basis = _pca_basis(x, n_components)
+    return (x - mean) @ basis.T
+
+
+def effective_perplexity(n: int, perplexity: float) -> float:
+    """The perplexity actually used for ``n`` points: clipped to below ``n / 3``.
+
+    scikit-learn requires ``perplexity < n``; t-SNE itself needs about three times
+    as many points as the perplexity (it looks at roughly ``3 * perplexity``
+    neighbours), so the value is capped at ``(n - 1) / 3`` and never below 1.
+    """
+    return float(max(1.0, min(float(perplexity), (n - 1) / 3.0)))
+
+
+def tsne(
+    vectors: np.ndarray,
+    n_components: int = 2,
+    perplexity: float = 30,
+    seed: int = 0,
+    max_iter: int = TSNE_MAX_ITER,
+) -> np.ndarray:
+    """t-SNE map of the rows (scikit-learn Barnes-Hut, PCA initialisation).
+
+    Parameters
+    ----------
+    vectors : numpy.ndarray
+        ``(n, d)`` array (pass unit-length rows: Euclidean distance between unit
+        vectors is a monotone function of cosine similarity).
+    n_components : int
+        2 or 3.
+    perplexity : float
+        Roughly the number of neighbours each word "pays attention to"; clipped by
+        :func:`effective_perplexity` for small ``n``.
+    seed : int
+        Random state: the same data and seed give the same map.
+    max_iter : int
+        Optimisation steps (:data:`TSNE_MAX_ITER`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, n_components)`` coordinates.  With fewer than :data:`TSNE_MIN_WORDS`
+        words there is nothing for t-SNE to preserve and the PCA map is returned.
+
+    Notes
+    -----
+    Vectors wider than :data:`TSNE_PCA_DIMS` are first reduced to that many
+    principal components.  The optimiser runs on one OpenMP thread: on a small,
+    shared machine several spinning threads were up to ten times slower and the
+    single-threaded result is reproducible.  1,000 words x 100 dimensions take
+    2-3 s on the 2-core development machine (about twice that with scikit-learn's
+    default of 1,000 steps).
+    """
+    _check_components(n_components)
+    x = _as_2d(vectors)
+    n = x.shape[0]
+    if n < TSNE_MIN_WORDS:
+        return pca(x, n_components)
+    if x.shape[1] > TSNE_PCA_DIMS and n > TSNE_PCA_DIMS:
+        x = PCA(TSNE_PCA_DIMS, random_state=seed).fit_transform(x)
+    model = TSNE(
+        n_components=n_components,
+        perplexity=effective_perplexity(n, perplexity),
+        init="pca",
+        learning_rate="auto",
+        max_iter=max_iter,
+        random_state=seed,
+    )
+    with threadpool_limits(1, user_api="openmp"):
+        return np.asarray(model.fit_transform(x), dtype=np.float64)
+
+
+def _unit_direction(kv: KeyedVectors, pair: tuple[str, str]) -> np.ndarray:
+    start, end = pair
+    direction = kv.normed[kv.get_index(end)].astype(np.float64) - kv.normed[kv.get_index(start)]
+    norm = np.linalg.norm(direction)
+    if norm < 1e-9:
+        raise W2VError(f"'{start}' and '{end}' point the same way: pick two different words")
+    return direction / norm
+
+
+def custom_axes(
+    kv: KeyedVectors,
+    x_pair: tuple[str, str],
+    y_pair: tuple[str, str],
+    words: Sequence[str],
+) -> np.ndarray:
+    """Place words on two user-chosen semantic directions.
+
+    ``x`` is the projection of each word's unit vector on the unit direction
+    ``B - A`` for ``x_pair = (A, B)`` (using the unit vectors of ``A`` and ``B``),
+    and ``y`` likewise on ``D - C``.  A positive ``x`` means "more like B than A".
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors.
+    x_pair, y_pair : tuple of str
+        ``(A, B)`` and ``(C, D)``, e.g. ``("man", "woman")`` and ``("bad", "good")``.
+    words : sequence of str
+        The words to place.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(words), 2)`` coordinates, each in ``[-1, 1]``.
+
+    Raises
+    ------
+    UnknownWordError
+        If any axis word or listed word is not in the vocabulary.
+    W2VError
+        If the two words of a pair have the same direction.
+    """
+    axes = np.stack([_unit_direction(kv, x_pair), _unit_direction(kv, y_pair)])
+    rows = [kv.get_index(w) for w in words]
+    return kv.normed[rows].astype(np.float64) @ axes.T
+
+
+def kmeans_labels(vectors: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """KMeans cluster of each row (``k`` is capped at the number of distinct rows).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` int64 labels in ``0 .. k - 1``, numbered by decreasing cluster size
+        so colours are stable for a given seed.
+    """
+    x = _as_2d(vectors)
+    n_distinct = len(np.unique(x, axis=0)) if len(x) else 0
+    k = int(min(k, n_distinct))
+    if k <= 1:
+        return np.zeros(len(x), dtype=np.int64)
+    labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(x)
+    order = np.argsort(-np.bincount(labels, minlength=k), kind="stable")
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(k)
+    return rank[labels]
+
+
+def procrustes_align(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Rotate/reflect, scale and shift ``source`` points to best match ``target``.
+
+    Orthogonal Procrustes: the similarity transform minimising the squared
+    distance between corresponding rows.  Shapes are preserved exactly; only the
+    frame of reference changes.
+    """
+    src_mean, tgt_mean = source.mean(axis=0), target.mean(axis=0)
+    a, b = source - src_mean, target - tgt_mean
+    u, s, vt = np.linalg.svd(a.T @ b)
+    rotation = u @ vt
+    norm = float((a**2).sum())
+    scale = float(s.sum()) / norm if norm > 0 else 1.0
+    return scale * a @ rotation + tgt_mean
+
+
+def common_frame(snapshots: np.ndarray, method: str = "pca", seed: int = 0) -> np.ndarray:
+    """Project every epoch's vectors into one shared 2-D frame for the replay.
+
+    Parameters
+    ----------
+    snapshots : numpy.ndarray
+        ``(E + 1, n, d)``: the same ``n`` words after each epoch (row 0 = initial).
+    method : {"pca", "tsne"}
+        How to flatten.
+    seed : int
+        t-SNE random state.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(E + 1, n, 2)`` coordinates in one frame.
+
+    Notes
+    -----
+    Rows are first scaled to unit length: the model's questions are about cosine
+    similarity, and raw lengths grow a lot during training (the initial vectors are
+    tiny), which would otherwise make the first frames a single dot.
+
+    * ``"pca"``: the principal axes are fitted **once, on the final epoch**, and every
+      epoch (centred on its own mean) is projected on them.  The frame is then
+      literally the same linear map for all epochs, so a motion in the animation is
+      a motion of the vectors.  Early, still-random vectors have little spread
+      along the final axes and show as a small cloud that unfolds -- which is
+      what training does.
+    * ``"tsne"``: t-SNE cannot project new points into an existing map, so each
+      epoch gets its own t-SNE (same seed, PCA initialisation) and is then
+      Procrustes-aligned (rotation, reflection, uniform scale, shift) to the final
+      epoch's map.  Alignment changes no distances within a frame, only removes
+      the arbitrary orientation that would make consecutive frames jump.
+
+    Identical snapshots therefore give identical frames with either method.
+    """
+    snaps = np.asarray(snapshots, dtype=np.float64)
+    if snaps.ndim != 3:
+        raise W2VError(f"expected snapshots of shape (epochs + 1, words, dim), got {snaps.shape}")
+    unit = unit_rows(snaps)
+    if method == "pca":
+        _, basis = _pca_basis(unit[-1], 2)
+        return np.stack([(frame - frame.mean(axis=0)) @ basis.T for frame in unit])
+    if method == "tsne":
+        maps = [tsne(frame, 2, seed=seed) for frame in unit]
+        final = maps[-1]
+        return np.stack([procrustes_align(m, final) for m in maps[:-1]] + [final])
+    raise W2VError(f"unknown projection method {method!r}: use 'pca' or 'tsne'")
+
+
+def neighbours_over_epochs(
+    snapshots: np.ndarray, words: Sequence[str], word: str, topn: int = 10
+) -> list[list[tuple[str, float]]]:
+    """A word's nearest neighbours (cosine, among the snapshot words) at every epoch.
+
+    Returns
+    -------
+    list of list of (str, float)
+        One list per snapshot (epoch 0 = initial vectors), best first, the word
+        itself excluded.
+
+    Raises
+    ------
+    UnknownWordError
+        If ``word`` is not one of the snapshot words.
+    """
+    words = list(words)
+    try:
+        row = words.index(word)
+    except ValueError:
+        raise UnknownWordError(word, words) from None
+    unit = unit_rows(np.asarray(snapshots, dtype=np.float64))
+    topn = max(0, min(int(topn), len(words) - 1))
+    result = []
+    for frame in unit:
+        scores = frame @ frame[row]
+        scores[row] = -np.inf
+        best = np.argsort(-scores, kind="stable")[:topn]
+        result.append([(words[i], float(scores[i])) for i in best])
+    return result

@@ -1,0 +1,491 @@
+"""The Map tab: the vocabulary flattened to 2-D/3-D, word search, and the training replay.
+
+The heavy lifting is in :mod:`dashboard.projection` (pure NumPy/scikit-learn) and
+:mod:`dashboard.charts` (pure Plotly); this module only lays out widgets and
+caches projections with ``st.cache_data``.  The cached functions are keyed by the
+run id, a cheap fingerprint of the vectors and the parameters; the vectors
+themselves travel in ``_``-prefixed arguments that Streamlit does not hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, projection
+from w2v_core.errors import UnknownWordError, W2VError
+from w2v_core.vectors import KeyedVectors
+
+MAX_WORDS = 2000
+DEFAULT_WORDS = 300
+MAX_REPLAY_WORDS = 500
+DEFAULT_REPLAY_WORDS = 200
+METHODS = ("t-SNE", "PCA", "custom axes")
+COLOURINGS = ("KMeans cluster", "frequency (log)", "none")
+X_AXIS_PAIRS = (("man", "woman"), ("he", "she"), ("king", "queen"), ("boy", "girl"))
+Y_AXIS_PAIRS = (("bad", "good"), ("sad", "happy"), ("small", "large"), ("old", "new"))
+
+EXPLANATION = """
+Every word in the vocabulary is a list of numbers (a vector with, say, 100 entries).
+Words used in similar contexts end up with similar vectors. A 100-dimensional space
+cannot be drawn, so this map **squashes it onto a flat picture**:
+
+* **t-SNE** keeps *neighbourhoods*: words that are close in the full space are
+  close on the map. Distances between far-apart groups, and the axes, mean nothing.
+* **PCA** is a plain "shadow" of the space along the two (or three) directions in
+  which the words differ most. Faithful but usually more crowded.
+* **Custom axes** let you pick the directions yourself: for example horizontal =
+  *man → woman* and vertical = *bad → good*. A word far to the right is "more like
+  *woman* than *man*" according to the model.
+
+Each dot is a word; hover to see it and how often it occurs in the corpus. Colours
+group words automatically (clusters) or show how frequent they are.
+**Search** for a word to highlight it and its nearest neighbours -- these are
+measured in the full space, so they are exact even when the flat map distorts.
+
+The **training replay** (if the run saved snapshots) shows the same words after
+each epoch: they start as random noise and gradually organise into groups.
+"""
+
+
+# -- cached computations ---------------------------------------------------------------
+
+
+def vectors_fingerprint(vectors: np.ndarray) -> str:
+    """Short hash of the rows used, so a reused run id never serves stale projections."""
+    data = np.ascontiguousarray(vectors)
+    return hashlib.blake2b(data.tobytes(), digest_size=8).hexdigest() + str(data.shape)
+
+
+@st.cache_data(show_spinner="Projecting the words…", max_entries=64)
+def _projection(
+    run_id: str,
+    fingerprint: str,
+    method: str,
+    rows: tuple[int, ...],
+    dims: int,
+    perplexity: float | None,
+    seed: int | None,
+    axes: tuple[tuple[str, str], tuple[str, str]] | None,
+    _kv: KeyedVectors,
+) -> np.ndarray:
+    vectors = _kv.normed[list(rows)]
+    if method == "PCA":
+        return projection.pca(vectors, dims)
+    if method == "t-SNE":
+        return projection.tsne(vectors, dims, perplexity=perplexity or 30, seed=seed or 0)
+    assert axes is not None
+    return projection.custom_axes(_kv, axes[0], axes[1], [_kv.words[i] for i in rows])
+
+
+@st.cache_data(show_spinner="Clustering…", max_entries=64)
+def _clusters(
+    run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
+) -> np.ndarray:
+    return projection.kmeans_labels(_kv.normed[list(rows)], k, seed=0)
+
+
+@st.cache_data(show_spinner="Projecting every epoch into one frame…", max_entries=16)
+def _replay_frames(
+    run_id: str, fingerprint: str, method: str, n: int, _snapshots: np.ndarray
+) -> np.ndarray:
+    return projection.common_frame(_snapshots[:, :n], method="tsne" if method == "t-SNE" else "pca")
+
+
+# -- small helpers ---------------------------------------------------------------------
+
+
+def _init_state(key: str, value: object, valid=lambda v: True) -> None:
+    """Give a widget its default through session state (reset if no longer valid)."""
+    if key not in st.session_state or not valid(st.session_state[key]):
+        st.session_state[key] = value
+
+
+def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Axis words for custom axes: classic pairs when present, else frequent words."""
+
+    def pick(candidates: Sequence[tuple[str, str]], avoid: set[str]) -> tuple[str, str] | None:
+        for a, b in candidates:
+            if a in kv and b in kv and not {a, b} & avoid:
+                return a, b
+        return None
+
+    words = kv.words
+    fallback = [words[i % len(words)] for i in range(4)] if words else ["", "", "", ""]
+    x = pick(X_AXIS_PAIRS, set()) or (fallback[0], fallback[1])
+    y = pick(Y_AXIS_PAIRS, set(x)) or (fallback[2], fallback[3])
+    return x, y
+
+
+def _resolve(kv: KeyedVectors, word: str) -> str:
+    """``word`` as it is spelled in the vocabulary (tries lower case too)."""
+    word = word.strip()
+    if word not in kv and word.lower() in kv:
+        return word.lower()
+    kv.get_index(word)  # raises UnknownWordError with suggestions
+    return word
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally inside Streamlit Markdown (words come from arbitrary corpora).
+
+    Backslash-escapes ASCII punctuation (CommonMark), so ``*``, ``[..](..)``, ``$..$``,
+    ``:red[..]`` or ``&lt;`` in a word are not interpreted.
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'])", r"\\\1", text)
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", text)[:16] or "run"
+
+
+# -- the tab ---------------------------------------------------------------------------
+
+
+def render(
+    kv: KeyedVectors,
+    run_id: str,
+    snapshots: np.ndarray | None = None,
+    snapshot_words: list[str] | None = None,
+) -> None:
+    """Draw the Map tab for one run.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The run's vectors (most frequent word first).
+    run_id : str
+        Stable identifier of the run, used as the cache key of projections.
+    snapshots : numpy.ndarray, optional
+        ``(E + 1, S, dim)`` per-epoch vectors of ``snapshot_words`` for the replay.
+    snapshot_words : list of str, optional
+        The ``S`` words of the snapshot rows.
+    """
+    with st.expander("What am I looking at?"):
+        st.markdown(EXPLANATION)
+    query = ""
+    try:
+        query = _render_map(kv, run_id)
+    except W2VError as error:
+        st.error(md_escape(str(error)))
+    except Exception as error:  # the page must never crash
+        st.error(md_escape(f"The map could not be drawn: {error}"))
+    st.divider()
+    try:
+        _render_replay(kv, run_id, snapshots, snapshot_words, query)
+    except W2VError as error:
+        st.error(md_escape(str(error)))
+    except Exception as error:
+        st.error(md_escape(f"The training replay could not be drawn: {error}"))
+
+
+def _render_map(kv: KeyedVectors, run_id: str) -> str:
+    """The map, its controls, the search and the CSV download; returns the searched word."""
+    if len(kv) < 2:
+        st.info("The map needs at least two words in the vocabulary.")
+        return ""
+    if not np.isfinite(kv.vectors).all():
+        st.error(
+            "These vectors contain NaN or infinite values (training diverged): "
+            "try a smaller learning rate."
+        )
+        return ""
+
+    max_n = min(MAX_WORDS, len(kv))
+    low_n = min(10, max_n)
+    left, middle, right = st.columns(3)
+    with left:
+        if max_n > low_n:
+            _init_state("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n)
+            n = st.slider(
+                "Words on the map (most frequent first)",
+                min_value=low_n,
+                max_value=max_n,
+                key="map_n_words",
+            )
+        else:
+            n = max_n
+            st.caption(f"All {n} words are shown.")
+        _init_state("map_method", METHODS[0])
+        method = st.radio("Method", METHODS, key="map_method", horizontal=True)
+        _init_state("map_dims", "2D")
+        dims_choice = st.radio(
+            "Dimensions",
+            ("2D", "3D"),
+            key="map_dims",
+            horizontal=True,
+            disabled=method == "custom axes",
+            help="Custom axes are always 2-D.",
+        )
+    dims = 3 if dims_choice == "3D" and method != "custom axes" else 2
+
+    perplexity: float | None = None
+    seed: int | None = None
+    with middle:
+        if method == "t-SNE":
+            _init_state("map_perplexity", 30, lambda v: 2 <= v <= 100)
+            perplexity = st.slider(
+                "t-SNE perplexity",
+                min_value=2,
+                max_value=100,
+                key="map_perplexity",
+                help="Roughly how many neighbours each word tries to stay close to.",
+            )
+            used = projection.effective_perplexity(n, perplexity)
+            if used < perplexity:
+                st.caption(f"With {n} words the perplexity is capped at {used:.1f}.")
+            _init_state("map_seed", 0)
+            seed = int(
+                st.number_input(
+                    "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, key="map_seed"
+                )
+            )
+        elif method == "PCA":
+            st.caption("PCA: the directions along which the words differ most.")
+    with right:
+        _init_state("map_colour", COLOURINGS[0])
+        colouring = st.selectbox("Colour by", COLOURINGS, key="map_colour")
+        k = 0
+        if colouring == "KMeans cluster":
+            _init_state("map_k", 8, lambda v: 2 <= v <= 20)
+            k = st.slider("Number of clusters", min_value=2, max_value=20, key="map_k")
+
+    axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
+
+    search_col, topn_col = st.columns([3, 1])
+    with search_col:
+        raw_query = st.text_input(
+            "Find a word", key="map_query", placeholder="type a word and press Enter"
+        )
+    with topn_col:
+        _init_state("map_topn", 10, lambda v: 1 <= v <= 30)
+        topn = st.slider("Neighbours", min_value=1, max_value=30, key="map_topn")
+
+    query, neighbours = "", []
+    if raw_query.strip():
+        try:
+            query = _resolve(kv, raw_query)
+            neighbours = kv.most_similar(query, topn=topn)
+        except UnknownWordError as error:
+            st.warning(md_escape(str(error)))
+            query = ""
+    highlight = [query, *(w for w, _ in neighbours)] if query else []
+    if method == "custom axes" and axes is None:
+        return query  # the axis words were reported above
+
+    extras = tuple(sorted({kv.index[w] for w in highlight} - set(range(n))))
+    rows = tuple(range(n)) + extras
+    fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
+    params = {
+        "t-SNE": (dims, perplexity, seed, None),
+        "PCA": (dims, None, None, None),
+        "custom axes": (2, None, None, axes),
+    }[method]
+    try:
+        coords = _projection(run_id, fingerprint, method, rows, *params, _kv=kv)
+    except W2VError as error:
+        st.warning(md_escape(str(error)))
+        return query
+
+    words = [kv.words[i] for i in rows]
+    counts = kv.counts[list(rows)]
+    color, color_title = None, ""
+    if colouring == "KMeans cluster":
+        color, color_title = _clusters(run_id, fingerprint, rows, k, _kv=kv), "cluster"
+    elif colouring == "frequency (log)":
+        if counts.any():
+            color, color_title = np.log10(counts.astype(float) + 1.0), "log10 frequency"
+        else:
+            st.caption("These vectors came without word frequencies: no frequency colours.")
+
+    fig = charts.scatter_map(
+        coords,
+        words,
+        counts,
+        color=color,
+        color_title=color_title,
+        highlight=highlight,
+        title=f"{method}: the {n} most frequent words",
+        axis_titles=_axis_titles(method, axes),
+    )
+    st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
+    if extras:
+        st.caption(
+            f"{len(extras)} highlighted word(s) are not among the {n} most frequent "
+            "and were added to the map."
+        )
+    if neighbours:
+        st.markdown(
+            f"**Nearest neighbours of “{md_escape(query)}”** (cosine similarity, full space)"
+        )
+        table = pd.DataFrame(
+            {
+                "word": [w for w, _ in neighbours],
+                "similarity": [round(s, 4) for _, s in neighbours],
+                "frequency": [kv.count(w) for w, _ in neighbours],
+            }
+        )
+        st.dataframe(table, hide_index=True, key="map_neighbours")
+
+    st.download_button(
+        "Download coordinates (CSV)",
+        data=coordinates_csv(words, counts, coords, color if color_title == "cluster" else None),
+        file_name=f"map_{_safe_name(run_id)}_{method.replace(' ', '_')}_{dims}d.csv",
+        mime="text/csv",
+        key="map_download",
+    )
+    return query
+
+
+def _axis_titles(
+    method: str, axes: tuple[tuple[str, str], tuple[str, str]] | None
+) -> tuple[str, ...]:
+    if method == "custom axes" and axes is not None:
+        return tuple(f"{a} → {b}" for a, b in axes)
+    if method == "PCA":
+        return ("PC 1", "PC 2", "PC 3")
+    return ("", "", "")
+
+
+def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """The four custom-axis words; None (after a warning) if one is unusable."""
+    keys = ("map_axis_a", "map_axis_b", "map_axis_c", "map_axis_d")
+    if st.session_state.get("map_axes_run") != run_id:
+        (a, b), (c, d) = default_axis_pairs(kv)
+        for key, value in zip(keys, (a, b, c, d), strict=True):
+            st.session_state[key] = value
+        st.session_state["map_axes_run"] = run_id
+    st.caption("Horizontal axis = from A to B; vertical axis = from C to D.")
+    cols = st.columns(4)
+    labels = ("x from (A)", "x to (B)", "y from (C)", "y to (D)")
+    values = []
+    for col, key, label in zip(cols, keys, labels, strict=True):
+        with col:
+            values.append(st.text_input(label, key=key))
+    try:
+        a, b, c, d = (_resolve(kv, v) for v in values)
+    except UnknownWordError as error:
+        st.warning(md_escape(f"Custom axes: {error}"))
+        return None
+    return (a, b), (c, d)
+
+
+def coordinates_csv(
+    words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
+) -> bytes:
+    """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
+    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
+    for axis, name in enumerate("xyz"[: coords.shape[1]]):
+        frame[name] = coords[:, axis]
+    if clusters is not None:
+        frame["cluster"] = clusters
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+# -- training replay -------------------------------------------------------------------
+
+
+def _render_replay(
+    kv: KeyedVectors,
+    run_id: str,
+    snapshots: np.ndarray | None,
+    snapshot_words: list[str] | None,
+    query: str,
+) -> None:
+    st.subheader("Training replay")
+    if snapshots is None or not snapshot_words:
+        st.caption(
+            "This run has no per-epoch snapshots. Train with “snapshot words” above 0 "
+            "to watch the map form epoch by epoch."
+        )
+        return
+    snapshots = np.asarray(snapshots)
+    if snapshots.ndim != 3 or snapshots.shape[1] != len(snapshot_words):
+        st.warning(
+            f"The snapshots have shape {snapshots.shape}, which does not match "
+            f"{len(snapshot_words)} snapshot words; the replay is unavailable."
+        )
+        return
+    if snapshots.shape[0] < 2:
+        st.info("Only the initial vectors were saved (no finished epoch): nothing to replay.")
+        return
+    if not np.isfinite(snapshots).all():
+        st.error("The snapshots contain NaN or infinite values (training diverged).")
+        return
+
+    words = list(snapshot_words)
+    controls = st.columns(4)
+    with controls[0]:
+        _init_state("map_replay_method", "PCA", lambda v: v in ("PCA", "t-SNE"))
+        method = st.radio(
+            "Replay projection",
+            ("PCA", "t-SNE"),
+            key="map_replay_method",
+            horizontal=True,
+            help="PCA uses one projection for every epoch; t-SNE maps each epoch and "
+            "rotates it onto the last one.",
+        )
+    with controls[1]:
+        max_n = min(MAX_REPLAY_WORDS, len(words))
+        if max_n > 2:
+            _init_state("map_replay_n", min(DEFAULT_REPLAY_WORDS, max_n), lambda v: 2 <= v <= max_n)
+            n = st.slider("Words in the replay", min_value=2, max_value=max_n, key="map_replay_n")
+        else:
+            n = max_n
+    with controls[2]:
+        _init_state("map_replay_word", _default_replay_word(snapshot_words), lambda v: v in words)
+        if query != st.session_state.get("map_replay_query"):
+            # a new search: follow the searched word here too, if it was snapshotted
+            st.session_state["map_replay_query"] = query
+            if query in snapshot_words:
+                st.session_state["map_replay_word"] = query
+        word = st.selectbox("Word to follow", words, key="map_replay_word")
+    with controls[3]:
+        _init_state("map_replay_topn", 8, lambda v: 1 <= v <= 20)
+        topn = st.slider("Neighbours", min_value=1, max_value=20, key="map_replay_topn")
+
+    fingerprint = vectors_fingerprint(snapshots[:, :n])
+    frames = _replay_frames(run_id, fingerprint, method, n, _snapshots=snapshots)
+    history = projection.neighbours_over_epochs(snapshots, words, word, topn)
+    shown = words[:n]
+    counts = [kv.count(w) if w in kv else 0 for w in shown]
+    highlight = [word, *(w for w, _ in history[-1])]
+
+    left, right = st.columns([3, 2])
+    with left:
+        fig = charts.replay_animation(
+            frames, shown, counts, highlight=highlight, title=f"{method}, one frame per epoch"
+        )
+        st.plotly_chart(fig, key="map_replay_chart", config={"displaylogo": False})
+        st.caption("Press ▶ Play, or drag the slider. Red: the followed word and its neighbours.")
+    with right:
+        st.markdown(f"**Neighbours of “{md_escape(word)}” after each epoch**")
+        st.dataframe(neighbour_table(history), hide_index=True, key="map_replay_table")
+        final = {w for w, _ in history[-1]}
+        first = {w for w, _ in history[1]} if len(history) > 1 else set()
+        if final:
+            st.caption(
+                f"{len(final & first)} of the final {len(final)} neighbours were already "
+                "there after epoch 1."
+            )
+
+
+def _default_replay_word(words: Sequence[str]) -> str:
+    """A word worth following: the first reasonably long one (skips 'the', 'of'...)."""
+    return next((w for w in words if len(w) >= 4), words[0])
+
+
+def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
+    """One column per epoch ("start", "epoch 1", ...), one row per rank: "word (0.83)"."""
+    columns = {}
+    for epoch, neighbours in enumerate(history):
+        name = "start" if epoch == 0 else f"epoch {epoch}"
+        columns[name] = [f"{w} ({s:.2f})" for w, s in neighbours]
+    table = pd.DataFrame(columns)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table

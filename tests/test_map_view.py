@@ -1,0 +1,295 @@
+"""The Map tab, driven headlessly with Streamlit's AppTest."""
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.views import map as map_view
+from w2v_core.vectors import KeyedVectors
+
+ROOT = str(Path(__file__).resolve().parents[1])
+NASTY = "<script>alert(1)</script>"
+FRUIT = ["apple", "pear", "plum", "peach"]
+NAMED = ["man", "woman", "bad", "good", *FRUIT, "car", "bus", NASTY]
+
+
+def make_kv(n_words: int = 200, dim: int = 16, seed: int = 0) -> KeyedVectors:
+    """Random vectors, except that the fruit words form a tight group."""
+    rng = np.random.default_rng(seed)
+    words = NAMED + [f"w{i}" for i in range(n_words - len(NAMED))]
+    vectors = rng.normal(size=(n_words, dim))
+    centre = rng.normal(size=dim) * 3
+    for word in FRUIT:
+        vectors[words.index(word)] = centre + 0.1 * rng.normal(size=dim)
+    counts = np.arange(n_words, 0, -1) * 7
+    return KeyedVectors(words, vectors, counts)
+
+
+def make_snapshots(kv: KeyedVectors, n: int = 40, epochs: int = 3, seed: int = 1):
+    """Snapshots drifting from noise (epoch 0) to the final vectors."""
+    rng = np.random.default_rng(seed)
+    final = np.asarray(kv.vectors[:n], dtype=np.float32)
+    noise = rng.normal(size=final.shape).astype(np.float32)
+    steps = [noise + (final - noise) * e / epochs for e in range(epochs + 1)]
+    return np.stack(steps), list(kv.words[:n])
+
+
+def map_page(kv, run_id="test-run", snapshots=None, snapshot_words=None, root=""):
+    import sys
+
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from dashboard.views import map as map_view
+
+    map_view.render(kv, run_id, snapshots, snapshot_words)
+
+
+def app(kv=None, **kwargs) -> AppTest:
+    kwargs = {"kv": make_kv() if kv is None else kv, "root": ROOT, **kwargs}
+    return AppTest.from_function(map_page, default_timeout=60, kwargs=kwargs)
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def values(field) -> np.ndarray:
+    """A data array from figure JSON (Plotly 6 writes NumPy arrays as base64 "bdata")."""
+    if isinstance(field, dict) and "bdata" in field:
+        array = np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+        return array.reshape(field["shape"]) if "shape" in field else array
+    return np.asarray(field)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+
+
+# -- the map ---------------------------------------------------------------------------
+
+
+def test_default_tsne_map():
+    at = app().run()
+    assert_clean(at)
+    assert at.expander[0].label == "What am I looking at?"
+    assert at.radio(key="map_method").value == "t-SNE"
+    assert at.slider(key="map_n_words").value == 200  # min(300, len(kv))
+    assert at.slider(key="map_n_words").max == 200
+    (fig,) = charts(at)
+    (trace,) = fig["data"]
+    assert trace["type"] == "scatter" and len(values(trace["x"])) == 200
+    assert "frequency: 1,400" in trace["hovertext"][0]
+    assert at.get("download_button")[0].label == "Download coordinates (CSV)"
+    # no snapshots: the replay explains how to get one
+    assert any("snapshot" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("method", "dims", "trace_type"),
+    [("PCA", "2D", "scatter"), ("PCA", "3D", "scatter3d"), ("t-SNE", "3D", "scatter3d")],
+)
+def test_methods_and_dimensions(method, dims, trace_type):
+    at = app().run()
+    at.radio(key="map_method").set_value(method)
+    at.radio(key="map_dims").set_value(dims)
+    at.slider(key="map_n_words").set_value(120)
+    at.run()
+    assert_clean(at)
+    (fig,) = charts(at)
+    assert fig["data"][0]["type"] == trace_type
+    assert len(values(fig["data"][0]["x"])) == 120
+    if dims == "3D":
+        assert len(values(fig["data"][0]["z"])) == 120
+
+
+def test_colour_options():
+    at = app().run()
+    at.radio(key="map_method").set_value("PCA")
+    at.selectbox(key="map_colour").set_value("frequency (log)").run()
+    assert_clean(at)
+    marker = charts(at)[0]["data"][0]["marker"]
+    assert marker["showscale"] and marker["colorbar"]["title"]["text"] == "log10 frequency"
+    at.selectbox(key="map_colour").set_value("none").run()
+    assert_clean(at)
+    assert isinstance(charts(at)[0]["data"][0]["marker"]["color"], str)
+    at.selectbox(key="map_colour").set_value("KMeans cluster").run()
+    at.slider(key="map_k").set_value(3).run()
+    colours = charts(at)[0]["data"][0]["marker"]["color"]
+    assert len(set(colours)) == 3
+
+
+def test_custom_axes_defaults_and_unknown_word():
+    at = app().run()
+    at.radio(key="map_method").set_value("custom axes").run()
+    assert_clean(at)
+    axis_words = [at.text_input(key=f"map_axis_{c}").value for c in "abcd"]
+    assert axis_words == ["man", "woman", "bad", "good"]
+    assert at.radio(key="map_dims").disabled
+    (fig,) = charts(at)
+    assert fig["layout"]["xaxis"]["title"]["text"] == "man → woman"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "bad → good"
+    kv = make_kv()
+    expected = map_view.projection.custom_axes(kv, ("man", "woman"), ("bad", "good"), kv.words)
+    np.testing.assert_allclose(values(fig["data"][0]["x"]), expected[:, 0], atol=1e-6)
+
+    at.text_input(key="map_axis_d").input("goood").run()
+    assert_clean(at)
+    assert "goood" in at.warning[0].value and "good" in at.warning[0].value
+    assert not charts(at)
+
+
+def test_custom_axes_fall_back_to_frequent_words():
+    kv = KeyedVectors(["x", "y", "z", "t", "u"], np.eye(5))
+    assert map_view.default_axis_pairs(kv) == (("x", "y"), ("z", "t"))
+    assert map_view.default_axis_pairs(make_kv()) == (("man", "woman"), ("bad", "good"))
+
+
+# -- search ----------------------------------------------------------------------------
+
+
+def test_search_known_word_highlights_full_space_neighbours():
+    kv = make_kv()
+    at = app(kv).run()
+    at.radio(key="map_method").set_value("PCA")
+    at.slider(key="map_topn").set_value(5)
+    at.text_input(key="map_query").input("apple").run()
+    assert_clean(at)
+    expected = [w for w, _ in kv.most_similar("apple", topn=5)]
+    assert set(expected[:3]) == {"pear", "plum", "peach"}
+    table = at.dataframe[0].value
+    assert list(table["word"]) == expected
+    words_trace, highlighted = charts(at)[0]["data"]
+    assert highlighted["text"] == ["apple", *expected]
+    assert highlighted["marker"]["size"] > words_trace["marker"]["size"]
+
+
+def test_search_adds_rare_words_to_the_map():
+    at = app().run()
+    at.radio(key="map_method").set_value("PCA")
+    at.slider(key="map_n_words").set_value(10)
+    at.slider(key="map_topn").set_value(3)
+    at.text_input(key="map_query").input("w150").run()
+    assert_clean(at)
+    words_trace, highlighted = charts(at)[0]["data"]
+    assert "w150" in highlighted["text"]
+    assert 11 <= len(values(words_trace["x"])) <= 14
+    assert any("added to the map" in c.value for c in at.caption)
+
+
+def test_search_unknown_word_warns_with_suggestions():
+    at = app().run()
+    at.radio(key="map_method").set_value("PCA")
+    at.text_input(key="map_query").input("appel").run()
+    assert_clean(at)
+    (warning,) = at.warning
+    assert "appel" in warning.value and "apple" in warning.value
+    (fig,) = charts(at)
+    assert len(fig["data"]) == 1  # the map is still drawn, nothing highlighted
+
+
+def test_search_is_case_insensitive_fallback():
+    at = app().run()
+    at.radio(key="map_method").set_value("PCA")
+    at.text_input(key="map_query").input("  Apple ").run()
+    assert_clean(at)
+    assert not at.warning
+    assert charts(at)[0]["data"][1]["text"][0] == "apple"
+
+
+def test_words_are_escaped_on_the_page():
+    at = app().run()
+    at.radio(key="map_method").set_value("PCA")
+    at.text_input(key="map_query").input(NASTY).run()
+    assert_clean(at)
+    spec = json.dumps(charts(at)[0], ensure_ascii=False)
+    assert "<script" not in spec
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in spec
+    heading = next(m.value for m in at.markdown if "Nearest neighbours" in m.value)
+    assert "\\<script\\>" in heading
+
+
+# -- edge cases ------------------------------------------------------------------------
+
+
+def test_tiny_and_broken_vocabularies():
+    tiny = KeyedVectors(["a", "b", "c"], np.random.default_rng(0).normal(size=(3, 5)))
+    at = app(tiny).run()
+    assert_clean(at)
+    assert len(values(charts(at)[0]["data"][0]["x"])) == 3
+
+    at = app(KeyedVectors(["a"], np.ones((1, 5)))).run()
+    assert not at.exception
+    assert at.info
+
+    broken = np.ones((20, 4))
+    broken[3, 1] = np.nan
+    at = app(KeyedVectors([f"w{i}" for i in range(20)], broken)).run()
+    assert not at.exception
+    assert "NaN" in at.error[0].value
+
+
+def test_coordinates_csv():
+    data = map_view.coordinates_csv(
+        ["a", "=b"], np.array([5, 3]), np.array([[0.5, 1.0], [2.0, -1.0]]), np.array([1, 0])
+    )
+    frame = pd.read_csv(io.BytesIO(data))
+    assert list(frame.columns) == ["word", "frequency", "x", "y", "cluster"]
+    assert list(frame["word"]) == ["a", "=b"] and list(frame["frequency"]) == [5, 3]
+    three = map_view.coordinates_csv(["a"], np.array([1]), np.zeros((1, 3)), None)
+    assert pd.read_csv(io.BytesIO(three)).columns.tolist() == ["word", "frequency", "x", "y", "z"]
+
+
+# -- training replay -------------------------------------------------------------------
+
+
+def test_replay_with_snapshots():
+    kv = make_kv()
+    snapshots, words = make_snapshots(kv)
+    at = app(kv, snapshots=snapshots, snapshot_words=words).run()
+    at.radio(key="map_method").set_value("PCA").run()
+    assert_clean(at)
+    _, replay = charts(at)
+    assert len(replay["frames"]) == 4
+    assert [f["name"] for f in replay["frames"]] == ["start", "epoch 1", "epoch 2", "epoch 3"]
+    assert len(values(replay["frames"][0]["data"][0]["x"])) == 40
+    assert replay["layout"]["sliders"][0]["steps"][-1]["label"] == "epoch 3"
+
+    at.selectbox(key="map_replay_word").set_value("apple")
+    at.slider(key="map_replay_topn").set_value(3).run()
+    assert_clean(at)
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["rank", "start", "epoch 1", "epoch 2", "epoch 3"]
+    assert {cell.split(" ")[0] for cell in table["epoch 3"]} == {"pear", "plum", "peach"}
+    assert charts(at)[1]["data"][1]["text"][0] == "apple"
+
+    at.radio(key="map_replay_method").set_value("t-SNE")
+    at.slider(key="map_replay_n").set_value(30).run()
+    assert_clean(at)
+    assert len(charts(at)[1]["frames"]) == 4
+
+
+def test_replay_follows_the_searched_word():
+    kv = make_kv()
+    snapshots, words = make_snapshots(kv)
+    at = app(kv, snapshots=snapshots, snapshot_words=words).run()
+    at.radio(key="map_method").set_value("PCA")
+    at.text_input(key="map_query").input("pear").run()
+    assert_clean(at)
+    assert at.selectbox(key="map_replay_word").value == "pear"
+
+
+def test_replay_with_mismatched_snapshots_warns():
+    kv = make_kv()
+    snapshots, words = make_snapshots(kv)
+    at = app(kv, snapshots=snapshots, snapshot_words=words[:10]).run()
+    at.radio(key="map_method").set_value("PCA").run()
+    assert_clean(at)
+    assert any("does not match" in w.value for w in at.warning)
+    assert len(charts(at)) == 1
