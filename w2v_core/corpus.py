@@ -14,24 +14,22 @@ Files are streamed: they are read about a megabyte at a time, each block is turn
 word ids at once, and the ids are kept in compact ``int32`` arrays, so memory holds one
 Python string per *distinct* word, never one per token.  (text8 is a single 100 MB line;
 it is read in blocks too.)
+
+Two jobs live next door: :mod:`w2v_core.wiki` turns the Wikipedia dump into plain text,
+and :mod:`w2v_core.download` fetches and checks ``alice`` and ``text8``.  Their public
+names (:func:`clean_wiki_markup`, :func:`download`, :data:`DOWNLOADS`,
+:class:`DownloadSpec`) can be imported from here too.
 """
 
 from __future__ import annotations
 
-import bz2
 import codecs
 import contextlib
 import hashlib
-import html
-import http.client
 import importlib.util
 import os
 import re
-import tempfile
-import urllib.error
-import urllib.request
 import warnings
-import xml.etree.ElementTree as ElementTree
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,8 +40,11 @@ from typing import BinaryIO
 
 import numpy as np
 
-from w2v_core.errors import CorpusError, DownloadError
+from w2v_core.download import DOWNLOADS, DownloadSpec, ProgressCallback, download, gutenberg_body
+from w2v_core.errors import CorpusError, DownloadError, ModelFileError
+from w2v_core.io import atomic_write
 from w2v_core.toy import generate_toy_corpus
+from w2v_core.wiki import CLEANING_VERSION, clean_wiki_markup, wiki_text
 
 __all__ = [
     "BUILTIN_CORPORA",
@@ -82,9 +83,6 @@ _MAX_PIECE_CHARS = 1 << 20
 _FLUSH_IDS = 1 << 18
 # How much of a file is inspected to tell text from binary data.
 _SNIFF_BYTES = 8192
-
-ProgressCallback = Callable[[int, "int | None"], None]
-
 
 # --------------------------------------------------------------------------- the Corpus
 
@@ -603,348 +601,29 @@ def _load_lee(cache: Path, progress: ProgressCallback | None, lowercase: bool) -
     return corpus_from_files([_gensim_test_file("lee_background.cor", "lee")], "lee", lowercase)
 
 
-# ---- wiki: MediaWiki markup to plain text
+# ---- wiki: the gensim sample of a Wikipedia dump, cleaned by w2v_core.wiki
 
 _WIKI_DUMP = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
-# Bump when the cleaning changes: the cached text is rebuilt under the new name.
-_WIKI_CACHE_NAME = "wiki-shortened-v1.txt"
-
-_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-# Tags whose content is not prose: references, maths, galleries, code, ...
-_DROP_ELEMENT_RE = re.compile(
-    r"<(ref|math|gallery|timeline|score|syntaxhighlight|source|pre|code|imagemap|hiero)\b[^>]*?"
-    r"(?:/>|>.*?</\1\s*>)",
-    re.DOTALL | re.IGNORECASE,
-)
-_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
-# A link with no link inside; single brackets may occur in image captions: [[File:x|a [b] c]].
-_INNER_LINK_RE = re.compile(r"\[\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\]")
-_DROPPED_LINK_PREFIXES = ("file", "image", "category", "media")
-_LANGUAGE_PREFIX_RE = re.compile(r"[a-z]{2,3}(?:-[a-z]+)?")
-_EXTERNAL_LINK_RE = re.compile(r"\[(?:https?:|ftp:)?//[^\s\]]*\s*([^\]]*)\]")
-_BARE_URL_RE = re.compile(r"(?:https?|ftp)://\S+")
-_EMPHASIS_RE = re.compile(r"'{2,}")
-# [ \t] rather than \s: \s would run across newlines into the next heading.
-_HEADING_RE = re.compile(r"^[ \t]*=+[ \t]*(.*?)[ \t]*=+[ \t]*$", re.MULTILINE)
-_MAGIC_WORD_RE = re.compile(r"__[A-Z]+__")
-
-
-def _remove_nested(text: str, opening: str, closing: str) -> str:
-    """Remove every balanced ``opening ... closing`` span, including nested ones.
-
-    An unmatched closing mark is dropped; an unclosed opening one removes the rest.
-    """
-    marks = re.compile(re.escape(opening) + "|" + re.escape(closing))
-    kept = []
-    depth = 0
-    start = 0
-    for mark in marks.finditer(text):
-        if mark.group() == opening:
-            if depth == 0:
-                kept.append(text[start : mark.start()])
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                start = mark.end()
-        else:  # a stray closing mark outside any span
-            kept.append(text[start : mark.start()])
-            start = mark.end()
-    if depth == 0:
-        kept.append(text[start:])
-    return "".join(kept)
-
-
-def _link_text(match: re.Match[str]) -> str:
-    """What a reader sees for an internal link ``[[target|label]]``."""
-    target, _, label = match.group(1).partition("|")
-    prefix, colon, _ = target.partition(":")
-    if colon:
-        prefix = prefix.strip().lower()
-        # Images and categories are not prose; [[de:Foo]] is a link to another language.
-        if prefix in _DROPPED_LINK_PREFIXES or (
-            not label and _LANGUAGE_PREFIX_RE.fullmatch(prefix)
-        ):
-            return ""
-    # With several pipes the label is the last part ([[File:x|thumb|caption]] aside).
-    return label.rpartition("|")[2] if label else target
-
-
-def clean_wiki_markup(text: str) -> str:
-    """Reduce MediaWiki markup to the plain text a reader sees.
-
-    Removed: comments, ``<ref>`` and similar elements with their content, other HTML
-    tags, templates ``{{...}}`` and tables ``{| ... |}`` (nested ones too), image and
-    category links, bare URLs, magic words.  Kept: the label of ``[[target|label]]``,
-    the target of ``[[target]]``, the label of ``[http://... label]``, heading text.
-    Bold and italic quotes go, and HTML entities are decoded.
-    """
-    text = _COMMENT_RE.sub("", text)
-    text = _DROP_ELEMENT_RE.sub(" ", text)
-    text = _TAG_RE.sub(" ", text)
-    text = _remove_nested(text, "{{", "}}")
-    text = _remove_nested(text, "{|", "|}")
-    # Innermost links first, so a link inside an image caption goes with the image.
-    while True:
-        text, n = _INNER_LINK_RE.subn(_link_text, text)
-        if n == 0:
-            break
-    text = _EXTERNAL_LINK_RE.sub(r" \1 ", text)
-    text = _BARE_URL_RE.sub(" ", text)
-    text = _EMPHASIS_RE.sub("", text)
-    text = _HEADING_RE.sub(r"\1", text)
-    text = _MAGIC_WORD_RE.sub(" ", text)
-    text = html.unescape(text)
-    # Entities such as &lt;ref&gt; only become tags once unescaped.
-    text = _DROP_ELEMENT_RE.sub(" ", text)
-    return _TAG_RE.sub(" ", text)
-
-
-def _wiki_articles(path: Path) -> Iterator[str]:
-    """Yield the wikitext of each main-namespace, non-redirect page of a bz2 XML dump."""
-    with bz2.open(path, "rb") as stream:
-        namespace, redirect, text = "", False, ""
-        for _event, element in ElementTree.iterparse(stream, events=("end",)):
-            tag = element.tag.rpartition("}")[2]  # drop the XML namespace
-            if tag == "ns":
-                namespace = element.text or ""
-            elif tag == "redirect":
-                redirect = True
-            elif tag == "text":
-                text = element.text or ""
-            elif tag == "page":
-                if (
-                    namespace == "0"
-                    and not redirect
-                    and not text.lstrip().upper().startswith("#REDIRECT")
-                ):
-                    yield text
-                namespace, redirect, text = "", False, ""
-                element.clear()  # free the page: a full dump is gigabytes
-
-
-def _wiki_text() -> str:
-    """The cleaned articles, one per line."""
-    dump = _gensim_test_file(_WIKI_DUMP, "wiki")
-    lines = (" ".join(clean_wiki_markup(article).split()) for article in _wiki_articles(dump))
-    return "\n".join(line for line in lines if line) + "\n"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that it either has all of `data` or does not exist."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp_name, 0o644)  # mkstemp makes files private; this one is not secret
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+# A new version of the cleaning writes a new cache file, so stale text is never used.
+_WIKI_CACHE_NAME = f"wiki-shortened-v{CLEANING_VERSION}.txt"
 
 
 def _load_wiki(cache: Path, progress: ProgressCallback | None, lowercase: bool) -> Corpus:
     # Cleaning takes a few seconds, so the result is kept in the cache directory.
     cached = cache / _WIKI_CACHE_NAME
     if not cached.is_file():
-        text = _wiki_text()
+        text = wiki_text(_gensim_test_file(_WIKI_DUMP, "wiki"))
         try:
-            _write_atomically(cached, text.encode("utf-8"))
-        except OSError as error:
+            cache.mkdir(parents=True, exist_ok=True)
+            with atomic_write(cached) as out:
+                out.write(text.encode("utf-8"))
+        except (OSError, ModelFileError) as error:
             warnings.warn(f"could not cache the wiki text in {cache}: {error}", stacklevel=3)
             return corpus_from_text(text, "wiki", lowercase)
     return corpus_from_files([cached], "wiki", lowercase)
 
 
-# ---- downloads
-
-
-@dataclass(frozen=True)
-class DownloadSpec:
-    """Where a downloaded corpus comes from and how to tell a good copy.
-
-    Attributes
-    ----------
-    url : str
-        Where to fetch it (the environment variable ``W2V_<NAME>_URL`` overrides it).
-    filename : str
-        Its file name in the cache directory; a file placed there by hand is used.
-    size : int or None
-        Exact size in bytes, if the file never changes.
-    member, member_size : str and int, or None
-        For a zip archive: the single member it must hold, and that member's size.
-    must_contain : tuple of str
-        Strings a good copy contains (for files that are revised, so have no fixed size).
-    alternatives : tuple of str
-        Other file names that may be placed in the cache instead (an unzipped copy).
-    """
-
-    url: str
-    filename: str
-    size: int | None = None
-    member: str | None = None
-    member_size: int | None = None
-    must_contain: tuple[str, ...] = ()
-    alternatives: tuple[str, ...] = ()
-
-
-#: The downloadable corpora.  Tests replace entries to point at a local server.
-DOWNLOADS: dict[str, DownloadSpec] = {
-    "text8": DownloadSpec(
-        url="http://mattmahoney.net/dc/text8.zip",
-        filename="text8.zip",
-        size=31_344_016,
-        member="text8",
-        member_size=100_000_000,
-        alternatives=("text8",),
-    ),
-    "alice": DownloadSpec(
-        url="https://www.gutenberg.org/cache/epub/11/pg11.txt",
-        filename="pg11.txt",
-        # No size or hash: Project Gutenberg revises its files now and then.
-        must_contain=("Alice's Adventures in Wonderland", "*** START OF", "*** END OF"),
-    ),
-}
-
-_USER_AGENT = "w2v_core/1.0 (educational word2vec)"
-
-
-def _integrity_problem(path: Path, spec: DownloadSpec, thorough: bool) -> str | None:
-    """Return what is wrong with a downloaded file, or None if it looks right.
-
-    `thorough` also checks the CRC of every zip member (reads the whole archive).
-    """
-    size = path.stat().st_size
-    if spec.size is not None and size != spec.size:
-        return f"expected {spec.size:,} bytes, got {size:,}"
-    if spec.member is not None:
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = archive.namelist()
-                if names != [spec.member]:
-                    return f"expected a zip archive holding only '{spec.member}', found {names}"
-                member_size = archive.getinfo(spec.member).file_size
-                if spec.member_size is not None and member_size != spec.member_size:
-                    expected = f"{spec.member_size:,}"
-                    return f"expected '{spec.member}' of {expected} bytes, got {member_size:,}"
-                if thorough and archive.testzip() is not None:
-                    return f"'{spec.member}' is corrupt (CRC mismatch)"
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            return f"not a valid zip archive ({error})"
-    if spec.must_contain:
-        text = path.read_bytes().decode("utf-8", errors="replace").replace("\u2019", "'")
-        missing = [s for s in spec.must_contain if s not in text]
-        if missing:
-            return "it does not contain " + " or ".join(repr(s) for s in missing)
-    return None
-
-
-def _one_line(error: BaseException) -> str:
-    if isinstance(error, urllib.error.HTTPError):
-        reason = f"HTTP {error.code} {error.reason}"
-    elif isinstance(error, urllib.error.URLError):
-        reason = str(error.reason)
-    else:
-        reason = str(error) or type(error).__name__
-    return " ".join(reason.split())
-
-
-def _fetch(
-    url: str, target: Path, spec: DownloadSpec, progress: ProgressCallback | None, timeout: float
-) -> None:
-    """Download `url` to `target` atomically, or raise DownloadError leaving nothing."""
-    manual = f"download it yourself and save it as {target}"
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
-    )
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT})
-            try:
-                with urllib.request.urlopen(request, timeout=timeout) as response:
-                    length = response.headers.get("Content-Length", "")
-                    total = int(length) if length.isdigit() else None
-                    done = 0
-                    if progress is not None:
-                        progress(done, total)
-                    while block := response.read(1 << 16):
-                        out.write(block)
-                        done += len(block)
-                        if progress is not None:
-                            progress(done, total)
-            except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-                raise DownloadError(
-                    f"could not download {url} ({_one_line(error)}); {manual}"
-                ) from None
-        # urllib returns a short body without complaint when the connection drops.
-        if total is not None and done != total:
-            raise DownloadError(
-                f"download of {url} was interrupted after {done:,} of {total:,} bytes; {manual}"
-            )
-        problem = _integrity_problem(temp, spec, thorough=True)
-        if problem is not None:
-            raise DownloadError(f"{url} failed its integrity check: {problem}; nothing was saved")
-        os.replace(temp, target)
-    except BaseException:  # also KeyboardInterrupt: never leave a partial file behind
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def download(
-    name: str,
-    *,
-    cache_dir: str | os.PathLike[str] | None = None,
-    progress: ProgressCallback | None = None,
-    url: str | None = None,
-    timeout: float = 30.0,
-) -> Path:
-    """Return the local path of a downloadable corpus, fetching it on first use.
-
-    The file is streamed into a temporary file next to its final place, checked, and
-    only then renamed into place, so the cache never holds a partial or bad file.  A
-    file placed in the cache by hand is checked and used as is.
-
-    Parameters
-    ----------
-    name : str
-        A key of :data:`DOWNLOADS` (``"alice"`` or ``"text8"``).
-    cache_dir : path, optional
-        Default :func:`default_cache_dir`.
-    progress : callable, optional
-        ``progress(bytes_done, bytes_total_or_None)``, called as bytes arrive.
-    url : str, optional
-        Fetch from here instead (also ``$W2V_<NAME>_URL``).
-    timeout : float, default 30
-        Seconds to wait for the server at each step.
-
-    Raises
-    ------
-    DownloadError
-        One line naming the URL and the path where the file may be placed by hand.
-    """
-    if name not in DOWNLOADS:
-        raise CorpusError(f"'{name}' is not downloadable (choose from {', '.join(DOWNLOADS)})")
-    spec = DOWNLOADS[name]
-    url = url or os.environ.get(f"W2V_{name.upper()}_URL") or spec.url
-    cache = _cache(cache_dir)
-    target = cache / spec.filename
-    if target.is_file():
-        problem = _integrity_problem(target, spec, thorough=False)
-        if problem is not None:
-            raise DownloadError(
-                f"{target} is not a good copy of {url} ({problem}); delete it to download it again"
-            )
-        return target
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DownloadError(
-            f"cannot create the cache directory {cache}: {_one_line(error)}"
-        ) from None
-    _fetch(url, target, spec, progress, timeout)
-    return target
+# ---- downloads: fetched and checked by w2v_core.download
 
 
 def _load_text8(cache: Path, progress: ProgressCallback | None, lowercase: bool) -> Corpus:
@@ -974,20 +653,10 @@ def _load_text8(cache: Path, progress: ProgressCallback | None, lowercase: bool)
         ) from None
 
 
-def _gutenberg_body(text: str) -> str:
-    """Strip a Project Gutenberg header and licence; one paragraph per line."""
-    start = re.search(r"^\*\*\* ?START OF.*$", text, re.MULTILINE)
-    end = re.search(r"^\*\*\* ?END OF", text, re.MULTILINE)
-    body = text[start.end() if start else 0 : end.start() if end else len(text)]
-    # Lines are wrapped at ~70 characters; a sentence break at each would cut sentences.
-    paragraphs = re.split(r"\n\s*\n", body.replace("\r\n", "\n"))
-    return "\n".join(" ".join(p.split()) for p in paragraphs if p.strip()) + "\n"
-
-
 def _load_alice(cache: Path, progress: ProgressCallback | None, lowercase: bool) -> Corpus:
     path = download("alice", cache_dir=cache, progress=progress)
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    return corpus_from_text(_gutenberg_body(text), "alice", lowercase)
+    return corpus_from_text(gutenberg_body(text), "alice", lowercase)
 
 
 _BUILTIN_LOADERS: dict[str, Callable[[Path, ProgressCallback | None, bool], Corpus]] = {
