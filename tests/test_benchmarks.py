@@ -87,8 +87,10 @@ def test_compare_smoke(tmp_path: Path, tiny_text: Path) -> None:
     ours = doc["ours"]
     assert ours["words_per_sec"] == pytest.approx(20_000 / ours["seconds"])
     assert positive(ours["speed_ratio_vs_gensim_workers_1"])
+    assert positive(ours["speed_ratio_vs_gensim_workers_2_paired"])
     assert doc["settings"]["dim"] == 20 and doc["settings"]["epochs"] == 1
     assert doc["machine"]["cores"] >= 1 and doc["machine"]["numpy"]
+    assert len(doc["machine"]["code"]["w2v_core_hashes"]) >= 1
     for mode in ("ours", "ours_shared"):
         assert set(doc["checks"][mode]) == {"speed", "ws353", "memory"}
         for item in doc["checks"][mode].values():

@@ -1,0 +1,152 @@
+"""How long the dashboard makes people wait, measured with Streamlit's AppTest.
+
+Three latencies from the issue (targets on 2 cores):
+
+* ``quick_demo``: open the app on a fresh cache, click **Train** with the Quick demo
+  preset, until the page shows the trained run (target < 10 s);
+* ``cached``: a page reload (a new session) on the same settings, until the trained
+  run is shown again from memory (target < 1 s); ``cached_after_restart``: the same
+  after a server restart, from the disk cache;
+* ``tsne_1000``: a t-SNE map of 1,000 words (the ``lee`` corpus, which has ~1,800
+  words at min-count 5), from switching to t-SNE to the drawn map (target < 5 s).
+
+Each measurement is repeated ``--repeats`` times on a fresh cache directory and the
+median is reported.  The numbers go to the README; they are not asserted in pytest.
+
+Usage (from the repository root)::
+
+    python -m benchmarks.dashboard_latency
+    python -m benchmarks.dashboard_latency --repeats 3 --json latency.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `dashboard` and `w2v_core` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+TARGETS = {"quick_demo": 10.0, "cached": 1.0, "cached_after_restart": 1.0, "tsne_1000": 5.0}
+TIMEOUT = 600
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    _check(at)
+    return at
+
+
+def _check(at) -> None:
+    if at.exception:
+        raise RuntimeError(f"the app raised: {[e.value for e in at.exception]}")
+    if at.error:
+        raise RuntimeError(f"the app showed errors: {[e.value for e in at.error]}")
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def _fresh(cache: Path) -> None:
+    """A fresh server: new cache directory, no Streamlit caches."""
+    import streamlit as st
+
+    os.environ["W2V_CACHE_DIR"] = str(cache)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def measure_once(work: Path) -> dict[str, float]:
+    """One round of every measurement, in a fresh cache directory under ``work``."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    _fresh(work)
+    results: dict[str, float] = {}
+
+    at = _app()  # opens on the Quick demo (toy corpus loaded, nothing trained)
+    results["quick_demo"] = _timed(lambda: at.button(key="train").click().run())
+    _check(at)
+    key = at.session_state["active"]
+    assert key, "no run is shown after training"
+
+    # A page reload (a new session) on the same settings: the run comes from memory.
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    results["cached"] = _timed(other.run)
+    _check(other)
+    assert other.session_state["active"] == key, "the cached run is not shown"
+
+    st.cache_resource.clear()  # a server restart: only the disk cache is left
+    restarted = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    results["cached_after_restart"] = _timed(restarted.run)
+    _check(restarted)
+    assert restarted.session_state["active"] == key, "the run is not loaded from disk"
+
+    lee = _app()
+    lee.selectbox(key="builtin").set_value("lee").run()
+    lee.button(key="train").click().run()
+    _check(lee)
+    lee.session_state["tab"] = "Map"
+    lee.run()
+    lee.radio(key="map_method").set_value("PCA").run()
+    lee.slider(key="map_n_words").set_value(1000).run()
+    results["tsne_1000"] = _timed(lambda: lee.radio(key="map_method").set_value("t-SNE").run())
+    _check(lee)
+    if not lee.get("plotly_chart"):
+        raise RuntimeError("no map was drawn")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=1, help="rounds to take the median of")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+    os.environ["W2V_AUTOTRAIN"] = "0"  # the click is what we time
+
+    rounds = []
+    with tempfile.TemporaryDirectory(prefix="w2v-latency-") as directory:
+        for number in range(max(1, args.repeats)):
+            rounds.append(measure_once(Path(directory) / f"round-{number}"))
+    median = {name: statistics.median(r[name] for r in rounds) for name in TARGETS}
+
+    print(f"Dashboard latency (AppTest, {os.cpu_count()} cores, median of {len(rounds)})")
+    print(f"{'measurement':<24}{'seconds':>10}{'target':>10}  ok")
+    for name, target in TARGETS.items():
+        ok = "yes" if median[name] < target else "NO"
+        print(f"{name:<24}{median[name]:>10.2f}{'< ' + format(target, 'g'):>10}  {ok}")
+    if args.json:
+        payload = {
+            "machine": {
+                "cores": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "repeats": len(rounds),
+            "seconds": median,
+            "rounds": rounds,
+            "targets": TARGETS,
+            "ok": {name: median[name] < target for name, target in TARGETS.items()},
+        }
+        args.json.write_text(json.dumps(payload, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,273 @@
+"""The word2vec playground: ``streamlit run dashboard/app.py``.
+
+This script stays thin: it wires the sidebar, the training progress panel and the tabs
+together.  Training belongs to the process-wide :class:`~dashboard.runs.RunRegistry`;
+the views live in :mod:`dashboard.views`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+# Streamlit puts this file's directory on sys.path; the package needs the repository root.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import sidebar  # noqa: E402
+from dashboard.corpora import CorpusStore  # noqa: E402
+from dashboard.runs import RegistrySettings, Run, RunRegistry, TrainingJob  # noqa: E402
+from dashboard.views import (  # noqa: E402
+    Context,
+    analogies,
+    evaluate,
+    export,
+    md,
+    neighbours,
+    training,
+)
+from w2v_core.errors import W2VError  # noqa: E402
+
+log = logging.getLogger("dashboard")
+
+TABS = ["Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import"]
+#: Set to 0 to open without training the quick demo (the tests do).
+ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
+
+MAP_EXPLANATION = "The Map tab is not available in this installation."
+
+
+# --------------------------------------------------------------------------- process-wide state
+
+
+@st.cache_resource(show_spinner=False)
+def _registry(
+    cache_dir: str | None, max_runs: int, disk_mb: float, max_concurrent: int
+) -> RunRegistry:
+    settings = RegistrySettings(
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        max_runs_in_memory=max_runs,
+        disk_cache_mb=disk_mb,
+        max_concurrent=max_concurrent,
+    )
+    return RunRegistry(settings)
+
+
+def get_registry() -> RunRegistry:
+    """The registry for the current settings (one per process and settings)."""
+    s = RegistrySettings.from_env()
+    cache_dir = str(s.cache_dir) if s.cache_dir is not None else None
+    return _registry(cache_dir, s.max_runs_in_memory, s.disk_cache_mb, s.max_concurrent)
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> CorpusStore:
+    """The built-in corpora, loaded once per process."""
+    return CorpusStore()
+
+
+# --------------------------------------------------------------------------- session state
+
+
+def _set_active(key: str | None) -> None:
+    st.session_state["active"] = key
+
+
+def _flash(kind: str, message: str) -> None:
+    """Show a message on the next run of the page (e.g. after st.rerun)."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def _show_flash() -> None:
+    for kind, message in st.session_state.pop("_flash", []):
+        {"info": st.info, "error": st.error, "warning": st.warning}.get(kind, st.info)(message)
+
+
+def _submit(
+    choice: sidebar.Choice, registry: RunRegistry, retrain_stopped: bool, note: str | None = None
+) -> None:
+    """Ask the registry for the chosen run: show it if cached, else watch its job.
+
+    ``note`` (e.g. "the cached model was damaged") is shown with the job's progress.
+    """
+    assert choice.corpus is not None and choice.config is not None
+    try:
+        submission = registry.submit(
+            choice.corpus, choice.config, choice.early_stop, retrain_stopped=retrain_stopped
+        )
+    except W2VError as error:
+        st.error(f"Cannot train these settings: {md(error)}")
+        return
+    if submission.run is not None:
+        _set_active(submission.run.key)
+        st.session_state["job"] = None
+    else:
+        job = submission.job
+        if note and job is not None and note not in job.notes:
+            job.notes.append(note)
+        st.session_state["job"] = job
+
+
+def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
+    """Train on click (or on the first visit); show a cached run when the settings match."""
+    state = st.session_state
+    key = choice.key
+    first_visit = not state.get("_visited")
+    state["_visited"] = True
+    autotrain = os.environ.get(ENV_AUTOTRAIN, "1") != "0"
+    if key is not None and (choice.train_clicked or (first_visit and autotrain)):
+        _submit(choice, registry, retrain_stopped=choice.train_clicked)
+    elif key is not None and key != state.get("_last_key"):
+        running = registry.job(key)
+        if running is not None and state.get("job") is None:
+            state["job"] = running  # trained for another session: show the same progress
+        elif registry.is_cached(key):
+            run, warning = registry.fetch(key)
+            if run is not None:
+                _set_active(run.key)
+            elif warning:  # a damaged cache entry: it was removed, train it again
+                _submit(choice, registry, retrain_stopped=False, note=warning)
+    state["_last_key"] = key
+
+
+def _active_run(registry: RunRegistry, imports: dict[str, Run]) -> Run | None:
+    key = st.session_state.get("active")
+    if key is None:
+        return None
+    if key in imports:
+        return imports[key]
+    run, warning = registry.fetch(key)
+    if warning:
+        st.warning(md(warning))
+    if run is None:
+        st.info("The run shown before is no longer cached: train it again from the sidebar.")
+        _set_active(None)
+    return run
+
+
+def _finish(job: TrainingJob) -> None:
+    """Take the result of a finished job into this session."""
+    st.session_state["job"] = None
+    for note in job.notes:
+        _flash("warning", md(note))
+    if job.state == TrainingJob.DONE and job.run is not None:
+        _set_active(job.run.key)
+        if job.run.stop_reason == "early stopping":
+            epochs = len(job.run.history.epoch_loss) if job.run.history else 0
+            _flash("info", f"Early stopping: the loss stopped improving after {epochs} epochs.")
+        elif job.run.stopped:
+            _flash("info", "Training was stopped: the model trained so far is kept and shown.")
+    elif job.state == TrainingJob.FAILED:
+        _flash("error", f"Training failed: {md(job.error)}")
+    elif job.state == TrainingJob.CANCELLED:
+        _flash("info", "Training was stopped before it started.")
+
+
+# --------------------------------------------------------------------------- tabs
+
+
+def _guarded(name: str, draw: Callable[[], None]) -> None:
+    """Draw a tab; turn any error into a message so the rest of the app keeps working."""
+    try:
+        draw()
+    except W2VError as error:
+        st.error(md(error))
+    except Exception as error:
+        log.exception("the %s tab failed", name)
+        st.error(
+            f"Something went wrong in the {name} tab ({type(error).__name__}: {md(error)}). "
+            "The other tabs keep working; changing a setting may help."
+        )
+
+
+def _map(ctx: Context) -> None:
+    run = ctx.run
+    if run is None:
+        st.info("Train a run first (sidebar), or import vectors in the Export / import tab.")
+        return
+    try:
+        from dashboard.views import map as map_view
+    except ImportError:
+        st.info(MAP_EXPLANATION)
+        return
+    map_view.render(run.kv, run.key, run.snapshots, run.snapshot_words)
+
+
+def _tabs(ctx: Context) -> None:
+    def select(key: str) -> None:
+        _set_active(key)
+
+    views: dict[str, Callable[[], None]] = {
+        "Training": lambda: training.render(ctx, select),
+        "Neighbours": lambda: neighbours.render(ctx),
+        "Analogies": lambda: analogies.render(ctx),
+        "Map": lambda: _map(ctx),
+        "Evaluate": lambda: evaluate.render(ctx),
+        "Export / import": lambda: export.render(ctx, select),
+    }
+    tabs = st.tabs(TABS, key="tab", on_change="rerun")
+    for tab, name in zip(tabs, TABS, strict=True):
+        if tab.open is False:  # only the open tab is computed
+            continue
+        with tab:
+            _guarded(name, views[name])
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    """Draw the page."""
+    st.set_page_config(
+        page_title="word2vec playground",
+        page_icon=":material/hub:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    state = st.session_state
+    state.setdefault("imports", {})
+    state.setdefault("job", None)
+    registry = get_registry()
+    store = get_store()
+
+    st.title("word2vec playground")
+    st.caption(
+        "Learn word vectors from a text and explore them: which words are close, "
+        "analogies, a map of the words. Change the settings in the sidebar and click Train."
+    )
+    if registry.disk_problem and not state.get("_disk_warned"):
+        st.warning(md(registry.disk_problem))
+        state["_disk_warned"] = True
+    _show_flash()
+    panel = st.empty()
+
+    try:
+        choice = sidebar.render(registry, store)
+    except Exception as error:  # a bug: report it, keep the tabs usable
+        log.exception("the sidebar failed")
+        st.error(f"The settings could not be read ({type(error).__name__}: {md(error)}).")
+        choice = sidebar.Choice(None, None, None, False)
+    _handle_choice(choice, registry)
+    run = _active_run(registry, state["imports"])
+    if run is not None:
+        st.caption(f"Showing: {md(run.label)}")
+    ctx = Context(
+        run, registry, store, choice.corpus, state["imports"], state.get("_own_corpora", set())
+    )
+    _tabs(ctx)
+
+    job: TrainingJob | None = state.get("job")
+    if job is not None:
+        if not job.done.is_set():
+            training.watch_job(job, registry, panel)
+        _finish(job)
+        st.rerun()
+
+
+main()

@@ -1,0 +1,414 @@
+"""The sidebar: presets, the corpus, corpus statistics, hyper-parameters and Train.
+
+Every control has a one-line help in plain language: the audience includes people
+who have never trained a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.corpora import (
+    CorpusStore,
+    builtin_corpora,
+    corpus_from_paste,
+    corpus_from_uploads,
+    corpus_stats,
+    describe_builtin,
+    format_mb,
+    max_upload_mb,
+)
+from dashboard.runs import RunRegistry, run_key
+from dashboard.views import md
+from w2v_core.corpus import Corpus
+from w2v_core.errors import ConfigError, CorpusError, DownloadError
+from w2v_core.train import TrainConfig
+
+#: Vectors of this many most frequent words are kept after every epoch (training replay).
+SNAPSHOT_WORDS = 300
+
+SOURCES = {
+    "builtin": "Built-in corpus",
+    "upload": "Upload .txt files",
+    "paste": "Paste text",
+}
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "Quick demo": {
+        "corpus_source": "builtin",
+        "builtin": "toy",
+        "hp_dim": 50,
+        "hp_window": 5,
+        "hp_negatives": 5,
+        "hp_epochs": 5,
+        "hp_min_count": 5,
+        "hp_sample": 1e-3,
+        "hp_alpha": 0.025,
+        "hp_seed": 1,
+        "hp_shared": True,
+        "hp_batch": 1024,
+        "hp_early": False,
+        "hp_tol": 0.01,
+    },
+    "Quality": {
+        "corpus_source": "builtin",
+        "builtin": "wiki",
+        "hp_dim": 100,
+        "hp_window": 5,
+        "hp_negatives": 5,
+        "hp_epochs": 10,
+        "hp_min_count": 5,
+        "hp_sample": 1e-3,
+        "hp_alpha": 0.025,
+        "hp_seed": 1,
+        "hp_shared": False,
+        "hp_batch": 1024,
+        "hp_early": False,
+        "hp_tol": 0.01,
+    },
+}
+PRESET_HELP = (
+    "Quick demo: a small generated corpus that trains in a few seconds and gets its "
+    "analogies right (king − man + woman = queen). Quality: 206 Wikipedia articles, bigger "
+    "vectors, more passes, word2vec's exact method; takes a few minutes."
+)
+
+SAMPLE_CHOICES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
+ALPHA_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2]
+BATCH_CHOICES = [64, 128, 256, 512, 1024, 2048, 4096, 8192]
+TOLERANCE_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1]
+
+
+@dataclass
+class Choice:
+    """What the sidebar asks for: a corpus and a configuration (None if not usable)."""
+
+    corpus: Corpus | None
+    config: TrainConfig | None
+    early_stop: float | None
+    train_clicked: bool
+
+    @property
+    def key(self) -> str | None:
+        """The run key of this choice, if it is complete."""
+        if self.corpus is None or self.config is None:
+            return None
+        return run_key(self.corpus.fingerprint, self.config, self.early_stop)
+
+
+def init_state() -> None:
+    """Start a new session on the quick demo."""
+    if "preset" not in st.session_state:
+        st.session_state["preset"] = "Quick demo"
+        st.session_state.update(PRESETS["Quick demo"])
+
+
+def _apply_preset() -> None:
+    preset = st.session_state.get("preset")
+    if preset in PRESETS:
+        st.session_state.update(PRESETS[preset])
+
+
+def render(registry: RunRegistry, store: CorpusStore) -> Choice:
+    """Draw the sidebar and return the user's choice."""
+    init_state()
+    with st.sidebar:
+        st.radio(
+            "Preset",
+            options=list(PRESETS),
+            key="preset",
+            horizontal=True,
+            on_change=_apply_preset,
+            help=PRESET_HELP,
+        )
+        st.subheader("1 · Corpus")
+        corpus = _corpus(store)
+        st.subheader("2 · Settings")
+        config, early_stop = _settings(corpus)
+        st.subheader("3 · Train")
+        choice = Choice(corpus, config, early_stop, False)
+        choice.train_clicked = _train_button(choice, registry)
+    return choice
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _corpus(store: CorpusStore) -> Corpus | None:
+    source = st.radio(
+        "Where the text comes from",
+        options=list(SOURCES),
+        format_func=SOURCES.get,
+        key="corpus_source",
+        help="Word vectors are learned from a text: the more text, the better the vectors.",
+    )
+    if source == "upload":
+        corpus = _uploaded()
+    elif source == "paste":
+        corpus = _pasted()
+    else:
+        corpus = _builtin(store)
+    if corpus is not None and source != "builtin":
+        # Runs on this corpus are this session's to see (see views.Context.visible).
+        st.session_state.setdefault("_own_corpora", set()).add(corpus.fingerprint)
+    if corpus is not None:
+        _stats(corpus)
+    return corpus
+
+
+def _builtin(store: CorpusStore) -> Corpus | None:
+    infos = {info.name: info for info in builtin_corpora()}
+    if st.session_state.get("builtin") not in infos:
+        st.session_state["builtin"] = "toy"
+    name = st.selectbox(
+        "Built-in corpus",
+        options=list(infos),
+        format_func=lambda n: describe_builtin(infos[n]),
+        key="builtin",
+        help="Corpora marked offline are ready at once; the others are downloaded once.",
+    )
+    info = infos[name]
+    st.caption(md(info.description))
+    corpus = store.get(name)
+    if corpus is not None:
+        return corpus
+    if not info.offline and info.needs_download():
+        st.caption(f"This corpus is downloaded once ({format_mb(info.download_bytes or 0)}).")
+        if not st.button("Download", key=f"download_corpus_{name}", icon=":material/download:"):
+            return None
+        bar = st.progress(0.0, text="Downloading...")
+
+        def progress(done: int, total: int | None) -> None:
+            fraction = min(1.0, done / total) if total else 0.0
+            bar.progress(fraction, text=f"Downloading... {format_mb(done)}")
+
+        try:
+            corpus = store.load(name, progress=progress)
+        except DownloadError as error:
+            bar.empty()
+            st.error(
+                f"Could not download '{md(name)}'. Are you offline? The offline corpora "
+                f"(toy, lee, wiki) always work. Details: {md(error)}"
+            )
+            return None
+        except CorpusError as error:
+            bar.empty()
+            st.error(md(error))
+            return None
+        bar.empty()
+        return corpus
+    try:
+        with st.spinner(f"Loading {name}..."):
+            return store.load(name)
+    except CorpusError as error:
+        st.error(f"Could not load '{md(name)}': {md(error)}")
+        return None
+
+
+def _uploaded() -> Corpus | None:
+    limit = max_upload_mb()
+    files = st.file_uploader(
+        f"Text files (.txt, up to {limit:g} MB in total)",
+        type=["txt"],
+        accept_multiple_files=True,
+        key="upload_files",
+        max_upload_size=max(1, int(limit)),
+        help="Plain text, one or more files. Each line is treated as a sentence.",
+    )
+    if not files:
+        st.info("Upload one or more plain-text files to train on them.")
+        return None
+    signature = tuple((f.file_id, f.name, f.size) for f in files)
+    cached = st.session_state.get("_upload_corpus")
+    if cached is None or cached[0] != signature:
+        try:
+            with st.spinner("Reading the files..."):
+                loaded = corpus_from_uploads([(f.name, f.getvalue()) for f in files], limit)
+            cached = (signature, loaded.corpus, loaded.notes, None)
+        except CorpusError as error:
+            cached = (signature, None, [], str(error))
+        st.session_state["_upload_corpus"] = cached  # this session's upload, nobody else's
+    _, corpus, notes, error = cached
+    if error:
+        st.error(f"This upload cannot be used: {md(error)}")
+    for note in notes:
+        st.info(md(note))
+    return corpus
+
+
+def _pasted() -> Corpus | None:
+    text = st.text_area(
+        "Your text",
+        key="paste_text",
+        height=180,
+        placeholder="Paste a few paragraphs here. Each line is a sentence.",
+        help="Any text. A few thousand words or more gives meaningful neighbours.",
+    )
+    if not text.strip():
+        st.info("Paste some text above, then press Ctrl+Enter (or click outside the box).")
+        return None
+    digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+    cached = st.session_state.get("_paste_corpus")
+    if cached is None or cached[0] != digest:
+        try:
+            cached = (digest, corpus_from_paste(text), None)
+        except CorpusError as error:
+            cached = (digest, None, str(error))
+        st.session_state["_paste_corpus"] = cached
+    _, corpus, error = cached
+    if error:
+        st.error(md(error))
+    return corpus
+
+
+def _stats(corpus: Corpus) -> None:
+    min_count = int(st.session_state.get("hp_min_count", 5))
+    stats = corpus_stats(corpus, min_count)
+    st.caption(
+        f"{stats.tokens:,} words in {stats.sentences:,} sentences · "
+        f"{stats.distinct:,} different words · "
+        f"**{stats.vocabulary:,}** seen at least {min_count} times (the vocabulary)"
+    )
+    with st.expander("Most frequent words"):
+        frame = pd.DataFrame(corpus.most_common(15), columns=["word", "count"])
+        st.dataframe(frame, hide_index=True, width="stretch")
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _settings(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
+    st.slider(
+        "Dimensions", 10, 300, step=10, key="hp_dim",
+        help="How many numbers describe each word. More can hold more meaning, "
+        "but need more text and time.",
+    )  # fmt: skip
+    st.slider(
+        "Window", 1, 15, key="hp_window",
+        help="How many words on each side count as a word's neighbours. Small: words used "
+        "the same way; large: words about the same topic.",
+    )  # fmt: skip
+    st.slider(
+        "Negative samples", 1, 25, key="hp_negatives",
+        help="For each real neighbour, how many random words the model learns to tell "
+        "apart from it. 5 to 15 is typical.",
+    )  # fmt: skip
+    st.slider(
+        "Epochs", 1, 50, key="hp_epochs",
+        help="How many times training reads the whole text. More passes help small "
+        "corpora and take longer.",
+    )  # fmt: skip
+    st.slider(
+        "Min-count", 1, 100, key="hp_min_count",
+        help="Words seen fewer times than this are ignored: too rare to learn well.",
+    )  # fmt: skip
+    st.select_slider(
+        "Subsampling threshold", options=SAMPLE_CHOICES, key="hp_sample",
+        format_func=lambda v: "off" if v == 0 else f"{v:g}",
+        help="Very frequent words (the, of, and) are randomly skipped so that rarer words "
+        "get more attention. Smaller values skip more; 'off' keeps every word.",
+    )  # fmt: skip
+    st.select_slider(
+        "Learning rate", options=ALPHA_CHOICES, key="hp_alpha",
+        format_func=lambda v: f"{v:g}",
+        help="How big each learning step is at the start (it shrinks to almost zero by "
+        "the end). Too big is unstable, too small learns slowly.",
+    )  # fmt: skip
+    st.number_input(
+        "Seed", min_value=0, max_value=2**32 - 1, step=1, key="hp_seed",
+        help="Starting point of the randomness. Same seed and settings: exactly the same "
+        "vectors. Change it to see how much results vary by chance.",
+    )  # fmt: skip
+    with st.expander("Speed and early stopping"):
+        st.checkbox(
+            "Shared negative samples", key="hp_shared",
+            help="Use one set of random words for a whole batch of neighbours: faster, "
+            "slightly different from the original word2vec.",
+        )  # fmt: skip
+        st.select_slider(
+            "Batch size", options=BATCH_CHOICES, key="hp_batch",
+            help="Word pairs learned from in one step. Bigger is faster; each step then "
+            "uses slightly older vectors.",
+        )  # fmt: skip
+        st.checkbox(
+            "Stop early when the loss stops improving", key="hp_early",
+            help="End training before the last epoch if an epoch lowers the loss by less "
+            "than the tolerance below.",
+        )  # fmt: skip
+        st.select_slider(
+            "Tolerance", options=TOLERANCE_CHOICES, key="hp_tol",
+            format_func=lambda v: f"{v:.2%}",
+            disabled=not st.session_state.get("hp_early"),
+            help="Smallest improvement of the epoch loss, as a fraction of it, that keeps "
+            "training going (1% = 0.01).",
+        )  # fmt: skip
+    return _config(corpus)
+
+
+def _config(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
+    """Build and check the configuration; show what to do if it is impossible."""
+    state = st.session_state
+    try:
+        config = TrainConfig(
+            dim=int(state["hp_dim"]),
+            window=int(state["hp_window"]),
+            negatives=int(state["hp_negatives"]),
+            epochs=int(state["hp_epochs"]),
+            min_count=int(state["hp_min_count"]),
+            sample=float(state["hp_sample"]),
+            alpha=float(state["hp_alpha"]),
+            min_alpha=min(TrainConfig.min_alpha, float(state["hp_alpha"])),
+            seed=int(state["hp_seed"]),
+            shared_negatives=bool(state["hp_shared"]),
+            batch_size=int(state["hp_batch"]),
+            snapshot_words=SNAPSHOT_WORDS,
+        ).validate()
+    except (ConfigError, TypeError, ValueError) as error:
+        st.error(f"These settings are not possible: {md(error)}")
+        return None, None
+    if corpus is not None:
+        vocabulary = corpus_stats(corpus, config.min_count).vocabulary
+        if vocabulary < 2:
+            top = corpus.most_common(1)
+            most = top[0][1] if top else 0
+            st.error(
+                f"Min-count {config.min_count} keeps {vocabulary} word(s) of this corpus "
+                f"(its most frequent word occurs {most} times): lower the min-count, or use "
+                "a larger corpus."
+            )
+            return None, None
+    early = float(state["hp_tol"]) if state.get("hp_early") else None
+    return config, early
+
+
+# --------------------------------------------------------------------------- train
+
+
+def _train_button(choice: Choice, registry: RunRegistry) -> bool:
+    key = choice.key
+    clicked = st.button(
+        "Train",
+        type="primary",
+        key="train",
+        icon=":material/model_training:",
+        disabled=key is None,
+        width="stretch",
+        help="Learn word vectors with these settings. Each combination is trained once "
+        "and remembered, so coming back to it is instant.",
+    )
+    if key is None:
+        st.caption("Choose a corpus and possible settings first.")
+    elif registry.job(key) is not None:
+        st.caption("Training these settings now...")
+    elif (run := registry.peek(key)) is not None and run.stop_reason == "stopped":
+        st.caption("Stopped part-way before: click Train to train it fully.")
+    elif registry.is_cached(key):
+        st.caption("✓ Trained before: shown from the cache.")
+    else:
+        st.caption("Not trained yet with these settings.")
+    return clicked

@@ -1,0 +1,200 @@
+"""The Export / import tab: download the active run in every format, import vectors
+trained elsewhere (word2vec text or binary, or a model ``.npz``)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from dashboard.corpora import format_mb, max_upload_mb
+from dashboard.runs import Run
+from dashboard.views import Context, explain, md
+from w2v_core.errors import W2VError
+from w2v_core.io import (
+    load_model,
+    save_model,
+    save_projector_tsv,
+    save_word2vec_format,
+    sniff_format,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from w2v_core.vectors import KeyedVectors
+
+EXPLANATION = """
+**Export** saves the vectors of the run shown in the other tabs:
+
+* **Model (.npz)**: everything, including the training history; import it here again later.
+* **word2vec text / binary**: the classic formats that gensim and most tools read.
+* **Embedding Projector**: two files, `vectors.tsv` and `metadata.tsv`, to load at
+  [projector.tensorflow.org](https://projector.tensorflow.org) for a 3-D tour.
+
+**Import** loads vectors trained elsewhere (for example on a cluster, with gensim or the
+original word2vec tool) so that you can explore them in every tab except Training.
+Imported vectors stay in your browser session: other users of this server do not see them.
+"""
+
+FORMATS: dict[str, tuple[str, str, str]] = {
+    # key: (button label, file suffix, MIME type)
+    "npz": ("Model (.npz)", ".npz", "application/octet-stream"),
+    "text": ("word2vec text (.txt)", ".txt", "text/plain"),
+    "binary": ("word2vec binary (.bin)", ".bin", "application/octet-stream"),
+    "vectors": ("Projector vectors.tsv", "vectors.tsv", "text/tab-separated-values"),
+    "metadata": ("Projector metadata.tsv", "metadata.tsv", "text/tab-separated-values"),
+}
+
+
+def export_bytes(run: Run, fmt: str) -> bytes:
+    """The run's vectors in one of :data:`FORMATS`, as bytes.
+
+    Raises
+    ------
+    W2VError
+        If the format cannot hold the vocabulary, or ``npz`` is asked of vectors
+        without a full model.
+    """
+    with tempfile.TemporaryDirectory(prefix="w2v-export-") as directory:
+        path = Path(directory) / "export"
+        if fmt == "npz":
+            if run.model is None:
+                raise W2VError("imported word2vec vectors have no full model to save as .npz")
+            save_model(run.model, path)
+        elif fmt in ("text", "binary"):
+            save_word2vec_format(run.kv, path, binary=fmt == "binary")
+        elif fmt in ("vectors", "metadata"):
+            other = Path(directory) / "other"
+            if fmt == "vectors":
+                save_projector_tsv(run.kv, path, other)
+            else:
+                save_projector_tsv(run.kv, other, path)
+        else:
+            raise W2VError(f"unknown export format {fmt!r}")
+        return path.read_bytes()
+
+
+def unsavable_reason(kv: KeyedVectors, fmt: str) -> str | None:
+    """Why a format cannot hold this vocabulary (a word with a space or tab), or None."""
+    if fmt in ("text", "binary"):
+        bad = next((w for w in kv.words if not w or any(ch.isspace() for ch in w)), None)
+        return None if bad is None else f"the word {bad!r} contains white space"
+    if fmt in ("vectors", "metadata"):
+        bad = next((w for w in kv.words if not w or any(ch in w for ch in "\t\r\n")), None)
+        return None if bad is None else f"the word {bad!r} contains a tab or line break"
+    return None
+
+
+def file_stem(run: Run) -> str:
+    """A safe file name stem: letters, digits, dashes only, plus a short run id."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", run.corpus_name).strip("-")[:40] or "vectors"
+    suffix = re.sub(r"[^A-Za-z0-9]", "", run.key)[-8:]
+    return f"{stem}-{suffix}" if suffix else stem
+
+
+def load_imported(name: str, content: bytes, limit_mb: float) -> Run:
+    """Turn an uploaded vector file into a :class:`Run` owned by the session.
+
+    Raises
+    ------
+    W2VError
+        Empty, too large, or not a valid model / word2vec file.
+    """
+    if not content:
+        raise W2VError(f"'{name}' is empty")
+    if len(content) > limit_mb * 1e6:
+        raise W2VError(
+            f"'{name}' is {format_mb(len(content))}, more than the {limit_mb:g} MB upload limit"
+        )
+    key = "import-" + hashlib.sha256(content).hexdigest()[:16]
+    with tempfile.TemporaryDirectory(prefix="w2v-import-") as directory:
+        path = Path(directory) / "vectors"
+        path.write_bytes(content)
+        try:
+            fmt = sniff_format(path)
+            if fmt == "npz":
+                model = load_model(path)
+                return Run.imported(key, model.wv, name, model=model)
+            from w2v_core.io import load_word2vec_format
+
+            kv = load_word2vec_format(path, binary=fmt == "word2vec-binary")
+        except W2VError as error:
+            raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
+    return Run.imported(key, kv, name)
+
+
+def render(ctx: Context, on_select: Callable[[str], None]) -> None:
+    """Draw the Export / import tab.  ``on_select(key)`` makes an imported run active."""
+    explain(EXPLANATION)
+    st.subheader("Export")
+    run = ctx.run
+    if run is None:
+        st.info("Nothing to export yet: train a run first.")
+    else:
+        _downloads(run)
+    st.subheader("Import")
+    _import(ctx, on_select)
+
+
+def _downloads(run: Run) -> None:
+    st.caption(f"Run: {md(run.label)} · {len(run.kv):,} words × {run.kv.dim} dimensions")
+    stem = file_stem(run)
+    columns = st.columns(len(FORMATS))
+    for column, (fmt, (label, suffix, mime)) in zip(columns, FORMATS.items(), strict=True):
+        reason = unsavable_reason(run.kv, fmt)
+        if fmt == "npz" and run.model is None:
+            reason = "imported word2vec vectors have no full model"
+        name = f"{stem}-{suffix}" if suffix.endswith(".tsv") else f"{stem}{suffix}"
+        column.download_button(
+            label,
+            data=_deferred(run, fmt),
+            file_name=name,
+            mime=mime,
+            key=f"download_{fmt}",
+            disabled=reason is not None,
+            help=f"Not available: {reason}" if reason else f"Download {name}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
+    """Build the file only when the button is clicked (large models take a while)."""
+    return lambda: export_bytes(run, fmt)
+
+
+def _import(ctx: Context, on_select: Callable[[str], None]) -> None:
+    limit = max_upload_mb()
+    uploaded = st.file_uploader(
+        f"Import word vectors (word2vec text or binary, or a model .npz; up to {limit:g} MB)",
+        key="import_file",
+        help="The format is detected from the file's content, not its name.",
+    )
+    if uploaded is None:
+        if ctx.imports:
+            st.caption(f"Imported in this session: {len(ctx.imports)} set(s) of vectors.")
+        return
+    content = uploaded.getvalue()
+    key = "import-" + hashlib.sha256(content).hexdigest()[:16]
+    if key in ctx.imports:
+        run = ctx.imports[key]
+        st.success(
+            f"Imported {md(uploaded.name)}: {len(run.kv):,} words × {run.kv.dim} dimensions."
+        )
+        showing = ctx.run is not None and ctx.run.key == key
+        if not showing and st.button("Explore these vectors", key="import_show"):
+            on_select(key)
+            st.rerun()
+        return
+    try:
+        run = load_imported(uploaded.name, content, limit)
+    except W2VError as error:
+        st.error(f"Could not import this file: {md(error)}")
+        return
+    ctx.imports[key] = run
+    on_select(key)
+    st.rerun()

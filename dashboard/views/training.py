@@ -1,0 +1,249 @@
+"""The Training tab (loss curves, runs table, choosing the active run) and the live
+progress panel shown while a run trains."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.views import Context, explain, figure, md, show
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.runs import RunInfo, RunRegistry, TrainingJob
+
+EXPLANATION = """
+Training reads the corpus word by word. For every word it looks at its neighbours
+(the *window*) and nudges the word's vector towards theirs, and away from a few random
+words (the *negatives*). The **loss** measures how badly the model currently tells real
+neighbours from random words: it should go down quickly and then flatten.
+
+* **Loss per step**: one point every few thousand word pairs. It is noisy, that's normal.
+* **Loss per epoch**: the average over each pass through the corpus.
+* **Runs**: every configuration trained so far. Pick one under *Show this run* to explore
+  it in the other tabs.
+"""
+
+#: Seconds between two redraws of the live loss chart.
+CHART_INTERVAL = 0.8
+#: Seconds between two looks at a running job.
+POLL_INTERVAL = 0.25
+
+
+# --------------------------------------------------------------------------- progress panel
+
+
+def progress_text(job: TrainingJob, queue_position: int | None, slots: int) -> str:
+    """One line saying where a job is: queued, starting, or epoch, speed and time left."""
+    if job.state == job.QUEUED:
+        where = f"position {queue_position}" if queue_position else "next"
+        return (
+            f"Waiting for a free training slot: {where} in the queue "
+            f"({slots} training{'s' if slots != 1 else ''} run at once on this server)."
+        )
+    progress = job.progress
+    if progress is None:
+        return "Preparing the vocabulary..."
+    left = progress.seconds_left
+    left_text = "" if not math.isfinite(left) else f" · about {format_seconds(left)} left"
+    stopping = " · stopping..." if job.stop_requested else ""
+    return (
+        f"Epoch {progress.epoch} of {progress.epochs} · {progress.fraction:.0%} · "
+        f"{progress.words_per_sec:,.0f} words/s{left_text}{stopping}"
+    )
+
+
+def format_seconds(seconds: float) -> str:
+    """``75.2`` -> ``"1 min 15 s"``; ``4.2`` -> ``"4 s"``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes} min {seconds:02d} s"
+
+
+def watch_job(
+    job: TrainingJob, registry: RunRegistry, panel: st.delta_generator.DeltaGenerator
+) -> None:
+    """Show a job's progress in ``panel`` until it finishes.
+
+    Draws a progress bar with words/s and time left, the live loss curve and a Stop
+    button.  Returns when the job is done (the caller then reruns the page); a click
+    anywhere on the page interrupts this loop, and the next run of the page resumes it.
+    """
+    with panel.container(border=True):
+        head, button = st.columns([5, 1], vertical_alignment="center")
+        head.markdown(f"**Training** · {md(job.label)}")
+        if button.button(
+            "Stop",
+            key="stop_training",
+            icon=":material/stop_circle:",
+            disabled=job.stop_requested,
+            help="Stop now and keep the model as trained so far.",
+        ):
+            job.request_stop()
+        for note in job.notes:
+            st.warning(md(note))
+        text = progress_text(job, registry.queue_position(job), slots(registry))
+        bar = st.progress(0.0, text=text)
+        chart = st.empty()
+    last_chart = 0.0
+    frame = 0
+    while not job.done.is_set():
+        fraction = job.progress.fraction if job.progress is not None else 0.0
+        bar.progress(
+            min(1.0, max(0.0, fraction)),
+            text=progress_text(job, registry.queue_position(job), slots(registry)),
+        )
+        now = time.monotonic()
+        if now - last_chart >= CHART_INTERVAL:
+            words, losses, _ = job.losses()
+            if words:
+                fig = figure("loss_curve", [("this run", words, losses)], title="Loss so far")
+                if fig is not None:
+                    fig.update_layout(height=260)
+                    frame += 1
+                    chart.plotly_chart(fig, width="stretch", key=f"live_loss_{frame}")
+            last_chart = now
+        job.done.wait(POLL_INTERVAL)
+
+
+def slots(registry: RunRegistry) -> int:
+    """How many trainings may run at once."""
+    return registry.settings.max_concurrent
+
+
+# --------------------------------------------------------------------------- the tab
+
+
+def render(ctx: Context, on_select: Callable[[str], None]) -> None:
+    """Draw the Training tab.  ``on_select(key)`` makes another run the active one."""
+    explain(EXPLANATION)
+    run = ctx.run
+    if run is None:
+        st.info("Nothing trained yet: choose a corpus and settings in the sidebar, then **Train**.")
+    elif run.history is None or not run.history.step_loss:
+        st.info(
+            "This run was imported from a file: it has no training history. "
+            "Explore it in the other tabs."
+        )
+    else:
+        _loss_charts(ctx)
+    _runs_table(ctx, on_select)
+
+
+def _loss_charts(ctx: Context) -> None:
+    run = ctx.run
+    assert run is not None and run.history is not None
+    others = [
+        info for info in ctx.runs(run.corpus_fingerprint) if info.key != run.key and info.step_loss
+    ]
+    labels = {info.key: info.label for info in others}
+    chosen: list[str] = []
+    if labels:
+        chosen = st.multiselect(
+            "Compare with other runs on this corpus",
+            options=list(labels),
+            default=list(labels)[-3:],
+            format_func=lambda key: labels.get(key, key),
+            key=f"overlay_runs_{run.key}",
+            help="Draw the loss curves of other runs on the same corpus on the same charts.",
+        )
+    selected = [info for info in others if info.key in chosen]
+    step_runs = [(f"▶ {run.label}", run.history.step_words, run.history.step_loss)]
+    step_runs += [(info.label, info.step_words, info.step_loss) for info in selected]
+    epoch_runs = [(f"▶ {run.label}", run.history.epoch_loss)]
+    epoch_runs += [(info.label, info.epoch_loss) for info in selected if info.epoch_loss]
+    steps = figure("loss_curve", step_runs, title="Loss per step")
+    epochs = None
+    if any(losses for _, losses in epoch_runs):
+        epochs = figure("epoch_loss_curve", epoch_runs)
+    if epochs is not None:
+        epochs.update_layout(title="Loss per epoch")
+    left, right = st.columns(2)
+    for column, fig, key in ((left, steps, "loss_steps"), (right, epochs, "loss_epochs")):
+        if fig is not None and len(fig.data) > 1:
+            # Run labels are long: legend under the plot, so the plot keeps its width.
+            fig.update_layout(
+                legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
+                height=420 + 22 * len(fig.data),
+            )
+        with column:
+            if fig is None and key == "loss_epochs":
+                st.caption("No epoch was completed: the loss per epoch appears after the first.")
+            show(fig, key=key)
+    if run.stopped:
+        reason = "early stopping" if run.stop_reason == "early stopping" else "the Stop button"
+        epochs = len(run.history.epoch_loss)
+        total = run.config.epochs if run.config else epochs
+        st.caption(f"This run was stopped by {reason} after {epochs} of {total} epochs.")
+
+
+def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
+    """The runs table: configuration, training time and evaluation scores per run."""
+    rows = []
+    for info in infos:
+        config = info.config or {}
+        scores = info.scores or {}
+        rows.append(
+            {
+                "shown": "▶" if info.key == active else "",
+                "corpus": info.corpus_name,
+                "dim": config.get("dim", info.dim),
+                "window": config.get("window"),
+                "negatives": config.get("negatives"),
+                "epochs": config.get("epochs"),
+                "min-count": config.get("min_count"),
+                "sample": config.get("sample"),
+                "learning rate": config.get("alpha"),
+                "seed": config.get("seed"),
+                "vocabulary": info.vocab_size,
+                "training time (s)": round(info.seconds, 2) if info.config else None,
+                "words/s": round(info.words_per_sec) if info.config else None,
+                "status": _status(info),
+                "WordSim-353": scores.get("ws353"),
+                "SimLex-999": scores.get("simlex999"),
+                "analogies": scores.get("analogies"),
+                "toy analogies": scores.get("toy_analogies"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _status(info: RunInfo) -> str:
+    if info.source == "imported":
+        return "imported"
+    if info.stop_reason == "early stopping":
+        return f"early stop ({len(info.epoch_loss)} epochs)"
+    if info.stopped:
+        return "stopped"
+    return "complete"
+
+
+def _runs_table(ctx: Context, on_select: Callable[[str], None]) -> None:
+    st.subheader("Runs")
+    infos = ctx.runs()
+    if not infos:
+        st.caption("No runs yet.")
+        return
+    active = ctx.run.key if ctx.run is not None else None
+    st.dataframe(runs_frame(infos, active), hide_index=True, width="stretch")
+    labels = {info.key: info.label for info in infos}
+    keys = list(labels)
+    index = keys.index(active) if active in labels else None
+    choice = st.selectbox(
+        "Show this run in every tab",
+        options=keys,
+        index=index,
+        placeholder="Choose a run",
+        format_func=lambda key: labels.get(key, key),
+        key=f"run_picker_{active}",
+        help="The run the Neighbours, Analogies, Map, Evaluate and Export tabs look at.",
+    )
+    if choice is not None and choice != active:
+        on_select(choice)
+        st.rerun()

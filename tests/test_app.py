@@ -1,0 +1,535 @@
+"""The dashboard driven through Streamlit's AppTest: every tab, and every bad input.
+
+Each test uses its own cache directory (``W2V_CACHE_DIR``) and a tiny pasted corpus,
+so it trains in well under a second; only the quick-demo test trains the toy corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit as st
+from planted import planted_text
+from streamlit.testing.v1 import AppTest
+
+from dashboard.runs import Run, run_key
+from dashboard.views.export import FORMATS, export_bytes, file_stem, load_imported
+from w2v_core.corpus import corpus_from_text
+from w2v_core.errors import W2VError
+from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format
+from w2v_core.train import TrainConfig, train
+from w2v_core.vectors import KeyedVectors
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+TIMEOUT = 120
+TEXT = planted_text(800, seed=5)
+SMALL = {"hp_dim": 10, "hp_epochs": 2, "hp_min_count": 2, "hp_window": 3}
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A private cache directory, no training on open, a 1 MB upload limit."""
+    monkeypatch.setenv("W2V_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("W2V_AUTOTRAIN", "0")
+    monkeypatch.setenv("W2V_MAX_UPLOAD_MB", "1")
+    monkeypatch.setenv("W2V_MAX_CONCURRENT_TRAININGS", "2")
+    return tmp_path
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    ok(at)
+    return at
+
+
+def ok(at: AppTest) -> None:
+    """No exception reached the page."""
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(elements) -> list[str]:
+    """The text of elements, with Markdown escapes removed."""
+    return [re.sub(r"\\(.)", r"\1", str(e.value)) for e in elements]
+
+
+def use_paste(at: AppTest, text: str = TEXT) -> None:
+    at.radio(key="corpus_source").set_value("paste").run()
+    at.text_area(key="paste_text").input(text).run()
+    ok(at)
+
+
+def set_settings(at: AppTest, **values) -> None:
+    for key, value in {**SMALL, **values}.items():
+        at.slider(key=key).set_value(value)
+    at.run()
+    ok(at)
+
+
+def train_clicked(at: AppTest) -> None:
+    at.button(key="train").click().run()
+    ok(at)
+
+
+def open_tab(at: AppTest, name: str) -> None:
+    at.session_state["tab"] = name
+    at.run()
+    ok(at)
+
+
+def trained_app(**values) -> AppTest:
+    at = start()
+    use_paste(at)
+    set_settings(at, **values)
+    train_clicked(at)
+    assert at.session_state["active"] is not None
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def write_w2v_text(path: Path, words: list[str], vectors: np.ndarray) -> bytes:
+    lines = [f"{len(words)} {vectors.shape[1]}"]
+    for word, row in zip(words, vectors, strict=True):
+        lines.append(word + " " + " ".join(f"{x:.4f}" for x in row))
+    data = ("\n".join(lines) + "\n").encode()
+    path.write_bytes(data)
+    return data
+
+
+# --------------------------------------------------------------------------- opening and training
+
+
+def test_opens_on_the_quick_demo_trained_and_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("W2V_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("W2V_AUTOTRAIN", "1")
+    at = start()  # trains the toy corpus on first visit
+    assert at.session_state["preset"] == "Quick demo"
+    assert any("Showing: toy" in c for c in texts(at.caption))
+    assert len(charts(at)) == 2  # loss per step and per epoch
+    key = at.session_state["active"]
+    assert (tmp_path / "runs" / f"{key}.npz").is_file()
+
+    started = time.perf_counter()
+    again = start()  # another session (or a reload): from memory, no training
+    assert again.session_state["active"] == key
+    assert time.perf_counter() - started < 5
+
+    st.cache_resource.clear()  # a server restart: from disk
+    restarted = start()
+    assert restarted.session_state["active"] == key
+    open_tab(restarted, "Analogies")
+    examples = restarted.dataframe[1].value
+    assert (examples["right?"] == "✓").mean() >= 0.9, examples
+
+
+def test_train_pasted_text_and_see_every_tab(env):
+    at = trained_app()
+    assert any("Showing: pasted text" in c for c in texts(at.caption))
+    assert len(charts(at)) == 2
+    runs = at.main.dataframe[0].value
+    assert list(runs["corpus"]) == ["pasted text"] and runs["status"][0] == "complete"
+
+    open_tab(at, "Neighbours")
+    at.text_input(key=f"nb_words_{at.session_state['active']}").input("king, apple").run()
+    ok(at)
+    assert len(at.main.dataframe) == 2 and len(charts(at)) == 2
+    assert {"word", "similarity", "frequency"} <= set(at.main.dataframe[0].value.columns)
+
+    open_tab(at, "Analogies")
+    at.text_input(key="an_a").input("man").run()
+    at.text_input(key="an_b").input("king").run()
+    at.text_input(key="an_c").input("woman").run()
+    ok(at)
+    answers = at.main.dataframe[0].value
+    assert list(answers.columns) == ["rank", "word", "score"] and len(answers) == 5
+    at.radio(key="an_method").set_value("mul").run()
+    ok(at)
+    assert len(charts(at)) == 1
+    at.text_input(key="odd_words").input("apple pear plum hammer").run()
+    ok(at)
+    assert any("odd one out" in s for s in texts(at.success))
+
+    open_tab(at, "Evaluate")
+    assert [m.label for m in at.metric] == [
+        "WordSim-353", "SimLex-999", "Google analogies", "Toy analogies"
+    ]  # fmt: skip
+    at.button(key="gensim_train").click().run()
+    ok(at)
+    scores = at.main.dataframe[0].value
+    assert {"ours", "gensim"} <= set(scores.columns)
+    assert any("gensim" in t for t in texts(at.text))
+
+    open_tab(at, "Export / import")
+    buttons = at.get("download_button")
+    assert len(buttons) == len(FORMATS)
+    assert not any(b.proto.disabled for b in buttons)
+
+
+@pytest.mark.parametrize("method", ["PCA", "t-SNE"])
+def test_map_tab_draws_a_map_and_the_replay(env, method):
+    at = trained_app()
+    open_tab(at, "Map")
+    at.radio(key="map_method").set_value(method).run()
+    ok(at)
+    assert not at.error, texts(at.error)
+    assert len(charts(at)) >= 2  # the map and the training replay
+
+
+def test_switching_back_to_a_trained_configuration_shows_it_at_once(env):
+    at = trained_app(hp_dim=10)
+    first = at.session_state["active"]
+    set_settings(at, hp_dim=20)
+    train_clicked(at)
+    second = at.session_state["active"]
+    assert second != first
+    started = time.perf_counter()
+    set_settings(at, hp_dim=10)  # no click: the cached run is shown
+    assert at.session_state["active"] == first
+    assert time.perf_counter() - started < 5
+    assert any("Trained before" in c for c in texts(at.caption))
+
+
+def test_choose_the_active_run_in_the_runs_table(env):
+    at = trained_app(hp_dim=10)
+    first = at.session_state["active"]
+    set_settings(at, hp_dim=20)
+    train_clicked(at)
+    picker = at.selectbox(key=f"run_picker_{at.session_state['active']}")
+    assert len(picker.options) == 2
+    picker.set_value(first).run()
+    ok(at)
+    assert at.session_state["active"] == first
+
+
+def test_early_stopping_is_reported(env):
+    at = start()
+    use_paste(at)
+    set_settings(at, hp_epochs=10)
+    at.checkbox(key="hp_early").check().run()
+    at.select_slider(key="hp_tol").set_value(0.1).run()
+    train_clicked(at)
+    assert any("Early stopping: the loss stopped improving" in i for i in texts(at.info))
+    assert at.main.dataframe[0].value["status"][0].startswith("early stop")
+
+
+def test_presets_set_the_sliders(env):
+    at = start()
+    at.radio(key="preset").set_value("Quality").run()
+    ok(at)
+    assert at.slider(key="hp_dim").value == 100 and at.slider(key="hp_epochs").value == 10
+    assert at.selectbox(key="builtin").value == "wiki"
+    at.radio(key="preset").set_value("Quick demo").run()
+    assert at.slider(key="hp_dim").value == 50 and at.selectbox(key="builtin").value == "toy"
+
+
+def test_corpus_statistics_before_training(env):
+    at = start()
+    use_paste(at)
+    stats = " ".join(texts(at.sidebar.caption))
+    corpus = corpus_from_text(TEXT)
+    assert f"{corpus.n_tokens:,} words" in stats
+    top = at.sidebar.dataframe[0].value
+    assert list(top["word"])[:3] == [w for w, _ in corpus.most_common(3)]
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_empty_upload_is_refused(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("upload").run()
+    at.file_uploader(key="upload_files").set_value(("empty.txt", b"", "text/plain")).run()
+    ok(at)
+    assert any("empty" in e for e in texts(at.error))
+    assert at.button(key="train").proto.disabled
+
+
+def test_binary_upload_is_refused(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("upload").run()
+    blob = bytes(range(256)) * 20
+    at.file_uploader(key="upload_files").set_value(("photo.txt", blob, "text/plain")).run()
+    ok(at)
+    assert any("binary" in e for e in texts(at.error))
+
+
+def test_too_large_upload_is_refused(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("upload").run()
+    big = b"word " * 300_000  # 1.5 MB, over the 1 MB limit of the test
+    at.file_uploader(key="upload_files").set_value(("big.txt", big, "text/plain")).run()
+    ok(at)
+    assert any("limit" in e for e in texts(at.error))
+
+
+def test_good_uploads_train_and_name_the_files(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("upload").run()
+    half = len(TEXT) // 2
+    files = [
+        ("one.txt", TEXT[:half].encode(), "text/plain"),
+        ("two.txt", TEXT[half:].encode("cp1252"), "text/plain"),
+    ]
+    at.file_uploader(key="upload_files").set_value(files).run()
+    ok(at)
+    assert not at.error
+    set_settings(at)
+    train_clicked(at)
+    assert any("one.txt, two.txt" in c for c in texts(at.caption))
+
+
+def test_empty_paste_and_impossible_min_count(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("paste").run()
+    at.text_area(key="paste_text").input("   \n  ").run()
+    ok(at)
+    assert at.button(key="train").proto.disabled
+    at.text_area(key="paste_text").input("only a few words here").run()
+    at.slider(key="hp_min_count").set_value(50).run()
+    ok(at)
+    assert any("lower the min-count" in e for e in texts(at.error))
+    assert at.button(key="train").proto.disabled
+
+
+def test_unknown_words_get_warnings_with_suggestions(env):
+    at = trained_app()
+    open_tab(at, "Neighbours")
+    at.text_input(key=f"nb_words_{at.session_state['active']}").input("kingg, zzzzqqq").run()
+    ok(at)
+    warnings = texts(at.warning)
+    assert any("kingg" in w and "king" in w.replace("kingg", "") for w in warnings)
+    assert any("zzzzqqq" in w for w in warnings)
+
+    open_tab(at, "Analogies")
+    at.text_input(key="an_a").input("notaword").run()
+    ok(at)
+    assert any("notaword" in w for w in texts(at.warning))
+    at.text_input(key="odd_words").input("apple pear").run()
+    assert any("at least three" in i for i in texts(at.info))
+    at.text_input(key="odd_words").input("apple pear plum nope").run()
+    ok(at)
+    assert any("nope" in w for w in texts(at.warning))
+
+
+def test_an_analogy_example_fills_the_boxes(env):
+    at = trained_app()
+    open_tab(at, "Analogies")
+    example = at.selectbox(key="an_example")
+    if len(example.options) < 2:
+        pytest.skip("no example analogy in this vocabulary")
+    example.set_value(0).run()
+    ok(at)
+    first = at.main.dataframe[1].value.iloc[0]
+    assert at.text_input(key="an_a").value == first["A"]
+
+
+# --------------------------------------------------------------------------- import and export
+
+
+def test_import_word2vec_text_and_explore_it(env):
+    at = trained_app()
+    open_tab(at, "Export / import")
+    rng = np.random.default_rng(0)
+    words = ["apple", "pear", "plum", "hammer", "saw"]
+    data = write_w2v_text(env / "v.txt", words, rng.normal(size=(5, 4)))
+    at.file_uploader(key="import_file").set_value(("cluster.vec", data, "text/plain")).run()
+    ok(at)
+    assert at.session_state["active"].startswith("import-")
+    assert any("cluster.vec (imported)" in c for c in texts(at.caption))
+    open_tab(at, "Training")
+    assert any("no training history" in i for i in texts(at.info))
+    open_tab(at, "Neighbours")
+    assert len(at.main.dataframe) >= 1
+    open_tab(at, "Evaluate")
+    open_tab(at, "Map")
+    open_tab(at, "Export / import")
+    npz = [b for b in at.get("download_button") if "npz" in b.proto.label]
+    assert npz and npz[0].proto.disabled  # no full model for word2vec vectors
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00\x01\x02 binary junk", b"3 4\napple 1 2 3 4\n", b"2 2\nabc def ghi\nx 1 2\n"],
+    ids=["empty", "junk", "truncated", "not-numbers"],
+)
+def test_bad_imports_show_an_error(env, content):
+    at = start()
+    open_tab(at, "Export / import")
+    at.file_uploader(key="import_file").set_value(("bad.bin", content, "text/plain")).run()
+    ok(at)
+    assert any("Could not import" in e for e in texts(at.error))
+    assert at.session_state.get("active") is None
+
+
+def test_words_are_shown_as_text_never_as_html_or_markdown(env):
+    at = start()
+    open_tab(at, "Export / import")
+    tricky = ["<img/src=x/onerror=alert(1)>", "[click](http://evil)", "**bold**", "plain"]
+    vectors = np.eye(4) + 0.1
+    data = write_w2v_text(env / "v.txt", tricky, vectors)
+    at.file_uploader(key="import_file").set_value(("x.txt", data, "text/plain")).run()
+    ok(at)
+    open_tab(at, "Neighbours")
+    key = f"nb_words_{at.session_state['active']}"
+    at.text_input(key=key).input(", ".join(tricky[:3]) + ", <script>").run()
+    ok(at)
+    shown = at.main.dataframe[0].value
+    assert set(shown["word"]) <= set(tricky)
+    rendered = [
+        str(e.value) for e in [*at.markdown, *at.caption, *at.warning, *at.info, *at.success]
+    ]
+    for raw in ["<img/src", "[click](http", "**bold**", "<script>"]:
+        assert not any(raw in r for r in rendered), raw
+    assert any("\\<script\\>" in str(w.value) for w in at.warning)
+
+
+@pytest.fixture(scope="module")
+def small_run() -> Run:
+    corpus = corpus_from_text(TEXT, name="my corpus/../x")
+    cfg = TrainConfig(dim=6, epochs=1, min_count=2, snapshot_words=5)
+    return Run.from_model(run_key(corpus.fingerprint, cfg), train(corpus, cfg))
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_export_formats_round_trip(tmp_path, small_run, fmt):
+    data = export_bytes(small_run, fmt)
+    path = tmp_path / "out"
+    path.write_bytes(data)
+    kv = small_run.kv
+    if fmt == "npz":
+        model = load_model(path)
+        np.testing.assert_array_equal(model.w_in, small_run.model.w_in)
+        assert model.snapshots is not None
+    elif fmt in ("text", "binary"):
+        loaded = load_word2vec_format(path, binary=fmt == "binary")
+        assert loaded.words == kv.words
+        np.testing.assert_allclose(loaded.vectors, kv.vectors, atol=1e-6)
+    else:
+        other = tmp_path / "other"
+        other.write_bytes(export_bytes(small_run, "metadata" if fmt == "vectors" else "vectors"))
+        vec, meta = (path, other) if fmt == "vectors" else (other, path)
+        loaded = load_projector_tsv(vec, meta)
+        assert loaded.words == kv.words and list(loaded.counts) == list(kv.counts)
+
+
+def test_export_file_names_are_safe(small_run):
+    stem = file_stem(small_run)
+    assert "/" not in stem and ".." not in stem and stem.startswith("my-corpus")
+
+
+def test_import_helper_checks_size_and_content(tmp_path):
+    kv = KeyedVectors(["a", "b"], np.ones((2, 3)))
+    with pytest.raises(W2VError, match="upload limit"):
+        load_imported("big.txt", b"x" * 2000, limit_mb=0.001)
+    with pytest.raises(W2VError, match="empty"):
+        load_imported("e.txt", b"", limit_mb=1)
+    header = b"2 3\n"
+    rows = b"".join(w.encode() + b" " + struct.pack("<3f", *kv[w]) + b"\n" for w in kv.words)
+    run = load_imported("v.bin", header + rows, limit_mb=1)
+    assert run.kv.words == ["a", "b"] and run.source == "imported"
+    with pytest.raises(W2VError, match="v.bin") as error:
+        load_imported("v.bin", header + rows[:-5], limit_mb=1)
+    assert str(tmp_path) not in str(error.value) and "w2v-import" not in str(error.value)
+
+
+# --------------------------------------------------------------------------- damaged caches
+
+
+def test_a_damaged_cached_model_is_reported_and_retrained(env):
+    at = trained_app()
+    key = at.session_state["active"]
+    model_file = env / "cache" / "runs" / f"{key}.npz"
+    model_file.write_bytes(model_file.read_bytes()[:100])
+    st.cache_resource.clear()  # restart: the damaged file is all there is
+    at = start()
+    use_paste(at)
+    set_settings(at)
+    ok(at)
+    assert any("damaged" in w for w in texts(at.warning))
+    train_clicked(at)
+    assert at.session_state["active"] == key and model_file.is_file()
+    assert load_model(model_file).config.dim == SMALL["hp_dim"]
+
+
+def test_an_unwritable_cache_dir_keeps_the_app_working(env, monkeypatch):
+    blocker = env / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("W2V_CACHE_DIR", str(blocker / "cache"))
+    at = start()
+    assert any("memory only" in w for w in texts(at.warning))
+    use_paste(at)
+    set_settings(at)
+    train_clicked(at)
+    assert at.session_state["active"] is not None
+    assert not any("memory only" in w for w in texts(at.warning))  # said once
+
+
+def test_runs_on_another_sessions_upload_stay_private(env):
+    mine = trained_app()
+    assert len(mine.main.dataframe[0].value) == 1
+    theirs = start()  # another browser: same server, same registry
+    open_tab(theirs, "Training")
+    assert not theirs.main.dataframe, "another session's pasted-text run is listed"
+    open_tab(theirs, "Neighbours")
+    assert theirs.session_state.get("active") is None
+
+
+def test_a_download_that_fails_offline_says_so(env, monkeypatch):
+    monkeypatch.setenv("W2V_ALICE_URL", "http://127.0.0.1:9/alice.txt")  # nothing listens
+    at = start()
+    at.selectbox(key="builtin").set_value("alice").run()
+    ok(at)
+    assert at.button(key="train").proto.disabled
+    at.button(key="download_corpus_alice").click().run()
+    ok(at)
+    assert any("offline" in e for e in texts(at.error))
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def test_progress_text_says_queue_position_speed_and_time_left():
+    from dashboard.runs import TrainingJob
+    from dashboard.views.training import format_seconds, progress_text
+    from w2v_core.train import Progress
+
+    corpus = corpus_from_text(TEXT)
+    job = TrainingJob("k" * 64, corpus, TrainConfig(epochs=5))
+    assert "position 2 in the queue" in progress_text(job, 2, 1)
+    assert "1 training run at once" in progress_text(job, 2, 1)
+    job.state = TrainingJob.RUNNING
+    assert progress_text(job, None, 2) == "Preparing the vocabulary..."
+    job.progress = Progress(2, 5, 0.25, 100, 400, 1.5, 0.02, 12345.6, 10.0)
+    text = progress_text(job, None, 2)
+    assert text.startswith("Epoch 2 of 5 · 25%") and "12,346 words/s" in text
+    assert "about 30 s left" in text
+    assert format_seconds(75.2) == "1 min 15 s" and format_seconds(4.4) == "4 s"
+
+
+def test_corpus_helpers():
+    from dashboard.corpora import corpus_stats, describe_builtin, sentences
+    from w2v_core.corpus import BUILTIN_CORPORA
+
+    corpus = corpus_from_text("a b c\nb c\n\nc")
+    assert sentences(corpus) == [["a", "b", "c"], ["b", "c"], ["c"]]
+    stats = corpus_stats(corpus, min_count=2)
+    assert (stats.tokens, stats.distinct, stats.vocabulary, stats.sentences) == (6, 3, 2, 3)
+    assert describe_builtin(BUILTIN_CORPORA["toy"]).startswith("toy (offline")
+    assert "download" in describe_builtin(BUILTIN_CORPORA["text8"])
+
+
+def test_gensim_parameters_match_the_configuration():
+    from dashboard.views.evaluate import gensim_params
+
+    params = gensim_params(TrainConfig(dim=33, window=4, negatives=7, epochs=3, max_vocab=99))
+    assert params["sg"] == 1 and params["hs"] == 0 and params["negative"] == 7
+    assert params["vector_size"] == 33 and params["window"] == 4 and params["epochs"] == 3
+    assert params["max_final_vocab"] == 99
