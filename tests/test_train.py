@@ -166,3 +166,39 @@ def test_batch_is_capped_by_vocabulary_size(planted):
     assert trainer.batch_size == 2 * len(trainer.vocab)
     model = trainer.run()  # a huge batch on a 60-word vocabulary still learns
     assert np.isfinite(model.history.epoch_loss).all()
+
+
+def test_epoch_end_reports_carry_the_epoch_loss(planted):
+    reports = []
+    model = train(planted, TrainConfig(**SMALL), callback=reports.append)
+    ends = [r for r in reports if r.epoch_done]
+    assert [r.epoch for r in ends] == list(range(1, SMALL["epochs"] + 1))
+    assert [r.epoch_loss for r in ends] == model.history.epoch_loss
+    assert all(r.epoch_loss is None for r in reports if not r.epoch_done)
+
+
+def test_stop_requested_at_the_very_end_keeps_a_complete_model(planted):
+    model = train(planted, TrainConfig(**SMALL), callback=lambda p: not p.epoch_done)
+    assert len(model.history.epoch_loss) == 1 and model.stopped  # stopped after epoch 1
+    last = SMALL["epochs"]
+    at_the_end = lambda p: not (p.epoch_done and p.epoch == last)  # noqa: E731
+    model = train(planted, TrainConfig(**SMALL), callback=at_the_end)
+    assert not model.stopped and len(model.history.epoch_loss) == last
+
+
+def test_blas_limit_is_held_until_the_last_overlapping_training_ends():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from w2v_core.train import blas_thread_limit
+
+    def blas_threads():
+        info = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+        return info[0]["num_threads"] if info else None
+
+    original = blas_threads()
+    if original is None or original < 2:
+        pytest.skip("needs a multi-threaded BLAS")
+    with blas_thread_limit(1):
+        with blas_thread_limit(1):
+            assert blas_threads() == 1
+        assert blas_threads() == 1  # the inner training ended, the outer still runs
+    assert blas_threads() == original

@@ -19,8 +19,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +172,8 @@ class Progress:
     alpha: float
     words_per_sec: float
     elapsed: float
+    epoch_done: bool = False  # True for the report that closes an epoch
+    epoch_loss: float | None = None  # that epoch's mean loss per pair, when epoch_done
 
     @property
     def seconds_left(self) -> float:
@@ -267,61 +270,58 @@ class Trainer:
             return self._run(callback)
 
     def _run(self, callback: ProgressCallback | None) -> Model:
-        c = self.config
-        start = time.perf_counter()
-        interval_loss, interval_pairs, steps = 0.0, 0, 0
+        self._start = time.perf_counter()
         try:
-            for epoch in range(1, c.epochs + 1):
-                epoch_loss, epoch_pairs = 0.0, 0
-                for chunk_start in range(0, len(self.ids), CHUNK_TOKENS):
-                    chunk = self.ids[chunk_start : chunk_start + CHUNK_TOKENS]
-                    chunk_words = int(np.count_nonzero(chunk >= 0))
-                    kept = subsample(chunk, self.keep_probability, self.rng)
-                    centers, contexts = skipgram_pairs(kept, c.window, self.rng)
-                    n_pairs = len(centers)
-                    for lo in range(0, n_pairs, self.batch_size):
-                        hi = min(n_pairs, lo + self.batch_size)
-                        # alpha follows the words of the chunk that this batch stands for
-                        position = self.words_processed + chunk_words * lo / n_pairs
-                        alpha = self.alpha_at(position)
-                        batch_loss = self._step(centers[lo:hi], contexts[lo:hi], alpha)
-                        interval_loss += batch_loss
-                        interval_pairs += hi - lo
-                        epoch_loss += batch_loss
-                        epoch_pairs += hi - lo
-                        steps += 1
-                        if steps % c.log_every == 0:
-                            words_now = self.words_processed + chunk_words * hi / n_pairs
-                            self._log(interval_loss, interval_pairs, int(words_now), alpha)
-                            interval_loss, interval_pairs = 0.0, 0
-                            self.seconds = time.perf_counter() - start
-                            self._report(callback, epoch, int(words_now), alpha)
-                        if self._stop_requested:
-                            raise _Stop
-                    self.words_processed += chunk_words
-                if interval_pairs:
-                    self._log(
-                        interval_loss,
-                        interval_pairs,
-                        self.words_processed,
-                        self.alpha_at(self.words_processed),
+            for epoch in range(1, self.config.epochs + 1):
+                self._train_epoch(epoch, callback)
+        except _Stop:
+            pass
+        finally:
+            self.seconds = time.perf_counter() - self._start
+            # A stop requested after the last step still leaves a complete model.
+            self.stopped = self.words_processed < self.total_words
+        return self.model()
+
+    def _train_epoch(self, epoch: int, callback: ProgressCallback | None) -> None:
+        """One pass over the corpus, chunk by chunk, batch by batch."""
+        c = self.config
+        epoch_loss, epoch_pairs = 0.0, 0
+        interval_loss, interval_pairs, steps = 0.0, 0, 0
+        for chunk_start in range(0, len(self.ids), CHUNK_TOKENS):
+            chunk = self.ids[chunk_start : chunk_start + CHUNK_TOKENS]
+            chunk_words = int(np.count_nonzero(chunk >= 0))
+            kept = subsample(chunk, self.keep_probability, self.rng)
+            centers, contexts = skipgram_pairs(kept, c.window, self.rng)
+            n_pairs = len(centers)
+            for lo in range(0, n_pairs, self.batch_size):
+                hi = min(n_pairs, lo + self.batch_size)
+                # alpha follows the share of the chunk's words this batch stands for
+                alpha = self.alpha_at(self.words_processed + chunk_words * lo / n_pairs)
+                batch_loss = self._step(centers[lo:hi], contexts[lo:hi], alpha)
+                interval_loss += batch_loss
+                interval_pairs += hi - lo
+                steps += 1
+                if steps % c.log_every == 0:
+                    words_now = int(self.words_processed + chunk_words * hi / n_pairs)
+                    self._log(interval_loss, interval_pairs, words_now, alpha)
+                    epoch_loss, epoch_pairs = (
+                        epoch_loss + interval_loss,
+                        epoch_pairs + interval_pairs,
                     )
                     interval_loss, interval_pairs = 0.0, 0
-                self.history.epoch_loss.append(epoch_loss / max(1, epoch_pairs))
-                self._snapshot()
-                self.seconds = time.perf_counter() - start
-                self._report(
-                    callback, epoch, self.words_processed, self.alpha_at(self.words_processed)
-                )
+                    self._report(callback, epoch, words_now, alpha)
                 if self._stop_requested:
                     raise _Stop
-        except _Stop:
-            self.stopped = True
-        finally:
-            self.seconds = time.perf_counter() - start
-            if self.words_processed < self.total_words:
-                self.stopped = True
-        return self.model()
+            self.words_processed += chunk_words
+        alpha = self.alpha_at(self.words_processed)
+        if interval_pairs:
+            self._log(interval_loss, interval_pairs, self.words_processed, alpha)
+            epoch_loss, epoch_pairs = epoch_loss + interval_loss, epoch_pairs + interval_pairs
+        self.history.epoch_loss.append(epoch_loss / max(1, epoch_pairs))
+        self._snapshot()
+        self._report(callback, epoch, self.words_processed, alpha, epoch_done=True)
+        if self._stop_requested:
+            raise _Stop
 
     def _step(self, centers: np.ndarray, contexts: np.ndarray, alpha: float) -> float:
         c = self.config
@@ -346,11 +346,16 @@ class Trainer:
         self.history.step_alpha.append(alpha)
 
     def _report(
-        self, callback: ProgressCallback | None, epoch: int, words: int, alpha: float
+        self,
+        callback: ProgressCallback | None,
+        epoch: int,
+        words: int,
+        alpha: float,
+        epoch_done: bool = False,
     ) -> None:
+        self.seconds = elapsed = time.perf_counter() - self._start
         if callback is None:
             return
-        elapsed = self.seconds
         progress = Progress(
             epoch=epoch,
             epochs=self.config.epochs,
@@ -361,6 +366,8 @@ class Trainer:
             alpha=alpha,
             words_per_sec=words / elapsed if elapsed > 0 else 0.0,
             elapsed=elapsed,
+            epoch_done=epoch_done,
+            epoch_loss=self.history.epoch_loss[-1] if epoch_done else None,
         )
         if callback(progress) is False:
             self._stop_requested = True
@@ -392,19 +399,49 @@ class _Stop(Exception):
     """Internal: unwinds the nested training loops when a stop is requested."""
 
 
-def blas_thread_limit(threads: int) -> contextlib.AbstractContextManager:
-    """Limit BLAS threads for the duration of a ``with`` block (``0``: no limit).
+class _BlasThreadLimit:
+    """Process-wide BLAS thread limit, held while at least one training runs.
 
-    Uses ``threadpoolctl`` when it is installed (it comes with scikit-learn);
-    without it, BLAS keeps its own setting (``OPENBLAS_NUM_THREADS`` still works).
+    ``threadpoolctl`` changes a setting of the whole process, so trainings that
+    overlap in threads (a dashboard serving several users) must not each restore
+    it when they finish: the first one in sets the limit, the last one out
+    restores the original.
     """
-    if threads <= 0:
-        return contextlib.nullcontext()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._controller: Any = None
+
+    @contextlib.contextmanager
+    def __call__(self, threads: int) -> Iterator[None]:
+        if threads <= 0:
+            yield
+            return
+        with self._lock:
+            if self._users == 0:
+                self._controller = _limit_blas(threads)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0 and self._controller is not None:
+                    self._controller.restore_original_limits()
+                    self._controller = None
+
+
+def _limit_blas(threads: int) -> Any:
+    """Limit BLAS through ``threadpoolctl`` (it comes with scikit-learn), if installed."""
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional helper
-        return contextlib.nullcontext()
+    except ImportError:  # pragma: no cover - optional helper; OPENBLAS_NUM_THREADS still works
+        return None
     return threadpool_limits(limits=threads, user_api="blas")
+
+
+blas_thread_limit = _BlasThreadLimit()
 
 
 def initial_weights(
