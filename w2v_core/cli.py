@@ -373,7 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
     p.add_argument(
-        "--batch-size", type=int, default=defaults.batch_size, help="training pairs per SGD step"
+        "--batch-size",
+        type=int,
+        default=defaults.batch_size,
+        help="training pairs per SGD step (0: automatic, 256 per-pair / 1024 shared)",
     )
     p.add_argument(
         "--shared-negatives",
