@@ -70,7 +70,7 @@ class Settings:
     epochs: int = 5
     alpha: float = 0.025
     min_alpha: float = 0.0001
-    batch_size: int = 1024
+    batch_size: int = 0  # ours only; 0 = the trainer's automatic choice per sampling mode
     seed: int = 1
 
     def to_dict(self) -> dict[str, Any]:

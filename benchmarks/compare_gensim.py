@@ -106,7 +106,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--sample", type=float, default=1e-3)
     parser.add_argument("--alpha", type=float, default=0.025)
-    parser.add_argument("--batch-size", type=int, default=1024, help="ours only")
+    parser.add_argument(
+        "--batch-size", type=int, default=0, help="ours only; 0 = automatic per sampling mode"
+    )
     parser.add_argument("--seed", type=int, default=1, help="repeat r uses seed + r")
     parser.add_argument(
         "--repeats",
