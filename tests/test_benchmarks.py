@@ -76,12 +76,14 @@ def test_compare_smoke(tmp_path: Path, tiny_text: Path) -> None:
     systems.append(doc["gensim"]["workers_2"])
     for figures in systems:
         assert set(METRICS) <= set(figures)
-        for key in ("words_per_sec", "seconds", "peak_mb"):
+        for key in ("words_per_sec", "seconds"):
             assert positive(figures[key]), (key, figures[key])
+        assert figures["peak_mb"] >= 0  # an RSS delta: may round to 0 on a tiny corpus
         assert -1.0 <= figures["ws353"] <= 1.0  # every pair is covered by construction
         assert figures["analogy"] is None or 0.0 <= figures["analogy"] <= 1.0
         assert len(figures["runs"]) == 1
-    assert doc["ours"]["memory_method"] == "tracemalloc"
+    assert doc["ours"]["memory_method"] == "rss"
+    assert positive(doc["ours"]["traced_peak_mb"])
     assert doc["gensim"]["workers_1"]["memory_method"] == "rss"
     # One words/s definition: raw corpus tokens x epochs / seconds.
     ours = doc["ours"]
@@ -112,8 +114,9 @@ def test_scale_smoke(tmp_path: Path) -> None:
         assert [row["size"] for row in rows] == [20_000, 40_000]
         assert [row["tokens"] for row in rows] == [20_000, 40_000]
         for row in rows:
-            for key in ("words_per_sec", "seconds", "peak_mb", "ids_mb"):
+            for key in ("words_per_sec", "seconds", "ids_mb"):
                 assert positive(row[key]), (key, row[key])
+            assert row["peak_mb"] >= 0
     assert set(doc["checks"]["ours"]) == {"flat_speed", "memory_growth", "memory_bar"}
 
 
