@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from w2v_core.errors import UnknownWordError, W2VError
+
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
@@ -42,6 +44,28 @@ def resolve_word(kv: Any, word: str) -> str:
         return word
     lower = word.lower()
     return lower if lower in kv else word
+
+
+NO_RUN = "Train a run first (sidebar), or import vectors in the Export / import tab."
+
+
+def unknown_message(error: UnknownWordError, run_name: str = "") -> str:
+    """A warning for an unknown word, with spelling suggestions (Markdown-escaped)."""
+    where = f" of {md(run_name)}" if run_name else ""
+    message = f"'{md(error.word)}' is not in the vocabulary{where}."
+    if error.suggestions:
+        message += " Did you mean: " + ", ".join(md(s) for s in error.suggestions) + "?"
+    else:
+        message += " Check the spelling, or lower the min-count so rarer words are kept."
+    return message
+
+
+def report(error: W2VError, run_name: str = "") -> None:
+    """Show a user's mistake: an unknown word as a warning with suggestions, else an error."""
+    if isinstance(error, UnknownWordError):
+        st.warning(unknown_message(error, run_name))
+    else:
+        st.error(md(error))
 
 
 def explain(text: str) -> None:

@@ -11,8 +11,18 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard.views import Context, explain, figure, md, parse_words, resolve_word, show
-from w2v_core.errors import UnknownWordError, W2VError
+from dashboard.views import (
+    NO_RUN,
+    Context,
+    explain,
+    figure,
+    md,
+    parse_words,
+    report,
+    resolve_word,
+    show,
+)
+from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.vectors import KeyedVectors
@@ -154,7 +164,7 @@ def render(ctx: Context) -> None:
     explain(EXPLANATION)
     run = ctx.run
     if run is None:
-        st.info("Train a run first (sidebar), or import vectors in the Export / import tab.")
+        st.info(NO_RUN)
         return
     kv = run.kv
     examples = examples_for(kv)
@@ -225,13 +235,8 @@ def _load_example(examples: list[Example]) -> None:
 def _answer(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int) -> None:
     try:
         frame = analogy_frame(kv, a, b, c, method, topn)
-    except UnknownWordError as error:
-        from dashboard.views.neighbours import unknown_message
-
-        st.warning(unknown_message(error))
-        return
     except W2VError as error:
-        st.error(str(error))
+        report(error)
         return
     if frame.empty:
         st.warning("No answer: the vocabulary has no other words.")
@@ -252,13 +257,8 @@ def _odd_one_out(kv: KeyedVectors, words: list[str]) -> None:
     words = [resolve_word(kv, w) for w in words]
     try:
         odd = kv.doesnt_match(words)
-    except UnknownWordError as error:
-        from dashboard.views.neighbours import unknown_message
-
-        st.warning(unknown_message(error))
-        return
     except W2VError as error:
-        st.error(str(error))
+        report(error)
         return
     st.success(f"The odd one out: **{md(odd)}**")
     rest = [w for w in words if w != odd]

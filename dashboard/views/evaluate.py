@@ -11,8 +11,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.views import Context, explain, figure, md, parse_words, resolve_word, show
-from w2v_core.errors import UnknownWordError, W2VError
+from dashboard.views import (
+    NO_RUN,
+    Context,
+    explain,
+    figure,
+    md,
+    parse_words,
+    report,
+    resolve_word,
+    show,
+)
+from w2v_core.errors import W2VError
 from w2v_core.vectors import KeyedVectors
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,7 +195,7 @@ def render(ctx: Context) -> None:
     explain(EXPLANATION)
     run = ctx.run
     if run is None:
-        st.info("Train a run first (sidebar), or import vectors in the Export / import tab.")
+        st.info(NO_RUN)
         return
     evaluation = run.extras.get("evaluation")
     if evaluation is None:
@@ -292,7 +302,7 @@ def _gensim(ctx: Context, run: Run, evaluation: Evaluation) -> None:
 
 
 def _side_by_side(ours: KeyedVectors, theirs: KeyedVectors) -> None:
-    from dashboard.views.neighbours import default_query, neighbours_frame, unknown_message
+    from dashboard.views.neighbours import default_query, neighbours_frame
 
     if "gensim_word" not in st.session_state:
         st.session_state["gensim_word"] = default_query(ours).split(",")[0]
@@ -308,7 +318,7 @@ def _side_by_side(ours: KeyedVectors, theirs: KeyedVectors) -> None:
             st.text(f"{name}: nearest words to {word}")
             try:
                 frame = neighbours_frame(kv, word, 10, imported=False)
-            except UnknownWordError as error:
-                st.warning(unknown_message(error, name))
+            except W2VError as error:
+                report(error, name)
                 continue
             st.dataframe(frame, hide_index=True, width="stretch")

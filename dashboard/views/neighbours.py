@@ -8,8 +8,19 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard.views import Context, explain, figure, md, parse_words, resolve_word, show
-from w2v_core.errors import UnknownWordError, W2VError
+from dashboard.views import (
+    NO_RUN,
+    Context,
+    explain,
+    figure,
+    md,
+    parse_words,
+    report,
+    resolve_word,
+    show,
+    unknown_message,  # noqa: F401  (re-exported: other views import it from here)
+)
+from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
@@ -59,23 +70,12 @@ def neighbours_frame(kv: KeyedVectors, word: str, topn: int, imported: bool) -> 
     return pd.DataFrame(rows)
 
 
-def unknown_message(error: UnknownWordError, run_name: str = "") -> str:
-    """A warning for an unknown word, with spelling suggestions (Markdown-escaped)."""
-    where = f" of {md(run_name)}" if run_name else ""
-    message = f"'{md(error.word)}' is not in the vocabulary{where}."
-    if error.suggestions:
-        message += " Did you mean: " + ", ".join(md(s) for s in error.suggestions) + "?"
-    else:
-        message += " Check the spelling, or lower the min-count so rarer words are kept."
-    return message
-
-
 def render(ctx: Context) -> None:
     """Draw the Neighbours tab."""
     explain(EXPLANATION)
     run = ctx.run
     if run is None:
-        st.info("Train a run first (sidebar), or import vectors in the Export / import tab.")
+        st.info(NO_RUN)
         return
     kv = run.kv
     left, middle, right = st.columns([3, 1, 2])
@@ -127,11 +127,8 @@ def _word_block(
         st.caption(md(title))
     try:
         frame = neighbours_frame(kv, word, topn, imported=run.config is None)
-    except UnknownWordError as error:
-        st.warning(unknown_message(error, title))
-        return
     except W2VError as error:
-        st.error(str(error))
+        report(error, title)
         return
     st.text(f"Nearest words to: {word}")
     if not chart:
