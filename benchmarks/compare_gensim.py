@@ -515,6 +515,7 @@ def scale_checks(series: list[dict[str, Any]]) -> dict[str, dict]:
             f"{small['size']:,} (need >= 0.70x)",
         )
     }
+
     # The weights follow the vocabulary, not the corpus length: leave them out.  Ours
     # also has exact traced allocations, steadier than RSS for a growth figure.
     def peak(row: dict[str, Any]) -> float:

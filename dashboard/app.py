@@ -36,6 +36,20 @@ from w2v_core.errors import W2VError  # noqa: E402
 
 log = logging.getLogger("dashboard")
 
+
+def _configure_logging() -> None:
+    """Send the dashboard's log (trainings started and finished, cache problems) to
+    stderr, once per process: the server operator's record of what happened."""
+    if not any(getattr(handler, "_w2v", False) for handler in log.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._w2v = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
+_configure_logging()
+
 TABS = ["Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import"]
 #: Set to 0 to open without training the quick demo (the tests do).
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"

@@ -10,7 +10,6 @@ chosen here (never the user's file name), read by :mod:`w2v_core.corpus`, and de
 
 from __future__ import annotations
 
-import os
 import tempfile
 import threading
 import warnings
@@ -30,22 +29,14 @@ from w2v_core.corpus import (
 )
 from w2v_core.errors import CorpusError
 
-ENV_MAX_UPLOAD_MB = "W2V_MAX_UPLOAD_MB"
-#: Upload limit in MB, for all files of one upload together (``server.maxUploadSize``
-#: in ``.streamlit/config.toml`` is the same number).
-DEFAULT_MAX_UPLOAD_MB = 50
+from .settings import AppLimits
 
 ProgressCallback = Callable[[int, "int | None"], None]
 
 
 def max_upload_mb() -> float:
-    """The upload size limit in MB (``W2V_MAX_UPLOAD_MB``, default 50)."""
-    raw = os.environ.get(ENV_MAX_UPLOAD_MB, "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return DEFAULT_MAX_UPLOAD_MB
-    return value if value > 0 else DEFAULT_MAX_UPLOAD_MB
+    """The upload size limit in MB (``W2V_MAX_UPLOAD_MB``, see :class:`AppLimits`)."""
+    return AppLimits.from_env().max_upload_mb
 
 
 def format_mb(n_bytes: float) -> str:
@@ -139,11 +130,9 @@ def corpus_from_uploads(files: Sequence[tuple[str, bytes]], limit_mb: float) -> 
     if not files:
         raise CorpusError("no file was uploaded")
     total = sum(len(content) for _, content in files)
-    if total > limit_mb * 1e6:
-        raise CorpusError(
-            f"the upload is {format_mb(total)}, more than the {limit_mb:g} MB limit: "
-            "upload a smaller file, or train it with the command line instead"
-        )
+    problem = AppLimits(max_upload_mb=limit_mb).upload_problem(total)
+    if problem:
+        raise CorpusError(problem)
     for name, content in files:
         if not content.strip():
             raise CorpusError(f"'{name}' is empty: it contains no words")

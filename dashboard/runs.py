@@ -17,6 +17,10 @@ process-wide :class:`RunRegistry` (created once per server by ``st.cache_resourc
   A damaged entry is detected when it is loaded, removed and reported; the
   configuration is then simply trained again.  If the cache directory cannot be
   written, the registry keeps working in memory and says so in :attr:`disk_problem`.
+* **Nothing half-written survives.**  A process killed while writing leaves at most a
+  hidden ``.<key>.npz.*.tmp`` file, never a ``<key>.npz``.  A registry that starts on a
+  cache directory no other registry is using (a shared ``flock`` on ``.registry.lock``
+  tells) removes every such temporary file; otherwise only those older than an hour.
 * **Safe names.**  Cache files are named by the hex key only: nothing a user types or
   uploads ever becomes part of a path.
 
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import math
@@ -67,6 +72,8 @@ _KEY_RE = re.compile(r"[0-9a-f]{64}")
 _STALE_TEMP_SECONDS = 3600.0
 #: A cached model used from memory has its file's time refreshed at most this often.
 _TOUCH_INTERVAL = 60.0
+#: Held (shared) by every registry using a cache directory; see RunRegistry._claim_dir.
+LOCK_NAME = ".registry.lock"
 
 
 # --------------------------------------------------------------------------- keys and labels
@@ -519,6 +526,8 @@ class RunRegistry:
         self.trainings_started = 0
         self.disk_dir: Path | None = None
         self.disk_problem: str | None = None
+        self._dir_lock: io.BufferedRandom | None = None
+        self.temp_files_removed = 0
         self._init_disk(settings.cache_dir)
 
     # ---- disk set-up
@@ -535,15 +544,71 @@ class RunRegistry:
             self._disable_disk(directory, error)
             return
         self.disk_dir = directory
+        self._claim_dir(directory)
+
+    def _claim_dir(self, directory: Path) -> None:
+        """Hold a shared lock on the cache directory for this registry's lifetime, and
+        remove the temporary files that interrupted writes left behind.
+
+        If no other registry (in this or another process) holds the lock, every
+        temporary file is such a leftover and is removed while an exclusive lock keeps
+        new writers out.  Otherwise a writer may be busy, and only temporary files
+        older than an hour are removed.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: age-based clean-up only
+            self._remove_temp_files(directory, everything=False)
+            return
+        try:
+            handle = open(directory / LOCK_NAME, "a+b")  # noqa: SIM115 - held until closed
+        except OSError:
+            self._remove_temp_files(directory, everything=False)
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            alone = True
+        except OSError:
+            alone = False
+        self._remove_temp_files(directory, everything=alone)
+        # Downgrade to (or wait briefly for) a shared lock: other registries may join;
+        # one that is cleaning up right now holds the exclusive lock for milliseconds.
+        deadline = time.monotonic() + 5.0
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    return
+                time.sleep(0.01)
+        self._dir_lock = handle
+
+    def _remove_temp_files(self, directory: Path, everything: bool) -> None:
         now = time.time()
         for temp in directory.glob(".*.tmp"):
             with contextlib.suppress(OSError):
-                if now - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                if everything or now - temp.stat().st_mtime > _STALE_TEMP_SECONDS:
                     temp.unlink()
+                    self.temp_files_removed += 1
+        if self.temp_files_removed:
+            log.warning(
+                "removed %d unfinished temporary file(s) from %s (left by interrupted writes)",
+                self.temp_files_removed,
+                directory,
+            )
+
+    def close(self) -> None:
+        """Release the cache directory (the registry keeps working in memory only)."""
+        handle, self._dir_lock = self._dir_lock, None
+        if handle is not None:
+            handle.close()
 
     def _disable_disk(self, directory: Path, error: BaseException | str) -> None:
         reason = error if isinstance(error, str) else (error.strerror or str(error))
         self.disk_dir = None
+        self.close()
         self.disk_problem = (
             f"The model cache directory {directory} cannot be written ({reason}). "
             "Trained models are kept in memory only and are lost when the server "
@@ -715,6 +780,7 @@ class RunRegistry:
             job.started = time.time()
             with self._lock:
                 self.trainings_started += 1
+            log.info("training %s started: %s", job.key[:12], job.label)
             if job.stop_requested:
                 trainer.request_stop()
             model = trainer.run(job.callback)
@@ -725,6 +791,7 @@ class RunRegistry:
             self._save_to_disk(run)
             job.run = run
             job.state = TrainingJob.DONE
+            log.info("training %s done in %.1f s", job.key[:12], time.time() - job.started)
         except W2VError as error:
             job.error = str(error)
             job.state = TrainingJob.FAILED
@@ -820,7 +887,9 @@ class RunRegistry:
             early_stop = info.early_stop if info is not None else None
             if run_key(model.corpus_fingerprint, model.config, early_stop) != key:
                 raise ModelFileError("its contents do not match its configuration")
-        except (ModelFileError, OSError, ValueError) as error:
+        except Exception as error:  # any failure to read it means the entry is damaged
+            if not isinstance(error, ModelFileError | OSError | ValueError):
+                log.exception("unexpected error reading the cached model %s", key[:12])
             self._remove_files(key)
             return None, (
                 f"A cached model was damaged and has been removed ({error}). "

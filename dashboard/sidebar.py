@@ -21,13 +21,13 @@ from dashboard.corpora import (
     corpus_stats,
     describe_builtin,
     format_mb,
-    max_upload_mb,
 )
 from dashboard.runs import RunRegistry, run_key
+from dashboard.settings import AppLimits
 from dashboard.views import md
 from w2v_core.corpus import Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
-from w2v_core.train import TrainConfig
+from w2v_core.train import LIMITS, TrainConfig
 
 #: Vectors of this many most frequent words are kept after every epoch (training replay).
 SNAPSHOT_WORDS = 300
@@ -78,6 +78,15 @@ PRESET_HELP = (
     "vectors, more passes, word2vec's exact method; takes a few minutes."
 )
 
+#: (low, high, step) of each slider: what is useful in a browser, always inside
+#: :data:`w2v_core.train.LIMITS` (see :func:`slider_range`).
+SLIDERS: dict[str, tuple[int, int, int]] = {
+    "dim": (10, 300, 10),
+    "window": (1, 15, 1),
+    "negatives": (1, 25, 1),
+    "epochs": (1, 50, 1),
+    "min_count": (1, 100, 1),
+}
 SAMPLE_CHOICES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
 ALPHA_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2]
 BATCH_CHOICES = [64, 128, 256, 512, 1024, 2048, 4096, 8192]
@@ -99,6 +108,13 @@ class Choice:
         if self.corpus is None or self.config is None:
             return None
         return run_key(self.corpus.fingerprint, self.config, self.early_stop)
+
+
+def slider_range(name: str) -> tuple[int, int, int]:
+    """(low, high, step) of a hyper-parameter slider, clipped to ``LIMITS[name]``."""
+    low, high, step = SLIDERS[name]
+    limit_low, limit_high = LIMITS[name]
+    return max(low, int(limit_low)), min(high, int(limit_high)), step
 
 
 def init_state() -> None:
@@ -158,6 +174,10 @@ def _corpus(store: CorpusStore) -> Corpus | None:
         st.session_state.setdefault("_own_corpora", set()).add(corpus.fingerprint)
     if corpus is not None:
         _stats(corpus)
+        problem = AppLimits.from_env().corpus_problem(corpus)
+        if problem:
+            st.error(f"This corpus cannot be trained here: {md(problem)}")
+            return None
     return corpus
 
 
@@ -211,7 +231,7 @@ def _builtin(store: CorpusStore) -> Corpus | None:
 
 
 def _uploaded() -> Corpus | None:
-    limit = max_upload_mb()
+    limit = AppLimits.from_env().max_upload_mb
     files = st.file_uploader(
         f"Text files (.txt, up to {limit:g} MB in total)",
         type=["txt"],
@@ -242,12 +262,15 @@ def _uploaded() -> Corpus | None:
 
 
 def _pasted() -> Corpus | None:
+    max_chars = AppLimits.from_env().max_paste_chars
     text = st.text_area(
-        "Your text",
+        f"Your text (up to {max_chars:,} characters)",
         key="paste_text",
         height=180,
+        max_chars=max_chars,
         placeholder="Paste a few paragraphs here. Each line is a sentence.",
-        help="Any text. A few thousand words or more gives meaningful neighbours.",
+        help="Any text. A few thousand words or more gives meaningful neighbours. "
+        "Longer texts: upload them as a file (the limit is W2V_MAX_PASTE_CHARS).",
     )
     if not text.strip():
         st.info("Paste some text above, then press Ctrl+Enter (or click outside the box).")
@@ -282,30 +305,36 @@ def _stats(corpus: Corpus) -> None:
 # --------------------------------------------------------------------------- settings
 
 
+def _hp_slider(label: str, name: str, help: str) -> None:
+    """A slider for one hyper-parameter, its range from :func:`slider_range`."""
+    low, high, step = slider_range(name)
+    st.slider(label, low, high, step=step, key=f"hp_{name}", help=help)
+
+
 def _settings(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
-    st.slider(
-        "Dimensions", 10, 300, step=10, key="hp_dim",
-        help="How many numbers describe each word. More can hold more meaning, "
+    _hp_slider(
+        "Dimensions", "dim",
+        "How many numbers describe each word. More can hold more meaning, "
         "but need more text and time.",
     )  # fmt: skip
-    st.slider(
-        "Window", 1, 15, key="hp_window",
-        help="How many words on each side count as a word's neighbours. Small: words used "
+    _hp_slider(
+        "Window", "window",
+        "How many words on each side count as a word's neighbours. Small: words used "
         "the same way; large: words about the same topic.",
     )  # fmt: skip
-    st.slider(
-        "Negative samples", 1, 25, key="hp_negatives",
-        help="For each real neighbour, how many random words the model learns to tell "
+    _hp_slider(
+        "Negative samples", "negatives",
+        "For each real neighbour, how many random words the model learns to tell "
         "apart from it. 5 to 15 is typical.",
     )  # fmt: skip
-    st.slider(
-        "Epochs", 1, 50, key="hp_epochs",
-        help="How many times training reads the whole text. More passes help small "
+    _hp_slider(
+        "Epochs", "epochs",
+        "How many times training reads the whole text. More passes help small "
         "corpora and take longer.",
     )  # fmt: skip
-    st.slider(
-        "Min-count", 1, 100, key="hp_min_count",
-        help="Words seen fewer times than this are ignored: too rare to learn well.",
+    _hp_slider(
+        "Min-count", "min_count",
+        "Words seen fewer times than this are ignored: too rare to learn well.",
     )  # fmt: skip
     st.select_slider(
         "Subsampling threshold", options=SAMPLE_CHOICES, key="hp_sample",
@@ -320,7 +349,8 @@ def _settings(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
         "the end). Too big is unstable, too small learns slowly.",
     )  # fmt: skip
     st.number_input(
-        "Seed", min_value=0, max_value=2**32 - 1, step=1, key="hp_seed",
+        "Seed", min_value=int(LIMITS["seed"][0]), max_value=int(LIMITS["seed"][1]), step=1,
+        key="hp_seed",
         help="Starting point of the randomness. Same seed and settings: exactly the same "
         "vectors. Change it to see how much results vary by chance.",
     )  # fmt: skip
@@ -381,6 +411,10 @@ def _config(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
                 f"(its most frequent word occurs {most} times): lower the min-count, or use "
                 "a larger corpus."
             )
+            return None, None
+        problem = AppLimits.from_env().vocabulary_problem(corpus, config.min_count)
+        if problem:
+            st.error(f"These settings are too big for this server: {md(problem)}")
             return None, None
     early = float(state["hp_tol"]) if state.get("hp_early") else None
     return config, early

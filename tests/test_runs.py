@@ -13,6 +13,7 @@ import pytest
 from planted import planted_text
 
 from dashboard.runs import (
+    LOCK_NAME,
     RegistrySettings,
     Run,
     RunInfo,
@@ -295,7 +296,8 @@ def test_a_failed_write_leaves_no_file_and_switches_to_memory(tmp_path, corpus, 
     monkeypatch.setattr("dashboard.runs.save_model", full_disk)
     registry = RunRegistry(settings(tmp_path))
     run = train_now(registry, corpus, config())
-    assert list(tmp_path.iterdir()) == []  # no model, no sidecar, no temporary file
+    left = [p.name for p in tmp_path.iterdir() if p.name != LOCK_NAME]
+    assert left == []  # no model, no sidecar, no temporary file
     assert "No space left" in registry.disk_problem
     assert registry.fetch(run.key)[0] is run
 
@@ -312,7 +314,7 @@ def test_a_stopped_training_keeps_a_complete_partial_model_and_no_temp_file(tmp_
     run = job.run
     assert run.stopped and run.stop_reason == "stopped"
     assert len(run.history.epoch_loss) < 50
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert list(tmp_path.glob(".*.tmp")) == []
     assert load_model(tmp_path / f"{run.key}.npz").stopped
     # Train again on purpose: a stopped run is trained from scratch.
     again = registry.submit(corpus, cfg, retrain_stopped=True)
@@ -324,6 +326,7 @@ def test_a_stopped_training_keeps_a_complete_partial_model_and_no_temp_file(tmp_
 
 
 def test_stale_temporary_files_are_cleaned_up(tmp_path):
+    busy = RunRegistry(settings(tmp_path))  # another registry may be writing right now
     stale = tmp_path / ".x.npz.abc.tmp"
     stale.write_bytes(b"half")
     old = time.time() - 7200
@@ -332,6 +335,9 @@ def test_stale_temporary_files_are_cleaned_up(tmp_path):
     fresh.write_bytes(b"being written")
     RunRegistry(settings(tmp_path))
     assert not stale.exists() and fresh.exists()
+    busy.close()  # once no registry uses the directory, every temporary file is a leftover
+    alone = RunRegistry(settings(tmp_path))
+    assert not fresh.exists() and alone.temp_files_removed == 1
 
 
 # --------------------------------------------------------------------------- stopping and errors

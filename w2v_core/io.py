@@ -27,6 +27,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -284,7 +285,12 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         raise
     except MemoryError:
         raise ModelFileError(f"{path}: an array is too large to load (corrupt file?)") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, TypeError) as exc:
+    except (
+        zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, TypeError,
+        # A damaged zip header can claim an unknown compression method or encryption
+        # (NotImplementedError, RuntimeError) or hold corrupt deflate data (zlib.error).
+        NotImplementedError, RuntimeError, zlib.error,
+    ) as exc:  # fmt: skip
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "pickle" in reason.lower():
             reason = "it contains Python objects, which would need pickle to load"

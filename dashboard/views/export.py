@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard.corpora import format_mb, max_upload_mb
 from dashboard.runs import Run
+from dashboard.settings import AppLimits
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.io import (
@@ -96,8 +96,12 @@ def file_stem(run: Run) -> str:
     return f"{stem}-{suffix}" if suffix else stem
 
 
-def load_imported(name: str, content: bytes, limit_mb: float) -> Run:
+def load_imported(name: str, content: bytes, limit_mb: float, max_words: int | None = None) -> Run:
     """Turn an uploaded vector file into a :class:`Run` owned by the session.
+
+    ``name`` (the user's file name) only appears in messages and labels: the content
+    is written to a private temporary directory under a fixed name.  ``limit_mb`` and
+    ``max_words`` are the server's :class:`~dashboard.settings.AppLimits`.
 
     Raises
     ------
@@ -106,10 +110,10 @@ def load_imported(name: str, content: bytes, limit_mb: float) -> Run:
     """
     if not content:
         raise W2VError(f"'{name}' is empty")
-    if len(content) > limit_mb * 1e6:
-        raise W2VError(
-            f"'{name}' is {format_mb(len(content))}, more than the {limit_mb:g} MB upload limit"
-        )
+    limits = AppLimits(max_upload_mb=limit_mb, max_vocab=max_words or AppLimits.max_vocab)
+    problem = limits.upload_problem(len(content), f"'{name}'")
+    if problem:
+        raise W2VError(problem)
     key = "import-" + hashlib.sha256(content).hexdigest()[:16]
     with tempfile.TemporaryDirectory(prefix="w2v-import-") as directory:
         path = Path(directory) / "vectors"
@@ -118,12 +122,20 @@ def load_imported(name: str, content: bytes, limit_mb: float) -> Run:
             fmt = sniff_format(path)
             if fmt == "npz":
                 model = load_model(path)
+                problem = limits.vectors_problem(len(model.vocab))
+                if problem:
+                    raise W2VError(problem)
                 return Run.imported(key, model.wv, name, model=model)
             from w2v_core.io import load_word2vec_format
 
             kv = load_word2vec_format(path, binary=fmt == "word2vec-binary")
         except W2VError as error:
             raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
+        except Exception as error:  # a reader bug must not take the page down
+            raise W2VError(f"'{name}' could not be read ({type(error).__name__})") from None
+    problem = limits.vectors_problem(len(kv))
+    if problem:
+        raise W2VError(problem)
     return Run.imported(key, kv, name)
 
 
@@ -168,7 +180,8 @@ def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
 
 
 def _import(ctx: Context, on_select: Callable[[str], None]) -> None:
-    limit = max_upload_mb()
+    limits = AppLimits.from_env()
+    limit = limits.max_upload_mb
     uploaded = st.file_uploader(
         f"Import word vectors (word2vec text or binary, or a model .npz; up to {limit:g} MB)",
         key="import_file",
@@ -191,7 +204,7 @@ def _import(ctx: Context, on_select: Callable[[str], None]) -> None:
             st.rerun()
         return
     try:
-        run = load_imported(uploaded.name, content, limit)
+        run = load_imported(uploaded.name, content, limit, limits.max_vocab)
     except W2VError as error:
         st.error(f"Could not import this file: {md(error)}")
         return

@@ -1,0 +1,79 @@
+"""Shared fixtures of the browser tests: Debian's Chromium and a real ``streamlit run``.
+
+The server and browser helpers live in :mod:`benchmarks.load` (the load benchmark
+starts the same server the same way).  Browser tests are skipped only when no Chromium
+can be found and ``CI`` is not set; in CI a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.load import CHROMIUM_ARGS, StreamlitServer, find_chromium
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Path of the system Chromium (skip, or fail in CI, if there is none)."""
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("no Chromium found in CI: .ci/run should have installed it")
+        pytest.skip("no Chromium found (install Debian's 'chromium' package to run this test)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium) -> Iterator:
+    """One headless Chromium for the module (pages come from ``browser.new_page``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def screenshot(tmp_path) -> Callable[..., Path]:
+    """``screenshot(page, name)``: a full-page screenshot in the test's temporary
+    directory, and in ``$W2V_ARTIFACTS`` if that is set."""
+
+    def take(page, name: str) -> Path:
+        path = tmp_path / name
+        page.screenshot(path=str(path), full_page=True)
+        artifacts = os.environ.get("W2V_ARTIFACTS")
+        if artifacts:
+            target = Path(artifacts)
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target / name)
+        return path
+
+    return take
+
+
+@pytest.fixture(scope="module")
+def server_factory(tmp_path_factory, chromium) -> Iterator[Callable[..., StreamlitServer]]:
+    """Start a server with extra environment variables; stopped after the module."""
+    servers: list[StreamlitServer] = []
+
+    def start(**env: str) -> StreamlitServer:
+        work = tmp_path_factory.mktemp("server")
+        server = StreamlitServer(work, env={"W2V_CACHE_DIR": str(work / "cache"), **env})
+        try:
+            server.start()
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
