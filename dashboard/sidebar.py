@@ -67,7 +67,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_alpha": 0.025,
         "hp_seed": 1,
         "hp_shared": False,
-        "hp_batch": 1024,
+        "hp_batch": 256,  # the core's automatic choice for per-pair negatives
         "hp_early": False,
         "hp_tol": 0.01,
     },

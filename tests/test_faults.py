@@ -205,6 +205,8 @@ def test_a_killed_cli_training_leaves_no_model_and_the_rerun_succeeds(
     )
     assert done.returncode == 0, done.stderr
     assert load_model(out).config == TrainConfig(**SMALL)
+    # ... and the rerun removed what the killed writer left behind.
+    assert temp_files(tmp_path) == []
 
 
 # --------------------------------------------------------------------------- the registry

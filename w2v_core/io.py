@@ -22,6 +22,7 @@ Every reader turns a missing, truncated or malformed file into a one-line
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -78,8 +79,12 @@ def atomic_write(path: PathLike, mode: str = "wb", encoding: str | None = None) 
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ModelFileError(f"cannot write {path}: directory {directory} does not exist")
+    _remove_orphaned_temp_files(directory, path.name)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        # The writer's pid in the name lets a later write tell an orphan from a live one.
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory
+        )
     except OSError as exc:
         raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
@@ -97,6 +102,32 @@ def atomic_write(path: PathLike, mode: str = "wb", encoding: str | None = None) 
     except BaseException:
         _remove_quietly(tmp_name)
         raise
+
+
+def _remove_orphaned_temp_files(directory: Path, name: str) -> None:
+    """Delete temporary files of ``name`` whose writing process no longer exists.
+
+    A process killed in the middle of :func:`atomic_write` cannot clean up after
+    itself; the next write of the same file does it, sparing files whose writer
+    is still alive (another process writing the same path right now).
+    """
+    prefix = f".{name}."
+    for leftover in directory.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid_text = leftover.name[len(prefix) :].split(".", 1)[0]
+        if pid_text.isdigit() and _process_exists(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # it exists but belongs to someone else (or cannot be a pid: keep it)
+    return True
 
 
 def _new_file_mode() -> int:
