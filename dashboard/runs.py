@@ -50,6 +50,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from dashboard.settings import env_number
 from w2v_core.corpus import Corpus, default_cache_dir
 from w2v_core.errors import ModelFileError, W2VError
 from w2v_core.io import atomic_write, load_model, save_model
@@ -142,21 +143,6 @@ def run_label(
 # --------------------------------------------------------------------------- settings
 
 
-def _env_number(environ: Mapping[str, str], name: str, default: float, low: float) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        log.warning("ignoring %s=%r: not a number", name, raw)
-        return default
-    if not math.isfinite(value) or value < low:
-        log.warning("ignoring %s=%r: must be at least %g", name, raw, low)
-        return default
-    return value
-
-
 @dataclass(frozen=True)
 class RegistrySettings:
     """Limits of a :class:`RunRegistry`.
@@ -190,13 +176,13 @@ class RegistrySettings:
         """
         env = os.environ if environ is None else environ
         base = Path(env[ENV_CACHE_DIR]).expanduser() if env.get(ENV_CACHE_DIR) else None
-        disk_mb = _env_number(env, ENV_DISK_MB, DEFAULT_DISK_MB, 0.0)
+        disk_mb = env_number(env, ENV_DISK_MB, DEFAULT_DISK_MB, 0.0)
         cache_dir = None if disk_mb == 0 else (base or default_cache_dir()) / "runs"
         return cls(
             cache_dir=cache_dir,
-            max_runs_in_memory=int(_env_number(env, ENV_MAX_RUNS, DEFAULT_MAX_RUNS, 1)),
+            max_runs_in_memory=int(env_number(env, ENV_MAX_RUNS, DEFAULT_MAX_RUNS, 1)),
             disk_cache_mb=disk_mb,
-            max_concurrent=int(_env_number(env, ENV_MAX_TRAININGS, os.cpu_count() or 1, 1)),
+            max_concurrent=int(env_number(env, ENV_MAX_TRAININGS, os.cpu_count() or 1, 1)),
         )
 
 

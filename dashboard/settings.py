@@ -60,7 +60,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _env_number(environ: Mapping[str, str], name: str, default: float, low: float) -> float:
+def env_number(environ: Mapping[str, str], name: str, default: float, low: float) -> float:
     """A number from the environment; the default (logged) if it is missing or invalid."""
     raw = environ.get(name, "").strip()
     if not raw:
@@ -104,11 +104,11 @@ class AppLimits:
         env = os.environ if environ is None else environ
         return cls(
             max_corpus_tokens=int(
-                _env_number(env, ENV_MAX_CORPUS_TOKENS, DEFAULT_MAX_CORPUS_TOKENS, 1)
+                env_number(env, ENV_MAX_CORPUS_TOKENS, DEFAULT_MAX_CORPUS_TOKENS, 1)
             ),
-            max_vocab=int(_env_number(env, ENV_MAX_VOCAB, DEFAULT_MAX_VOCAB, 2)),
-            max_upload_mb=_env_number(env, ENV_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB, 0.001),
-            max_paste_chars=int(_env_number(env, ENV_MAX_PASTE_CHARS, DEFAULT_MAX_PASTE_CHARS, 1)),
+            max_vocab=int(env_number(env, ENV_MAX_VOCAB, DEFAULT_MAX_VOCAB, 2)),
+            max_upload_mb=env_number(env, ENV_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB, 0.001),
+            max_paste_chars=int(env_number(env, ENV_MAX_PASTE_CHARS, DEFAULT_MAX_PASTE_CHARS, 1)),
         )
 
     # ---- checks: each returns the message to show, or None

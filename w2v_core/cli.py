@@ -130,25 +130,41 @@ class DownloadProgress:
 
 # --------------------------------------------------------------------------- commands
 
+#: The TrainConfig fields `train` exposes as options (``--min-count`` for ``min_count``).
+TRAIN_OPTIONS: list[tuple[str, str]] = [
+    ("dim", "vector dimensions"),
+    ("window", "maximum distance between center and context word"),
+    ("negatives", "negative samples per positive pair"),
+    ("epochs", "passes over the corpus"),
+    ("min_count", "ignore words seen fewer times"),
+    ("max_vocab", "keep at most this many most frequent words (None: no limit)"),
+    ("sample", "subsampling threshold for frequent words (0 disables)"),
+    ("alpha", "initial learning rate"),
+    ("min_alpha", "final learning rate (linear decay)"),
+    ("seed", "random seed"),
+    ("batch_size", "training pairs per SGD step (0: automatic, 256 per-pair / 1024 shared)"),
+    ("shared_negatives", "share one pool of negatives per batch (faster, approximate)"),
+    ("shared_pool", "words in that shared pool"),
+    ("snapshot_words", "keep per-epoch vectors of this many most frequent words (0: none)"),
+]
+
+
+def _add_config_options(parser: argparse.ArgumentParser, defaults: TrainConfig) -> None:
+    """One option per entry of :data:`TRAIN_OPTIONS`, typed by its default value."""
+    for name, help_text in TRAIN_OPTIONS:
+        flag = "--" + name.replace("_", "-")
+        default = getattr(defaults, name)
+        if isinstance(default, bool):
+            parser.add_argument(flag, action="store_true", help=help_text)
+        else:
+            kind = float if isinstance(default, float) else int
+            parser.add_argument(flag, type=kind, default=default, help=help_text)
+
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from .corpus import load_corpus  # imported here: only training needs the corpus code
 
-    config = TrainConfig(
-        dim=args.dim,
-        window=args.window,
-        negatives=args.negatives,
-        epochs=args.epochs,
-        min_count=args.min_count,
-        max_vocab=args.max_vocab,
-        sample=args.sample,
-        alpha=args.alpha,
-        min_alpha=args.min_alpha,
-        seed=args.seed,
-        batch_size=args.batch_size,
-        shared_negatives=args.shared_negatives,
-        snapshot_words=args.snapshot_words,
-    ).validate()
+    config = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS}).validate()
     out = Path(args.out)
     # Fail before a long run, not after it, if the model cannot be saved.
     if not out.parent.is_dir():
@@ -335,60 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a built-in corpus name (toy, lee, wiki, alice, text8) or a text file",
     )
     p.add_argument("--out", "-o", default="model.npz", help="where to save the model")
-    p.add_argument("--dim", type=int, default=defaults.dim, help="vector dimensions")
-    p.add_argument(
-        "--window",
-        type=int,
-        default=defaults.window,
-        help="maximum distance between center and context word",
-    )
-    p.add_argument(
-        "--negatives",
-        type=int,
-        default=defaults.negatives,
-        help="negative samples per positive pair",
-    )
-    p.add_argument("--epochs", type=int, default=defaults.epochs, help="passes over the corpus")
-    p.add_argument(
-        "--min-count", type=int, default=defaults.min_count, help="ignore words seen fewer times"
-    )
-    p.add_argument(
-        "--max-vocab",
-        type=int,
-        default=defaults.max_vocab,
-        help="keep at most this many most frequent words (None: no limit)",
-    )
-    p.add_argument(
-        "--sample",
-        type=float,
-        default=defaults.sample,
-        help="subsampling threshold for frequent words (0 disables)",
-    )
-    p.add_argument("--alpha", type=float, default=defaults.alpha, help="initial learning rate")
-    p.add_argument(
-        "--min-alpha",
-        type=float,
-        default=defaults.min_alpha,
-        help="final learning rate (linear decay)",
-    )
-    p.add_argument("--seed", type=int, default=defaults.seed, help="random seed")
-    p.add_argument(
-        "--batch-size",
-        type=int,
-        default=defaults.batch_size,
-        help="training pairs per SGD step (0: automatic, 256 per-pair / 1024 shared)",
-    )
-    p.add_argument(
-        "--shared-negatives",
-        action="store_true",
-        help="share one pool of negatives per batch (faster, approximate)",
-    )
-    p.add_argument(
-        "--snapshot-words",
-        type=int,
-        default=defaults.snapshot_words,
-        help="keep per-epoch vectors of this many most frequent words (0: none)",
-    )
+    _add_config_options(p, defaults)
     p.add_argument(
         "--cache-dir",
         default=None,
