@@ -422,7 +422,6 @@ class TrainingJob:
         self.started: float | None = None
         self.finished: float | None = None
         self.done = threading.Event()
-        self._epochs_seen = 0
 
     def __repr__(self) -> str:
         return f"TrainingJob({self.label!r}, state={self.state!r})"
@@ -454,15 +453,13 @@ class TrainingJob:
         self.progress = progress
         if self.stop_requested:
             return False
-        if self.early_stop is not None:
+        if self.early_stop is not None and progress.epoch_done:
             epoch_loss = self.history.epoch_loss
-            if len(epoch_loss) > self._epochs_seen:
-                self._epochs_seen = len(epoch_loss)
-                if 2 <= len(epoch_loss) < self.config.epochs and _stalled(
-                    epoch_loss[-2], epoch_loss[-1], self.early_stop
-                ):
-                    self.early_stopped = True
-                    return False
+            if 2 <= len(epoch_loss) < self.config.epochs and _stalled(
+                epoch_loss[-2], epoch_loss[-1], self.early_stop
+            ):
+                self.early_stopped = True
+                return False
         return True
 
 
