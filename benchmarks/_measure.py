@@ -114,21 +114,6 @@ def load_corpus_file(path: str | os.PathLike[str]) -> Any:
         )
 
 
-def sentences_of(corpus: Any) -> list[list[str]]:
-    """The corpus as gensim sentences: ``ids`` split at ``-1``, ids mapped to words.
-
-    Tokenisation and sentence breaks are exactly those our engine trains on (the
-    corpus caps sentences at 10,000 tokens, like gensim).  The strings are shared
-    with ``corpus.words``, so the lists cost one pointer per token.
-    """
-    ids = np.asarray(corpus.ids)
-    words = np.array(corpus.words, dtype=object)
-    breaks = np.flatnonzero(ids < 0)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(ids)]))
-    return [words[ids[s:e]].tolist() for s, e in zip(starts, ends, strict=True) if e > s]
-
-
 def zipf_corpus(
     n_tokens: int,
     vocab_size: int = 10_000,
@@ -271,19 +256,8 @@ def train_ours(corpus: Any, settings: Settings, shared: bool, evaluate: bool) ->
     """Train our engine on ``corpus``; time and trace only the training step."""
     from w2v_core import TrainConfig, Trainer
 
-    config = TrainConfig(
-        dim=settings.dim,
-        window=settings.window,
-        negatives=settings.negatives,
-        epochs=settings.epochs,
-        min_count=settings.min_count,
-        sample=settings.sample,
-        alpha=settings.alpha,
-        min_alpha=settings.min_alpha,
-        seed=settings.seed,
-        batch_size=settings.batch_size,
-        shared_negatives=shared,
-    )
+    # Every Settings field is a TrainConfig field of the same name and meaning.
+    config = TrainConfig(**settings.to_dict(), shared_negatives=shared)
     gc.collect()
     rss_start = current_rss()
     began = time.perf_counter()
@@ -343,7 +317,7 @@ def train_gensim(corpus: Any, settings: Settings, workers: int, evaluate: bool) 
 
     from w2v_core import KeyedVectors
 
-    sentences = sentences_of(corpus)
+    sentences = corpus.sentences()  # the same tokens and breaks ours trains on
     model = Word2Vec(
         sg=1,
         hs=0,

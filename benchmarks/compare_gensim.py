@@ -36,6 +36,7 @@ peak memory <= 2 x (input + output matrices + corpus ids) + 200 MB.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import statistics
@@ -162,17 +163,9 @@ def resolve_systems(text: str) -> list[str]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(
-        dim=args.dim,
-        window=args.window,
-        negatives=args.negatives,
-        sample=args.sample,
-        min_count=args.min_count,
-        epochs=args.epochs,
-        alpha=args.alpha,
-        batch_size=args.batch_size,
-        seed=args.seed,
-    )
+    """The Settings fields given on the command line (the others keep their defaults)."""
+    names = [f.name for f in dataclasses.fields(Settings) if hasattr(args, f.name)]
+    return Settings(**{name: getattr(args, name) for name in names})
 
 
 # --------------------------------------------------------------------------- running

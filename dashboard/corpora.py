@@ -193,17 +193,5 @@ def corpus_stats(corpus: Corpus, min_count: int) -> CorpusStats:
         tokens=corpus.n_tokens,
         distinct=len(corpus.words),
         vocabulary=int(np.count_nonzero(corpus.counts >= min_count)),
-        sentences=int(np.count_nonzero(corpus.ids < 0)) + 1 if corpus.ids.size else 0,
+        sentences=corpus.n_sentences,
     )
-
-
-def sentences(corpus: Corpus) -> list[list[str]]:
-    """The corpus as lists of words, split at sentence breaks (e.g. for gensim)."""
-    words = np.asarray(corpus.words, dtype=object)
-    breaks = np.flatnonzero(corpus.ids < 0)
-    result = []
-    for part in np.split(corpus.ids, breaks):
-        part = part[part >= 0]
-        if part.size:
-            result.append(words[part].tolist())
-    return result

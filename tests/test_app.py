@@ -515,11 +515,11 @@ def test_progress_text_says_queue_position_speed_and_time_left():
 
 
 def test_corpus_helpers():
-    from dashboard.corpora import corpus_stats, describe_builtin, sentences
+    from dashboard.corpora import corpus_stats, describe_builtin
     from w2v_core.corpus import BUILTIN_CORPORA
 
     corpus = corpus_from_text("a b c\nb c\n\nc")
-    assert sentences(corpus) == [["a", "b", "c"], ["b", "c"], ["c"]]
+    assert corpus.sentences() == [["a", "b", "c"], ["b", "c"], ["c"]]
     stats = corpus_stats(corpus, min_count=2)
     assert (stats.tokens, stats.distinct, stats.vocabulary, stats.sentences) == (6, 3, 2, 3)
     assert describe_builtin(BUILTIN_CORPORA["toy"]).startswith("toy (offline")

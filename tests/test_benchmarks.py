@@ -18,7 +18,6 @@ from benchmarks._measure import (
     median_of,
     parse_sizes,
     save_corpus,
-    sentences_of,
     zipf_corpus,
 )
 from benchmarks.compare_gensim import resolve_systems
@@ -128,7 +127,7 @@ def test_corpus_round_trip_and_sentences(tmp_path: Path) -> None:
     assert back.words == corpus.words and back.name == "t"
     np.testing.assert_array_equal(back.ids, corpus.ids)
     np.testing.assert_array_equal(back.counts, corpus.counts)
-    assert sentences_of(back) == [["the", "cat", "sat"], ["on", "the", "mat"], ["the", "end"]]
+    assert back.sentences() == [["the", "cat", "sat"], ["on", "the", "mat"], ["the", "end"]]
 
 
 def test_zipf_corpus_is_a_valid_corpus() -> None:

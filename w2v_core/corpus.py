@@ -125,6 +125,17 @@ class Corpus:
         """Number of sentences (one more than the number of breaks)."""
         return int(np.count_nonzero(self.ids < 0)) + 1 if self.ids.size else 0
 
+    def sentences(self) -> list[list[str]]:
+        """The corpus as lists of words, split at the breaks (the shape gensim trains on).
+
+        The strings are shared with :attr:`words`, so the lists cost one pointer per token.
+        """
+        words = np.array(self.words, dtype=object)
+        breaks = np.flatnonzero(self.ids < 0)
+        starts = np.concatenate(([0], breaks + 1))
+        ends = np.concatenate((breaks, [len(self.ids)]))
+        return [words[self.ids[s:e]].tolist() for s, e in zip(starts, ends, strict=True) if e > s]
+
     def most_common(self, n: int = 10) -> list[tuple[str, int]]:
         """Return the `n` most frequent words with their counts (ties: first seen first)."""
         order = np.argsort(-self.counts, kind="stable")[:n]

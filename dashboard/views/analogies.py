@@ -167,16 +167,21 @@ def render(ctx: Context) -> None:
         st.info(NO_RUN)
         return
     kv = run.kv
-    examples = examples_for(kv)
     if st.session_state.get("an_run") != run.key:
+        # The examples and the model's answers to them depend on the run alone: work
+        # them out once per run, not on every rerun of the page.
+        examples = examples_for(kv)
         first = examples[0] if examples else Example(*(kv.words[:3] or ["", "", ""]), "", "")
         st.session_state.update(
             an_a=first.a,
             an_b=first.b,
             an_c=first.c,
             an_run=run.key,
+            an_examples=examples,
+            an_example_answers={},
             odd_words=odd_one_out_default(kv, examples),
         )
+    examples = st.session_state["an_examples"]
 
     st.subheader("A is to B as C is to ?")
     a_col, b_col, c_col = st.columns(3)
@@ -202,7 +207,10 @@ def render(ctx: Context) -> None:
     st.subheader("Examples")
     if examples:
         st.caption("What this run answers for analogies whose words it knows.")
-        st.dataframe(examples_frame(kv, examples, method), hide_index=True, width="stretch")
+        answers = st.session_state["an_example_answers"]
+        if method not in answers:
+            answers[method] = examples_frame(kv, examples, method)
+        st.dataframe(answers[method], hide_index=True, width="stretch")
         labels = {i: ex.text() for i, ex in enumerate(examples)}
         st.selectbox(
             "Try an example",

@@ -176,10 +176,9 @@ def train_gensim(corpus: Corpus, config: TrainConfig) -> GensimResult:
         from gensim.models import Word2Vec
     except ImportError:
         raise W2VError("gensim is not installed: pip install gensim") from None
-    from dashboard.corpora import sentences
 
     start = time.perf_counter()
-    model = Word2Vec(sentences(corpus), **gensim_params(config))
+    model = Word2Vec(corpus.sentences(), **gensim_params(config))
     seconds = time.perf_counter() - start
     wv = model.wv
     words = list(wv.index_to_key)
