@@ -14,12 +14,15 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from dashboard import labels
+
 QUALITATIVE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
     "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39",
     "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
 )  # fmt: skip
 HIGHLIGHT_COLOUR = "#d62728"
+HIGHLIGHT_NAME = "searched word and its neighbours"
 POINT_COLOUR = "#4c78a8"
 
 
@@ -130,6 +133,37 @@ def eval_bars(sections: Sequence[tuple[str, float]], title: str) -> go.Figure:
 
 # -- word map --------------------------------------------------------------------------
 
+CLUSTER_COLOURS = (
+    "#1f77b4",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#7b4173",
+    "#3182bd",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+    "#9c9ede",
+    "#cedb9c",
+    "#6baed6",
+)
+"""One colour per cluster; no red, so the highlight colour stays unique."""
+AXIS_WORD_COLOUR = "#111111"
+LABEL_COLOUR = "#222222"
+MAP_HEIGHT = 600
+MAP_WIDTH_HINT = 760
+"""Assumed figure width in pixels when placing labels.  Streamlit stretches the chart
+to its column, usually wider than this: the real gaps between labels are then larger
+than estimated, never smaller."""
+
 
 def _hover(words: Sequence[str], counts: Sequence[int], extra: Sequence[str] | None = None):
     lines = []
@@ -141,36 +175,22 @@ def _hover(words: Sequence[str], counts: Sequence[int], extra: Sequence[str] | N
     return lines
 
 
-def _colour_markers(color: np.ndarray | None, color_title: str) -> tuple[dict, list[str] | None]:
-    """Marker settings and extra hover lines for the colouring.
-
-    Integer arrays are categories (e.g. clusters): one distinct colour each, no
-    colour bar.  Float arrays are continuous (e.g. log frequency): a colour scale.
-    """
-    if color is None:
-        return {"color": POINT_COLOUR}, None
-    color = np.asarray(color)
-    title = esc(color_title)
-    if np.issubdtype(color.dtype, np.integer):
-        colours = [QUALITATIVE[int(c) % len(QUALITATIVE)] for c in color]
-        return {"color": colours}, [f"{title}: {int(c)}" for c in color]
-    return (
-        {
-            "color": color.astype(float).tolist(),
-            "colorscale": "Viridis",
-            "showscale": True,
-            "colorbar": {"title": {"text": title}},
-        },
-        [f"{title}: {float(c):.3g}" for c in color],
-    )
-
-
 def _trace(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
     if coords.shape[1] == 3:
-        marker = kwargs.pop("marker")
-        marker["size"] = max(2, marker.get("size", 6) - 2)
-        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], marker=marker, **kwargs)
+        marker = kwargs.pop("marker", None)
+        if marker is not None:
+            marker = dict(marker, size=max(2, marker.get("size", 6) - 2))
+            kwargs["marker"] = marker
+        kwargs.pop("cliponaxis", None)
+        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
     return go.Scatter(x=coords[:, 0], y=coords[:, 1], **kwargs)
+
+
+def _zoom_range(values: np.ndarray) -> list[float]:
+    """A range around ``values`` with 25 % margins (at least 5 % of the whole map)."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = max(0.25 * (hi - lo), 1e-9)
+    return [lo - pad, hi + pad]
 
 
 def scatter_map(
@@ -182,8 +202,17 @@ def scatter_map(
     highlight: Sequence[str] | None = None,
     title: str = "",
     axis_titles: Sequence[str] | None = None,
+    *,
+    cluster_names: dict[int, str] | None = None,
+    n_labels: int = 30,
+    font_size: int = 12,
+    marked: Sequence[str] | None = None,
+    highlight_name: str = HIGHLIGHT_NAME,
+    zoom: bool = False,
+    height: int = MAP_HEIGHT,
+    width_hint: int = MAP_WIDTH_HINT,
 ) -> go.Figure:
-    """Scatter plot of words, 2-D or 3-D depending on ``coords.shape[1]``.
+    """Scatter plot of words with readable labels, 2-D or 3-D (``coords.shape[1]``).
 
     Parameters
     ----------
@@ -192,68 +221,182 @@ def scatter_map(
     words, counts : sequences
         The word and its corpus frequency for each row (shown on hover).
     color : numpy.ndarray, optional
-        Integer categories (one colour each) or floats (colour scale).
+        Integer categories (clusters: one trace, colour and legend entry each) or
+        floats (one trace on a colour scale).
     color_title : str
         Name of the colouring, for the colour bar and hover text.
     highlight : sequence of str, optional
-        Words drawn on top, larger and labelled (e.g. a query and its neighbours);
-        words not in ``words`` are ignored.
+        Words drawn on top in :data:`HIGHLIGHT_COLOUR` (used by no cluster), larger
+        and labelled (e.g. a searched word and its neighbours); unknown words are ignored.
     title : str
         Figure title.
     axis_titles : sequence of str, optional
         One title per axis (e.g. ``"man → woman"`` for custom axes).
+    cluster_names : dict, optional
+        Legend name of each integer category, e.g. ``{0: "king · queen · prince"}``.
+    n_labels : int
+        How many of the most frequent words get a label (2-D: fewer if they would
+        overlap, see :mod:`dashboard.labels`; 3-D: at most 15).
+    font_size : int
+        Label font size in pixels (larger in presentation mode).
+    marked : sequence of str, optional
+        Words drawn as black diamonds and always labelled (the custom-axis words).
+    highlight_name : str
+        Legend entry of the highlighted words.
+    zoom : bool
+        Set the 2-D view to the highlighted words (double-click a zoomed Plotly
+        chart to return to this view; the toolbar's home button shows everything).
+    height, width_hint : int
+        Figure height, and the width assumed for label placement.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Trace 0 holds every word; trace 1 (only if something is highlighted) the
-        highlighted words.
+        Traces, in order: the points (one per cluster, or one named "words"); "labels"
+        (text only, 2-D and 3-D); "marked" and "highlighted" when given.
     """
     coords = np.asarray(coords, dtype=float)
     if coords.ndim != 2 or coords.shape[1] not in (2, 3) or len(coords) != len(words):
         raise ValueError(f"coords must be ({len(words)}, 2 or 3), got {coords.shape}")
-    marker, extra = _colour_markers(color, color_title)
-    marker.update(size=6, opacity=0.75)
+    words = list(words)
+    counts = np.asarray(counts)
+    index = {w: i for i, w in enumerate(words)}
+    hl_rows = list(dict.fromkeys(index[w] for w in highlight or () if w in index))
+    mk_rows = [i for i in dict.fromkeys(index[w] for w in marked or () if w in index)]
+    mk_rows = [i for i in mk_rows if i not in hl_rows]
+    three_d = coords.shape[1] == 3
     fig = go.Figure()
+    opacity = 0.35 if hl_rows else 0.8
+
+    # the points: one trace per cluster (legend = cluster names) or one trace
+    categorical = color is not None and np.issubdtype(np.asarray(color).dtype, np.integer)
+    if categorical:
+        color = np.asarray(color)
+        names = cluster_names or {}
+        for c in sorted({int(v) for v in color}):
+            rows = np.flatnonzero(color == c)
+            name = names.get(c, f"cluster {c}")
+            fig.add_trace(
+                _trace(
+                    coords[rows],
+                    mode="markers",
+                    marker={
+                        "size": 7,
+                        "color": CLUSTER_COLOURS[c % len(CLUSTER_COLOURS)],
+                        "opacity": opacity,
+                    },
+                    hovertext=_hover(
+                        [words[i] for i in rows],
+                        counts[rows],
+                        [f"cluster: {esc(name)}"] * len(rows),
+                    ),
+                    hoverinfo="text",
+                    name=esc(name),
+                    legendgroup=f"c{c}",
+                )
+            )
+    else:
+        marker: dict = {"size": 7, "color": POINT_COLOUR, "opacity": opacity}
+        extra = None
+        if color is not None:
+            values = np.asarray(color, dtype=float)
+            marker.update(
+                color=values.tolist(),
+                colorscale="Viridis",
+                showscale=True,
+                colorbar={"title": {"text": esc(color_title)}},
+            )
+            extra = [f"{esc(color_title)}: {v:.3g}" for v in values]
+        fig.add_trace(
+            _trace(
+                coords,
+                mode="markers",
+                marker=marker,
+                hovertext=_hover(words, counts, extra),
+                hoverinfo="text",
+                name="words",
+                showlegend=False,
+            )
+        )
+
+    # the view: everything, or the highlighted words
+    x_range, y_range = _padded_range(coords[:, 0]), _padded_range(coords[:, 1])
+    if zoom and hl_rows and not three_d:
+        x_range, y_range = _zoom_range(coords[hl_rows, 0]), _zoom_range(coords[hl_rows, 1])
+
+    # labels: searched/marked words first, then the most frequent, without overlap
+    priority = hl_rows + mk_rows
+    positions: dict[int, str] = {}
+    if three_d:
+        frequent = [i for i in labels.label_order(counts) if i not in priority][: min(n_labels, 15)]
+        positions = {i: "top center" for i in priority + frequent}
+    else:
+        plot_w, plot_h = _plot_area(fig, width_hint, height, bool(title), categorical)
+        pixels = labels.to_pixels(coords, tuple(x_range), tuple(y_range), plot_w, plot_h)
+        placed = labels.place_labels(
+            pixels,
+            words,
+            labels.label_order(counts, priority),
+            n_labels,
+            plot_w,
+            plot_h,
+            font_size=font_size,
+            marker_size=12,
+            always=len(priority),
+        )
+        positions = {label.index: label.position for label in placed}
+        if hl_rows and hl_rows[0] not in positions:  # the searched word is always named
+            positions[hl_rows[0]] = "top center"
+    plain = [i for i in positions if i not in priority]
     fig.add_trace(
         _trace(
-            coords,
-            mode="markers",
-            marker=marker,
-            hovertext=_hover(words, counts, extra),
-            hoverinfo="text",
-            name="words",
+            coords[plain] if plain else np.zeros((0, coords.shape[1])),
+            mode="text",
+            text=[esc(words[i]) for i in plain],
+            textposition=[positions[i] for i in plain],
+            textfont={"size": font_size, "color": LABEL_COLOUR},
+            hoverinfo="skip",
+            name="labels",
             showlegend=False,
+            cliponaxis=True,
         )
     )
-    index = {w: i for i, w in enumerate(words)}
-    rows = list(dict.fromkeys(index[w] for w in highlight or () if w in index))
-    if rows:
+
+    def special(rows: list[int], name: str, marker: dict) -> None:
         fig.add_trace(
             _trace(
                 coords[rows],
                 mode="markers+text",
-                marker={
-                    "size": 12,
-                    "color": HIGHLIGHT_COLOUR,
-                    "line": {"width": 1, "color": "white"},
-                },
-                text=[esc(words[i]) for i in rows],
-                textposition="top center",
-                hovertext=_hover([words[i] for i in rows], [counts[i] for i in rows]),
+                marker=marker,
+                text=[esc(words[i]) if i in positions else "" for i in rows],
+                textposition=[positions.get(i, "top center") for i in rows],
+                textfont={"size": font_size + 1, "color": marker["color"]},
+                hovertext=_hover([words[i] for i in rows], counts[rows]),
                 hoverinfo="text",
-                name="highlighted",
-                showlegend=False,
+                name=esc(name),
             )
         )
+
+    if mk_rows:
+        special(mk_rows, "axis words", {"size": 12, "color": AXIS_WORD_COLOUR, "symbol": "diamond"})
+    if hl_rows:
+        special(
+            hl_rows,
+            highlight_name,
+            {"size": 12, "color": HIGHLIGHT_COLOUR, "line": {"width": 1, "color": "white"}},
+        )
+
     fig.update_layout(
         title=esc(title) if title else None,
-        height=650,
+        height=height,
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
         hoverlabel={"align": "left"},
+        font={"size": max(12, font_size)},
+        legend={"itemsizing": "constant", "font": {"size": max(12, font_size - 1)}},
+        showlegend=categorical or bool(hl_rows) or bool(mk_rows),
     )
     titles = [esc(t) for t in axis_titles or ("", "", "")]
-    if coords.shape[1] == 3:
+    if three_d:
         fig.update_layout(
             scene={
                 "xaxis_title": titles[0],
@@ -262,9 +405,20 @@ def scatter_map(
             }
         )
     else:
-        fig.update_xaxes(title=titles[0])
-        fig.update_yaxes(title=titles[1])
+        fig.update_xaxes(title=titles[0], range=x_range, autorange=False, zeroline=False)
+        fig.update_yaxes(title=titles[1], range=y_range, autorange=False, zeroline=False)
     return fig
+
+
+def _plot_area(
+    fig: go.Figure, width: int, height: int, has_title: bool, legend: bool
+) -> tuple[float, float]:
+    """A cautious estimate of the plot area in pixels: figure minus margins, axis
+    ticks and (for clusters) a legend of about 190 px on the right."""
+    del fig
+    plot_w = width - 20 - 50 - (190 if legend else 0)
+    plot_h = height - (50 if has_title else 20) - 10 - 45
+    return float(max(plot_w, 100)), float(max(plot_h, 100))
 
 
 def _padded_range(values: np.ndarray) -> list[float]:
@@ -279,6 +433,9 @@ def replay_animation(
     counts: Sequence[int],
     highlight: Sequence[str] | None = None,
     title: str = "",
+    font_size: int = 12,
+    height: int = 600,
+    width_hint: int = 560,
 ) -> go.Figure:
     """Animated 2-D map over training epochs, with play/pause and an epoch slider.
 
@@ -292,6 +449,9 @@ def replay_animation(
         Words drawn larger, in colour and labelled in every frame.
     title : str
         Figure title.
+    font_size, height, width_hint : int
+        Label font size (larger in presentation mode), figure height in pixels and the
+        width assumed when keeping the labels apart.
 
     Returns
     -------
@@ -306,6 +466,27 @@ def replay_animation(
     rows = list(dict.fromkeys(index[w] for w in highlight or () if w in index))
     hover = _hover(words, counts)
     names = ["start"] + [f"epoch {e}" for e in range(1, len(frames))]
+    x_range, y_range = _padded_range(frames[..., 0]), _padded_range(frames[..., 1])
+    plot_w, plot_h = float(width_hint - 40), float(height - 70 - 20 - 80)
+
+    def positions(xy: np.ndarray) -> list[str]:
+        """Label slots for the highlighted rows of one frame; "" where none is free
+        (the followed word, first, always gets one)."""
+        pixels = labels.to_pixels(xy, tuple(x_range), tuple(y_range), plot_w, plot_h)
+        placed = labels.place_labels(
+            pixels,
+            words,
+            rows,
+            0,
+            plot_w,
+            plot_h,
+            font_size=font_size + 1,
+            marker_size=11,
+            always=len(rows),
+        )
+        slots = {label.index: label.position for label in placed}
+        slots.setdefault(rows[0], "top center")
+        return [slots.get(i, "") for i in rows]
 
     def traces(xy: np.ndarray) -> list[go.Scatter]:
         data = [
@@ -321,14 +502,18 @@ def replay_animation(
             )
         ]
         if rows:
+            slots = positions(xy)
             data.append(
                 go.Scatter(
                     x=xy[rows, 0],
                     y=xy[rows, 1],
                     mode="markers+text",
                     marker={"size": 11, "color": HIGHLIGHT_COLOUR},
-                    text=[esc(words[i]) for i in rows],
-                    textposition="top center",
+                    text=[
+                        esc(words[i]) if slot else "" for i, slot in zip(rows, slots, strict=True)
+                    ],
+                    textposition=[slot or "top center" for slot in slots],
+                    textfont={"size": font_size + 1, "color": HIGHLIGHT_COLOUR},
                     hovertext=[hover[i] for i in rows],
                     hoverinfo="text",
                     name="highlighted",
@@ -343,25 +528,37 @@ def replay_animation(
             go.Frame(data=traces(xy), name=name) for xy, name in zip(frames, names, strict=True)
         ],
     )
-    play = {"frame": {"duration": 700, "redraw": False}, "transition": {"duration": 500},
-            "fromcurrent": True, "mode": "immediate"}  # fmt: skip
-    pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0},
-             "mode": "immediate"}  # fmt: skip
+    play = {
+        "frame": {"duration": 700, "redraw": False},
+        "transition": {"duration": 500},
+        "fromcurrent": True,
+        "mode": "immediate",
+    }
+    pause = {
+        "frame": {"duration": 0, "redraw": False},
+        "transition": {"duration": 0},
+        "mode": "immediate",
+    }
+    # Play/Pause sit above the plot, at the right, and the slider below it with its own
+    # "epoch N" read-out at its left: nothing covers the frame label.  Steps are labelled
+    # by number only, so the last one ("10") is short enough not to be clipped.
     fig.update_layout(
         title=esc(title) if title else None,
-        height=640,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 100},
-        xaxis={"range": _padded_range(frames[..., 0]), "autorange": False, "zeroline": False},
-        yaxis={"range": _padded_range(frames[..., 1]), "autorange": False, "zeroline": False},
+        height=height,
+        font={"size": max(12, font_size)},
+        margin={"l": 10, "r": 30, "t": 70, "b": 20},
+        xaxis={"range": x_range, "autorange": False, "zeroline": False, "showticklabels": False},
+        yaxis={"range": y_range, "autorange": False, "zeroline": False, "showticklabels": False},
         updatemenus=[
             {
                 "type": "buttons",
                 "direction": "left",
                 "showactive": False,
-                "x": 0.0,
-                "y": -0.12,
-                "xanchor": "left",
-                "yanchor": "top",
+                "x": 1.0,
+                "y": 1.02,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "pad": {"r": 0, "t": 0},
                 "buttons": [
                     {"label": "▶ Play", "method": "animate", "args": [None, play]},
                     {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
@@ -371,13 +568,20 @@ def replay_animation(
         sliders=[
             {
                 "active": 0,
-                "x": 0.22,
-                "len": 0.78,
-                "y": -0.08,
+                "x": 0.0,
+                "len": 1.0,
+                "y": 0.0,
                 "yanchor": "top",
-                "currentvalue": {"prefix": "", "visible": True},
+                "pad": {"t": 10, "b": 0, "l": 10, "r": 20},
+                "currentvalue": {
+                    "prefix": "epoch ",
+                    "visible": True,
+                    "xanchor": "left",
+                    "font": {"size": max(14, font_size + 2)},
+                },
                 "steps": [
-                    {"label": name, "method": "animate", "args": [[name], pause]} for name in names
+                    {"label": str(e), "method": "animate", "args": [[name], pause]}
+                    for e, name in enumerate(names)
                 ],
             }
         ],

@@ -1,12 +1,13 @@
 """Chart builders are pure functions: check the figures they return."""
 
+import itertools
 import json
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import charts
+from dashboard import charts, labels
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -76,6 +77,15 @@ def test_eval_bars():
     assert list(fig.layout.xaxis.range) == [0, 100]
 
 
+def trace(fig: go.Figure, name: str):
+    return next(t for t in fig.data if t.name == name)
+
+
+def label_texts(fig: go.Figure) -> list[str]:
+    """Every word written on the map (plain labels and labelled special markers)."""
+    return [t for tr in fig.data if tr.text is not None for t in tr.text if t]
+
+
 def test_map_2d_and_highlight():
     words = ["apple", "pear", "car", "bus"]
     coords = np.arange(8, dtype=float).reshape(4, 2)
@@ -83,34 +93,104 @@ def test_map_2d_and_highlight():
         coords, words, [10, 5, 3, 1], highlight=["car", "missing"], title="Map",
         axis_titles=("man → woman", "bad → good"),
     )  # fmt: skip
-    assert [t.type for t in fig.data] == ["scatter", "scatter"]
-    words_trace, top = fig.data
-    assert len(words_trace.x) == 4
-    assert "apple" in words_trace.hovertext[0] and "frequency: 10" in words_trace.hovertext[0]
-    assert list(top.text) == ["car"]
-    assert top.marker.size > words_trace.marker.size
-    assert "text" in top.mode
+    assert [t.name for t in fig.data] == ["words", "labels", charts.HIGHLIGHT_NAME]
+    points, plain, top = fig.data
+    assert len(points.x) == 4
+    assert "apple" in points.hovertext[0] and "frequency: 10" in points.hovertext[0]
+    assert list(top.text) == ["car"] and top.marker.color == charts.HIGHLIGHT_COLOUR
+    assert top.marker.size > points.marker.size
+    assert "text" in top.mode and top.showlegend is not False
+    assert points.marker.opacity < 0.5  # the rest steps back while something is highlighted
+    assert set(plain.text) == {"apple", "pear", "bus"}  # room for all on a sparse map
     assert fig.layout.xaxis.title.text == "man → woman"
+    assert fig.layout.yaxis.title.text == "bad → good"
     assert fig.layout.title.text == "Map"
-    # nothing highlighted: one trace
-    assert len(charts.scatter_map(coords, words, [1, 1, 1, 1]).data) == 1
+    # nothing highlighted: points and labels only, every word named
+    plain_fig = charts.scatter_map(coords, words, [1, 1, 1, 1])
+    assert [t.name for t in plain_fig.data] == ["words", "labels"]
+    assert sorted(label_texts(plain_fig)) == sorted(words)
+
+
+def test_map_labels_most_frequent_without_overlap():
+    """300 random words: the label count is what was asked (or fewer), most frequent
+    first, and the label boxes the chart used do not overlap."""
+    rng = np.random.default_rng(0)
+    n = 300
+    words = [f"word{i}" for i in range(n)]
+    counts = np.arange(n, 0, -1) * 10
+    coords = rng.normal(size=(n, 2))
+    fig = charts.scatter_map(coords, words, counts, n_labels=30)
+    named = label_texts(fig)
+    assert 20 <= len(named) <= 30
+    assert "word0" in named and "word1" in named  # the two most frequent are never thinned out
+    # re-derive the boxes for the positions the figure uses
+    x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
+    w, h = charts._plot_area(fig, charts.MAP_WIDTH_HINT, charts.MAP_HEIGHT, False, False)
+    plain = trace(fig, "labels")
+    px = labels.to_pixels(np.column_stack([plain.x, plain.y]), x_range, y_range, w, h)
+    boxes = [
+        labels.label_box(x, y, t, pos, 12, 12)
+        for (x, y), t, pos in zip(px, plain.text, plain.textposition, strict=True)
+    ]
+    assert all(not a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    # asked for every word, a bigger font (presentation mode) fits fewer of them
+    small = charts.scatter_map(coords, words, counts, n_labels=n)
+    big = charts.scatter_map(coords, words, counts, n_labels=n, font_size=20)
+    assert 30 < len(label_texts(small)) < n
+    assert 0 < len(label_texts(big)) < len(label_texts(small))
+    assert trace(big, "labels").textfont.size == 20
+
+
+def test_map_clusters_legend_and_colours():
+    rng = np.random.default_rng(1)
+    words = ["king", "queen", "prince", "paris", "rome", "berlin", "cat", "dog"]
+    counts = [90, 80, 70, 60, 50, 40, 30, 20]
+    clusters = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    names = labels.cluster_names(clusters, words, counts)
+    fig = charts.scatter_map(
+        rng.normal(size=(8, 2)), words, counts, color=clusters, color_title="cluster",
+        cluster_names=names, highlight=["king", "queen"],
+    )  # fmt: skip
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.name != "labels"]
+    assert legend == ["king · queen · prince", "paris · rome · berlin", "cat · dog",
+                      charts.HIGHLIGHT_NAME]  # fmt: skip
+    colours = [t.marker.color for t in fig.data if t.name in names.values()]
+    assert len(set(colours)) == 3
+    assert charts.HIGHLIGHT_COLOUR not in charts.CLUSTER_COLOURS
+    assert len(set(charts.CLUSTER_COLOURS)) == len(charts.CLUSTER_COLOURS) >= 20
+    assert "cluster: paris · rome · berlin" in trace(fig, "paris · rome · berlin").hovertext[0]
+    assert fig.layout.showlegend
+
+
+def test_map_search_zoom_and_marked_axis_words():
+    rng = np.random.default_rng(2)
+    n = 200
+    words = [f"w{i}" for i in range(n)]
+    coords = rng.uniform(-10, 10, size=(n, 2))
+    coords[150:155] = [[2, 2], [3, 3], [2, 3], [3, 2], [2.5, 2.5]]  # the search and neighbours
+    hl = words[150:155]
+    fig = charts.scatter_map(coords, words, np.arange(n, 0, -1), highlight=hl, zoom=True)
+    lo, hi = fig.layout.xaxis.range
+    assert 1.5 < lo < 2 and 3 < hi < 3.5  # zoomed to the five words
+    top = trace(fig, charts.HIGHLIGHT_NAME)
+    assert sum(1 for t in top.text if t) == 5  # all five named, zoomed in there is room
+    fig = charts.scatter_map(coords, words, np.arange(n, 0, -1), marked=["w0", "w1"])
+    axis = trace(fig, "axis words")
+    assert list(axis.text) == ["w0", "w1"] and axis.marker.symbol == "diamond"
+    assert "w0" not in trace(fig, "labels").text  # not labelled twice
 
 
 def test_map_3d():
     coords = np.random.default_rng(0).normal(size=(5, 3))
     fig = charts.scatter_map(coords, list("abcde"), [1] * 5, highlight=["b"])
-    assert [t.type for t in fig.data] == ["scatter3d", "scatter3d"]
-    assert list(fig.data[1].z) == [coords[1, 2]]
+    assert [t.type for t in fig.data] == ["scatter3d"] * 3
+    assert list(trace(fig, charts.HIGHLIGHT_NAME).z) == [coords[1, 2]]
+    assert list(trace(fig, charts.HIGHLIGHT_NAME).text) == ["b"]  # labelled in 3-D too
+    assert set(trace(fig, "labels").text) == set("acde")
 
 
-def test_map_colours():
+def test_map_frequency_colours():
     coords = np.zeros((3, 2))
-    clusters = charts.scatter_map(
-        coords, ["a", "b", "c"], [1, 2, 3], color=np.array([0, 1, 0]), color_title="cluster"
-    )
-    marker = clusters.data[0].marker
-    assert marker.color[0] == marker.color[2] != marker.color[1]
-    assert "cluster: 1" in clusters.data[0].hovertext[1]
     freq = charts.scatter_map(
         coords, ["a", "b", "c"], [1, 2, 3], color=np.log10([2.0, 3.0, 4.0]), color_title="log f"
     )
@@ -174,8 +254,8 @@ def test_map_escapes_words(dims):
         highlight=NASTY, title=IMG,
     )  # fmt: skip
     assert_escaped(fig)
-    assert fig.data[1].text[0] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert "a&amp;b" in fig.data[0].hovertext[2]
+    assert trace(fig, charts.HIGHLIGHT_NAME).text[0] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert any("a&amp;b" in h for t in fig.data if t.hovertext is not None for h in t.hovertext)
 
 
 def test_replay_escapes_words():

@@ -1,0 +1,92 @@
+"""Label placement: which words are named, and no two label boxes overlap."""
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard import labels
+
+
+def boxes_disjoint(placed):
+    return all(not a.box.overlaps(b.box) for a, b in itertools.combinations(placed, 2))
+
+
+def test_box_geometry():
+    a = labels.Box(0, 0, 10, 10)
+    assert a.overlaps(labels.Box(5, 5, 15, 15))
+    assert not a.overlaps(labels.Box(10, 0, 20, 10))  # sharing an edge is not overlapping
+    assert a.inside(10, 10) and not labels.Box(-1, 0, 5, 5).inside(10, 10)
+    top = labels.label_box(50, 50, "king", "top center", 10, 6)
+    assert top.y1 < 50 and abs((top.x0 + top.x1) / 2 - 50) < 1e-9  # above, centred
+    right = labels.label_box(50, 50, "king", "middle right", 10, 6)
+    assert right.x0 > 50 and right.y0 < 50 < right.y1
+    left = labels.label_box(50, 50, "king", "middle left", 10, 6)
+    assert left.x1 < 50
+    assert labels.text_size("queen", 10)[0] > labels.text_size("he", 10)[0]
+
+
+def test_to_pixels_maps_corners():
+    px = labels.to_pixels(np.array([[0.0, 0.0], [10.0, 5.0]]), (0, 10), (0, 5), 200, 100)
+    np.testing.assert_allclose(px, [[0, 100], [200, 0]])  # screen y grows downwards
+
+
+def test_label_order_priority_then_frequency():
+    counts = [5, 50, 1, 20]
+    assert labels.label_order(counts) == [1, 3, 0, 2]
+    assert labels.label_order(counts, priority=[2, 2, 9]) == [2, 1, 3, 0]
+
+
+def test_crowded_points_are_thinned_not_stacked():
+    """Twenty words on one spot: at most one label per free slot, none overlapping."""
+    pixels = np.full((20, 2), 200.0)
+    texts = [f"word{i}" for i in range(20)]
+    placed = labels.place_labels(pixels, texts, range(20), 20, 400, 400)
+    assert 1 <= len(placed) <= len(labels.POSITIONS)
+    assert boxes_disjoint(placed)
+    assert placed[0].index == 0  # the first in priority order always wins
+
+
+def test_spread_points_all_get_labels_and_priority_is_kept():
+    grid = np.array([(x, y) for x in range(40, 400, 80) for y in range(30, 400, 60)], float)
+    texts = [f"w{i}" for i in range(len(grid))]
+    order = labels.label_order(np.arange(len(grid)), priority=[3])
+    placed = labels.place_labels(grid, texts, order, 10, 420, 420, always=1)
+    assert [p.index for p in placed][0] == 3
+    assert len(placed) == 11  # the priority word plus max_labels frequent ones
+    assert boxes_disjoint(placed)
+    assert all(p.box.inside(420, 420) for p in placed)
+
+
+def test_points_outside_the_view_get_no_label():
+    pixels = np.array([[-10.0, 50.0], [50.0, 50.0], [50.0, 500.0]])
+    placed = labels.place_labels(pixels, ["a", "b", "c"], [0, 1, 2], 5, 100, 100)
+    assert [p.index for p in placed] == [1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 500), st.floats(0, 300), st.text("abcdefghij", min_size=1, max_size=12)
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(6, 24),
+)
+def test_never_overlapping(points, font):
+    pixels = np.array([(x, y) for x, y, _ in points])
+    texts = [t for _, _, t in points]
+    placed = labels.place_labels(pixels, texts, range(len(points)), 60, 500, 300, font_size=font)
+    assert boxes_disjoint(placed)
+    assert all(p.box.inside(500, 300) and p.text == texts[p.index] for p in placed)
+
+
+def test_cluster_names_use_most_frequent_members():
+    words = ["the", "king", "queen", "prince", "paris", "rome", "berlin", "madrid"]
+    counts = [1, 90, 80, 70, 60, 50, 40, 30]
+    clusters = [1, 0, 0, 0, 1, 1, 1, 1]
+    names = labels.cluster_names(clusters, words, counts)
+    assert names == {0: "king · queen · prince", 1: "paris · rome · berlin"}
