@@ -158,6 +158,8 @@ CLUSTER_COLOURS = (
 """One colour per cluster; no red, so the highlight colour stays unique."""
 AXIS_WORD_COLOUR = "#111111"
 LABEL_COLOUR = "#222222"
+LABEL_MARKER = 12
+"""Marker diameter (px) that label offsets are computed for: the highlighted dots' size."""
 MAP_HEIGHT = 600
 MAP_WIDTH_HINT = 760
 """Assumed figure width in pixels when placing labels.  Streamlit stretches the chart
@@ -328,7 +330,8 @@ def scatter_map(
     priority = hl_rows + mk_rows
     positions: dict[int, str] = {}
     if three_d:
-        frequent = [i for i in labels.label_order(counts) if i not in priority][: min(n_labels, 15)]
+        order = labels.label_order(counts, words=words)
+        frequent = [i for i in order if i not in priority][: min(n_labels, 15)]
         positions = {i: "top center" for i in priority + frequent}
     else:
         plot_w, plot_h = _plot_area(fig, width_hint, height, bool(title), categorical)
@@ -336,12 +339,12 @@ def scatter_map(
         placed = labels.place_labels(
             pixels,
             words,
-            labels.label_order(counts, priority),
+            labels.label_order(counts, priority, words),
             n_labels,
             plot_w,
             plot_h,
             font_size=font_size,
-            marker_size=12,
+            marker_size=LABEL_MARKER,
             always=len(priority),
         )
         positions = {label.index: label.position for label in placed}
@@ -351,7 +354,10 @@ def scatter_map(
     fig.add_trace(
         _trace(
             coords[plain] if plain else np.zeros((0, coords.shape[1])),
-            mode="text",
+            # invisible markers of the dots' size: Plotly offsets text by the marker
+            # radius, which is what the label boxes assume
+            mode="markers+text",
+            marker={"size": LABEL_MARKER, "opacity": 0},
             text=[esc(words[i]) for i in plain],
             textposition=[positions[i] for i in plain],
             textfont={"size": font_size, "color": LABEL_COLOUR},

@@ -34,8 +34,13 @@ CHAR_WIDTH = 0.62
 LINE_HEIGHT = 1.25
 """Height of a line of text, in font sizes."""
 
-GAP = 2.0
-"""Pixels between a marker's edge and its label."""
+
+def marker_offset(marker_size: float) -> float:
+    """Pixels between a marker's centre and its label: Plotly's rule
+    ``r = radius / 0.8 + 1`` (``Drawing.textPointPosition``), applied along each axis
+    the slot names ("top right" is shifted up *and* right)."""
+    return marker_size / 2 / 0.8 + 1.0 if marker_size > 0 else 0.0
+
 
 POSITIONS = (
     "top center",
@@ -90,14 +95,14 @@ def label_box(
 ) -> Box:
     """The box of ``text`` placed at ``position`` beside a marker centred at pixel (x, y)."""
     w, h = text_size(text, font_size)
-    d = marker_size / 2 + GAP
+    d = marker_offset(marker_size)
     vertical, horizontal = position.split()
     if horizontal == "center":
         x0 = x - w / 2
     elif horizontal == "right":
-        x0 = x + (d if vertical == "middle" else 0.0)
+        x0 = x + d
     else:  # left
-        x0 = x - w - (d if vertical == "middle" else 0.0)
+        x0 = x - w - d
     if vertical == "top":
         y0 = y - d - h
     elif vertical == "bottom":
@@ -122,17 +127,26 @@ def to_pixels(
     return np.column_stack([(xy[:, 0] - x_min) * sx, (y_max - xy[:, 1]) * sy])
 
 
-def label_order(counts: Sequence[int], priority: Sequence[int] = ()) -> list[int]:
+def label_order(
+    counts: Sequence[int], priority: Sequence[int] = (), words: Sequence[str] | None = None
+) -> list[int]:
     """Rows in the order they should be offered a label.
 
     ``priority`` rows first (searched word, its neighbours, axis words), in the given
     order, then every other row by decreasing frequency (ties: earlier row first).
+    Given ``words``, function words ("the", "of": see :data:`FUNCTION_WORDS`) come after
+    all the others: a map labelled "the, and, of" tells an audience nothing.
     """
     counts = np.asarray(counts)
     first = list(dict.fromkeys(int(i) for i in priority if 0 <= int(i) < len(counts)))
     taken = set(first)
-    by_frequency = np.argsort(-counts.astype(np.float64), kind="stable")
-    return first + [int(i) for i in by_frequency if int(i) not in taken]
+    by_frequency = [int(i) for i in np.argsort(-counts.astype(np.float64), kind="stable")]
+    rest = [i for i in by_frequency if i not in taken]
+    if words is not None:
+        rest = [i for i in rest if is_meaningful(words[i])] + [
+            i for i in rest if not is_meaningful(words[i])
+        ]
+    return first + rest
 
 
 def place_labels(
@@ -194,15 +208,48 @@ def place_labels(
     return placed
 
 
+def is_meaningful(word: str) -> bool:
+    """Not a function word, and at least three letters."""
+    return word.lower() not in FUNCTION_WORDS and len(word) >= 3 and word.isalpha()
+
+
 def cluster_names(
     clusters: Sequence[int], words: Sequence[str], counts: Sequence[int], members: int = 3
 ) -> dict[int, str]:
-    """Name each cluster by its most frequent members: ``{0: "king · queen · prince"}``."""
+    """Name each cluster by its most frequent members: ``{0: "king · queen · prince"}``
+    (function words only when a cluster has nothing else)."""
     clusters = np.asarray(clusters)
-    counts = np.asarray(counts, dtype=np.float64)
     names = {}
     for c in np.unique(clusters):
-        rows = np.flatnonzero(clusters == c)
-        best = rows[np.argsort(-counts[rows], kind="stable")[:members]]
-        names[int(c)] = " · ".join(words[i] for i in best)
+        rows = [int(i) for i in np.flatnonzero(clusters == c)]
+        best = label_order([counts[i] for i in rows], words=[words[i] for i in rows])
+        names[int(c)] = " · ".join(words[rows[i]] for i in best[:members])
     return names
+
+
+_FUNCTION_WORDS = """a about above after again against all also am an and any are as at be
+    because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own said same say says she should so some such than that
+    the their theirs them themselves then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves one two three new like get got may might must shall us
+    s t don didn isn wasn"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+"""English words that carry grammar rather than meaning ("about", "that"): a poor choice
+for the word a demo follows."""
+
+
+def meaningful_word(words: Sequence[str], prefer: Sequence[str] = ()) -> str | None:
+    """The first of ``prefer`` found in ``words``, else the first (most frequent) word
+    that is not a function word and has at least three letters; None for no words."""
+    known = set(words)
+    for word in prefer:
+        if word and word in known:
+            return word
+    for word in words:
+        if is_meaningful(word):
+            return word
+    return words[0] if words else None

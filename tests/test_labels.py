@@ -90,3 +90,18 @@ def test_cluster_names_use_most_frequent_members():
     clusters = [1, 0, 0, 0, 1, 1, 1, 1]
     names = labels.cluster_names(clusters, words, counts)
     assert names == {0: "king · queen · prince", 1: "paris · rome · berlin"}
+
+
+def test_meaningful_word_skips_function_words():
+    words = ["the", "of", "about", "that", "it's", "king", "queen"]
+    assert labels.meaningful_word(words) == "king"
+    assert labels.meaningful_word(words, prefer=["", "zebra", "queen"]) == "queen"
+    assert labels.meaningful_word(["the", "of"]) == "the"  # nothing better: the first
+    assert labels.meaningful_word([]) is None
+
+
+def test_function_words_are_labelled_last():
+    words = ["the", "of", "king", "queen"]
+    assert labels.label_order([100, 90, 10, 5], words=words) == [2, 3, 0, 1]
+    names = labels.cluster_names([0, 0, 0, 1], words, [100, 90, 10, 5])
+    assert names == {0: "king · the · of", 1: "queen"}

@@ -15,6 +15,7 @@ from w2v_core.vectors import KeyedVectors
 
 ROOT = str(Path(__file__).resolve().parents[1])
 NASTY = "<script>alert(1)</script>"
+HIGHLIGHT = "#d62728"
 FRUIT = ["apple", "pear", "plum", "peach"]
 NAMED = ["man", "woman", "bad", "good", *FRUIT, "car", "bus", NASTY]
 
@@ -67,6 +68,27 @@ def values(field) -> np.ndarray:
     return np.asarray(field)
 
 
+SPECIAL = ("labels", "axis words")
+
+
+def points(fig: dict) -> list[dict]:
+    """The traces holding the map's dots (one per cluster, or one), in order."""
+    return [t for t in fig["data"] if t.get("name") not in SPECIAL and "text" not in t["mode"]]
+
+
+def highlighted(fig: dict) -> dict:
+    (trace,) = [t for t in fig["data"] if t.get("marker", {}).get("color") == HIGHLIGHT]
+    return trace
+
+
+def all_xy(fig: dict) -> int:
+    return sum(len(values(t["x"])) for t in points(fig))
+
+
+def named(fig: dict) -> list[str]:
+    return [w for t in fig["data"] if t.get("text") for w in t["text"] if w]
+
+
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
@@ -83,9 +105,13 @@ def test_default_tsne_map():
     assert at.slider(key="map_n_words").value == 200  # min(300, len(kv))
     assert at.slider(key="map_n_words").max == 200
     (fig,) = charts(at)
-    (trace,) = fig["data"]
-    assert trace["type"] == "scatter" and len(values(trace["x"])) == 200
-    assert "frequency: 1,400" in trace["hovertext"][0]
+    assert all(t["type"] == "scatter" for t in fig["data"]) and all_xy(fig) == 200
+    assert any("frequency: 1,400" in h for t in points(fig) for h in t["hovertext"])
+    # words are written on the map, clusters named in the legend by their frequent words
+    assert len(named(fig)) >= 20 and "man" in named(fig)
+    legend = [t["name"] for t in points(fig)]
+    assert len(legend) == 8 and all(" · " in name for name in legend)
+    assert at.slider(key="map_n_labels").value == map_view.DEFAULT_LABELS
     assert at.get("download_button")[0].label == "Download coordinates (CSV)"
     # no snapshots: the replay explains how to get one
     assert any("snapshot" in c.value for c in at.caption)
@@ -103,10 +129,11 @@ def test_methods_and_dimensions(method, dims, trace_type):
     at.run()
     assert_clean(at)
     (fig,) = charts(at)
-    assert fig["data"][0]["type"] == trace_type
-    assert len(values(fig["data"][0]["x"])) == 120
+    assert {t["type"] for t in fig["data"]} == {trace_type}
+    assert all_xy(fig) == 120
     if dims == "3D":
-        assert len(values(fig["data"][0]["z"])) == 120
+        assert sum(len(values(t["z"])) for t in points(fig)) == 120
+        assert 0 < len(named(fig)) <= 15
 
 
 def test_colour_options():
@@ -114,15 +141,17 @@ def test_colour_options():
     at.radio(key="map_method").set_value("PCA")
     at.selectbox(key="map_colour").set_value("frequency (log)").run()
     assert_clean(at)
-    marker = charts(at)[0]["data"][0]["marker"]
+    marker = points(charts(at)[0])[0]["marker"]
     assert marker["showscale"] and marker["colorbar"]["title"]["text"] == "log10 frequency"
     at.selectbox(key="map_colour").set_value("none").run()
     assert_clean(at)
-    assert isinstance(charts(at)[0]["data"][0]["marker"]["color"], str)
+    assert isinstance(points(charts(at)[0])[0]["marker"]["color"], str)
     at.selectbox(key="map_colour").set_value("KMeans cluster").run()
     at.slider(key="map_k").set_value(3).run()
-    colours = charts(at)[0]["data"][0]["marker"]["color"]
-    assert len(set(colours)) == 3
+    colours = [t["marker"]["color"] for t in points(charts(at)[0])]
+    assert len(set(colours)) == 3 and HIGHLIGHT not in colours
+    at.slider(key="map_n_labels").set_value(0).run()
+    assert not named(charts(at)[0])
 
 
 def test_custom_axes_defaults_and_unknown_word():
@@ -137,7 +166,11 @@ def test_custom_axes_defaults_and_unknown_word():
     assert fig["layout"]["yaxis"]["title"]["text"] == "bad → good"
     kv = make_kv()
     expected = map_view.projection.custom_axes(kv, ("man", "woman"), ("bad", "good"), kv.words)
-    np.testing.assert_allclose(values(fig["data"][0]["x"]), expected[:, 0], atol=1e-6)
+    at.selectbox(key="map_colour").set_value("none").run()
+    (fig,) = charts(at)
+    np.testing.assert_allclose(values(points(fig)[0]["x"]), expected[:, 0], atol=1e-6)
+    (axis,) = [t for t in fig["data"] if t.get("name") == "axis words"]
+    assert list(axis["text"]) == ["man", "woman", "bad", "good"]  # marked and named
 
     at.text_input(key="map_axis_d").input("goood").run()
     assert_clean(at)
@@ -165,9 +198,16 @@ def test_search_known_word_highlights_full_space_neighbours():
     assert set(expected[:3]) == {"pear", "plum", "peach"}
     table = at.dataframe[0].value
     assert list(table["word"]) == expected
-    words_trace, highlighted = charts(at)[0]["data"]
-    assert highlighted["text"] == ["apple", *expected]
-    assert highlighted["marker"]["size"] > words_trace["marker"]["size"]
+    (fig,) = charts(at)
+    top = highlighted(fig)
+    assert [w for w in top["text"] if w][0] == "apple"
+    assert len(values(top["x"])) == 6 and "apple" in top["name"]
+    assert top["marker"]["size"] > points(fig)[0]["marker"]["size"]
+    at.toggle(key="map_zoom").set_value(True).run()
+    assert_clean(at)
+    (zoomed,) = charts(at)
+    assert zoomed["layout"]["xaxis"]["range"] != fig["layout"]["xaxis"]["range"]
+    assert sum(1 for w in highlighted(zoomed)["text"] if w) >= 4  # room to name them
 
 
 def test_search_adds_rare_words_to_the_map():
@@ -177,9 +217,9 @@ def test_search_adds_rare_words_to_the_map():
     at.slider(key="map_topn").set_value(3)
     at.text_input(key="map_query").input("w150").run()
     assert_clean(at)
-    words_trace, highlighted = charts(at)[0]["data"]
-    assert "w150" in highlighted["text"]
-    assert 11 <= len(values(words_trace["x"])) <= 14
+    (fig,) = charts(at)
+    assert "w150" in highlighted(fig)["text"]
+    assert 11 <= all_xy(fig) <= 14
     assert any("added to the map" in c.value for c in at.caption)
 
 
@@ -191,7 +231,7 @@ def test_search_unknown_word_warns_with_suggestions():
     (warning,) = at.warning
     assert "appel" in warning.value and "apple" in warning.value
     (fig,) = charts(at)
-    assert len(fig["data"]) == 1  # the map is still drawn, nothing highlighted
+    assert not [t for t in fig["data"] if t.get("marker", {}).get("color") == HIGHLIGHT]
 
 
 def test_search_is_case_insensitive_fallback():
@@ -200,7 +240,7 @@ def test_search_is_case_insensitive_fallback():
     at.text_input(key="map_query").input("  Apple ").run()
     assert_clean(at)
     assert not at.warning
-    assert charts(at)[0]["data"][1]["text"][0] == "apple"
+    assert highlighted(charts(at)[0])["text"][0] == "apple"
 
 
 def test_words_are_escaped_on_the_page():
@@ -222,7 +262,7 @@ def test_tiny_and_broken_vocabularies():
     tiny = KeyedVectors(["a", "b", "c"], np.random.default_rng(0).normal(size=(3, 5)))
     at = app(tiny).run()
     assert_clean(at)
-    assert len(values(charts(at)[0]["data"][0]["x"])) == 3
+    assert all_xy(charts(at)[0]) == 3
 
     at = app(KeyedVectors(["a"], np.ones((1, 5)))).run()
     assert not at.exception
@@ -259,14 +299,17 @@ def test_replay_with_snapshots():
     assert len(replay["frames"]) == 4
     assert [f["name"] for f in replay["frames"]] == ["start", "epoch 1", "epoch 2", "epoch 3"]
     assert len(values(replay["frames"][0]["data"][0]["x"])) == 40
-    assert replay["layout"]["sliders"][0]["steps"][-1]["label"] == "epoch 3"
+    assert replay["layout"]["sliders"][0]["steps"][-1]["label"] == "3"
+    assert at.selectbox(key="map_replay_word").value == "man"  # the most frequent word
 
     at.selectbox(key="map_replay_word").set_value("apple")
     at.slider(key="map_replay_topn").set_value(3).run()
     assert_clean(at)
     table = at.dataframe[-1].value
-    assert list(table.columns) == ["rank", "start", "epoch 1", "epoch 2", "epoch 3"]
-    assert {cell.split(" ")[0] for cell in table["epoch 3"]} == {"pear", "plum", "peach"}
+    assert list(table.columns) == ["epoch", "neighbours", "entered", "left"]
+    assert list(table["epoch"]) == ["0", "1", "2", "3"]
+    last = [cell.lstrip("＋") for cell in table["neighbours"].iloc[-1].split(", ")]
+    assert set(last) == {"pear", "plum", "peach"}
     assert charts(at)[1]["data"][1]["text"][0] == "apple"
 
     at.radio(key="map_replay_method").set_value("t-SNE")
@@ -293,3 +336,15 @@ def test_replay_with_mismatched_snapshots_warns():
     assert_clean(at)
     assert any("does not match" in w.value for w in at.warning)
     assert len(charts(at)) == 1
+
+
+def test_neighbour_table_marks_entered_and_left():
+    history = [
+        [("rome", 0.1), ("cat", 0.1)],
+        [("rome", 0.5), ("paris", 0.4)],
+        [("paris", 0.8), ("rome", 0.7)],
+    ]
+    table = map_view.neighbour_table(history)
+    assert list(table["neighbours"]) == ["rome, cat", "rome, ＋paris", "paris, rome"]
+    assert list(table["entered"]) == ["", "paris", ""]
+    assert list(table["left"]) == ["", "cat", ""]

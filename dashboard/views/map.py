@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, projection
+from dashboard import charts, labels, projection
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.vectors import KeyedVectors
 
 MAX_WORDS = 2000
 DEFAULT_WORDS = 300
+DEFAULT_LABELS = 30
+MAX_LABELS = 150
 MAX_REPLAY_WORDS = 500
 DEFAULT_REPLAY_WORDS = 200
 METHODS = ("t-SNE", "PCA", "custom axes")
@@ -98,6 +100,11 @@ def _replay_frames(
 
 
 # -- small helpers ---------------------------------------------------------------------
+
+
+def font_size() -> int:
+    """Label font size: larger in presentation mode (``st.session_state["presentation"]``)."""
+    return 17 if st.session_state.get("presentation") else 13
 
 
 def _init_state(key: str, value: object, valid=lambda v: True) -> None:
@@ -211,6 +218,14 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         else:
             n = max_n
             st.caption(f"All {n} words are shown.")
+        n_labels = st.slider(
+            "Words labelled (most frequent first)",
+            min_value=0,
+            max_value=MAX_LABELS,
+            value=DEFAULT_LABELS,
+            key="map_n_labels",
+            help="Labels that would overlap are left out; hover over a dot for its word.",
+        )
         _init_state("map_method", METHODS[0])
         method = st.radio("Method", METHODS, key="map_method", horizontal=True)
         _init_state("map_dims", "2D")
@@ -257,7 +272,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
 
     axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
 
-    search_col, topn_col = st.columns([3, 1])
+    search_col, topn_col, zoom_col = st.columns([3, 1, 1], vertical_alignment="bottom")
     with search_col:
         raw_query = st.text_input(
             "Find a word", key="map_query", placeholder="type a word and press Enter"
@@ -265,6 +280,13 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     with topn_col:
         _init_state("map_topn", 10, lambda v: 1 <= v <= 30)
         topn = st.slider("Neighbours", min_value=1, max_value=30, key="map_topn")
+    with zoom_col:
+        zoom = st.toggle(
+            "Zoom in",
+            key="map_zoom",
+            help="Zoom to the searched word and its neighbours (2-D maps). "
+            "Double-click the chart to come back here; its home button shows everything.",
+        )
 
     query, neighbours = "", []
     if raw_query.strip():
@@ -278,7 +300,8 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     if method == "custom axes" and axes is None:
         return query  # the axis words were reported above
 
-    extras = tuple(sorted({kv.index[w] for w in highlight} - set(range(n))))
+    marked = [w for pair in axes for w in pair] if axes is not None else []
+    extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(range(n))))
     rows = tuple(range(n)) + extras
     fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
     params = {
@@ -294,9 +317,10 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
 
     words = [kv.words[i] for i in rows]
     counts = kv.counts[list(rows)]
-    color, color_title = None, ""
+    color, color_title, names = None, "", None
     if colouring == "KMeans cluster":
         color, color_title = _clusters(run_id, fingerprint, rows, k, _kv=kv), "cluster"
+        names = labels.cluster_names(color, words, counts)
     elif colouring == "frequency (log)":
         if counts.any():
             color, color_title = np.log10(counts.astype(float) + 1.0), "log10 frequency"
@@ -312,6 +336,12 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         highlight=highlight,
         title=f"{method}: the {n} most frequent words",
         axis_titles=_axis_titles(method, axes),
+        cluster_names=names,
+        n_labels=n_labels,
+        font_size=font_size(),
+        marked=marked,
+        highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
+        zoom=zoom,
     )
     st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
     if extras:
@@ -438,7 +468,11 @@ def _render_replay(
         else:
             n = max_n
     with controls[2]:
-        _init_state("map_replay_word", _default_replay_word(snapshot_words), lambda v: v in words)
+        _init_state(
+            "map_replay_word",
+            _default_replay_word(snapshot_words[: min(MAX_REPLAY_WORDS, len(snapshot_words))]),
+            lambda v: v in words,
+        )
         if query != st.session_state.get("map_replay_query"):
             # a new search: follow the searched word here too, if it was snapshotted
             st.session_state["map_replay_query"] = query
@@ -456,36 +490,67 @@ def _render_replay(
     counts = [kv.count(w) if w in kv else 0 for w in shown]
     highlight = [word, *(w for w, _ in history[-1])]
 
-    left, right = st.columns([3, 2])
-    with left:
-        fig = charts.replay_animation(
-            frames, shown, counts, highlight=highlight, title=f"{method}, one frame per epoch"
+    fig = charts.replay_animation(
+        frames,
+        shown,
+        counts,
+        highlight=highlight,
+        title=f"{method}, one frame per epoch",
+        font_size=font_size(),
+        width_hint=900,
+    )
+    st.plotly_chart(fig, key="map_replay_chart", config={"displaylogo": False})
+    st.caption(
+        "Press ▶ Play, or drag the slider (epoch 0 = before training). "
+        f"Red: “{md_escape(word)}” and its {topn} nearest neighbours after the last epoch."
+    )
+    st.markdown(f"**Neighbours of “{md_escape(word)}” after each epoch**")
+    st.dataframe(
+        neighbour_table(history),
+        hide_index=True,
+        key="map_replay_table",
+        width="stretch",
+        column_config={
+            "epoch": st.column_config.TextColumn("epoch", width="small"),
+            "neighbours": st.column_config.TextColumn("nearest neighbours, best first"),
+            "entered": st.column_config.TextColumn("entered ＋"),
+            "left": st.column_config.TextColumn("left −"),
+        },
+    )
+    final = {w for w, _ in history[-1]}
+    first = {w for w, _ in history[1]} if len(history) > 1 else set()
+    if final:
+        st.caption(
+            f"{len(final & first)} of the final {len(final)} neighbours were already "
+            "there after epoch 1."
         )
-        st.plotly_chart(fig, key="map_replay_chart", config={"displaylogo": False})
-        st.caption("Press ▶ Play, or drag the slider. Red: the followed word and its neighbours.")
-    with right:
-        st.markdown(f"**Neighbours of “{md_escape(word)}” after each epoch**")
-        st.dataframe(neighbour_table(history), hide_index=True, key="map_replay_table")
-        final = {w for w, _ in history[-1]}
-        first = {w for w, _ in history[1]} if len(history) > 1 else set()
-        if final:
-            st.caption(
-                f"{len(final & first)} of the final {len(final)} neighbours were already "
-                "there after epoch 1."
-            )
 
 
 def _default_replay_word(words: Sequence[str]) -> str:
-    """A word worth following: the first reasonably long one (skips 'the', 'of'...)."""
-    return next((w for w in words if len(w) >= 4), words[0])
+    """A word worth following: the most frequent one that is not a function word
+    ("about", "that"), so its neighbours mean something to an audience."""
+    return labels.meaningful_word(words) or words[0]
 
 
 def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
-    """One column per epoch ("start", "epoch 1", ...), one row per rank: "word (0.83)"."""
-    columns = {}
+    """One row per epoch (0 = before training): the neighbours best first (＋ marks a
+    newcomer), and the words that entered or left the list since the epoch before.
+
+    A row reads whole on a projector, where one column per epoch was cut off.
+    """
+    rows = []
+    previous: list[str] | None = None
     for epoch, neighbours in enumerate(history):
-        name = "start" if epoch == 0 else f"epoch {epoch}"
-        columns[name] = [f"{w} ({s:.2f})" for w, s in neighbours]
-    table = pd.DataFrame(columns)
-    table.insert(0, "rank", range(1, len(table) + 1))
-    return table
+        now = [w for w, _ in neighbours]
+        entered = [w for w in now if previous is not None and w not in previous]
+        left = [w for w in previous or () if w not in now]
+        rows.append(
+            {
+                "epoch": str(epoch),
+                "neighbours": ", ".join(f"＋{w}" if w in entered else w for w in now),
+                "entered": ", ".join(entered),
+                "left": ", ".join(left),
+            }
+        )
+        previous = now
+    return pd.DataFrame(rows, columns=["epoch", "neighbours", "entered", "left"])
