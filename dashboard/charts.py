@@ -330,7 +330,7 @@ def scatter_map(
     priority = hl_rows + mk_rows
     positions: dict[int, str] = {}
     if three_d:
-        order = labels.label_order(counts, words=words)
+        order = labels.label_order(counts, words=words, groups=color if categorical else None)
         frequent = [i for i in order if i not in priority][: min(n_labels, 15)]
         positions = {i: "top center" for i in priority + frequent}
     else:
@@ -339,7 +339,7 @@ def scatter_map(
         placed = labels.place_labels(
             pixels,
             words,
-            labels.label_order(counts, priority, words),
+            labels.label_order(counts, priority, words, groups=color if categorical else None),
             n_labels,
             plot_w,
             plot_h,

@@ -128,14 +128,19 @@ def to_pixels(
 
 
 def label_order(
-    counts: Sequence[int], priority: Sequence[int] = (), words: Sequence[str] | None = None
+    counts: Sequence[int],
+    priority: Sequence[int] = (),
+    words: Sequence[str] | None = None,
+    groups: Sequence[int] | None = None,
 ) -> list[int]:
     """Rows in the order they should be offered a label.
 
     ``priority`` rows first (searched word, its neighbours, axis words), in the given
     order, then every other row by decreasing frequency (ties: earlier row first).
     Given ``words``, function words ("the", "of": see :data:`FUNCTION_WORDS`) come after
-    all the others: a map labelled "the, and, of" tells an audience nothing.
+    all the others: a map labelled "the, and, of" tells an audience nothing.  Given
+    ``groups`` (clusters), the groups take turns: each group's most frequent word, then
+    each group's second, ... so every cluster gets named, not only the most frequent one.
     """
     counts = np.asarray(counts)
     first = list(dict.fromkeys(int(i) for i in priority if 0 <= int(i) < len(counts)))
@@ -146,6 +151,14 @@ def label_order(
         rest = [i for i in rest if is_meaningful(words[i])] + [
             i for i in rest if not is_meaningful(words[i])
         ]
+    if groups is not None:
+        rank: dict[int, int] = {}
+        seen: dict[int, int] = {}
+        for i in rest:
+            g = int(groups[i])
+            rank[i] = seen.get(g, 0)
+            seen[g] = rank[i] + 1
+        rest = sorted(rest, key=lambda i: rank[i])  # stable: frequency order within a turn
     return first + rest
 
 

@@ -105,3 +105,10 @@ def test_function_words_are_labelled_last():
     assert labels.label_order([100, 90, 10, 5], words=words) == [2, 3, 0, 1]
     names = labels.cluster_names([0, 0, 0, 1], words, [100, 90, 10, 5])
     assert names == {0: "king · the · of", 1: "queen"}
+
+
+def test_every_cluster_gets_its_turn():
+    words = ["told", "asked", "said", "king", "paris"]
+    counts = [90, 80, 70, 5, 4]
+    groups = [0, 0, 0, 1, 2]
+    assert labels.label_order(counts, words=words, groups=groups)[:3] == [0, 3, 4]

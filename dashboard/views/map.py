@@ -23,6 +23,9 @@ from w2v_core.vectors import KeyedVectors
 
 MAX_WORDS = 2000
 DEFAULT_WORDS = 300
+DEMO_WORDS = ("king", "queen", "woman", "paris", "france", "city", "family")
+"""Words followed by default in the replay when the run has them: their neighbours
+are the ones an audience can check (the demo corpus plants them)."""
 DEFAULT_LABELS = 30
 MAX_LABELS = 150
 MAX_REPLAY_WORDS = 500
@@ -511,10 +514,11 @@ def _render_replay(
         key="map_replay_table",
         width="stretch",
         column_config={
-            "epoch": st.column_config.TextColumn("epoch", width="small"),
-            "neighbours": st.column_config.TextColumn("nearest neighbours, best first"),
-            "entered": st.column_config.TextColumn("entered ＋"),
-            "left": st.column_config.TextColumn("left −"),
+            "epoch": st.column_config.TextColumn("epoch", width=60),
+            "neighbours": st.column_config.TextColumn(
+                "nearest neighbours, best first (＋ = new since the epoch before)", width=470
+            ),
+            "left": st.column_config.TextColumn("left the list", width=290),
         },
     )
     final = {w for w, _ in history[-1]}
@@ -529,12 +533,12 @@ def _render_replay(
 def _default_replay_word(words: Sequence[str]) -> str:
     """A word worth following: the most frequent one that is not a function word
     ("about", "that"), so its neighbours mean something to an audience."""
-    return labels.meaningful_word(words) or words[0]
+    return labels.meaningful_word(words, prefer=DEMO_WORDS) or words[0]
 
 
 def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
-    """One row per epoch (0 = before training): the neighbours best first (＋ marks a
-    newcomer), and the words that entered or left the list since the epoch before.
+    """One row per epoch (0 = before training): the neighbours best first, a ＋ on each
+    word that entered the list since the epoch before, and the words that left it.
 
     A row reads whole on a projector, where one column per epoch was cut off.
     """
@@ -542,15 +546,14 @@ def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
     previous: list[str] | None = None
     for epoch, neighbours in enumerate(history):
         now = [w for w, _ in neighbours]
-        entered = [w for w in now if previous is not None and w not in previous]
+        entered = {w for w in now if previous is not None and w not in previous}
         left = [w for w in previous or () if w not in now]
         rows.append(
             {
                 "epoch": str(epoch),
                 "neighbours": ", ".join(f"＋{w}" if w in entered else w for w in now),
-                "entered": ", ".join(entered),
                 "left": ", ".join(left),
             }
         )
         previous = now
-    return pd.DataFrame(rows, columns=["epoch", "neighbours", "entered", "left"])
+    return pd.DataFrame(rows, columns=["epoch", "neighbours", "left"])
