@@ -49,6 +49,61 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure
 # -- training curves -------------------------------------------------------------------
 
 
+def _line(i: int) -> dict:
+    """Line style of the i-th run: a colour of its own, the first (the run shown) thicker."""
+    return {"color": QUALITATIVE[i % len(QUALITATIVE)], "width": 3 if i == 0 else 2}
+
+
+#: How settings are written in short run labels (field -> label prefix).
+SETTING_NAMES = {
+    "corpus": "",
+    "dim": "dim ",
+    "window": "window ",
+    "negatives": "neg ",
+    "epochs": "epochs ",
+    "min_count": "min-count ",
+    "sample": "sample ",
+    "alpha": "lr ",
+    "seed": "seed ",
+    "shared_negatives": "shared ",
+    "batch_size": "batch ",
+}
+
+
+def differing_labels(settings: Sequence[dict], fallback: str = "run") -> list[str]:
+    """Short legend labels naming only the settings that differ between the runs.
+
+    ``[{"dim": 50, "window": 5}, {"dim": 100, "window": 5}]`` gives
+    ``["dim 50", "dim 100"]``; runs that differ in nothing get ``"run 1"``, ``"run 2"``.
+    Fields missing from a run count as different (``"dim ?"``); only fields of
+    :data:`SETTING_NAMES` are named, in that order.
+    """
+    if not settings:
+        return []
+    fields = [
+        f for f in SETTING_NAMES if any(f in s for s in settings)
+        and len({repr(s.get(f)) for s in settings}) > 1
+    ]  # fmt: skip
+    labels_ = []
+    for i, s in enumerate(settings):
+        parts = [f"{SETTING_NAMES[f]}{_setting(s.get(f))}" for f in fields]
+        labels_.append(", ".join(parts) if parts else f"{fallback} {i + 1}")
+    # two runs identical in every named field but still different runs: number them
+    if len(set(labels_)) < len(labels_):
+        labels_ = [f"{label} (#{i + 1})" for i, label in enumerate(labels_)]
+    return labels_
+
+
+def _setting(value: object) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def loss_curve(
     runs: Sequence[tuple[str, Sequence[int], Sequence[float]]],
     x_title: str = "words processed",
@@ -65,8 +120,10 @@ def loss_curve(
         Axis and figure titles.
     """
     fig = go.Figure()
-    for label, xs, losses in runs:
-        fig.add_trace(go.Scatter(x=list(xs), y=list(losses), mode="lines", name=esc(label)))
+    for i, (label, xs, losses) in enumerate(runs):
+        fig.add_trace(
+            go.Scatter(x=list(xs), y=list(losses), mode="lines", name=esc(label), line=_line(i))
+        )
     fig.update_layout(hovermode="x unified", showlegend=len(runs) > 1)
     return _layout(fig, title, x_title, "loss")
 
@@ -74,9 +131,13 @@ def loss_curve(
 def epoch_loss_curve(runs: Sequence[tuple[str, Sequence[float]]]) -> go.Figure:
     """Mean loss per epoch (x = 1 .. n), one line with markers per run."""
     fig = go.Figure()
-    for label, losses in runs:
+    for i, (label, losses) in enumerate(runs):
         epochs = list(range(1, len(losses) + 1))
-        fig.add_trace(go.Scatter(x=epochs, y=list(losses), mode="lines+markers", name=esc(label)))
+        fig.add_trace(
+            go.Scatter(
+                x=epochs, y=list(losses), mode="lines+markers", name=esc(label), line=_line(i)
+            )
+        )
     fig.update_layout(showlegend=len(runs) > 1)
     fig.update_xaxes(tickmode="linear", dtick=1, rangemode="tozero")
     return _layout(fig, "", "epoch", "mean loss")

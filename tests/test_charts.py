@@ -261,3 +261,30 @@ def test_map_escapes_words(dims):
 def test_replay_escapes_words():
     frames = np.zeros((2, 3, 2))
     assert_escaped(charts.replay_animation(frames, NASTY, [1, 2, 3], highlight=NASTY, title=IMG))
+
+
+def test_loss_curves_have_distinct_colours():
+    runs = [(f"run {i}", [0, 1], [2.0, 1.0]) for i in range(5)]
+    fig = charts.loss_curve(runs)
+    colours = [t.line.color for t in fig.data]
+    assert len(set(colours)) == 5
+    assert fig.data[0].line.width > fig.data[1].line.width  # the run shown stands out
+    epochs = charts.epoch_loss_curve([(f"r{i}", [2.0, 1.0]) for i in range(3)])
+    assert len({t.line.color for t in epochs.data}) == 3
+
+
+def test_differing_labels_name_only_what_differs():
+    a = {"corpus": "toy", "dim": 50, "window": 5, "alpha": 0.025, "seed": 1}
+    b = {**a, "dim": 100}
+    c = {**a, "dim": 100, "window": 2}
+    assert charts.differing_labels([a, b]) == ["dim 50", "dim 100"]
+    assert charts.differing_labels([a, b, c]) == [
+        "dim 50, window 5",
+        "dim 100, window 5",
+        "dim 100, window 2",
+    ]
+    assert charts.differing_labels([a, {**a, "alpha": 0.05}]) == ["lr 0.025", "lr 0.05"]
+    assert charts.differing_labels([a, dict(a)]) == ["run 1", "run 2"]
+    assert charts.differing_labels([a]) == ["run 1"]
+    assert charts.differing_labels([a, {"corpus": "lee"}])[1].startswith("lee, dim ?")
+    assert charts.differing_labels([]) == []
