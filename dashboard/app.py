@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import sidebar  # noqa: E402
+from dashboard import presentation, sidebar  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import RegistrySettings, Run, RunRegistry, TrainingJob  # noqa: E402
 from dashboard.views import (  # noqa: E402
@@ -30,6 +30,7 @@ from dashboard.views import (  # noqa: E402
     export,
     md,
     neighbours,
+    overview,
     training,
 )
 from w2v_core.errors import W2VError  # noqa: E402
@@ -50,7 +51,7 @@ def _configure_logging() -> None:
 
 _configure_logging()
 
-TABS = ["Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import"]
+TABS = ["Overview", "Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import"]
 #: Set to 0 to open without training the quick demo (the tests do).
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 
@@ -218,6 +219,7 @@ def _tabs(ctx: Context) -> None:
         _set_active(key)
 
     views: dict[str, Callable[[], None]] = {
+        "Overview": lambda: overview.render(ctx),
         "Training": lambda: training.render(ctx, select),
         "Neighbours": lambda: neighbours.render(ctx),
         "Analogies": lambda: analogies.render(ctx),
@@ -250,10 +252,13 @@ def main() -> None:
     registry = get_registry()
     store = get_store()
 
-    st.title("word2vec playground")
+    title, switch = st.columns([3, 1], vertical_alignment="center")
+    title.title("word2vec playground")
+    with switch:
+        presentation.toggle()
     st.caption(
-        "Learn word vectors from a text and explore them: which words are close, "
-        "analogies, a map of the words. Change the settings in the sidebar and click Train."
+        "Word vectors learned from a text: which words are close, analogies, a map. "
+        "Change the settings in the sidebar and click Train."
     )
     if registry.disk_problem and not state.get("_disk_warned"):
         st.warning(md(registry.disk_problem))

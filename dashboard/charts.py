@@ -272,6 +272,7 @@ def scatter_map(
     marked: Sequence[str] | None = None,
     highlight_name: str = HIGHLIGHT_NAME,
     zoom: bool = False,
+    dim: bool = True,
     height: int = MAP_HEIGHT,
     width_hint: int = MAP_WIDTH_HINT,
 ) -> go.Figure:
@@ -309,6 +310,9 @@ def scatter_map(
     zoom : bool
         Set the 2-D view to the highlighted words (double-click a zoomed Plotly
         chart to return to this view; the toolbar's home button shows everything).
+    dim : bool
+        Fade the other words while some are highlighted (a search); off when the
+        highlighted words are only pointed out (the overview).
     height, width_hint : int
         Figure height, and the width assumed for label placement.
 
@@ -329,7 +333,7 @@ def scatter_map(
     mk_rows = [i for i in mk_rows if i not in hl_rows]
     three_d = coords.shape[1] == 3
     fig = go.Figure()
-    opacity = 0.35 if hl_rows else 0.8
+    opacity = 0.35 if hl_rows and dim else 0.8
 
     # the points: one trace per cluster (legend = cluster names) or one trace
     categorical = color is not None and np.issubdtype(np.asarray(color).dtype, np.integer)
@@ -390,6 +394,7 @@ def scatter_map(
     # labels: searched/marked words first, then the most frequent, without overlap
     priority = hl_rows + mk_rows
     positions: dict[int, str] = {}
+    callouts: dict[int, tuple[int, int]] = {}
     if three_d:
         order = labels.label_order(counts, words=words, groups=color if categorical else None)
         frequent = [i for i in order if i not in priority][: min(n_labels, 15)]
@@ -407,8 +412,11 @@ def scatter_map(
             font_size=font_size,
             marker_size=LABEL_MARKER,
             always=len(priority),
+            # no label may hide a highlighted dot
+            obstacles=[labels.marker_box(*pixels[i], LABEL_MARKER) for i in priority],
         )
         positions = {label.index: label.position for label in placed}
+        callouts = {label.index: label.offset for label in placed if label.offset}
         if hl_rows and hl_rows[0] not in positions:  # the searched word is always named
             positions[hl_rows[0]] = "top center"
     plain = [i for i in positions if i not in priority]
@@ -435,8 +443,10 @@ def scatter_map(
                 coords[rows],
                 mode="markers+text",
                 marker=marker,
-                text=[esc(words[i]) if i in positions else "" for i in rows],
-                textposition=[positions.get(i, "top center") for i in rows],
+                text=[esc(words[i]) if i in positions and i not in callouts else "" for i in rows],
+                textposition=[
+                    "top center" if i in callouts else positions.get(i, "top center") for i in rows
+                ],
                 textfont={"size": font_size + 1, "color": marker["color"]},
                 hovertext=_hover([words[i] for i in rows], counts[rows]),
                 hoverinfo="text",
@@ -453,6 +463,13 @@ def scatter_map(
             {"size": 12, "color": HIGHLIGHT_COLOUR, "line": {"width": 1, "color": "white"}},
         )
 
+    for i, (dx, dy) in callouts.items():  # labels moved out, with a line to their dot
+        colour = HIGHLIGHT_COLOUR if i in hl_rows else AXIS_WORD_COLOUR
+        fig.add_annotation(
+            x=coords[i, 0], y=coords[i, 1], text=esc(words[i]), ax=dx, ay=dy,
+            showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=colour, standoff=6,
+            font={"size": font_size + 1, "color": colour},
+        )  # fmt: skip
     fig.update_layout(
         title=esc(title) if title else None,
         height=height,
@@ -551,7 +568,7 @@ def replay_animation(
             marker_size=11,
             always=len(rows),
         )
-        slots = {label.index: label.position for label in placed}
+        slots = {label.index: label.position for label in placed if label.offset is None}
         slots.setdefault(rows[0], "top center")
         return [slots.get(i, "") for i in rows]
 

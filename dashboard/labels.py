@@ -75,14 +75,28 @@ class Box:
         return self.x0 >= 0 and self.y0 >= 0 and self.x1 <= width and self.y1 <= height
 
 
+CALLOUTS = tuple(
+    (round(r * dx), round(r * dy))
+    for r in (34, 56)
+    for dx, dy in ((0, -1), (1, -0.6), (1, 0.6), (0, 1), (-1, 0.6), (-1, -0.6))
+)
+"""Offsets (px, y down) tried for a priority word whose eight slots are taken: the label
+moves out and a line points back to its dot (a Plotly annotation arrow)."""
+
+
 @dataclass(frozen=True)
 class Label:
-    """One placed label: the row it names, its text, its Plotly slot and its box."""
+    """One placed label: the row it names, its text, its Plotly slot and its box.
+
+    ``offset`` is set for a callout: the label's centre is that many pixels from its dot
+    (``position`` is then ``"callout"``).
+    """
 
     index: int
     text: str
     position: str
     box: Box
+    offset: tuple[int, int] | None = None
 
 
 def text_size(text: str, font_size: float) -> tuple[float, float]:
@@ -110,6 +124,12 @@ def label_box(
     else:  # middle
         y0 = y - h / 2
     return Box(x0, y0, x0 + w, y0 + h)
+
+
+def marker_box(x: float, y: float, marker_size: float) -> Box:
+    """The square a marker of diameter ``marker_size`` covers at pixel (x, y)."""
+    r = marker_size / 2
+    return Box(x - r, y - r, x + r, y + r)
 
 
 def to_pixels(
@@ -173,6 +193,7 @@ def place_labels(
     marker_size: float = 6.0,
     always: int = 0,
     positions: Sequence[str] = POSITIONS,
+    obstacles: Sequence[Box] = (),
 ) -> list[Label]:
     """Greedy non-overlapping labels.
 
@@ -192,9 +213,12 @@ def place_labels(
         Label font and marker diameter in pixels.
     always : int
         The first ``always`` rows of ``order`` (e.g. the searched word and its
-        neighbours) are offered a slot regardless of ``max_labels``.
+        neighbours) are offered a slot regardless of ``max_labels``, and when all eight
+        slots are taken, a callout (:data:`CALLOUTS`) further out.
     positions : sequence of str
         Slots to try, in order.
+    obstacles : sequence of Box
+        Boxes no label may cover (e.g. the highlighted markers, see :func:`marker_box`).
 
     Returns
     -------
@@ -202,7 +226,7 @@ def place_labels(
         Pairwise non-overlapping boxes, inside the plot, in placement order.
     """
     placed: list[Label] = []
-    boxes: list[Box] = []
+    boxes: list[Box] = list(obstacles)
     frequent = 0
     for rank, row in enumerate(order):
         is_priority = rank < always
@@ -211,13 +235,23 @@ def place_labels(
         x, y = float(pixels[row, 0]), float(pixels[row, 1])
         if not (np.isfinite(x) and np.isfinite(y)) or not (0 <= x <= width and 0 <= y <= height):
             continue  # outside the visible range (e.g. zoomed in): nothing to label
+        label = None
         for position in positions:
             box = label_box(x, y, texts[row], position, font_size, marker_size)
             if box.inside(width, height) and not any(box.overlaps(b) for b in boxes):
-                placed.append(Label(int(row), texts[row], position, box))
-                boxes.append(box)
-                frequent += 0 if is_priority else 1
+                label = Label(int(row), texts[row], position, box)
                 break
+        if label is None and is_priority:
+            w, h = text_size(texts[row], font_size)
+            for dx, dy in CALLOUTS:
+                box = Box(x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
+                if box.inside(width, height) and not any(box.overlaps(b) for b in boxes):
+                    label = Label(int(row), texts[row], "callout", box, (dx, dy))
+                    break
+        if label is not None:
+            placed.append(label)
+            boxes.append(label.box)
+            frequent += 0 if is_priority else 1
     return placed
 
 

@@ -112,3 +112,11 @@ def test_every_cluster_gets_its_turn():
     counts = [90, 80, 70, 5, 4]
     groups = [0, 0, 0, 1, 2]
     assert labels.label_order(counts, words=words, groups=groups)[:3] == [0, 3, 4]
+
+
+def test_obstacles_are_never_covered():
+    pixels = np.array([[100.0, 100.0], [100.0, 88.0]])  # a dot just above the labelled one
+    blocker = labels.marker_box(100, 88, 12)
+    placed = labels.place_labels(pixels[:1], ["queen"], [0], 1, 300, 300, obstacles=[blocker])
+    assert placed and placed[0].position != "top center"
+    assert not placed[0].box.overlaps(blocker)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, projection
+from dashboard import charts, labels, presentation, projection
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.vectors import KeyedVectors
 
@@ -103,11 +103,6 @@ def _replay_frames(
 
 
 # -- small helpers ---------------------------------------------------------------------
-
-
-def font_size() -> int:
-    """Label font size: larger in presentation mode (``st.session_state["presentation"]``)."""
-    return 17 if st.session_state.get("presentation") else 13
 
 
 def _init_state(key: str, value: object, valid=lambda v: True) -> None:
@@ -341,7 +336,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         axis_titles=_axis_titles(method, axes),
         cluster_names=names,
         n_labels=n_labels,
-        font_size=font_size(),
+        font_size=presentation.font_size(),
         marked=marked,
         highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
         zoom=zoom,
@@ -499,7 +494,7 @@ def _render_replay(
         counts,
         highlight=highlight,
         title=f"{method}, one frame per epoch",
-        font_size=font_size(),
+        font_size=presentation.font_size(),
         width_hint=900,
     )
     st.plotly_chart(fig, key="map_replay_chart", config={"displaylogo": False})

@@ -1,0 +1,53 @@
+"""Presentation mode: the page as a projector shows it.
+
+On: the sidebar and its toggle are hidden (its settings keep their values), captions --
+the technical small print under charts and controls -- are hidden, and chart builders
+are asked for larger type (:func:`font_size`).  The styles are fixed strings written
+here, never anything from a corpus or a user.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "presentation"
+
+#: Less empty space above the title in both modes: the first 720 pixels are the demo.
+_COMPACT = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 2rem; }
+</style>
+"""
+
+_PRESENT = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stCaptionContainer"] { display: none; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
+  font-size: 1.2rem;
+}
+</style>
+"""
+
+
+def is_on() -> bool:
+    """Is presentation mode on for this session?"""
+    return bool(st.session_state.get(KEY))
+
+
+def font_size(normal: int = 13, large: int = 17) -> int:
+    """Chart label size for the current mode."""
+    return large if is_on() else normal
+
+
+def toggle() -> bool:
+    """The switch (drawn where it is called) and the page styles it implies."""
+    on = st.toggle(
+        "Presentation mode",
+        key=KEY,
+        help="For a projector: hides the sidebar and the small print, enlarges the "
+        "charts' words. Switch off to change settings again.",
+    )
+    st.html(_COMPACT + (_PRESENT if on else ""))
+    return on

@@ -1,0 +1,197 @@
+"""The Overview tab: what the model learned, at first sight and without a click.
+
+Three things, each with one plain-language sentence: a labelled map of the most
+frequent words, one analogy answered (king − man + woman → queen on the demo corpus)
+and the nearest neighbours of one word.  Everything is computed from the active run;
+the map's projection is cached per run, so only the first visit pays for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, labels, presentation, projection
+from dashboard.views import NO_RUN, Context, md, resolve_word
+
+if TYPE_CHECKING:  # pragma: no cover
+    from w2v_core.vectors import KeyedVectors
+
+MAP_WORDS = 200
+"""Words on the overview map: enough to show groups, few enough for t-SNE in ~1 s."""
+MAP_CLUSTERS = 8
+MAP_LABELS = 40
+NEIGHBOURS = 8
+
+ANALOGIES: tuple[tuple[str, str, str, str], ...] = (
+    ("man", "king", "woman", "queen"),
+    ("france", "paris", "italy", "rome"),
+    ("dog", "puppy", "cat", "kitten"),
+    ("big", "bigger", "small", "smaller"),
+    ("he", "his", "she", "her"),
+    ("good", "better", "bad", "worse"),
+)
+"""Analogies ``a : b :: c : expected`` tried in order; the first whose four words the
+run knows is shown (the demo corpus plants the first four)."""
+
+FOCUS_WORDS = ("king", "paris", "queen", "woman", "city", "war", "family", "school")
+"""Words whose neighbours the overview shows by default, when the run knows one."""
+
+
+# -- what to show (pure) -----------------------------------------------------------------
+
+
+def pick_analogy(kv: KeyedVectors) -> tuple[str, str, str, str] | None:
+    """The first of :data:`ANALOGIES` whose four words are all in the vocabulary."""
+    for analogy in ANALOGIES:
+        if all(word in kv for word in analogy):
+            return analogy
+    return None
+
+
+def pick_focus(kv: KeyedVectors, wanted: str = "") -> str | None:
+    """The word whose neighbours are shown: ``wanted`` if known (e.g. from the URL), else
+    a demo word the run knows, else its most frequent word with a meaning."""
+    if wanted:
+        word = resolve_word(kv, wanted.strip())
+        if word in kv:
+            return word
+    return labels.meaningful_word(kv.words[:2000], prefer=FOCUS_WORDS)
+
+
+def map_rows(kv: KeyedVectors, extra: Sequence[str]) -> tuple[int, ...]:
+    """The most frequent :data:`MAP_WORDS` rows, plus the rows of ``extra`` words."""
+    top = list(range(min(MAP_WORDS, len(kv))))
+    more = sorted({kv.index[w] for w in extra if w in kv} - set(top))
+    return tuple(top + more)
+
+
+# -- cached computations -------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner="Drawing the map of words…", max_entries=32)
+def _overview_map(run_key: str, rows: tuple[int, ...], _kv: KeyedVectors) -> tuple:
+    """t-SNE coordinates and KMeans clusters of ``rows`` (cached per run)."""
+    vectors = _kv.normed[list(rows)]
+    coords = projection.tsne(vectors, 2, perplexity=30, seed=0)
+    clusters = projection.kmeans_labels(vectors, MAP_CLUSTERS, seed=0)
+    return coords, clusters
+
+
+# -- the tab ---------------------------------------------------------------------------------
+
+
+def render(ctx: Context, word: str = "") -> None:
+    """Draw the Overview tab for the active run (``word``: the word to look at, if any)."""
+    run = ctx.run
+    if run is None:
+        st.info(NO_RUN)
+        return
+    kv = run.kv
+    if len(kv) < 10 or not np.isfinite(kv.vectors).all():
+        st.info("This run is too small (or broken) for an overview: see the other tabs.")
+        return
+    analogy = pick_analogy(kv)
+    focus = pick_focus(kv, word)
+    big = presentation.is_on()
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        _map(run.key, kv, analogy, focus, big)
+    with right:
+        _analogy(kv, analogy)
+        _neighbours(kv, focus)
+
+
+def _map(
+    run_key: str,
+    kv: KeyedVectors,
+    analogy: tuple[str, str, str, str] | None,
+    focus: str | None,
+    big: bool,
+) -> None:
+    words_of_interest = [*(analogy or ()), *([focus] if focus else [])]
+    rows = map_rows(kv, words_of_interest)
+    coords, clusters = _overview_map(run_key, rows, _kv=kv)
+    words = [kv.words[i] for i in rows]
+    counts = kv.counts[list(rows)]
+    fig = charts.scatter_map(
+        coords,
+        words,
+        counts,
+        color=clusters,
+        color_title="group",
+        cluster_names=labels.cluster_names(clusters, words, counts),
+        highlight=list(dict.fromkeys(words_of_interest)),
+        highlight_name="the words on the right",
+        dim=False,
+        n_labels=MAP_LABELS,
+        font_size=17 if big else 13,
+        height=560 if big else 440,
+        width_hint=900 if big else 640,
+    )
+    fig.update_layout(
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+    )
+    fig.update_xaxes(showticklabels=False, title=None)
+    fig.update_yaxes(showticklabels=False, title=None)
+    st.markdown(
+        "**A map of the words.** Each dot is a word; words used in similar sentences sit "
+        "close together, and the colours are groups the computer found on its own."
+    )
+    st.plotly_chart(fig, key="overview_map", config={"displaylogo": False})
+
+
+def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> None:
+    st.markdown("**Word arithmetic**")
+    if analogy is None:
+        st.markdown("This text does not contain the words of the usual examples (king, man, …).")
+        return
+    a, b, c, expected = analogy
+    answers = kv.analogy(a, b, c, topn=3)
+    answer, score = answers[0]
+    st.markdown(f"##### {md(b)} − {md(a)} + {md(c)} = **{md(answer)}**")
+    if answer == expected:
+        st.markdown(
+            f"Start from *{md(b)}*, take away *{md(a)}*, add *{md(c)}*: the nearest word is "
+            f"*{md(answer)}*. The computer was never told this; it follows from how the "
+            "words are used."
+        )
+    else:
+        runner_up = ", ".join(md(w) for w, _ in answers[1:])
+        st.markdown(
+            f"The model's nearest word is *{md(answer)}* (then {runner_up}); the expected "
+            f"answer is *{md(expected)}*. More text, or more epochs, usually fixes this."
+        )
+    if not presentation.is_on():
+        st.caption(f"3CosAdd, cosine {score:.2f}. More in the Analogies tab.")
+
+
+def _neighbours(kv: KeyedVectors, focus: str | None) -> None:
+    if focus is None:
+        return
+    st.markdown(f"**Closest words to “{md(focus)}”**")
+    neighbours = kv.most_similar(focus, topn=NEIGHBOURS)
+    frame = pd.DataFrame(
+        {"word": [w for w, _ in neighbours], "similarity": [round(s, 2) for _, s in neighbours]}
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=36 * (len(frame) + 1) + 2,
+        key="overview_neighbours",
+        column_config={
+            "similarity": st.column_config.ProgressColumn(
+                "similarity", min_value=0.0, max_value=1.0, format="%.2f"
+            )
+        },
+    )
+    st.markdown(
+        f"The words whose vectors point the most in the same direction as *{md(focus)}*'s: "
+        "the computer learned them only from the company each word keeps."
+    )
