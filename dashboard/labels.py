@@ -77,8 +77,8 @@ class Box:
 
 CALLOUTS = tuple(
     (round(r * dx), round(r * dy))
-    for r in (34, 56)
-    for dx, dy in ((0, -1), (1, -0.6), (1, 0.6), (0, 1), (-1, 0.6), (-1, -0.6))
+    for r in (34, 56, 80)
+    for dx, dy in ((0, -1), (1, -0.6), (1, 0.6), (0, 1), (-1, 0.6), (-1, -0.6), (1.4, 0), (-1.4, 0))
 )
 """Offsets (px, y down) tried for a priority word whose eight slots are taken: the label
 moves out and a line points back to its dot (a Plotly annotation arrow)."""

@@ -23,7 +23,10 @@ _PRESENT = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stCaptionContainer"] { display: none; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMainBlockContainer"] {
+  max-width: 100%; padding: 1rem 2rem 2rem 2rem;
+}
+h1 { font-size: 2rem !important; padding: 0 !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
   font-size: 1.2rem;
 }

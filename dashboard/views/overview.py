@@ -130,7 +130,7 @@ def _map(
         dim=False,
         n_labels=MAP_LABELS,
         font_size=17 if big else 13,
-        height=560 if big else 440,
+        height=460 if big else 440,
         width_hint=900 if big else 640,
     )
     fig.update_layout(
@@ -154,7 +154,8 @@ def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> Non
     a, b, c, expected = analogy
     answers = kv.analogy(a, b, c, topn=3)
     answer, score = answers[0]
-    st.markdown(f"##### {md(b)} − {md(a)} + {md(c)} = **{md(answer)}**")
+    level = "###" if presentation.is_on() else "#####"
+    st.markdown(f"{level} {md(b)} − {md(a)} + {md(c)} = **{md(answer)}**")
     if answer == expected:
         st.markdown(
             f"Start from *{md(b)}*, take away *{md(a)}*, add *{md(c)}*: the nearest word is "
