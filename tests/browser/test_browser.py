@@ -32,7 +32,10 @@ def page(server, browser):
 
 def test_quick_demo_trains_and_shows_the_loss_chart_and_the_map(page, screenshot):
     main = page.locator(".stMain")
-    # The app trains the quick demo on open: wait for the two loss charts.
+    # The app trains the quick demo on open (the Overview shows it); the Training tab
+    # then has the two loss charts.
+    page.locator(".st-key-overview_map .js-plotly-plot").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    page.get_by_role("tab", name="Training").click()
     page.locator(".st-key-loss_epochs .js-plotly-plot").wait_for(timeout=TRAIN_TIMEOUT_MS)
     assert page.locator(".st-key-loss_steps .js-plotly-plot").count() == 1
     assert main.get_by_text("Showing: toy").count() == 1
