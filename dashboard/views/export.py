@@ -155,8 +155,9 @@ def render(ctx: Context, on_select: Callable[[str], None]) -> None:
 def _downloads(run: Run) -> None:
     st.caption(f"Run: {md(run.label)} · {len(run.kv):,} words × {run.kv.dim} dimensions")
     stem = file_stem(run)
-    columns = st.columns(len(FORMATS))
-    for column, (fmt, (label, suffix, mime)) in zip(columns, FORMATS.items(), strict=True):
+    # three to a row: five buttons in one row cut their labels ("word2vec binary (…")
+    columns = [column for _ in range(2) for column in st.columns(3)]
+    for column, (fmt, (label, suffix, mime)) in zip(columns, FORMATS.items(), strict=False):
         reason = unsavable_reason(run.kv, fmt)
         if fmt == "npz" and run.model is None:
             reason = "imported word2vec vectors have no full model"
@@ -171,6 +172,7 @@ def _downloads(run: Run) -> None:
             help=f"Not available: {reason}" if reason else f"Download {name}",
             icon=":material/download:",
             on_click="ignore",
+            width="stretch",
         )
 
 

@@ -428,8 +428,8 @@ def _render_replay(
     st.subheader("Training replay")
     if snapshots is None or not snapshot_words:
         st.caption(
-            "This run has no per-epoch snapshots. Train with “snapshot words” above 0 "
-            "to watch the map form epoch by epoch."
+            "These vectors have no per-epoch snapshots (imported vectors never do): "
+            "train a run in the sidebar to watch its map form epoch by epoch."
         )
         return
     snapshots = np.asarray(snapshots)
