@@ -2,15 +2,15 @@
 note every tab repeats for a small corpus.
 
 Word2vec learns a word from the company it keeps, so it needs each word many times in
-many contexts.  Rough, measured bounds (2-core machine, this engine, default settings):
+many contexts.  Rough bounds (this engine, default settings; figures from the issue and the README):
 
 * a pasted text of 1,400 words gave cosine similarities of 0.999 between almost all
   pairs: nothing was learned;
 * ``lee`` (61k words) gives sensible neighbours for its frequent words, ``wiki`` (463k)
   for many more; neither answers general analogies (``wiki``: 1.8 % of Google's);
 * analogies such as king − man + woman → queen need tens of millions of words of real
-  text (``text8``, 17M, reaches about 30 % with more epochs), unless the text is built
-  for it like the ``toy`` corpus.
+  text (the word2vec literature's rule of thumb; ``text8`` has 17M), unless the text is
+  built for it like the ``toy`` corpus.
 """
 
 from __future__ import annotations
