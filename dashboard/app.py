@@ -190,7 +190,10 @@ def _finish(job: TrainingJob) -> None:
     run = job.run
     if job.state == JobState.DONE and run is not None:
         _set_active(run.key)
-        st.session_state.setdefault(TRAINED, set()).add(run.key)
+        trained = st.session_state.setdefault(TRAINED, [])
+        if run.key in trained:
+            trained.remove(run.key)
+        trained.append(run.key)
         if run.status == RunStatus.EARLY_STOP:
             total = run.config.epochs if run.config else run.stop_epoch
             _flash(
@@ -253,7 +256,7 @@ def main() -> None:
     run = _active_run(registry, state["imports"])
     if choice.note is not None:
         active = run.key if run is not None else None
-        note = sidebar.train_note(choice, registry, active, state.get(TRAINED, set()))
+        note = sidebar.train_note(choice, registry, active, state.get(TRAINED, []))
         choice.note.caption(note)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")
