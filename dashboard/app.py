@@ -137,12 +137,12 @@ def _submit(
         return
     if submission.run is not None:
         _set_active(submission.run.key)
-        st.session_state["job"] = None
+        st.session_state[JOB] = None
     else:
         job = submission.job
         if note and job is not None and note not in job.notes:
             job.notes.append(note)
-        st.session_state["job"] = job
+        st.session_state[JOB] = job
 
 
 def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
@@ -156,8 +156,8 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
         _submit(choice, registry, retrain_stopped=choice.train_clicked)
     elif key is not None and key != state.get("_last_key"):
         running = registry.job(key)
-        if running is not None and state.get("job") is None:
-            state["job"] = running  # trained for another session: show the same progress
+        if running is not None and state.get(JOB) is None:
+            state[JOB] = running  # trained for another session: show the same progress
         elif registry.is_cached(key):
             run, warning = registry.fetch(key)
             if run is not None:
@@ -168,7 +168,7 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
 
 
 def _active_run(registry: RunRegistry, imports: dict[str, Run]) -> Run | None:
-    key = st.session_state.get("active")
+    key = st.session_state.get(ACTIVE)
     if key is None:
         return None
     if key in imports:

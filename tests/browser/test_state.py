@@ -6,7 +6,9 @@ reading "Quick demo": Streamlit forgets the widgets a rerun did not reach.  Here
 clicks a tab every 0.3 s during the first run, on a cold cache (a new server each time),
 and afterwards every setting must still be the preset's; the same after an upload error.
 
-``W2V_EAGER_TRIES`` sets the number of cold tries (default 10).
+Each cold try trains the quick demo once (30-70 s on a busy 2-core machine), so the
+suite makes ``W2V_EAGER_TRIES`` tries (default 3); the issue's check is
+``W2V_EAGER_TRIES=10 pytest tests/browser/test_state.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dashboard.sidebar import PRESETS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TRIES = int(os.environ.get("W2V_EAGER_TRIES", "10"))
+TRIES = int(os.environ.get("W2V_EAGER_TRIES", "3"))
 TABS = ["Neighbours", "Analogies", "Map", "Evaluate", "Export / import", "Training"]
 QUICK = PRESETS["Quick demo"]
 SLIDERS = {"hp_dim": "dim", "hp_window": "window", "hp_negatives": "negatives",
@@ -76,27 +78,26 @@ def settled(page) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
+@pytest.mark.parametrize("attempt", range(1, TRIES + 1))
 def test_eager_tab_clicks_during_the_first_training_never_change_a_setting(
-    server_factory, browser, screenshot
+    server_factory, browser, screenshot, attempt
 ):
-    clicks = []
-    for attempt in range(TRIES):
-        server = server_factory(W2V_AUTOTRAIN="1")  # a new server: a cold cache
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        try:
-            page.goto(server.url)
-            clicks.append(click_tabs_until_trained(page))
-            settled(page)
-            assert sidebar_settings(page) == expected_settings(), f"try {attempt + 1}"
-            note = page.locator(".stSidebar").get_by_text("Trained before")
-            assert note.count() == 0, "the first training is not 'trained before'"
-            assert page.locator(".stSidebar").get_by_text("Trained just now").count() == 1
-            if attempt == 0:
-                screenshot(page, "eager-clicks-settings.png")
-        finally:
-            page.close()
-            server.stop()
-    assert min(clicks) >= 3, clicks  # the clicks did come during the first training
+    server = server_factory(W2V_AUTOTRAIN="1")  # a new server: a cold cache
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(server.url)
+        clicks = click_tabs_until_trained(page)
+        assert clicks >= 3, clicks  # the clicks did come during the first training
+        settled(page)
+        assert sidebar_settings(page) == expected_settings()
+        sidebar = page.locator(".stSidebar")
+        assert sidebar.get_by_text("Trained before").count() == 0, "it was trained just now"
+        assert sidebar.get_by_text("Trained just now").count() == 1
+        if attempt == 1:
+            screenshot(page, "eager-clicks-settings.png")
+    finally:
+        page.close()
+        server.stop()
 
 
 def test_an_upload_error_never_changes_a_setting(server_factory, browser, screenshot, tmp_path):
