@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, labels, presentation, projection
-from dashboard.views import NO_RUN, Context, md, resolve_word
+from dashboard.queries import resolve_word
+from dashboard.views import NO_RUN, Context, md
 
 if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.vectors import KeyedVectors
