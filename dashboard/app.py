@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import presentation, sidebar  # noqa: E402
+from dashboard import presentation, share, sidebar  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import (  # noqa: E402
     JobState,
@@ -252,6 +252,8 @@ def main() -> None:
         st.warning(md(registry.disk_problem))
         state["_disk_warned"] = True
     _show_flash()
+    # a shared link: its settings, tab and word, before any widget is drawn
+    share.restore_app(TABS, lambda text: st.warning(md(text)))
     panel = st.empty()
 
     choice = sidebar.Choice(None, None)
@@ -275,6 +277,7 @@ def main() -> None:
         select=_set_active,
     )
     _tabs(ctx)
+    share.publish_app(TABS)  # the URL now reopens this view
 
     job: TrainingJob | None = state.get(JOB)
     if job is not None:

@@ -92,7 +92,7 @@ def read(
             try:
                 value = field.parse(text.strip())
                 ok = bool(field.valid(value))
-            except (ValueError, TypeError, OverflowError):
+            except (ValueError, TypeError, OverflowError, LookupError):
                 ok = False
         if ok:
             accepted[field.key] = value
@@ -144,3 +144,93 @@ def publish(fields: Mapping[str, Field], extra: Mapping[str, Any] | None = None)
     current = {name: st.query_params.get(name) for name in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
+
+
+# -- this app's link -----------------------------------------------------------------------
+
+TAB_SLUGS = {
+    "overview": "Overview",
+    "training": "Training",
+    "neighbours": "Neighbours",
+    "analogies": "Analogies",
+    "map": "Map",
+    "evaluate": "Evaluate",
+    "export": "Export / import",
+}
+WORD_KEY = "share_word"
+"""Session key of the word a link asked to look at (the Overview's and the Map's)."""
+
+
+def _word(text: str) -> str:
+    if not text or len(text) > 50 or not text.isprintable():
+        raise ValueError(text)
+    return text
+
+
+def app_fields(tabs: list[str] | None = None) -> dict[str, Field]:
+    """The link's parameters: ``corpus`` (a built-in one), the sidebar's settings,
+    ``tab`` and ``word`` -- each checked against what its widget accepts."""
+    from dashboard import sidebar
+    from dashboard.corpora import builtin_corpora
+
+    names = [info.name for info in builtin_corpora()]
+    slugs = {slug: title for slug, title in TAB_SLUGS.items() if tabs is None or title in tabs}
+
+    def slider(name: str) -> Field:
+        low, high, step = sidebar.slider_range(name)
+        return Field(f"hp_{name}", integer, lambda v: low <= v <= high and (v - low) % step == 0)
+
+    def choice(key: str, options: list[float]) -> Field:
+        return Field(key, number, one_of(options), lambda v: f"{v:g}")
+
+    seed_low, seed_high = sidebar.LIMITS["seed"]
+    return {
+        "corpus": Field("builtin", str, one_of(names)),
+        "dim": slider("dim"),
+        "window": slider("window"),
+        "neg": slider("negatives"),
+        "epochs": slider("epochs"),
+        "min_count": slider("min_count"),
+        "sample": choice("hp_sample", sidebar.SAMPLE_CHOICES),
+        "lr": choice("hp_alpha", sidebar.ALPHA_CHOICES),
+        "seed": Field("hp_seed", integer, between(int(seed_low), int(seed_high))),
+        "shared": Field("hp_shared", boolean, one_of([True, False]), lambda v: "1" if v else "0"),
+        "batch": Field("hp_batch", integer, one_of(sidebar.BATCH_CHOICES)),
+        "tab": Field(
+            "tab",
+            lambda s: slugs[s.lower()],
+            one_of(slugs.values()),
+            lambda v: next(s for s, t in slugs.items() if t == v),
+        ),
+        "word": Field(WORD_KEY, _word, lambda w: isinstance(w, str) and 0 < len(w) <= 50),
+    }
+
+
+def restore_app(tabs: list[str], notice: Callable[[str], None]) -> None:
+    """:func:`restore` for this app: settings go through :func:`dashboard.state.put`
+    (so the sidebar keeps them), a corpus named in the link selects the built-in source,
+    and the word becomes the Map's search too."""
+    from dashboard import state
+
+    accepted = restore(app_fields(tabs), notice)
+    for key, value in accepted.items():
+        if key.startswith("hp_") or key == "builtin":
+            state.put(key, value)
+    if "builtin" in accepted:
+        st.session_state["corpus_source"] = "builtin"
+    if WORD_KEY in accepted:
+        state.put("map_query", accepted[WORD_KEY])
+
+
+def publish_app(tabs: list[str]) -> None:
+    """:func:`publish` for this app; only a built-in corpus can be shared (uploads and
+    pasted text stay in their session), and the word is the Map's search if any."""
+    from dashboard import state
+
+    extra: dict[str, Any] = {}
+    if st.session_state.get("corpus_source") != "builtin":
+        extra["builtin"] = None
+    searched = str(state.get("map_query", "") or "").strip()
+    if searched:
+        extra[WORD_KEY] = searched
+    publish(app_fields(tabs), extra)

@@ -47,3 +47,18 @@ def test_write_round_trips():
     assert share.read(params, FIELDS) == (state, [])
     # invalid or missing state values are simply not written
     assert share.write({"hp_dim": 5000, "word": ""}, FIELDS) == {}
+
+
+def test_app_fields_follow_the_widgets():
+    fields = share.app_fields(["Overview", "Map"])
+    accepted, ignored = share.read(
+        {"corpus": "lee", "dim": "100", "lr": "0.05", "tab": "map", "word": "king", "neg": "7"},
+        fields,
+    )
+    assert accepted == {
+        "builtin": "lee", "hp_dim": 100, "hp_alpha": 0.05, "tab": "Map",
+        "share_word": "king", "hp_negatives": 7,
+    }  # fmt: skip
+    bad = {"dim": "105", "tab": "evaluate", "corpus": "pasted", "lr": "0.03", "word": "a\nb"}
+    assert share.read(bad, fields) == ({}, list(bad))
+    assert share.write({"tab": "Map", "hp_dim": 50}, fields) == {"dim": "50", "tab": "map"}

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, presentation, projection
+from dashboard import charts, labels, presentation, projection, state
 from dashboard.queries import resolve_word
+from dashboard.share import WORD_KEY
 from dashboard.views import NO_RUN, Context, md
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,7 +98,9 @@ def render(ctx: Context, word: str = "") -> None:
         st.info("This run is too small (or broken) for an overview: see the other tabs.")
         return
     analogy = pick_analogy(kv)
-    focus = pick_focus(kv, word)
+    # the word of a shared link, or the Map's search, if the run knows it
+    wanted = word or str(state.get("map_query", "") or st.session_state.get(WORD_KEY, ""))
+    focus = pick_focus(kv, wanted)
     big = presentation.is_on()
     left, right = st.columns([3, 2], gap="medium")
     with left:
