@@ -76,6 +76,7 @@ TABS = [title for title, _ in VIEWS]
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 #: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
 ACTIVE, JOB, TRAINED = "active", "job", "_trained_here"
+SHARE_NOTICE = "_share_notice"
 
 
 # --------------------------------------------------------------------------- process-wide state
@@ -253,7 +254,9 @@ def main() -> None:
         state["_disk_warned"] = True
     _show_flash()
     # a shared link: its settings, tab and word, before any widget is drawn
-    share.restore_app(TABS, lambda text: st.warning(md(text)))
+    share.restore_app(TABS, lambda text: state.__setitem__(SHARE_NOTICE, text))
+    if state.get(SHARE_NOTICE):
+        st.warning(md(state[SHARE_NOTICE]), icon=":material/link_off:")
     panel = st.empty()
 
     choice = sidebar.Choice(None, None)
@@ -284,7 +287,8 @@ def main() -> None:
         if not job.done.is_set():
             training.watch_job(job, registry, panel)
         _finish(job)
-        st.rerun()
+        st.rerun()  # the link's notice (if any) stays for this rerun
+    state.pop(SHARE_NOTICE, None)  # and is gone at the user's next click
 
 
 main()

@@ -100,3 +100,40 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
             shoot(page, screenshot, f"tab-{tab.split()[0].lower()}")
     finally:
         page.close()
+
+
+def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
+    link = f"{server}/?corpus=toy&dim=20&tab=map&word=queen&epochs=9999&evil=%3Cscript%3E"
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.goto(link)
+        # the two bad values are named once, in a notice; everything else is applied
+        page.get_by_text("were ignored: epochs, evil").wait_for(timeout=FIRST_SIGHT_MS)
+        main = page.locator(".stMain")
+        main.get_by_text("Showing: toy: dim 20").wait_for(timeout=FIRST_SIGHT_MS)
+        assert main.get_by_text("were ignored").count() == 1  # still there, once
+        assert page.get_by_role("tab", name="Map").get_attribute("aria-selected") == "true"
+        search = page.locator(".st-key-map_query input")
+        search.wait_for(timeout=30_000)
+        assert search.input_value() == "queen"
+        page.locator(".st-key-map_chart .js-plotly-plot").wait_for(timeout=60_000)
+        shoot(page, screenshot, "shared-link")
+
+        # the URL follows the view: switch to the Overview, copy the address
+        page.get_by_role("tab", name="Overview").click()
+        page.wait_for_url("**tab=overview**", timeout=60_000)
+        copied = page.url
+        assert "dim=20" in copied and "word=queen" in copied and "evil" not in copied
+    finally:
+        page.close()
+
+    other = browser.new_page(viewport=VIEWPORT)  # someone else opens the copied link
+    try:
+        other.goto(copied)
+        main = other.locator(".stMain")
+        main.get_by_text("Showing: toy: dim 20").wait_for(timeout=FIRST_SIGHT_MS)
+        main.get_by_text("Closest words to “queen”").wait_for(timeout=60_000)
+        assert other.get_by_role("tab", name="Overview").get_attribute("aria-selected") == "true"
+        assert other.get_by_text("were ignored").count() == 0
+    finally:
+        other.close()
