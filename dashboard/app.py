@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import presentation, share, sidebar  # noqa: E402
+from dashboard.advice import corpus_advice  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import (  # noqa: E402
     JobState,
@@ -270,6 +271,10 @@ def main() -> None:
         choice.note.caption(note)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")
+        tokens = int(run.kv.counts.sum())
+        advice = corpus_advice(tokens, planted=run.corpus_name == "toy") if tokens else None
+        if advice is not None and advice.level == "warning":  # a note above every tab
+            st.warning(advice.text, icon=":material/menu_book:")
     ctx = Context(
         run,
         registry,

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.advice import corpus_advice
 from dashboard.corpora import (
     CorpusStore,
     builtin_corpora,
@@ -317,6 +318,9 @@ def _stats(corpus: Corpus) -> None:
         f"{stats.distinct:,} different words · "
         f"**{stats.vocabulary:,}** seen at least {min_count} times (the vocabulary)"
     )
+    advice = corpus_advice(stats.tokens, planted=corpus.name == "toy")
+    if advice is not None:  # said before training, not discovered after
+        (st.warning if advice.level == "warning" else st.caption)(advice.text)
     with st.expander("Most frequent words"):
         frame = pd.DataFrame(corpus.most_common(15), columns=["word", "count"])
         st.dataframe(frame, hide_index=True, width="stretch")

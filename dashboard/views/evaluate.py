@@ -106,7 +106,7 @@ def render(ctx: Context) -> None:
         ctx.registry.set_scores(run.key, summary)  # the registry owns shared runs
 
     st.subheader("Scores")
-    _metrics(evaluation)
+    _metrics(evaluation, on_toy=run.corpus_name == "toy")
     sections = section_scores(evaluation)
     if sections:
         show(
@@ -120,7 +120,7 @@ def render(ctx: Context) -> None:
     _gensim_comparison(ctx, run, evaluation)
 
 
-def _metrics(evaluation: Evaluation) -> None:
+def _metrics(evaluation: Evaluation, on_toy: bool) -> None:
     helps = {
         "ws353": "Spearman correlation with human similarity ratings (higher is better).",
         "simlex999": "Spearman correlation with human similarity ratings; a harder test.",
@@ -128,15 +128,26 @@ def _metrics(evaluation: Evaluation) -> None:
         "toy_analogies": "The analogies planted in the toy corpus (for runs that know their "
         "words).",
     }
-    for column, score in zip(st.columns(4), evaluation.scores(), strict=True):
+    # the planted toy analogies mean something only for runs on the toy corpus
+    scores = [s for s in evaluation.scores() if s.name != "toy_analogies" or on_toy]
+    for column, score in zip(st.columns(len(scores)), scores, strict=True):
+        measured = ""
         if not math.isfinite(score.value):
             value = "n/a"
         elif score.metric == "accuracy":
-            value = f"{score.value:.1%}"
+            value = measured = f"{score.value:.1%}"
         else:
-            value = f"{score.value:.3f}"
+            value = measured = f"{score.value:.3f}"
+        if measured and not score.rankable:
+            # a number about 2 % of a test is not a result: no headline for it
+            value = "not enough overlap"
         column.metric(score.title, value, help=helps[score.name])
         column.caption(f"coverage: {coverage_text(score)}")
+        if measured and not score.rankable:
+            column.caption(
+                f"({measured} on the {score.covered} {score.unit} this vocabulary knows: "
+                "not comparable with other runs)"
+            )
 
 
 def _gensim_comparison(ctx: Context, run: Run, evaluation: Evaluation) -> None:
