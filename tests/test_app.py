@@ -6,6 +6,7 @@ so it trains in well under a second; only the quick-demo test trains the toy cor
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import time
@@ -540,3 +541,23 @@ def test_corpus_helpers():
     assert (stats.tokens, stats.distinct, stats.vocabulary, stats.sentences) == (6, 3, 2, 3)
     assert describe_builtin(BUILTIN_CORPORA["toy"]).startswith("toy (offline")
     assert "download" in describe_builtin(BUILTIN_CORPORA["text8"])
+
+
+def test_loss_overlay_shows_this_sessions_runs_with_short_labels(env):
+    at = trained_app(hp_dim=10)
+    set_settings(at, hp_dim=20)
+    train_clicked(at)
+    open_tab(at, "Training")
+    (overlay,) = [m for m in at.multiselect if m.label.startswith("Compare with")]
+    assert len(overlay.value) == 1  # this session's other run, without asking
+    steps = json.loads(charts(at)[0].proto.spec)
+    names = [trace["name"] for trace in steps["data"]]
+    assert names == ["▶ dim 20", "dim 10"]
+    assert len({trace["line"]["color"] for trace in steps["data"]}) == 2
+
+    other = start()  # another user of the server: sees the runs, none drawn by default
+    use_paste(other)
+    set_settings(other, **{**SMALL, "hp_dim": 20})
+    open_tab(other, "Training")
+    (theirs,) = [m for m in other.multiselect if m.label.startswith("Compare with")]
+    assert theirs.value == [] and len(theirs.options) == 1

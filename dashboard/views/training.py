@@ -143,21 +143,30 @@ def _loss_charts(ctx: Context) -> None:
         info for info in ctx.runs(run.corpus_fingerprint) if info.key != run.key and info.step_loss
     ]
     labels = {info.key: info.label for info in others}
+    # this session's own runs by default; other people's runs on this server are opt-in
+    mine = [key for key in labels if key in st.session_state.get("_trained_here", [])]
     chosen: list[str] = []
     if labels:
         chosen = st.multiselect(
             "Compare with other runs on this corpus",
             options=list(labels),
-            default=list(labels)[-3:],
+            default=mine[-3:],
             format_func=lambda key: labels.get(key, key),
             key=f"overlay_runs_{run.key}",
             help="Draw the loss curves of other runs on the same corpus on the same charts.",
         )
     selected = [info for info in others if info.key in chosen]
-    step_runs = [(f"▶ {run.label}", run.history.step_words, run.history.step_loss)]
-    step_runs += [(info.label, info.step_words, info.step_loss) for info in selected]
-    epoch_runs = [(f"▶ {run.label}", run.history.epoch_loss)]
-    epoch_runs += [(info.label, info.epoch_loss) for info in selected if info.epoch_loss]
+    # legend labels name only what differs between the runs drawn ("dim 50", "dim 100")
+    short = charts.differing_labels(
+        [run.info().config or {}] + [info.config or {} for info in selected]
+    )
+    names = [f"▶ {short[0]}" if selected else f"▶ {run.label}", *short[1:]]
+    step_runs = [(names[0], run.history.step_words, run.history.step_loss)]
+    step_runs += [(n, i.step_words, i.step_loss) for n, i in zip(names[1:], selected, strict=True)]
+    epoch_runs = [(names[0], run.history.epoch_loss)]
+    epoch_runs += [
+        (n, i.epoch_loss) for n, i in zip(names[1:], selected, strict=True) if i.epoch_loss
+    ]
     steps = charts.loss_curve(step_runs, title="Loss per step")
     epochs = None
     if any(losses for _, losses in epoch_runs):
@@ -166,11 +175,7 @@ def _loss_charts(ctx: Context) -> None:
     left, right = st.columns(2)
     for column, fig, key in ((left, steps, "loss_steps"), (right, epochs, "loss_epochs")):
         if fig is not None and len(fig.data) > 1:
-            # Run labels are long: legend under the plot, so the plot keeps its width.
-            fig.update_layout(
-                legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
-                height=420 + 22 * len(fig.data),
-            )
+            fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
         with column:
             if fig is None and key == "loss_epochs":
                 st.caption("No epoch was completed: the loss per epoch appears after the first.")
