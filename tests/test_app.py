@@ -561,3 +561,21 @@ def test_loss_overlay_shows_this_sessions_runs_with_short_labels(env):
     open_tab(other, "Training")
     (theirs,) = [m for m in other.multiselect if m.label.startswith("Compare with")]
     assert theirs.value == [] and len(theirs.options) == 1
+
+
+def test_neighbours_side_by_side_mark_what_changed(env):
+    at = trained_app(hp_dim=10)
+    first = at.session_state["active"]
+    set_settings(at, hp_dim=20)
+    train_clicked(at)
+    open_tab(at, "Neighbours")
+    at.selectbox(key="nb_compare").set_value(first).run()
+    ok(at)
+    at.text_input(key="nb_words").input("king").run()
+    ok(at)
+    ours, theirs = (d.value for d in at.main.dataframe[:2])
+    assert list(ours.columns)[:2] == ["word", "in the other run?"]
+    for table, other in ((ours, theirs), (theirs, ours)):
+        expected = ["✓" if w in set(other["word"]) else "new" for w in table["word"]]
+        assert list(table["in the other run?"]) == expected
+    assert any("neighbours differ from the other run" in c for c in texts(at.caption))

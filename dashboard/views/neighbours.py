@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state
@@ -68,19 +69,45 @@ def render(ctx: Context) -> None:
         if other is None:
             _word_block(run, word, topn, chart=True, number=number)
         else:
+            mine, theirs = _neighbour_set(run, word, topn), _neighbour_set(other, word, topn)
             one, two = st.columns(2)
             with one:
-                _word_block(run, word, topn, chart=False, title=run.label)
+                _word_block(run, word, topn, chart=False, title=run.label, versus=theirs)
             with two:
-                _word_block(other, word, topn, chart=False, title=other.label)
+                _word_block(other, word, topn, chart=False, title=other.label, versus=mine)
     if len(words) > MAX_QUERIES:
         st.caption(f"Showing the first {MAX_QUERIES} of {len(words)} words.")
 
 
+def _neighbour_set(run: Run, word: str, topn: int) -> set[str] | None:
+    """The neighbours of ``word`` in ``run`` (None if the run does not know it)."""
+    try:
+        return {w for w, _ in run.kv.most_similar(resolve_word(run.kv, word), topn=topn)}
+    except W2VError:
+        return None
+
+
+def mark_changes(frame: pd.DataFrame, versus: set[str] | None) -> pd.DataFrame:
+    """Add a column "in the other run?": ✓ for a neighbour both runs list, "new" for one
+    only this run lists (nothing to compare when the other run lacks the word)."""
+    if versus is None:
+        return frame
+    frame = frame.copy()
+    frame.insert(1, "in the other run?", ["✓" if w in versus else "new" for w in frame["word"]])
+    return frame
+
+
 def _word_block(
-    run: Run, word: str, topn: int, chart: bool, title: str = "", number: int = 0
+    run: Run,
+    word: str,
+    topn: int,
+    chart: bool,
+    title: str = "",
+    number: int = 0,
+    versus: set[str] | None = None,
 ) -> None:
-    """Neighbours of one word in one run: a table, and a bar chart if ``chart``."""
+    """Neighbours of one word in one run: a table (with :func:`mark_changes` against
+    ``versus``, the other run's list), and a bar chart if ``chart``."""
     kv = run.kv
     word = resolve_word(kv, word)
     if title:
@@ -92,7 +119,11 @@ def _word_block(
         return
     st.text(f"Nearest words to: {word}")
     if not chart:
+        frame = mark_changes(frame, versus)
         st.dataframe(frame, hide_index=True, width="stretch")
+        if versus is not None:
+            changed = int((frame["in the other run?"] == "new").sum())
+            st.caption(f"{changed} of {len(frame)} neighbours differ from the other run's.")
         return
     table, bars = st.columns([2, 3])
     table.dataframe(frame, hide_index=True, width="stretch")
