@@ -248,6 +248,16 @@ def test_presets_set_the_sliders(env):
     assert at.slider(key="hp_dim").value == 50 and at.selectbox(key="builtin").value == "toy"
 
 
+def test_quality_preset_uses_text8_once_it_is_on_disk(env):
+    (env / "cache" / "text8.zip").parent.mkdir(parents=True, exist_ok=True)
+    (env / "cache" / "text8.zip").write_bytes(b"not really text8")
+    at = start()
+    at.radio(key="preset").set_value("Quality").run()
+    assert not at.exception
+    assert at.session_state["builtin"] == "text8"
+    assert at.slider(key="hp_epochs").value == 5 and at.session_state["preset"] == "Quality"
+
+
 def test_corpus_statistics_before_training(env):
     at = start()
     use_paste(at)
