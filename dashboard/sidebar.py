@@ -113,6 +113,7 @@ def presets() -> dict[str, dict[str, Any]]:
         return PRESETS
     return {**PRESETS, "Quality": {**PRESETS["Quality"], **TEXT8_QUALITY}}
 
+
 #: (low, high, step) of each slider: what is useful in a browser, always inside
 #: :data:`w2v_core.train.LIMITS` (see :func:`slider_range`).
 SLIDERS: dict[str, tuple[int, int, int]] = {

@@ -202,22 +202,22 @@ def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
             {
                 "shown": "▶" if info.key == active else "",
                 "corpus": info.corpus_name,
+                "status": _status(info),
                 "dim": config.get("dim", info.dim),
                 "window": config.get("window"),
-                "negatives": config.get("negatives"),
+                "neg": config.get("negatives"),
                 "epochs": config.get("epochs"),
                 "min-count": config.get("min_count"),
                 "sample": config.get("sample"),
-                "learning rate": config.get("alpha"),
+                "lr": config.get("alpha"),
                 "seed": config.get("seed"),
-                "vocabulary": info.vocab_size,
-                "training time (s)": round(info.seconds, 2) if info.config else None,
+                "vocab": info.vocab_size,
+                "time (s)": round(info.seconds, 1) if info.config else None,
                 "words/s": round(info.words_per_sec) if info.config else None,
-                "status": _status(info),
-                "WordSim-353": scores.get("ws353"),
-                "SimLex-999": scores.get("simlex999"),
+                "WS-353": scores.get("ws353"),
+                "SimLex": scores.get("simlex999"),
                 "analogies": scores.get("analogies"),
-                "toy analogies": scores.get("toy_analogies"),
+                "toy": scores.get("toy_analogies"),
             }
         )
     return pd.DataFrame(rows)
@@ -236,7 +236,15 @@ def _runs_table(ctx: Context) -> None:
         st.caption("No runs yet.")
         return
     active = ctx.run.key if ctx.run is not None else None
-    st.dataframe(runs_frame(infos, active), hide_index=True, width="stretch")
+    st.dataframe(
+        runs_frame(infos, active),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "shown": st.column_config.TextColumn("", width=30),
+            "status": st.column_config.TextColumn("status", width="medium"),
+        },
+    )
     labels = {info.key: info.label for info in infos}
     keys = list(labels)
     index = keys.index(active) if active in labels else None
