@@ -139,9 +139,10 @@ def _metrics(evaluation: Evaluation, on_toy: bool) -> None:
         else:
             value = measured = f"{score.value:.3f}"
         if measured and not score.rankable:
-            # a number about 2 % of a test is not a result: no headline for it
-            value = "not enough overlap"
+            value = "—"  # a number about 2 % of a test is not a result: no headline for it
         column.metric(score.title, value, help=helps[score.name])
+        if measured and not score.rankable:
+            column.markdown("**not enough overlap**")
         column.caption(f"coverage: {coverage_text(score)}")
         if measured and not score.rankable:
             column.caption(
