@@ -54,7 +54,7 @@ def test_finite_differences_on_a_step(traces):
     for t in traces:
         h, u_pos, u_neg = t.h[None].copy(), t.u_pos[None].copy(), t.u_neg[None].copy()
 
-        def f():
+        def f(h=h, u_pos=u_pos, u_neg=u_neg):
             return sgns.loss(h, u_pos, u_neg)
 
         np.testing.assert_allclose(numeric_gradient(f, h)[0], t.grad_h, atol=1e-6)
