@@ -28,6 +28,7 @@ from dashboard.views import (  # noqa: E402
     analogies,
     evaluate,
     export,
+    learn,
     md,
     neighbours,
     training,
@@ -50,7 +51,15 @@ def _configure_logging() -> None:
 
 _configure_logging()
 
-TABS = ["Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import"]
+TABS = [
+    "Training",
+    "Neighbours",
+    "Analogies",
+    "Map",
+    "How it learns",
+    "Evaluate",
+    "Export / import",
+]
 #: Set to 0 to open without training the quick demo (the tests do).
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 
@@ -222,6 +231,7 @@ def _tabs(ctx: Context) -> None:
         "Neighbours": lambda: neighbours.render(ctx),
         "Analogies": lambda: analogies.render(ctx),
         "Map": lambda: _map(ctx),
+        "How it learns": lambda: learn.render(ctx),
         "Evaluate": lambda: evaluate.render(ctx),
         "Export / import": lambda: export.render(ctx, select),
     }

@@ -151,3 +151,16 @@ def test_bad_input():
         Lesson(TEXT, LessonConfig(learning_rate=0))
     with pytest.raises(ConfigError):
         Lesson(TEXT, LessonConfig(negatives=0))
+
+
+def test_adjust_keeps_the_vectors_and_changes_the_next_step():
+    lesson = Lesson(TEXT, LessonConfig(seed=4, negatives=2))
+    lesson.run(10)
+    w_in = lesson.w_in.copy()
+    lesson.adjust(learning_rate=0.05, negatives=5, window=1)
+    np.testing.assert_array_equal(lesson.w_in, w_in)
+    t = lesson.step()
+    assert len(t.negatives) == 5 and t.learning_rate == 0.05
+    with pytest.raises(ConfigError):
+        lesson.adjust(learning_rate=-1, negatives=5, window=1)
+    assert lesson.config.learning_rate == 0.05

@@ -32,7 +32,7 @@ sentence the lesson starts again at the first (a new epoch, new windows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -247,6 +247,18 @@ class Lesson:
         self.traces: list[StepTrace] = []
         self._queue: list[tuple[int, int, int, int]] = []  # (sentence, center, context, b)
         self._next_sentence = 0
+
+    def adjust(self, learning_rate: float, negatives: int, window: int) -> None:
+        """Change the knobs that act step by step, keeping the vectors learnt so far.
+
+        The learning rate and the number of negatives apply from the next step, the
+        window from the next sentence (the current one's windows are already drawn).
+        """
+        config = replace(
+            self.config, learning_rate=learning_rate, negatives=negatives, window=window
+        )
+        config.validate()
+        self.config = config
 
     # -- the pair stream ------------------------------------------------------------
 

@@ -1,0 +1,493 @@
+"""The "How it learns" tab: one SGD step of skip-gram with negative sampling, stage by stage.
+
+A tiny model (a few sentences, 2-dimensional vectors) is trained one pair at a time by
+:class:`w2v_core.onestep.Lesson`, which calls the engine's own functions and records
+every number.  This view only draws them: the sentence and its window, the negatives
+and the noise distribution, scores and loss, errors and gradients, the update.  Every
+formula is shown with the step's actual numbers and a one-line reading in words.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import learn_charts as charts
+from dashboard.views import Context, explain, md
+from w2v_core.errors import W2VError
+from w2v_core.onestep import EXAMPLE_WORDS, Lesson, LessonConfig, StepTrace, toy_example
+
+EXPLANATION = """
+This tab slows training down to **one pair of words at a time**, on a handful of sentences,
+with vectors of only **2 numbers** so that every word is a point on the plane below.
+
+Press **Next** to walk through one step in five stages; **Play** runs many steps in a row.
+The numbers are computed by the same functions that train the real models.
+
+* **Input vector** *h* (blue circle): the word's embedding, what the other tabs show.
+* **Output vector** *u* (diamonds): the word's role as a neighbour of other words.
+* A step pulls the center word's *h* and its real neighbour's *u* together, and pushes a few
+  random words' *u* (the **negatives**, red) away from *h*.
+"""
+
+STAGES = (
+    "the pair",
+    "the negatives",
+    "scores and loss",
+    "errors and gradients",
+    "the update",
+)
+
+#: Steps per second of "Play"; 0 = as fast as possible, no animation.
+SPEEDS = {"slow (2 per second)": 2.0, "fast (10 per second)": 10.0, "instant": 0.0}
+
+#: Limits of the example, so the plane stays readable and a step stays instant.
+MAX_EXAMPLE_CHARS = 4000
+MAX_CORPUS_SENTENCES = 8
+MAX_CORPUS_WORDS = 12
+CROWDED_VOCAB = 60
+
+DIGITS = 3
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def num(x: float) -> str:
+    """A number for the formulas: three decimals, a true minus sign."""
+    return f"{float(x):.{DIGITS}f}"
+
+
+def vec(v: Sequence[float]) -> str:
+    r"""A vector as a LaTeX column ``(a, b)``."""
+    return r"\begin{pmatrix}" + r" \\ ".join(num(x) for x in v) + r"\end{pmatrix}"
+
+
+def tex_word(word: str) -> str:
+    r"""A word inside ``\text{}``: tokens are letters, digits and apostrophes, but keep
+    anything else out of LaTeX anyway."""
+    return r"\text{" + "".join(c for c in word if c.isalnum() or c == "'") + "}"
+
+
+def corpus_example(corpus) -> str:
+    """The first sentences of a corpus, cut short: a lesson-sized example."""
+    lines = []
+    for sentence in corpus.sentences()[: MAX_CORPUS_SENTENCES * 4]:
+        if len(sentence) >= 3:
+            lines.append(" ".join(sentence[:MAX_CORPUS_WORDS]))
+        if len(lines) == MAX_CORPUS_SENTENCES:
+            break
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- state
+
+
+def _lesson(text: str, seed: int, lr: float, negatives: int, window: int) -> Lesson | None:
+    """This session's lesson; a new one (first step taken) when the text or seed changed."""
+    state = st.session_state
+    signature = (text, seed)
+    lesson: Lesson | None = state.get("learn_lesson")
+    if lesson is None or state.get("learn_signature") != signature:
+        config = LessonConfig(learning_rate=lr, negatives=negatives, window=window, seed=seed)
+        try:
+            lesson = Lesson(text, config)
+        except W2VError as error:
+            st.warning(f"The example cannot be used: {md(error)}")
+            state["learn_lesson"] = None
+            return None
+        state["learn_lesson"] = lesson
+        state["learn_signature"] = signature
+        state["learn_stage"] = 1
+        lesson.step()
+    else:
+        lesson.adjust(lr, negatives, window)
+    return lesson
+
+
+# --------------------------------------------------------------------------- one stage each
+
+
+def _strip(lesson: Lesson, t: StepTrace) -> None:
+    sentence = lesson.sentences[t.sentence]
+    st.plotly_chart(
+        charts.sentence_strip(
+            sentence, t.center_position, t.context_position, t.reduced_window, t.window
+        ),
+        width="stretch",
+        key="learn_strip",
+    )
+
+
+def _stage_pair(lesson: Lesson, t: StepTrace) -> None:
+    center, context = lesson.word(t.center), lesson.word(t.context)
+    distance = abs(t.context_position - t.center_position)
+    st.markdown(
+        f"The **center word** is **{md(center)}**. word2vec drew a window of "
+        f"**b = {t.reduced_window}** words on each side (at most {t.window}), so its "
+        f"contexts are the shaded words. This step uses the context **{md(context)}**, "
+        f"{distance} word{'s' if distance != 1 else ''} away."
+    )
+    st.latex(r"b \sim \mathrm{Uniform}\{1, \dots, " + str(t.window) + r"\} \;\Rightarrow\; b = "
+             + str(t.reduced_window))  # fmt: skip
+    st.caption(
+        "In words: every center word looks a random number of words to each side, so near "
+        "words are used more often than far ones."
+    )
+
+
+def _stage_negatives(lesson: Lesson, t: StepTrace) -> None:
+    words = lesson.vocab.words
+    drawn = ", ".join(f"**{md(words[n])}**" for n in t.negatives)
+    st.markdown(
+        f"To learn what is *not* a neighbour, the step draws **{len(t.negatives)} random "
+        f"words**: {drawn}. The model should learn that they are not contexts of "
+        f"**{md(lesson.word(t.center))}**."
+    )
+    st.latex(
+        r"P_n(w) = \frac{\mathrm{count}(w)^{0.75}}{\sum_v \mathrm{count}(v)^{0.75}}"
+        r"\qquad P_n(" + tex_word(words[0]) + ") = "
+        + f"{lesson.noise[0]:.1%}".replace("%", r"\%")
+        + r"\ \text{instead of}\ "
+        + f"{lesson.unigram[0]:.1%}".replace("%", r"\%")
+    )  # fmt: skip
+    st.caption(
+        "In words: a word is drawn in proportion to its count to the power 3/4, so very "
+        "frequent words are drawn less often than they occur and rare words more often."
+    )
+    st.plotly_chart(
+        charts.noise_bars(words, lesson.unigram, lesson.noise, t.negatives),
+        width="stretch",
+        key="learn_noise",
+    )
+
+
+def _score_table(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
+    rows = [
+        {
+            "word": lesson.word(t.context),
+            "role": "real context",
+            "score u·h": round(t.pos_score, DIGITS),
+            "σ(score): how sure": round(t.pos_prob, DIGITS),
+            "should be": "high (1)",
+        }
+    ]
+    for k, n in enumerate(t.negatives):
+        rows.append(
+            {
+                "word": lesson.word(int(n)),
+                "role": "negative",
+                "score u·h": round(float(t.neg_scores[k]), DIGITS),
+                "σ(score): how sure": round(float(t.neg_probs[k]), DIGITS),
+                "should be": "low (0)",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
+    c, o = tex_word(lesson.word(t.center)), tex_word(lesson.word(t.context))
+    st.latex(rf"u_{{{o}}} \cdot h_{{{c}}} = {vec(t.u_pos)} \cdot {vec(t.h)} = {num(t.pos_score)}")
+    st.caption("In words: the score is large when the two vectors point the same way.")
+    st.latex(
+        rf"\sigma(u_{{{o}}} \cdot h) = \frac{{1}}{{1 + e^{{-{num(t.pos_score)}}}}}"
+        rf" = {num(t.pos_prob)}"
+    )
+    st.caption(
+        f"In words: the model is {t.pos_prob:.0%} sure that {md(lesson.word(t.context))} is "
+        "a real context (it should be sure: 100%)."
+    )
+    st.dataframe(_score_table(lesson, t), hide_index=True, width="stretch")
+    neg_terms = " ".join(f"- \\log(1 - {num(p)})" for p in t.neg_probs)
+    st.latex(
+        rf"L = -\log \sigma(u_o \cdot h) - \sum_k \log \sigma(-u_k \cdot h)"
+        rf" = -\log {num(t.pos_prob)} {neg_terms} = {num(t.loss_before)}"
+    )
+    st.caption(
+        "In words: the loss is small when the real context scores high and the random "
+        "words score low; σ(−x) = 1 − σ(x)."
+    )
+
+
+def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
+    neg = ", ".join(num(g) for g in t.g_neg)
+    st.latex(
+        rf"g_o = \sigma(u_o \cdot h) - 1 = {num(t.g_pos)} \qquad g_k = \sigma(u_k \cdot h) = {neg}"
+    )
+    st.caption(
+        "In words: each error is the prediction minus the truth (1 for the real context, "
+        "0 for a negative)."
+    )
+    terms = " + ".join(
+        [f"({num(t.g_pos)}){vec(t.u_pos)}"]
+        + [f"({num(g)}){vec(u)}" for g, u in zip(t.g_neg, t.u_neg, strict=True)]
+    )
+    st.latex(rf"\frac{{\partial L}}{{\partial h}} = g_o u_o + \sum_k g_k u_k = {terms}"
+             rf" = {vec(t.grad_h)}")  # fmt: skip
+    st.caption(
+        "In words: the center word is pulled towards its real context and pushed away "
+        "from each negative, more strongly the bigger the error."
+    )
+    negs = r"\quad ".join(
+        rf"\frac{{\partial L}}{{\partial u_{{{tex_word(lesson.word(int(n)))}}}}} = {vec(g)}"
+        for n, g in zip(t.negatives, t.grad_neg, strict=True)
+    )
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial u_o}} = g_o h = {vec(t.grad_pos)}\qquad"
+        rf"\frac{{\partial L}}{{\partial u_k}} = g_k h:\quad {negs}"
+    )
+    st.caption(
+        f"In words: the output vectors move along h. The arrows on the plane are the moves: "
+        f"learning rate α = {t.learning_rate:g} times minus the gradient."
+    )
+
+
+def _stage_update(lesson: Lesson, t: StepTrace) -> None:
+    a = num(t.learning_rate)
+    st.latex(
+        rf"h \leftarrow h - \alpha \frac{{\partial L}}{{\partial h}} = {vec(t.h)} - {a}"
+        rf"{vec(t.grad_h)} = {vec(t.h_after)}"
+    )
+    st.latex(
+        rf"u_o \leftarrow u_o - \alpha\, g_o h = {vec(t.u_pos)} - {a}{vec(t.grad_pos)}"
+        rf" = {vec(t.u_pos_after)}"
+    )
+    st.caption(
+        "In words: every vector involved takes a small step downhill; the same word drawn "
+        "twice gets both steps. All other words stay where they were."
+    )
+    st.plotly_chart(
+        charts.loss_before_after(t.loss_before, t.loss_after), width="stretch", key="learn_ba"
+    )
+    change = t.loss_after - t.loss_before
+    st.markdown(
+        f"On this pair and these negatives the loss went from **{t.loss_before:.4f}** to "
+        f"**{t.loss_after:.4f}** ({change:+.4f})."
+    )
+
+
+# --------------------------------------------------------------------------- shared panels
+
+
+def _shown_vectors(lesson: Lesson, t: StepTrace, stage: int) -> np.ndarray:
+    """Input vectors as the audience should see them: before the update until stage 5."""
+    w_in = lesson.w_in.astype(np.float64)
+    if stage < len(STAGES):
+        w_in[t.center] = t.h
+    return w_in
+
+
+def _neighbours(lesson: Lesson, w_in: np.ndarray, word: str, topn: int = 5) -> pd.DataFrame:
+    from w2v_core.vectors import KeyedVectors
+
+    kv = KeyedVectors(lesson.vocab.words, w_in, lesson.vocab.counts)
+    return pd.DataFrame(
+        [{"word": w, "cosine": round(s, 3)} for w, s in kv.most_similar(word, topn=topn)]
+    )
+
+
+def _plane(lesson: Lesson, t: StepTrace, stage: int, watch: str, key: str) -> None:
+    w_in = _shown_vectors(lesson, t, stage)
+    moves = after = None
+    if stage == 4:
+        lr = t.learning_rate
+        moves = (-lr * t.grad_h, -lr * t.grad_pos, -lr * t.grad_neg)
+    if stage == 5:
+        after = (t.h_after, t.u_pos_after, t.u_neg_after)
+    labelled = [lesson.vocab.index[w] for w in (watch, *EXAMPLE_WORDS) if w in lesson.vocab.index]
+    titles = {4: "arrows: the move each vector will make", 5: "after the update"}
+    fig = charts.vector_plane(
+        lesson.vocab.words, w_in, t.center, t.context, t.negatives, t.h, t.u_pos, t.u_neg,
+        moves=moves, after=after, labelled=labelled, title=titles.get(stage, "the vectors now"),
+    )  # fmt: skip
+    st.plotly_chart(fig, width="stretch", key=key)
+
+
+def _numbers(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
+    """Every number of the step at full precision (read back by the tests)."""
+    rows: list[dict[str, object]] = []
+
+    def add(name: str, word: str, values: np.ndarray | float) -> None:
+        values = np.atleast_1d(np.asarray(values, dtype=float))
+        rows.append(
+            {"quantity": name, "word": word, **{f"x{i + 1}": v for i, v in enumerate(values)}}
+        )
+
+    c, o = lesson.word(t.center), lesson.word(t.context)
+    add("h", c, t.h)
+    add("u_o", o, t.u_pos)
+    for k, n in enumerate(t.negatives):
+        add(f"u_k{k + 1}", lesson.word(int(n)), t.u_neg[k])
+    add("u_o·h", o, t.pos_score)
+    add("σ(u_o·h)", o, t.pos_prob)
+    add("g_o", o, t.g_pos)
+    for k, n in enumerate(t.negatives):
+        add(f"g_k{k + 1}", lesson.word(int(n)), t.g_neg[k])
+    add("loss before", "", t.loss_before)
+    add("dL/dh", c, t.grad_h)
+    add("dL/du_o", o, t.grad_pos)
+    for k, n in enumerate(t.negatives):
+        add(f"dL/du_k{k + 1}", lesson.word(int(n)), t.grad_neg[k])
+    add("h after", c, t.h_after)
+    add("loss after", "", t.loss_after)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def _controls(ctx: Context) -> tuple[str, int, float, int, int]:
+    corpus = ctx.corpus
+    sources = {"toy": "a few sentences of the demo corpus"}
+    if corpus is not None:
+        sources["corpus"] = f"the first sentences of {corpus.name}"
+    with st.expander("The example sentences (click to edit)", icon=":material/edit_note:"):
+        source = st.radio(
+            "Start from",
+            options=list(sources),
+            format_func=sources.get,
+            horizontal=True,
+            key="learn_source",
+            on_change=lambda: st.session_state.update(_learn_source_changed=True),
+        )
+        if (
+            st.session_state.pop("_learn_source_changed", False)
+            or "learn_text" not in st.session_state
+        ):
+            st.session_state["learn_text"] = (
+                corpus_example(corpus) if source == "corpus" and corpus is not None
+                else toy_example()
+            )  # fmt: skip
+        text = st.text_area(
+            "One sentence per line",
+            key="learn_text",
+            height=180,
+            max_chars=MAX_EXAMPLE_CHARS,
+            help="Every word is kept; a short example keeps the plane readable.",
+        )
+        seed = int(
+            st.number_input(
+                "Seed (the same seed gives the same steps: rehearse a demo)",
+                0, 10_000, 0, key="learn_seed",
+            )
+        )  # fmt: skip
+    one, two, three = st.columns(3)
+    lr = one.slider(
+        "Step size (learning rate α)", 0.01, 1.0, 0.4, 0.01, key="learn_lr",
+        help="How far each vector moves in one step. Too big and the vectors jump around.",
+    )  # fmt: skip
+    negatives = two.slider(
+        "Random words per pair (negatives)", 1, 8, 3, key="learn_negatives",
+        help="How many random words the model learns to tell apart from the real neighbour.",
+    )  # fmt: skip
+    window = three.slider(
+        "How far to look for neighbours (window)", 1, 5, 3, key="learn_window",
+        help="The largest distance between a word and a neighbour; applies from the next sentence.",
+    )  # fmt: skip
+    return text, seed, lr, negatives, window
+
+
+def _buttons() -> tuple[bool, bool, bool, int, float]:
+    left, mid, count, speed, right = st.columns([1.2, 1.2, 1.2, 2.2, 1])
+    next_clicked = left.button("Next ▸", key="learn_next", type="primary", width="stretch")
+    play_clicked = mid.button("Play ▸▸", key="learn_play", width="stretch")
+    n = int(count.number_input("steps", 1, 5000, 100, step=50, key="learn_n",
+                               label_visibility="collapsed"))  # fmt: skip
+    speed_name = speed.selectbox(
+        "speed", list(SPEEDS), index=1, key="learn_speed", label_visibility="collapsed"
+    )
+    reset_clicked = right.button("Reset", key="learn_reset", width="stretch")
+    return next_clicked, play_clicked, reset_clicked, n, SPEEDS[speed_name]
+
+
+# --------------------------------------------------------------------------- the tab
+
+
+def _watch_word(lesson: Lesson) -> str:
+    words = lesson.vocab.words
+    default = next((w for w in EXAMPLE_WORDS if w in lesson.vocab.index), words[0])
+    if st.session_state.get("learn_watch") not in lesson.vocab.index:
+        st.session_state["learn_watch"] = default
+    return st.selectbox(
+        "Word to watch", words, key="learn_watch",
+        help="Its nearest words in the tiny model, updated as the steps accumulate.",
+    )  # fmt: skip
+
+
+def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = "") -> None:
+    """The running loss and the watched word's neighbours, side by side."""
+    loss_col, nb_col = st.columns([3, 2])
+    with loss_col:
+        st.markdown(f"**Loss over the {len(lesson.losses)} steps taken**")
+        st.plotly_chart(
+            charts.running_loss(lesson.losses), width="stretch", key=f"learn_loss{keys}"
+        )
+    with nb_col:
+        st.markdown(f"**Nearest words to {md(watch)}** (cosine of the 2-D vectors)")
+        st.dataframe(
+            _neighbours(lesson, _shown_vectors(lesson, t, stage), watch),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _play(lesson: Lesson, n: int, speed: float, watch: str) -> None:
+    """Take ``n`` steps; with a speed, redraw the plane and the record after each one."""
+    if speed <= 0:
+        lesson.run(n)
+        return
+    frame = st.empty()
+    for i in range(n):
+        t = lesson.step()
+        with frame.container():
+            st.markdown(f"**Playing: step {t.step}** ({i + 1} of {n})")
+            _plane(lesson, t, len(STAGES), watch, key=f"learn_play_plane_{t.step}")
+            _record(lesson, t, len(STAGES), watch, keys=f"_play_{t.step}")
+        time.sleep(1.0 / speed)
+    frame.empty()
+
+
+def render(ctx: Context) -> None:
+    """Draw the "How it learns" tab."""
+    explain(EXPLANATION)
+    text, seed, lr, negatives, window = _controls(ctx)
+    next_clicked, play_clicked, reset_clicked, n, speed = _buttons()
+    state = st.session_state
+    if reset_clicked:
+        state["learn_lesson"] = None
+    lesson = _lesson(text, seed, lr, negatives, window)
+    if lesson is None:
+        return
+    if len(lesson.vocab) > CROWDED_VOCAB:
+        st.info(
+            f"The example has {len(lesson.vocab)} different words: the plane will be crowded. "
+            "Fewer or shorter sentences make a clearer picture."
+        )
+    watch = _watch_word(lesson)
+    if next_clicked:
+        if state["learn_stage"] >= len(STAGES):
+            lesson.step()
+            state["learn_stage"] = 1
+        else:
+            state["learn_stage"] += 1
+    if play_clicked:
+        _play(lesson, n, speed, watch)
+        state["learn_stage"] = len(STAGES)
+    stage = state["learn_stage"]
+    t = lesson.traces[-1]
+    st.subheader(f"Step {t.step} · stage {stage} of {len(STAGES)}: {STAGES[stage - 1]}")
+    st.progress(stage / len(STAGES))
+    _strip(lesson, t)
+    stages = (_stage_pair, _stage_negatives, _stage_scores, _stage_gradients, _stage_update)
+    formulas, plane = st.columns([5, 4])
+    with formulas:
+        stages[stage - 1](lesson, t)
+    with plane:
+        _plane(lesson, t, stage, watch, key="learn_plane")
+    _record(lesson, t, stage, watch)
+    with st.expander("Every number of this step", icon=":material/table:"):
+        st.dataframe(_numbers(lesson, t), hide_index=True, width="stretch", key="learn_numbers")
