@@ -138,7 +138,7 @@ def sentence_strip(
     count = hi - lo
     fig.update_xaxes(visible=False, range=[-1, max(count, 7)])
     fig.update_yaxes(visible=False, range=[-0.85, 0.95])
-    return _base(fig, "", 170)
+    return _base(fig, "", 150)
 
 
 # -- stage 2: where negatives come from ------------------------------------------------------
@@ -214,18 +214,76 @@ def noise_bars(
 # -- stages 3-5: the vectors on a plane -----------------------------------------------------
 
 
-def _spread_labels(points: np.ndarray, span: float) -> list[str]:
-    """A text position per point, flipping the label of a point close to an earlier one.
+#: Where a label may sit relative to its point, in order of preference.
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
 
-    Points closer than 6% of the axis span would print their labels on top of each
-    other; cycling through above/below/right/left keeps up to four of them apart.
+
+def _label_box(x: float, y: float, width: float, height: float, position: str):
+    """The pixel box ``(x0, x1, y0, y1)`` a label of that size takes at that position."""
+    gap = 10.0
+    if position == "top center":
+        return x - width / 2, x + width / 2, y + gap, y + gap + height
+    if position == "bottom center":
+        return x - width / 2, x + width / 2, y - gap - height, y - gap
+    if position == "middle right":
+        return x + gap, x + gap + width, y - height / 2, y + height / 2
+    return x - gap - width, x - gap, y - height / 2, y + height / 2
+
+
+def _overlap(a, b) -> float:
+    dx = min(a[1], b[1]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[2], b[2])
+    return max(dx, 0.0) * max(dy, 0.0)
+
+
+def place_labels(
+    points: np.ndarray,
+    lengths: Sequence[int],
+    x_range: Sequence[float],
+    y_range: Sequence[float],
+    size_px: tuple[float, float] = (340.0, 340.0),
+    font_px: float = LABEL_SIZE,
+    obstacles: np.ndarray | None = None,
+) -> list[str]:
+    """A Plotly ``textposition`` per point so that labels overlap as little as possible.
+
+    Greedy, in the order given (put the important points first): each label takes the
+    first of :data:`LABEL_POSITIONS` whose box meets no earlier label, no marker and
+    stays inside the plot, else the position with the least overlap.  Boxes are
+    estimated in pixels from the axis ranges and the plot's approximate size.
+
+    Parameters
+    ----------
+    points : (n, 2) data coordinates.
+    lengths : characters of each label.
+    x_range, y_range : the axis ranges.
+    size_px : approximate width and height of the plot area.
+    obstacles : (m, 2) data coordinates of other marks to keep clear (arrows, ghosts).
     """
-    positions = ["top center", "bottom center", "middle right", "middle left"]
-    chosen: list[str] = []
-    for i, p in enumerate(points):
-        close = [j for j in range(i) if np.linalg.norm(points[j] - p) < 0.06 * span]
-        taken = {chosen[j] for j in close}
-        chosen.append(next((pos for pos in positions if pos not in taken), positions[0]))
+    sx = size_px[0] / (x_range[1] - x_range[0])
+    sy = size_px[1] / (y_range[1] - y_range[0])
+    pixels = [((p[0] - x_range[0]) * sx, (p[1] - y_range[0]) * sy) for p in np.asarray(points)]
+    marker = 8.0
+    taken = [(x - marker, x + marker, y - marker, y + marker) for x, y in pixels]
+    for p in np.asarray(obstacles if obstacles is not None else np.empty((0, 2))):
+        x, y = (p[0] - x_range[0]) * sx, (p[1] - y_range[0]) * sy
+        taken.append((x - marker, x + marker, y - marker, y + marker))
+    chosen = []
+    for (x, y), n in zip(pixels, lengths, strict=True):
+        width, height = 0.58 * font_px * n, 1.25 * font_px
+        best, best_cost = LABEL_POSITIONS[0], float("inf")
+        for position in LABEL_POSITIONS:
+            box = _label_box(x, y, width, height, position)
+            cost = sum(_overlap(box, other) for other in taken)
+            outside = max(0.0, -box[0]) + max(0.0, box[1] - size_px[0])
+            outside += max(0.0, -box[2]) + max(0.0, box[3] - size_px[1])
+            cost += outside * height
+            if cost < best_cost - 1e-9:
+                best, best_cost = position, cost
+            if cost == 0:
+                break
+        taken.append(_label_box(x, y, width, height, best))
+        chosen.append(best)
     return chosen
 
 
@@ -318,6 +376,53 @@ def vector_plane(
     background = w_in.copy()
     background[center] = h_now
 
+    # The points that get a label: the step's vectors first (they win the best spots).
+    Label = tuple[np.ndarray, str, int, str, str]  # position, text, length, colour, symbol
+    main: list[Label] = [
+        (h_now, f"<b>{esc(words[center])}</b> (h)", len(words[center]) + 4, CENTER, "circle")
+    ]
+    for n, row in out_rows.items():
+        colour = NEGATIVE if row["role"] == "negative" else CONTEXT
+        tag = "uₒ" if row["role"] != "negative" else "uₖ"
+        if row.get("times", 0) > 1:
+            tag += f" ×{row['times']}"
+        position = row.get("after", row["before"])
+        main.append(
+            (position, f"<b>{esc(words[n])}</b> ({tag})", len(words[n]) + len(tag) + 3,
+             colour, "diamond")
+        )  # fmt: skip
+    extra: list[Label] = [
+        (background[i], esc(words[i]), len(words[i]), "#424242", "circle")
+        for i in dict.fromkeys(labelled)
+        if i != center and 0 <= i < len(words)
+    ]
+
+    # A square view around everything drawn (and the origin), equal units on both axes.
+    drawn = [p[0] for p in main] + [h] + [r["before"] for r in out_rows.values()]
+    if moves is not None:
+        drawn += [h + np.asarray(moves[0], float)]
+        drawn += [r["before"] + r["move"] for r in out_rows.values()]
+    everything = np.vstack([np.array(drawn), background, np.zeros((1, 2))])
+    lo, hi = everything.min(axis=0), everything.max(axis=0)
+    half = 0.5 * float(np.max(hi - lo) or 1.0) * 1.18
+    middle = (lo + hi) / 2
+    x_range = [middle[0] - half, middle[0] + half]
+    y_range = [middle[1] - half, middle[1] + half]
+    labels = main + extra
+    # Keep labels off the arrows (points along each one) and off the ghosts.
+    segments = []
+    if moves is not None:
+        segments += [(h, h + np.asarray(moves[0], float))]
+        segments += [(r["before"], r["before"] + r["move"]) for r in out_rows.values()]
+    if after is not None:
+        segments += [(h, h_now)] + [(r["before"], r["after"]) for r in out_rows.values()]
+    obstacles = [a + f * (b - a) for a, b in segments for f in np.linspace(0, 1, 6)]
+    obstacles += [np.zeros(2)]
+    positions = place_labels(
+        np.array([p[0] for p in labels]), [p[2] for p in labels], x_range, y_range,
+        obstacles=np.array(obstacles),
+    )  # fmt: skip
+
     fig = go.Figure()
     others = [i for i in range(len(words)) if i != center]
     fig.add_trace(
@@ -328,16 +433,22 @@ def vector_plane(
             marker={"size": 8, "color": OTHER, "opacity": 0.45},
             hovertext=[esc(words[i]) for i in others],
             hoverinfo="text",
-            name="other words (input vectors)",
+            name="other words",
         )
     )
-    extra = [i for i in dict.fromkeys(labelled) if i != center and 0 <= i < len(words)]
-    # Every point that gets a label, for the label-spreading pass: (x, y, text, colour, marker).
-    points: list[tuple[np.ndarray, str, str, str, bool]] = []
-    for i in extra:
-        points.append((background[i], esc(words[i]), "#424242", "circle", False))
-    # Ghosts of the old positions (stage 5), then the vectors of the step.
-    if after is not None:
+    # Lines from the origin: the score u·h is large when two vectors point the same way.
+    for point, _, _, colour, _ in main:
+        fig.add_trace(
+            go.Scatter(
+                x=[0, point[0]],
+                y=[0, point[1]],
+                mode="lines",
+                line={"color": colour, "width": 1.5, "dash": "dot"},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    if after is not None:  # hollow ghosts where the vectors were
         ghosts = [h] + [row["before"] for row in out_rows.values()]
         colours = [CENTER] + [
             CONTEXT if row["role"] != "negative" else NEGATIVE for row in out_rows.values()
@@ -353,87 +464,50 @@ def vector_plane(
                     "line": {"color": colours, "width": 2},
                 },
                 hoverinfo="skip",
-                name="before the step",
+                name="before",
             )
         )
-    points.append((h_now, f"<b>{esc(words[center])}</b> (h)", CENTER, "circle", True))
-    for n, row in out_rows.items():
-        colour = NEGATIVE if row["role"] == "negative" else CONTEXT
-        times = row.get("times", 0)
-        tag = "u" + ("ₒ" if row["role"] != "negative" else "ₖ")
-        if times > 1:
-            tag += f", drawn ×{times}"
-        position = row.get("after", row["before"])
-        points.append((position, f"<b>{esc(words[n])}</b> ({tag})", colour, "diamond", True))
-
-    coords = np.array([p[0] for p in points] + [h] + [r["before"] for r in out_rows.values()])
-    if moves is not None:
-        tips = [h + np.asarray(moves[0], float)] + [
-            r["before"] + r["move"] for r in out_rows.values()
-        ]
-        coords = np.vstack([coords, tips])
-    everything = np.vstack([coords, background, np.zeros((1, 2))])
-    lo, hi = everything.min(axis=0), everything.max(axis=0)
-    span = float(np.max(hi - lo)) or 1.0
-    pad = 0.12 * span
-
-    # Lines from the origin: the dot product u·h is large when they point the same way.
-    for p, _, colour, _, main in points:
-        if main:
-            fig.add_trace(
-                go.Scatter(
-                    x=[0, p[0]],
-                    y=[0, p[1]],
-                    mode="lines",
-                    line={"color": colour, "width": 1.5, "dash": "dot"},
-                    hoverinfo="skip",
-                    showlegend=False,
-                )
+    if extra:
+        k = len(main)
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0][0] for p in extra],
+                y=[p[0][1] for p in extra],
+                mode="markers+text",
+                marker={"size": 9, "color": "#616161"},
+                text=[p[1] for p in extra],
+                textposition=positions[k:],
+                textfont={"size": 15, "color": "#424242"},
+                hoverinfo="text",
+                showlegend=False,
+                cliponaxis=False,
             )
-    text_positions = _spread_labels(np.array([p[0] for p in points]), span)
-    for role, colour, symbol in (
-        ("center word: input vector h", CENTER, "circle"),
-        ("context word: output vector uₒ", CONTEXT, "diamond"),
-        ("negatives: output vectors uₖ", NEGATIVE, "diamond"),
+        )
+    for name, colour, symbol in (
+        ("center h", CENTER, "circle"),
+        ("context uₒ", CONTEXT, "diamond"),
+        ("negatives uₖ", NEGATIVE, "diamond"),
     ):
         chosen = [
-            (p, text, pos)
-            for (p, text, c, s, main), pos in zip(points, text_positions, strict=True)
-            if main and c == colour and s == symbol
+            (p, pos)
+            for p, pos in zip(main, positions[: len(main)], strict=True)
+            if p[3] == colour and p[4] == symbol
         ]
         if not chosen:
             continue
         fig.add_trace(
             go.Scatter(
-                x=[c[0][0] for c in chosen],
-                y=[c[0][1] for c in chosen],
+                x=[p[0][0] for p, _ in chosen],
+                y=[p[0][1] for p, _ in chosen],
                 mode="markers+text",
                 marker={"size": 16, "color": colour, "symbol": symbol, "line": {"width": 1}},
-                text=[c[1] for c in chosen],
-                textposition=[c[2] for c in chosen],
+                text=[p[1] for p, _ in chosen],
+                textposition=[pos for _, pos in chosen],
                 textfont={"size": LABEL_SIZE, "color": colour},
                 hoverinfo="text",
-                hovertext=[c[1] for c in chosen],
-                name=role,
-            )
-        )
-    labels = [
-        (p, text, pos)
-        for (p, text, _, _, main), pos in zip(points, text_positions, strict=True)
-        if not main
-    ]
-    if labels:
-        fig.add_trace(
-            go.Scatter(
-                x=[c[0][0] for c in labels],
-                y=[c[0][1] for c in labels],
-                mode="markers+text",
-                marker={"size": 9, "color": "#616161"},
-                text=[c[1] for c in labels],
-                textposition=[c[2] for c in labels],
-                textfont={"size": 15, "color": "#424242"},
-                hoverinfo="text",
-                showlegend=False,
+                hovertext=[p[1] for p, _ in chosen],
+                name=name,
+                cliponaxis=False,
             )
         )
     if moves is not None:
@@ -451,25 +525,24 @@ def vector_plane(
             x=[0],
             y=[0],
             mode="markers",
-            marker={"size": 8, "color": "black", "symbol": "cross"},
+            marker={"size": 10, "color": "black", "symbol": "cross-thin", "line": {"width": 2}},
             hoverinfo="skip",
             showlegend=False,
         )
     )
-    middle = (lo + hi) / 2
-    half = span / 2 + pad
-    fig.update_xaxes(
-        range=[middle[0] - half, middle[0] + half], gridcolor="#eeeeee", zerolinecolor="#bdbdbd"
-    )
+    fig.update_xaxes(range=x_range, gridcolor="#eeeeee", zerolinecolor="#bdbdbd")
     fig.update_yaxes(
-        range=[middle[1] - half, middle[1] + half],
+        range=y_range,
         gridcolor="#eeeeee",
         zerolinecolor="#bdbdbd",
         scaleanchor="x",  # equal units: angles and lengths on screen are the true ones
         scaleratio=1,
     )
     fig = _base(fig, title, 560)
-    fig.update_layout(legend={"y": -0.02, "yanchor": "top", "font": {"size": 15}})
+    fig.update_layout(
+        legend={"y": -0.08, "yanchor": "top", "font": {"size": 15}},
+        margin={"l": 40, "r": 40, "t": 60 if title else 30, "b": 10},
+    )
     return fig
 
 
@@ -506,7 +579,8 @@ def running_loss(losses: Sequence[float], window: int = 25) -> go.Figure:
                 hovertemplate="step %{x}: %{y:.3f}<extra></extra>",
             )
         )
-    fig.update_xaxes(title="step", gridcolor="#eeeeee", rangemode="tozero")
+    # At least 10 steps wide, so the first steps are not spread over fractional ticks.
+    fig.update_xaxes(title="step", gridcolor="#eeeeee", range=[0, max(10, len(y)) + 0.5])
     fig.update_yaxes(title="loss", gridcolor="#eeeeee", rangemode="tozero")
     return _base(fig, "", 340)
 

@@ -101,7 +101,7 @@ def test_plane_after_lands_where_the_lesson_put_the_vectors(lesson_and_trace):
     np.testing.assert_allclose(start, t.h)
     np.testing.assert_allclose(end, lesson.w_in[t.center], rtol=1e-6)
     names = [d.name for d in fig.data]
-    assert "before the step" in names
+    assert "before" in names
     centre_trace = next(d for d in fig.data if d.name and d.name.startswith("center"))
     assert lesson.word(t.center) in centre_trace.text[0]
 
@@ -112,15 +112,19 @@ def test_plane_escapes_words_and_needs_2d():
     fig = lc.vector_plane(words, w_in, 0, 1, [2, 2], w_in[0], w_in[1], w_in[[2, 2]])
     text = decoded(fig)
     assert "<img" not in text and "&lt;img" in text
-    assert any("drawn ×2" in t for d in fig.data if d.text is not None for t in d.text)
+    assert any("(uₖ ×2)" in t for d in fig.data if d.text is not None for t in d.text)
     with pytest.raises(ValueError):
         lc.vector_plane(words, np.zeros((3, 3)), 0, 1, [2], w_in[0], w_in[1], w_in[[2]])
 
 
-def test_labels_of_close_points_are_spread():
-    points = np.array([[0.0, 0.0], [0.01, 0.0], [0.0, 0.01], [1.0, 1.0]])
-    positions = lc._spread_labels(points, span=1.0)
-    assert len(set(positions[:3])) == 3 and positions[3] == "top center"
+def test_labels_of_close_points_go_different_ways():
+    points = np.array([[0.0, 0.0], [0.01, 0.0], [0.0, 0.02], [0.8, 0.8]])
+    positions = lc.place_labels(points, [6, 6, 6, 6], [-1, 1], [-1, 1], size_px=(400, 400))
+    assert len(set(positions[:3])) == 3  # three labels at one spot: three directions
+    assert positions[3] == "top center"  # a lone point keeps the preferred spot
+    # A point at the top edge puts its label below, inside the plot.
+    edge = lc.place_labels(np.array([[0.0, 0.99]]), [6], [-1, 1], [-1, 1], size_px=(400, 400))
+    assert edge == ["bottom center"]
 
 
 def test_running_loss_mean():

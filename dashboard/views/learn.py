@@ -59,7 +59,8 @@ DIGITS = 3
 
 def num(x: float) -> str:
     """A number for the formulas: three decimals, a true minus sign."""
-    return f"{float(x):.{DIGITS}f}"
+    x = float(x)
+    return f"{0.0 if abs(x) < 0.5 * 10**-DIGITS else x:.{DIGITS}f}"  # no "-0.000"
 
 
 def vec(v: Sequence[float]) -> str:
@@ -128,15 +129,19 @@ def _stage_pair(lesson: Lesson, t: StepTrace) -> None:
     distance = abs(t.context_position - t.center_position)
     st.markdown(
         f"The **center word** is **{md(center)}**. word2vec drew a window of "
-        f"**b = {t.reduced_window}** words on each side (at most {t.window}), so its "
-        f"contexts are the shaded words. This step uses the context **{md(context)}**, "
-        f"{distance} word{'s' if distance != 1 else ''} away."
+        f"**b = {t.reduced_window}** word{'s' if t.reduced_window != 1 else ''} on each side "
+        f"(at most {t.window}), so its contexts are the shaded words. This step uses the "
+        f"context **{md(context)}**, {distance} word{'s' if distance != 1 else ''} away."
     )
-    st.latex(r"b \sim \mathrm{Uniform}\{1, \dots, " + str(t.window) + r"\} \;\Rightarrow\; b = "
-             + str(t.reduced_window))  # fmt: skip
+    st.latex(rf"b \sim \mathrm{{Uniform}}\{{1, \dots, {t.window}\}} \;\Rightarrow\; "
+             rf"b = {t.reduced_window}")  # fmt: skip
     st.caption(
         "In words: every center word looks a random number of words to each side, so near "
         "words are used more often than far ones."
+    )
+    st.markdown(
+        "Skip-gram learns to **predict the words around a word from the word itself**: "
+        f"this step makes **{md(center)}** a better predictor of **{md(context)}**."
     )
 
 
@@ -148,16 +153,15 @@ def _stage_negatives(lesson: Lesson, t: StepTrace) -> None:
         f"words**: {drawn}. The model should learn that they are not contexts of "
         f"**{md(lesson.word(t.center))}**."
     )
-    st.latex(
-        r"P_n(w) = \frac{\mathrm{count}(w)^{0.75}}{\sum_v \mathrm{count}(v)^{0.75}}"
-        r"\qquad P_n(" + tex_word(words[0]) + ") = "
-        + f"{lesson.noise[0]:.1%}".replace("%", r"\%")
-        + r"\ \text{instead of}\ "
-        + f"{lesson.unigram[0]:.1%}".replace("%", r"\%")
-    )  # fmt: skip
+    st.latex(r"P_n(w) = \frac{\mathrm{count}(w)^{0.75}}{\sum_v \mathrm{count}(v)^{0.75}}")
     st.caption(
         "In words: a word is drawn in proportion to its count to the power 3/4, so very "
         "frequent words are drawn less often than they occur and rare words more often."
+    )
+    st.markdown(
+        f"For example **{md(words[0])}** is {lesson.unigram[0]:.1%} of the words but drawn "
+        f"{lesson.noise[0]:.1%} of the time; **{md(words[-1])}** is {lesson.unigram[-1]:.1%} "
+        f"of the words and drawn {lesson.noise[-1]:.1%} of the time."
     )
     st.plotly_chart(
         charts.noise_bars(words, lesson.unigram, lesson.noise, t.negatives),
@@ -173,7 +177,7 @@ def _score_table(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
             "role": "real context",
             "score u·h": round(t.pos_score, DIGITS),
             "σ(score): how sure": round(t.pos_prob, DIGITS),
-            "should be": "high (1)",
+            "target": "1",
         }
     ]
     for k, n in enumerate(t.negatives):
@@ -183,10 +187,19 @@ def _score_table(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
                 "role": "negative",
                 "score u·h": round(float(t.neg_scores[k]), DIGITS),
                 "σ(score): how sure": round(float(t.neg_probs[k]), DIGITS),
-                "should be": "low (0)",
+                "target": "0",
             }
         )
     return pd.DataFrame(rows)
+
+
+def _aligned(lines: Sequence[str]) -> str:
+    """LaTeX lines aligned at their ``&``."""
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def _chunks(terms: Sequence[str], per_line: int) -> list[str]:
+    return [" ".join(terms[i : i + per_line]) for i in range(0, len(terms), per_line)]
 
 
 def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
@@ -194,72 +207,93 @@ def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
     st.latex(rf"u_{{{o}}} \cdot h_{{{c}}} = {vec(t.u_pos)} \cdot {vec(t.h)} = {num(t.pos_score)}")
     st.caption("In words: the score is large when the two vectors point the same way.")
     st.latex(
-        rf"\sigma(u_{{{o}}} \cdot h) = \frac{{1}}{{1 + e^{{-{num(t.pos_score)}}}}}"
+        rf"\sigma(u_{{{o}}} \cdot h_{{{c}}}) = \frac{{1}}{{1 + e^{{-({num(t.pos_score)})}}}}"
         rf" = {num(t.pos_prob)}"
     )
     st.caption(
         f"In words: the model is {t.pos_prob:.0%} sure that {md(lesson.word(t.context))} is "
-        "a real context (it should be sure: 100%)."
+        "a real context of this word (it should be 100% sure); for each negative it should "
+        "be 0% sure:"
     )
     st.dataframe(_score_table(lesson, t), hide_index=True, width="stretch")
-    neg_terms = " ".join(f"- \\log(1 - {num(p)})" for p in t.neg_probs)
-    st.latex(
-        rf"L = -\log \sigma(u_o \cdot h) - \sum_k \log \sigma(-u_k \cdot h)"
-        rf" = -\log {num(t.pos_prob)} {neg_terms} = {num(t.loss_before)}"
-    )
+    terms = [rf"- \log(1 - {num(p)})" for p in t.neg_probs]
+    lines = [r"L &= -\log \sigma(u_o \cdot h) - \textstyle\sum_k \log \sigma(-u_k \cdot h)"]
+    body = _chunks([rf"-\log {num(t.pos_prob)}", *terms], 3)
+    lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
+    lines.append(rf"&= {num(t.loss_before)}")
+    st.latex(_aligned(lines))
     st.caption(
         "In words: the loss is small when the real context scores high and the random "
-        "words score low; σ(−x) = 1 − σ(x)."
+        "words score low (σ(−x) = 1 − σ(x))."
     )
 
 
 def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
-    neg = ", ".join(num(g) for g in t.g_neg)
+    neg = r",\ ".join(num(g) for g in t.g_neg)
     st.latex(
-        rf"g_o = \sigma(u_o \cdot h) - 1 = {num(t.g_pos)} \qquad g_k = \sigma(u_k \cdot h) = {neg}"
+        _aligned(
+            [
+                rf"g_o &= \sigma(u_o \cdot h) - 1 = {num(t.g_pos)}",
+                rf"g_k &= \sigma(u_k \cdot h) = {neg}",
+            ]
+        )
     )
     st.caption(
         "In words: each error is the prediction minus the truth (1 for the real context, "
         "0 for a negative)."
     )
-    terms = " + ".join(
-        [f"({num(t.g_pos)}){vec(t.u_pos)}"]
-        + [f"({num(g)}){vec(u)}" for g, u in zip(t.g_neg, t.u_neg, strict=True)]
-    )
-    st.latex(rf"\frac{{\partial L}}{{\partial h}} = g_o u_o + \sum_k g_k u_k = {terms}"
-             rf" = {vec(t.grad_h)}")  # fmt: skip
+    terms = [rf"({num(t.g_pos)}){vec(t.u_pos)}"] + [
+        rf"+ ({num(g)}){vec(u)}" for g, u in zip(t.g_neg, t.u_neg, strict=True)
+    ]
+    body = _chunks(terms, 2)
+    lines = [r"\frac{\partial L}{\partial h} &= g_o u_o + \textstyle\sum_k g_k u_k"]
+    lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
+    lines.append(rf"&= {vec(t.grad_h)}")
+    st.latex(_aligned(lines))
     st.caption(
         "In words: the center word is pulled towards its real context and pushed away "
-        "from each negative, more strongly the bigger the error."
+        "from each negative, the more strongly the bigger the error."
     )
-    negs = r"\quad ".join(
-        rf"\frac{{\partial L}}{{\partial u_{{{tex_word(lesson.word(int(n)))}}}}} = {vec(g)}"
-        for n, g in zip(t.negatives, t.grad_neg, strict=True)
-    )
-    st.latex(
-        rf"\frac{{\partial L}}{{\partial u_o}} = g_o h = {vec(t.grad_pos)}\qquad"
-        rf"\frac{{\partial L}}{{\partial u_k}} = g_k h:\quad {negs}"
-    )
+    lines = [
+        rf"\frac{{\partial L}}{{\partial u_{{{tex_word(lesson.word(t.context))}}}}} &= g_o h"
+        rf" = ({num(t.g_pos)})\,h = {vec(t.grad_pos)}"
+    ]
+    for n, g, grad in zip(t.negatives, t.g_neg, t.grad_neg, strict=True):
+        lines.append(
+            rf"\frac{{\partial L}}{{\partial u_{{{tex_word(lesson.word(int(n)))}}}}} &= g_k h"
+            rf" = ({num(g)})\,h = {vec(grad)}"
+        )
+    st.latex(_aligned(lines))
     st.caption(
-        f"In words: the output vectors move along h. The arrows on the plane are the moves: "
-        f"learning rate α = {t.learning_rate:g} times minus the gradient."
+        "In words: the output vectors move along h, towards it for the real context and "
+        f"away from it for the negatives. The arrows on the plane are the moves: minus the "
+        f"gradient times the learning rate α = {t.learning_rate:g}."
     )
 
 
 def _stage_update(lesson: Lesson, t: StepTrace) -> None:
     a = num(t.learning_rate)
-    st.latex(
-        rf"h \leftarrow h - \alpha \frac{{\partial L}}{{\partial h}} = {vec(t.h)} - {a}"
-        rf"{vec(t.grad_h)} = {vec(t.h_after)}"
-    )
-    st.latex(
-        rf"u_o \leftarrow u_o - \alpha\, g_o h = {vec(t.u_pos)} - {a}{vec(t.grad_pos)}"
-        rf" = {vec(t.u_pos_after)}"
-    )
+    st.latex(r"w \leftarrow w - \alpha \frac{\partial L}{\partial w}\quad\text{for each vector}")
     st.caption(
-        "In words: every vector involved takes a small step downhill; the same word drawn "
-        "twice gets both steps. All other words stay where they were."
+        "In words: every vector involved takes a small step downhill; a word drawn twice "
+        "gets both steps. All other words stay where they were."
     )
+    c = tex_word(lesson.word(t.center))
+    lines = [rf"h_{{{c}}} &\leftarrow {vec(t.h)} - {a}{vec(t.grad_h)} = {vec(t.h_after)}"]
+    rows = {t.context: (t.u_pos, t.grad_pos.copy(), t.u_pos_after)}
+    for k, n in enumerate(t.negatives):
+        n = int(n)
+        if n in rows:  # the same output row again: its steps add up
+            before, grad, after = rows[n]
+            rows[n] = (before, grad + t.grad_neg[k], after)
+        else:
+            rows[n] = (t.u_neg[k], t.grad_neg[k].copy(), t.u_neg_after[k])
+    for n, (before, grad, after) in rows.items():
+        lines.append(
+            rf"u_{{{tex_word(lesson.word(n))}}} &\leftarrow {vec(before)} - {a}{vec(grad)}"
+            rf" = {vec(after)}"
+        )
+    st.latex(r"\small " + _aligned(lines))  # five wide lines: a size smaller fits the column
     st.plotly_chart(
         charts.loss_before_after(t.loss_before, t.loss_after), width="stretch", key="learn_ba"
     )
@@ -340,11 +374,15 @@ def _numbers(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
 # --------------------------------------------------------------------------- controls
 
 
-def _controls(ctx: Context) -> tuple[str, int, float, int, int]:
+def _example_source(ctx: Context) -> None:
+    """The editable example: the demo corpus's sentences, or the selected corpus's."""
     corpus = ctx.corpus
     sources = {"toy": "a few sentences of the demo corpus"}
     if corpus is not None:
         sources["corpus"] = f"the first sentences of {corpus.name}"
+    state = st.session_state
+    if state.get("learn_source") not in sources:
+        state["learn_source"] = "toy"
     with st.expander("The example sentences (click to edit)", icon=":material/edit_note:"):
         source = st.radio(
             "Start from",
@@ -352,43 +390,43 @@ def _controls(ctx: Context) -> tuple[str, int, float, int, int]:
             format_func=sources.get,
             horizontal=True,
             key="learn_source",
-            on_change=lambda: st.session_state.update(_learn_source_changed=True),
+            on_change=lambda: state.update(_learn_source_changed=True),
         )
-        if (
-            st.session_state.pop("_learn_source_changed", False)
-            or "learn_text" not in st.session_state
-        ):
-            st.session_state["learn_text"] = (
+        if state.pop("_learn_source_changed", False) or "learn_text" not in state:
+            state["learn_text"] = (
                 corpus_example(corpus) if source == "corpus" and corpus is not None
                 else toy_example()
             )  # fmt: skip
-        text = st.text_area(
+        st.text_area(
             "One sentence per line",
             key="learn_text",
             height=180,
             max_chars=MAX_EXAMPLE_CHARS,
             help="Every word is kept; a short example keeps the plane readable.",
         )
-        seed = int(
-            st.number_input(
-                "Seed (the same seed gives the same steps: rehearse a demo)",
-                0, 10_000, 0, key="learn_seed",
-            )
-        )  # fmt: skip
-    one, two, three = st.columns(3)
-    lr = one.slider(
+
+
+def _settings() -> None:
+    """The knobs, in plain language; their values are read from the session state."""
+    one, two, three, four = st.columns([3, 3, 3, 2])
+    one.slider(
         "Step size (learning rate α)", 0.01, 1.0, 0.4, 0.01, key="learn_lr",
         help="How far each vector moves in one step. Too big and the vectors jump around.",
     )  # fmt: skip
-    negatives = two.slider(
+    two.slider(
         "Random words per pair (negatives)", 1, 8, 3, key="learn_negatives",
         help="How many random words the model learns to tell apart from the real neighbour.",
     )  # fmt: skip
-    window = three.slider(
+    three.slider(
         "How far to look for neighbours (window)", 1, 5, 3, key="learn_window",
-        help="The largest distance between a word and a neighbour; applies from the next sentence.",
+        help="The largest distance between a word and a neighbour; applies from the next "
+        "sentence.",
     )  # fmt: skip
-    return text, seed, lr, negatives, window
+    four.number_input(
+        "Seed", 0, 10_000, 0, key="learn_seed",
+        help="The same seed gives the same steps: rehearse a demo and get it again in class. "
+        "Changing it starts the lesson again.",
+    )  # fmt: skip
 
 
 def _buttons() -> tuple[bool, bool, bool, int, float]:
@@ -408,25 +446,30 @@ def _buttons() -> tuple[bool, bool, bool, int, float]:
 
 
 def _watch_word(lesson: Lesson) -> str:
-    words = lesson.vocab.words
-    default = next((w for w in EXAMPLE_WORDS if w in lesson.vocab.index), words[0])
-    if st.session_state.get("learn_watch") not in lesson.vocab.index:
-        st.session_state["learn_watch"] = default
-    return st.selectbox(
-        "Word to watch", words, key="learn_watch",
-        help="Its nearest words in the tiny model, updated as the steps accumulate.",
-    )  # fmt: skip
+    """The watched word: kept if the vocabulary has it, else a planted word, else the first."""
+    state = st.session_state
+    if state.get("learn_watch") not in lesson.vocab.index:
+        state["learn_watch"] = next(
+            (w for w in EXAMPLE_WORDS if w in lesson.vocab.index), lesson.vocab.words[0]
+        )
+    return state["learn_watch"]
 
 
 def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = "") -> None:
     """The running loss and the watched word's neighbours, side by side."""
     loss_col, nb_col = st.columns([3, 2])
+    steps = len(lesson.losses)
     with loss_col:
-        st.markdown(f"**Loss over the {len(lesson.losses)} steps taken**")
+        st.markdown(f"**Loss over the {steps} step{'s' if steps != 1 else ''} taken**")
         st.plotly_chart(
             charts.running_loss(lesson.losses), width="stretch", key=f"learn_loss{keys}"
         )
     with nb_col:
+        if not keys:  # not while playing: a widget cannot be drawn once per frame
+            st.selectbox(
+                "Word to watch", lesson.vocab.words, key="learn_watch",
+                help="Its nearest words in the tiny model, updated as the steps accumulate.",
+            )  # fmt: skip
         st.markdown(f"**Nearest words to {md(watch)}** (cosine of the 2-D vectors)")
         st.dataframe(
             _neighbours(lesson, _shown_vectors(lesson, t, stage), watch),
@@ -454,14 +497,29 @@ def _play(lesson: Lesson, n: int, speed: float, watch: str) -> None:
 def render(ctx: Context) -> None:
     """Draw the "How it learns" tab."""
     explain(EXPLANATION)
-    text, seed, lr, negatives, window = _controls(ctx)
-    next_clicked, play_clicked, reset_clicked, n, speed = _buttons()
     state = st.session_state
+    next_clicked, play_clicked, reset_clicked, n, speed = _buttons()
     if reset_clicked:
         state["learn_lesson"] = None
-    lesson = _lesson(text, seed, lr, negatives, window)
-    if lesson is None:
-        return
+    if "learn_text" not in state:
+        state["learn_text"] = toy_example()
+    # The knobs are drawn at the bottom of the tab; their values are read here.
+    lesson = _lesson(
+        state["learn_text"],
+        int(state.get("learn_seed", 0)),
+        float(state.get("learn_lr", 0.4)),
+        int(state.get("learn_negatives", 3)),
+        int(state.get("learn_window", 3)),
+    )
+    if lesson is not None:
+        _lesson_panel(lesson, next_clicked, play_clicked, n, speed)
+    st.markdown("**Change the lesson**")
+    _settings()
+    _example_source(ctx)
+
+
+def _lesson_panel(lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int, speed: float):
+    state = st.session_state
     if len(lesson.vocab) > CROWDED_VOCAB:
         st.info(
             f"The example has {len(lesson.vocab)} different words: the plane will be crowded. "
@@ -480,10 +538,9 @@ def render(ctx: Context) -> None:
     stage = state["learn_stage"]
     t = lesson.traces[-1]
     st.subheader(f"Step {t.step} · stage {stage} of {len(STAGES)}: {STAGES[stage - 1]}")
-    st.progress(stage / len(STAGES))
     _strip(lesson, t)
     stages = (_stage_pair, _stage_negatives, _stage_scores, _stage_gradients, _stage_update)
-    formulas, plane = st.columns([5, 4])
+    formulas, plane = st.columns([11, 9])
     with formulas:
         stages[stage - 1](lesson, t)
     with plane:
