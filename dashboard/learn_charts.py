@@ -416,6 +416,8 @@ def vector_plane(
         segments += [(r["before"], r["before"] + r["move"]) for r in out_rows.values()]
     if after is not None:
         segments += [(h, h_now)] + [(r["before"], r["after"]) for r in out_rows.values()]
+    if moves is None and after is None:  # the lines from the origin
+        segments += [(np.zeros(2), p[0]) for p in main]
     obstacles = [a + f * (b - a) for a, b in segments for f in np.linspace(0, 1, 6)]
     obstacles += [np.zeros(2)]
     positions = place_labels(
@@ -436,8 +438,9 @@ def vector_plane(
             name="other words",
         )
     )
-    # Lines from the origin: the score u·h is large when two vectors point the same way.
-    for point, _, _, colour, _ in main:
+    # Lines from the origin, while scores are the point (the score u·h is large when two
+    # vectors point the same way); once arrows are drawn they would only clutter.
+    for point, _, _, colour, _ in main if moves is None and after is None else ():
         fig.add_trace(
             go.Scatter(
                 x=[0, point[0]],
