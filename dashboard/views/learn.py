@@ -85,6 +85,15 @@ def corpus_example(corpus) -> str:
     return "\n".join(lines)
 
 
+def reading(text: str) -> None:
+    """A formula's one-line reading in words.
+
+    Markdown, not a caption: presentation mode hides captions, and on a projector the
+    reading matters more than the formula.
+    """
+    st.markdown(f":blue[**In words:**] {text}")
+
+
 # --------------------------------------------------------------------------- state
 
 
@@ -135,8 +144,8 @@ def _stage_pair(lesson: Lesson, t: StepTrace) -> None:
     )
     st.latex(rf"b \sim \mathrm{{Uniform}}\{{1, \dots, {t.window}\}} \;\Rightarrow\; "
              rf"b = {t.reduced_window}")  # fmt: skip
-    st.caption(
-        "In words: every center word looks a random number of words to each side, so near "
+    reading(
+        "every center word looks a random number of words to each side, so near "
         "words are used more often than far ones."
     )
     st.markdown(
@@ -154,8 +163,8 @@ def _stage_negatives(lesson: Lesson, t: StepTrace) -> None:
         f"**{md(lesson.word(t.center))}**."
     )
     st.latex(r"P_n(w) = \frac{\mathrm{count}(w)^{0.75}}{\sum_v \mathrm{count}(v)^{0.75}}")
-    st.caption(
-        "In words: a word is drawn in proportion to its count to the power 3/4, so very "
+    reading(
+        "a word is drawn in proportion to its count to the power 3/4, so very "
         "frequent words are drawn less often than they occur and rare words more often."
     )
     st.markdown(
@@ -205,13 +214,13 @@ def _chunks(terms: Sequence[str], per_line: int) -> list[str]:
 def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
     c, o = tex_word(lesson.word(t.center)), tex_word(lesson.word(t.context))
     st.latex(rf"u_{{{o}}} \cdot h_{{{c}}} = {vec(t.u_pos)} \cdot {vec(t.h)} = {num(t.pos_score)}")
-    st.caption("In words: the score is large when the two vectors point the same way.")
+    reading("the score is large when the two vectors point the same way.")
     st.latex(
         rf"\sigma(u_{{{o}}} \cdot h_{{{c}}}) = \frac{{1}}{{1 + e^{{-({num(t.pos_score)})}}}}"
         rf" = {num(t.pos_prob)}"
     )
-    st.caption(
-        f"In words: the model is {t.pos_prob:.0%} sure that {md(lesson.word(t.context))} is "
+    reading(
+        f"the model is {t.pos_prob:.0%} sure that {md(lesson.word(t.context))} is "
         "a real context of this word (it should be 100% sure); for each negative it should "
         "be 0% sure:"
     )
@@ -222,8 +231,8 @@ def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
     lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
     lines.append(rf"&= {num(t.loss_before)}")
     st.latex(_aligned(lines))
-    st.caption(
-        "In words: the loss is small when the real context scores high and the random "
+    reading(
+        "the loss is small when the real context scores high and the random "
         "words score low (σ(−x) = 1 − σ(x))."
     )
 
@@ -238,8 +247,8 @@ def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
             ]
         )
     )
-    st.caption(
-        "In words: each error is the prediction minus the truth (1 for the real context, "
+    reading(
+        "each error is the prediction minus the truth (1 for the real context, "
         "0 for a negative)."
     )
     terms = [rf"({num(t.g_pos)}){vec(t.u_pos)}"] + [
@@ -250,8 +259,8 @@ def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
     lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
     lines.append(rf"&= {vec(t.grad_h)}")
     st.latex(_aligned(lines))
-    st.caption(
-        "In words: the center word is pulled towards its real context and pushed away "
+    reading(
+        "the center word is pulled towards its real context and pushed away "
         "from each negative, the more strongly the bigger the error."
     )
     lines = [
@@ -264,8 +273,8 @@ def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
             rf" = ({num(g)})\,h = {vec(grad)}"
         )
     st.latex(_aligned(lines))
-    st.caption(
-        "In words: the output vectors move along h, towards it for the real context and "
+    reading(
+        "the output vectors move along h, towards it for the real context and "
         f"away from it for the negatives. The arrows on the plane are the moves: minus the "
         f"gradient times the learning rate α = {t.learning_rate:g}."
     )
@@ -274,8 +283,8 @@ def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
 def _stage_update(lesson: Lesson, t: StepTrace) -> None:
     a = num(t.learning_rate)
     st.latex(r"w \leftarrow w - \alpha \frac{\partial L}{\partial w}\quad\text{for each vector}")
-    st.caption(
-        "In words: every vector involved takes a small step downhill; a word drawn twice "
+    reading(
+        "every vector involved takes a small step downhill; a word drawn twice "
         "gets both steps. All other words stay where they were."
     )
     c = tex_word(lesson.word(t.center))
