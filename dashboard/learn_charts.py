@@ -137,8 +137,10 @@ def sentence_strip(
         )
     count = hi - lo
     fig.update_xaxes(visible=False, range=[-1, max(count, 7)])
-    fig.update_yaxes(visible=False, range=[-0.85, 0.95])
-    return _base(fig, "", 150)
+    fig.update_yaxes(visible=False, range=[-0.8, 0.92])
+    fig = _base(fig, "", 130)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 4, "b": 4})
+    return fig
 
 
 # -- stage 2: where negatives come from ------------------------------------------------------

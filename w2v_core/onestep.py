@@ -33,6 +33,7 @@ sentence the lesson starts again at the first (a new epoch, new windows).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -51,6 +52,7 @@ __all__ = ["EXAMPLE_WORDS", "Lesson", "LessonConfig", "StepTrace", "toy_example"
 EXAMPLE_WORDS = ("king", "queen", "dog", "puppy")
 
 
+@lru_cache(maxsize=8)  # it generates 6,000 toy sentences to pick a dozen: do that once
 def toy_example(
     words: tuple[str, ...] = EXAMPLE_WORDS, per_word: int = 3, max_words: int = 7, seed: int = 0
 ) -> str:
