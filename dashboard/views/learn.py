@@ -227,7 +227,7 @@ def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
     st.dataframe(_score_table(lesson, t), hide_index=True, width="stretch")
     terms = [rf"- \log(1 - {num(p)})" for p in t.neg_probs]
     lines = [r"L &= -\log \sigma(u_o \cdot h) - \textstyle\sum_k \log \sigma(-u_k \cdot h)"]
-    body = _chunks([rf"-\log {num(t.pos_prob)}", *terms], 3)
+    body = _chunks([rf"-\log {num(t.pos_prob)}", *terms], 2)
     lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
     lines.append(rf"&= {num(t.loss_before)}")
     st.latex(_aligned(lines))
