@@ -248,8 +248,7 @@ def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
         )
     )
     reading(
-        "each error is the prediction minus the truth (1 for the real context, "
-        "0 for a negative)."
+        "each error is the prediction minus the truth (1 for the real context, 0 for a negative)."
     )
     terms = [rf"({num(t.g_pos)}){vec(t.u_pos)}"] + [
         rf"+ ({num(g)}){vec(u)}" for g, u in zip(t.g_neg, t.u_neg, strict=True)
