@@ -126,3 +126,21 @@ def test_an_unusable_example_is_a_warning(env):
     at.text_area(key="learn_text").input("the king and the queen\nthe dog and the puppy").run()
     ok(at)
     assert heading(at) == "Step 1 · stage 1 of 5: the pair"
+
+
+def test_the_lesson_and_its_inputs_survive_a_tab_switch(env):
+    at = open_lesson()
+    text = "the king and the queen\nthe dog and the puppy\nthe king and his crown"
+    at.text_area(key="learn_text").input(text).run()
+    at.slider(key="learn_lr").set_value(0.2).run()
+    next_stage(at, 2)
+    assert heading(at) == "Step 1 · stage 3 of 5: scores and loss"
+    at.session_state["tab"] = "Training"
+    at.run()
+    ok(at)
+    at.session_state["tab"] = TAB
+    at.run()
+    ok(at)
+    assert heading(at) == "Step 1 · stage 3 of 5: scores and loss"
+    assert at.text_area(key="learn_text").value == text
+    assert at.slider(key="learn_lr").value == 0.2

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import learn_charts as charts
+from dashboard import state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.onestep import EXAMPLE_WORDS, Lesson, LessonConfig, StepTrace, toy_example
@@ -97,22 +98,26 @@ def reading(text: str) -> None:
 # --------------------------------------------------------------------------- state
 
 
+#: Session-state keys of the tab's own bookkeeping (not user inputs, see dashboard.state).
+LESSON, SIGNATURE, STAGE = "_learn_lesson", "_learn_signature", "_learn_stage"
+
+
 def _lesson(text: str, seed: int, lr: float, negatives: int, window: int) -> Lesson | None:
     """This session's lesson; a new one (first step taken) when the text or seed changed."""
-    state = st.session_state
+    session = st.session_state
     signature = (text, seed)
-    lesson: Lesson | None = state.get("learn_lesson")
-    if lesson is None or state.get("learn_signature") != signature:
+    lesson: Lesson | None = session.get(LESSON)
+    if lesson is None or session.get(SIGNATURE) != signature:
         config = LessonConfig(learning_rate=lr, negatives=negatives, window=window, seed=seed)
         try:
             lesson = Lesson(text, config)
         except W2VError as error:
             st.warning(f"The example cannot be used: {md(error)}")
-            state["learn_lesson"] = None
+            session[LESSON] = None
             return None
-        state["learn_lesson"] = lesson
-        state["learn_signature"] = signature
-        state["learn_stage"] = 1
+        session[LESSON] = lesson
+        session[SIGNATURE] = signature
+        session[STAGE] = 1
         lesson.step()
     else:
         lesson.adjust(lr, negatives, window)
@@ -382,32 +387,54 @@ def _numbers(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
 # --------------------------------------------------------------------------- controls
 
 
+#: The user's inputs of this tab (dashboard.state keeps them across tabs) and defaults.
+DEFAULTS = {
+    "learn_lr": 0.4,
+    "learn_negatives": 3,
+    "learn_window": 3,
+    "learn_seed": 0,
+    "learn_n": 100,
+    "learn_speed": "fast (10 per second)",
+}
+
+
+def _key(name: str) -> str:
+    """Bind one of :data:`DEFAULTS` (so it survives tab switches) and return its key."""
+    valid = (lambda v: v in SPEEDS) if name == "learn_speed" else None
+    return state.bind(name, DEFAULTS[name], valid=valid)
+
+
+def _value(name: str):
+    """An input's current value, whether or not its widget is drawn yet in this run."""
+    return st.session_state[_key(name)]
+
+
+def _use_source(corpus) -> None:
+    """The source changed (a callback, before the rerun): put its sentences in the box."""
+    source = st.session_state.get("learn_source")
+    text = corpus_example(corpus) if source == "corpus" and corpus is not None else toy_example()
+    state.put("learn_text", text)
+
+
 def _example_source(ctx: Context) -> None:
     """The editable example: the demo corpus's sentences, or the selected corpus's."""
     corpus = ctx.corpus
     sources = {"toy": "a few sentences of the demo corpus"}
     if corpus is not None:
         sources["corpus"] = f"the first sentences of {corpus.name}"
-    state = st.session_state
-    if state.get("learn_source") not in sources:
-        state["learn_source"] = "toy"
     with st.expander("The example sentences (click to edit)", icon=":material/edit_note:"):
-        source = st.radio(
+        st.radio(
             "Start from",
             options=list(sources),
-            format_func=sources.get,
+            format_func=lambda s: sources.get(s, s),
             horizontal=True,
-            key="learn_source",
-            on_change=lambda: state.update(_learn_source_changed=True),
+            key=state.bind("learn_source", "toy", valid=lambda v: v in sources),
+            on_change=_use_source,
+            args=(corpus,),
         )
-        if state.pop("_learn_source_changed", False) or "learn_text" not in state:
-            state["learn_text"] = (
-                corpus_example(corpus) if source == "corpus" and corpus is not None
-                else toy_example()
-            )  # fmt: skip
         st.text_area(
             "One sentence per line",
-            key="learn_text",
+            key=state.bind("learn_text", toy_example),
             height=180,
             max_chars=MAX_EXAMPLE_CHARS,
             help="Every word is kept; a short example keeps the plane readable.",
@@ -415,52 +442,52 @@ def _example_source(ctx: Context) -> None:
 
 
 def _settings() -> None:
-    """The knobs, in plain language; their values are read from the session state."""
+    """The knobs, in plain language (their values were read with :func:`_value`)."""
     one, two, three, four = st.columns([3, 3, 3, 2])
     one.slider(
-        "Step size (learning rate α)", 0.01, 1.0, 0.4, 0.01, key="learn_lr",
+        "Step size (learning rate α)", 0.01, 1.0, step=0.01, key=_key("learn_lr"),
         help="How far each vector moves in one step. Too big and the vectors jump around.",
     )  # fmt: skip
     two.slider(
-        "Random words per pair (negatives)", 1, 8, 3, key="learn_negatives",
+        "Random words per pair (negatives)", 1, 8, key=_key("learn_negatives"),
         help="How many random words the model learns to tell apart from the real neighbour.",
     )  # fmt: skip
     three.slider(
-        "How far to look for neighbours (window)", 1, 5, 3, key="learn_window",
+        "How far to look for neighbours (window)", 1, 5, key=_key("learn_window"),
         help="The largest distance between a word and a neighbour; applies from the next "
         "sentence.",
     )  # fmt: skip
     four.number_input(
-        "Seed", 0, 10_000, 0, key="learn_seed",
+        "Seed", 0, 10_000, key=_key("learn_seed"),
         help="The same seed gives the same steps: rehearse a demo and get it again in class. "
         "Changing it starts the lesson again.",
     )  # fmt: skip
 
 
-def _buttons() -> tuple[bool, bool, bool, int, float]:
+def _buttons() -> tuple[bool, bool, bool]:
     left, mid, count, speed, right = st.columns([1.2, 1.2, 1.2, 2.2, 1])
     next_clicked = left.button("Next ▸", key="learn_next", type="primary", width="stretch")
     play_clicked = mid.button("Play ▸▸", key="learn_play", width="stretch")
-    n = int(count.number_input("steps", 1, 5000, 100, step=50, key="learn_n",
-                               label_visibility="collapsed"))  # fmt: skip
-    speed_name = speed.selectbox(
-        "speed", list(SPEEDS), index=1, key="learn_speed", label_visibility="collapsed"
-    )
+    count.number_input(
+        "steps", 1, 5000, step=50, key=_key("learn_n"),
+        label_visibility="collapsed", help="How many steps Play takes.",
+    )  # fmt: skip
+    speed.selectbox(
+        "speed", list(SPEEDS), label_visibility="collapsed",
+        key=_key("learn_speed"),
+    )  # fmt: skip
     reset_clicked = right.button("Reset", key="learn_reset", width="stretch")
-    return next_clicked, play_clicked, reset_clicked, n, SPEEDS[speed_name]
+    return next_clicked, play_clicked, reset_clicked
 
 
 # --------------------------------------------------------------------------- the tab
 
 
 def _watch_word(lesson: Lesson) -> str:
-    """The watched word: kept if the vocabulary has it, else a planted word, else the first."""
-    state = st.session_state
-    if state.get("learn_watch") not in lesson.vocab.index:
-        state["learn_watch"] = next(
-            (w for w in EXAMPLE_WORDS if w in lesson.vocab.index), lesson.vocab.words[0]
-        )
-    return state["learn_watch"]
+    """The watched word: kept while the vocabulary has it, else a planted word, else the first."""
+    index = lesson.vocab.index
+    default = next((w for w in EXAMPLE_WORDS if w in index), lesson.vocab.words[0])
+    return st.session_state[state.bind("learn_watch", default, valid=lambda w: w in index)]
 
 
 def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = "") -> None:
@@ -474,8 +501,10 @@ def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = ""
         )
     with nb_col:
         if not keys:  # not while playing: a widget cannot be drawn once per frame
+            index = lesson.vocab.index
             st.selectbox(
-                "Word to watch", lesson.vocab.words, key="learn_watch",
+                "Word to watch", lesson.vocab.words,
+                key=state.bind("learn_watch", watch, valid=lambda w: w in index),
                 help="Its nearest words in the tiny model, updated as the steps accumulate.",
             )  # fmt: skip
         st.markdown(f"**Nearest words to {md(watch)}** (cosine of the 2-D vectors)")
@@ -505,21 +534,19 @@ def _play(lesson: Lesson, n: int, speed: float, watch: str) -> None:
 def render(ctx: Context) -> None:
     """Draw the "How it learns" tab."""
     explain(EXPLANATION)
-    state = st.session_state
-    next_clicked, play_clicked, reset_clicked, n, speed = _buttons()
+    next_clicked, play_clicked, reset_clicked = _buttons()
     if reset_clicked:
-        state["learn_lesson"] = None
-    if "learn_text" not in state:
-        state["learn_text"] = toy_example()
+        st.session_state[LESSON] = None
     # The knobs are drawn at the bottom of the tab; their values are read here.
     lesson = _lesson(
-        state["learn_text"],
-        int(state.get("learn_seed", 0)),
-        float(state.get("learn_lr", 0.4)),
-        int(state.get("learn_negatives", 3)),
-        int(state.get("learn_window", 3)),
+        st.session_state[state.bind("learn_text", toy_example)],
+        int(_value("learn_seed")),
+        float(_value("learn_lr")),
+        int(_value("learn_negatives")),
+        int(_value("learn_window")),
     )
     if lesson is not None:
+        n, speed = int(_value("learn_n")), SPEEDS[_value("learn_speed")]
         _lesson_panel(lesson, next_clicked, play_clicked, n, speed)
     st.markdown("**Change the lesson**")
     _settings()
@@ -527,7 +554,7 @@ def render(ctx: Context) -> None:
 
 
 def _lesson_panel(lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int, speed: float):
-    state = st.session_state
+    session = st.session_state
     if len(lesson.vocab) > CROWDED_VOCAB:
         st.info(
             f"The example has {len(lesson.vocab)} different words: the plane will be crowded. "
@@ -535,15 +562,15 @@ def _lesson_panel(lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int
         )
     watch = _watch_word(lesson)
     if next_clicked:
-        if state["learn_stage"] >= len(STAGES):
+        if session[STAGE] >= len(STAGES):
             lesson.step()
-            state["learn_stage"] = 1
+            session[STAGE] = 1
         else:
-            state["learn_stage"] += 1
+            session[STAGE] += 1
     if play_clicked:
         _play(lesson, n, speed, watch)
-        state["learn_stage"] = len(STAGES)
-    stage = state["learn_stage"]
+        session[STAGE] = len(STAGES)
+    stage = session[STAGE]
     t = lesson.traces[-1]
     st.subheader(f"Step {t.step} · stage {stage} of {len(STAGES)}: {STAGES[stage - 1]}")
     _strip(lesson, t)
