@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.views.learn import MAX_CORPUS_SENTENCES, MAX_CORPUS_WORDS
 from w2v_core import sgns
+from w2v_core.corpus import load_corpus
+from w2v_core.onestep import toy_example
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 TAB = "How it learns"
@@ -144,3 +147,16 @@ def test_the_lesson_and_its_inputs_survive_a_tab_switch(env):
     assert heading(at) == "Step 1 · stage 3 of 5: scores and loss"
     assert at.text_area(key="learn_text").value == text
     assert at.slider(key="learn_lr").value == 0.2
+
+
+def test_the_example_can_come_from_the_selected_corpus(env):
+    at = open_lesson()
+    at.radio(key="learn_source").set_value("corpus").run()
+    ok(at)
+    lines = at.text_area(key="learn_text").value.splitlines()
+    first = load_corpus("toy").sentences()[0]  # the sidebar's corpus: the built-in toy one
+    assert lines[0] == " ".join(first[:MAX_CORPUS_WORDS])
+    assert 1 <= len(lines) <= MAX_CORPUS_SENTENCES
+    assert heading(at) == "Step 1 · stage 1 of 5: the pair"
+    at.radio(key="learn_source").set_value("toy").run()
+    assert at.text_area(key="learn_text").value == toy_example()
