@@ -38,7 +38,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import sgns
-from .corpus import corpus_from_text
+from .corpus import corpus_from_text, tokenize
 from .errors import ConfigError
 from .pairs import reduced_windows, window_pairs
 from .toy import generate_toy_corpus
@@ -62,8 +62,6 @@ def toy_example(
     ``max_words`` words that hold exactly one of ``words``: short sentences keep the
     vocabulary small enough to label every point on the plane.
     """
-    from .corpus import tokenize
-
     taken = dict.fromkeys(words, 0)
     lines = []
     for line in generate_toy_corpus(6000, seed=seed).splitlines():
