@@ -21,6 +21,7 @@ from dashboard import state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.onestep import EXAMPLE_WORDS, Lesson, LessonConfig, StepTrace, toy_example
+from w2v_core.vectors import KeyedVectors
 
 EXPLANATION = """
 This tab slows training down to **one pair of words at a time**, on a handful of sentences,
@@ -329,8 +330,7 @@ def _shown_vectors(lesson: Lesson, t: StepTrace, stage: int) -> np.ndarray:
 
 
 def _neighbours(lesson: Lesson, w_in: np.ndarray, word: str, topn: int = 5) -> pd.DataFrame:
-    from w2v_core.vectors import KeyedVectors
-
+    """The watched word's nearest words by cosine, in the vectors as shown."""
     kv = KeyedVectors(lesson.vocab.words, w_in, lesson.vocab.counts)
     return pd.DataFrame(
         [{"word": w, "cosine": round(s, 3)} for w, s in kv.most_similar(word, topn=topn)]
