@@ -189,3 +189,15 @@ def test_bad_input_is_one_clear_error(setup):
             Contexts(contexts.corpus, **kwargs)
     with pytest.raises(ConfigError):
         contexts.concordance("cat", start=-1)
+
+
+def test_slots_counted_in_blocks_equal_one_pass(monkeypatch):
+    from w2v_core import contexts as module
+
+    rng = np.random.default_rng(0)
+    ids = rng.integers(-1, 8, size=500).astype(np.int32)
+    whole = module.context_slots(ids, 4, 8)
+    assert whole.sum() == sum(module.cooccurrence_counts(ids, w, 4, 8).sum() for w in range(8))
+    for block in (1, 3, 7, 64):
+        monkeypatch.setattr(module, "SLOT_BLOCK", block)
+        assert (module.context_slots(ids, 4, 8) == whole).all()

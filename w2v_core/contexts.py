@@ -57,6 +57,7 @@ its occurrences: ``O(count(w) · window)``, a few milliseconds for most words ev
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,15 +90,15 @@ MAX_RANKED_OCCURRENCES = 20_000
 # --------------------------------------------------------------------------- counting
 
 
-def _neighbours(ids: np.ndarray, positions: np.ndarray, window: int) -> np.ndarray:
-    """Ids of every context of the tokens at ``positions``: a flat ``int32`` array.
+def _window_hits(ids: np.ndarray, positions: np.ndarray, window: int) -> Iterator[np.ndarray]:
+    """For each distance ``±d``, the ids found there from the tokens at ``positions``
+    (``-1`` where the window is already closed).
 
-    For each distance ``d`` a token at ``p ± d`` counts while no sentence break lies
-    between (``alive`` turns False at the first break and stays False), and never past
-    either end of the array.
+    A token at ``p ± d`` counts while no sentence break lies between (``alive`` turns
+    False at the first break and stays False), and never past either end of the array.
+    One distance at a time, so memory stays at a few arrays of ``len(positions)``.
     """
     n = len(ids)
-    found = []
     for sign in (1, -1):
         alive = np.ones(len(positions), dtype=bool)
         for d in range(1, window + 1):
@@ -105,8 +106,7 @@ def _neighbours(ids: np.ndarray, positions: np.ndarray, window: int) -> np.ndarr
             alive &= (target >= 0) & (target < n)
             neighbour = ids[np.clip(target, 0, n - 1)]
             alive &= neighbour >= 0
-            found.append(neighbour[alive])
-    return np.concatenate(found) if found else np.empty(0, dtype=np.int32)
+            yield np.where(alive, neighbour, -1)
 
 
 def cooccurrence_counts(ids: np.ndarray, word: int, window: int, n_words: int) -> np.ndarray:
@@ -129,23 +129,37 @@ def cooccurrence_counts(ids: np.ndarray, word: int, window: int, n_words: int) -
         ``int64`` counts of length ``n_words``.
     """
     positions = np.flatnonzero(ids == word)
-    return np.bincount(_neighbours(ids, positions, window), minlength=n_words).astype(np.int64)
+    counts = np.zeros(n_words + 1, dtype=np.int64)  # slot 0 collects the closed windows (-1)
+    for hits in _window_hits(ids, positions, window):
+        counts += np.bincount(hits + 1, minlength=n_words + 1)
+    return counts[1:]
+
+
+#: :func:`context_slots` reads the id array this many tokens at a time.
+SLOT_BLOCK = 1 << 21
 
 
 def context_slots(ids: np.ndarray, window: int, n_words: int) -> np.ndarray:
-    """``#(w) = Σ_c #(w, c)`` for every word, in ``window`` passes over the array.
+    """``#(w) = Σ_c #(w, c)`` for every word, in ``window`` passes over each block.
 
     ``ok[i]`` says "``ids[i .. i+d]`` holds no break"; each pass extends it by one
     position, and both ends of every surviving span are one (word, context) pair.
+    Blocks overlap by ``window`` tokens and a span is counted in the block where it
+    starts, so every pair is counted exactly once while memory stays per block.
     """
     slots = np.zeros(n_words, dtype=np.int64)
-    ok = ids >= 0
-    for d in range(1, window + 1):
-        ok = ok[:-1] & (ids[d:] >= 0)
-        if not ok.any():
-            break
-        slots += np.bincount(ids[:-d][ok], minlength=n_words)
-        slots += np.bincount(ids[d:][ok], minlength=n_words)
+    n = len(ids)
+    for lo in range(0, n, SLOT_BLOCK):
+        starts = min(SLOT_BLOCK, n - lo)  # spans starting at lo .. lo + starts
+        block = ids[lo : min(n, lo + starts + window)]
+        ok = block >= 0
+        for d in range(1, window + 1):
+            ok = ok[:-1] & (block[d:] >= 0)
+            if not ok.any():
+                break
+            first = ok[:starts]
+            slots += np.bincount(block[: len(first)][first], minlength=n_words)
+            slots += np.bincount(block[d : d + len(first)][first], minlength=n_words)
     return slots
 
 
@@ -456,15 +470,8 @@ class Contexts:
                 wanted[index[w]] = True
         head = positions[:MAX_RANKED_OCCURRENCES]
         ids = self.corpus.ids
-        n = len(ids)
         hits = np.zeros(len(head), dtype=np.int64)
-        for sign in (1, -1):
-            alive = np.ones(len(head), dtype=bool)
-            for d in range(1, self.window + 1):
-                target = head + sign * d
-                alive &= (target >= 0) & (target < n)
-                neighbour = ids[np.clip(target, 0, n - 1)]
-                alive &= neighbour >= 0
-                hits += alive & wanted[neighbour]
+        for found in _window_hits(ids, head, self.window):
+            hits += wanted[found]  # found = -1 (closed window) reads the False last slot
         order = np.argsort(-hits, kind="stable")
         return np.concatenate((head[order], positions[MAX_RANKED_OCCURRENCES:]))
