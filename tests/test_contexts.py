@@ -201,3 +201,21 @@ def test_slots_counted_in_blocks_equal_one_pass(monkeypatch):
     for block in (1, 3, 7, 64):
         monkeypatch.setattr(module, "SLOT_BLOCK", block)
         assert (module.context_slots(ids, 4, 8) == whole).all()
+
+
+def test_distinct_concordance_skips_repeated_lines_and_pages_on():
+    text = "\n".join(["the dog ran home"] * 5 + ["a dog sat down"] * 3 + ["one dog barked"])
+    contexts = Contexts(corpus_from_text(text), window=2, min_count=1)
+    everything = contexts.concordance("dog", count=20, distinct=True)
+    assert [line.text() for line in everything.lines] == [
+        "the dog ran home",
+        "a dog sat down",
+        "one dog barked",
+    ]
+    assert everything.total == 9 and not everything.has_more
+    first = contexts.concordance("dog", count=2, distinct=True)
+    second = contexts.concordance("dog", start=2, count=2, distinct=True)
+    assert first.has_more and not second.has_more
+    assert [line.text() for line in first.lines + second.lines] == [
+        line.text() for line in everything.lines
+    ]

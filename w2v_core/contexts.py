@@ -254,15 +254,13 @@ class ConcordanceLine:
 
 @dataclass(frozen=True)
 class ConcordancePage:
-    """Lines ``start .. start + len(lines)`` of ``total`` occurrences."""
+    """Lines ``start .. start + len(lines)`` of the word's ``total`` occurrences
+    (counted in distinct lines when repeats are skipped); ``has_more``: a next page exists."""
 
     lines: list[ConcordanceLine]
     start: int
     total: int
-
-    @property
-    def has_more(self) -> bool:
-        return self.start + len(self.lines) < self.total
+    has_more: bool
 
 
 # --------------------------------------------------------------------------- the explainer
@@ -402,6 +400,7 @@ class Contexts:
         count: int = 5,
         width: int | None = None,
         prefer: frozenset[str] | set[str] = frozenset(),
+        distinct: bool = False,
     ) -> ConcordancePage:
         """Occurrences of ``word`` as keyword-in-context lines, a page at a time.
 
@@ -421,6 +420,9 @@ class Contexts:
             Lines with more of these words within ``window`` of the keyword come first
             (among the first :data:`MAX_RANKED_OCCURRENCES` occurrences), e.g. the word's
             characteristic contexts; ties keep corpus order.
+        distinct : bool
+            Skip a line whose tokens repeat an earlier line's exactly (generated corpora
+            repeat sentences); pages then count distinct lines.
         """
         self.word_id(word)  # unknown words: one clear error
         if start < 0 or count < 1:
@@ -434,10 +436,12 @@ class Contexts:
         positions = np.flatnonzero(corpus_ids == self._corpus_id(word))
         if prefer:
             positions = self._rank(positions, prefer)
-        chosen = positions[start : start + count]
         words = self.corpus.words
-        lines = []
-        for p in chosen.tolist():
+        lines: list[ConcordanceLine] = []
+        seen: set[tuple[int, ...]] = set()
+        index = 0  # distinct lines passed so far
+        more = False
+        for p in positions.tolist():
             left = corpus_ids[max(0, p - width) : p]
             breaks = np.flatnonzero(left < 0)
             if breaks.size:
@@ -446,15 +450,25 @@ class Contexts:
             breaks = np.flatnonzero(right < 0)
             if breaks.size:
                 right = right[: breaks[0]]
-            lines.append(
-                ConcordanceLine(
-                    tuple(words[i] for i in left.tolist()),
-                    words[int(corpus_ids[p])],
-                    tuple(words[i] for i in right.tolist()),
-                    p,
+            if distinct:
+                text = (*left.tolist(), -2, *right.tolist())
+                if text in seen:
+                    continue
+                seen.add(text)
+            if index >= start + count:
+                more = True
+                break
+            if index >= start:
+                lines.append(
+                    ConcordanceLine(
+                        tuple(words[i] for i in left.tolist()),
+                        words[int(corpus_ids[p])],
+                        tuple(words[i] for i in right.tolist()),
+                        p,
+                    )
                 )
-            )
-        return ConcordancePage(lines, start, len(positions))
+            index += 1
+        return ConcordancePage(lines, start, len(positions), more)
 
     def _corpus_id(self, word: str) -> int:
         if self._corpus_index is None:
