@@ -36,6 +36,18 @@ def _height(n_bars: int) -> int:
     return 120 + BAR_HEIGHT * max(n_bars, 1)
 
 
+def _legible(fig: go.Figure) -> go.Figure:
+    """Fonts large enough for a projector (Streamlit's theme otherwise shrinks them)."""
+    fig.update_xaxes(tickfont_size=FONT_SIZE - 2, title_font_size=FONT_SIZE - 2)
+    fig.update_yaxes(tickfont_size=FONT_SIZE)
+    fig.update_layout(
+        title_font_size=FONT_SIZE + 2, legend_font_size=FONT_SIZE, font_size=FONT_SIZE
+    )
+    fig.update_annotations(font_size=FONT_SIZE)  # subplot titles
+    fig.update_traces(textfont_size=FONT_SIZE - 2)
+    return fig
+
+
 def context_bars(word: str, scores: Sequence[ContextScore]) -> go.Figure:
     """The word's most characteristic context words, most characteristic on top.
 
@@ -58,7 +70,7 @@ def context_bars(word: str, scores: Sequence[ContextScore]) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"The company '{esc(word)}' keeps",
+        title=f"Words found near '{esc(word)}' more often than chance",
         xaxis_title="how much more often than chance (PPMI) · label: times seen together",
         height=_height(len(scores)),
         margin={"l": 10, "r": 60, "t": 50, "b": 10},
@@ -66,7 +78,7 @@ def context_bars(word: str, scores: Sequence[ContextScore]) -> go.Figure:
         showlegend=False,
     )
     fig.update_yaxes(type="category")
-    return fig
+    return _legible(fig)
 
 
 def shared_bars(pair: PairExplanation) -> go.Figure:
@@ -97,15 +109,18 @@ def shared_bars(pair: PairExplanation) -> go.Figure:
                 "<br>PPMI %{customdata[1]:.2f}<extra></extra>",
             )
         )
-    limit = max([s.ppmi_a for s in shared] + [s.ppmi_b for s in shared] + [1.0]) * 1.35
-    ticks = [v for v in np.linspace(-limit, limit, 7)]
+    limit = max([s.ppmi_a for s in shared] + [s.ppmi_b for s in shared] + [1.0]) * 1.3
+    step = 1.0 if limit <= 6 else float(np.ceil(limit / 6))
+    ticks = [
+        float(v) for v in np.arange(-np.floor(limit / step), np.floor(limit / step) + 1) * step
+    ]
     fig.update_layout(
         barmode="relative",
         title=f"Context words '{esc(pair.a)}' and '{esc(pair.b)}' share",
         xaxis={
             "range": [-limit, limit],
             "tickvals": ticks,
-            "ticktext": [f"{abs(v):.1f}" for v in ticks],
+            "ticktext": [f"{abs(v):g}" for v in ticks],
             "title": "how much more often than chance (PPMI) · label: times seen together",
             "zeroline": True,
         },
@@ -115,7 +130,7 @@ def shared_bars(pair: PairExplanation) -> go.Figure:
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0.5, "xanchor": "center"},
     )
     fig.update_yaxes(type="category")
-    return fig
+    return _legible(fig)
 
 
 def company_bars(pair: PairExplanation) -> go.Figure:
@@ -150,7 +165,7 @@ def company_bars(pair: PairExplanation) -> go.Figure:
         margin={"l": 10, "r": 50, "t": 90, "b": 10},
         font_size=FONT_SIZE,
     )
-    return fig
+    return _legible(fig)
 
 
 def selection_rows(event: Any, coords: np.ndarray) -> list[int]:

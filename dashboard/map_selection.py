@@ -2,7 +2,7 @@
 
 The Map view draws its chart with ``on_select="rerun"`` and hands the event here:
 
-* one point clicked: the company that word keeps (:func:`dashboard.explain.word_view`);
+* one point clicked: the company that word keeps (:func:`dashboard.company.word_view`);
 * several points (box or lasso): the selected words, the words nearest the selection's
   centroid in the full space, and **Isolate**, which re-projects only the selection
   (as the Embedding Projector's "isolate selection" does); **Show all** returns.
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import context_charts, explain, state
+from dashboard import company, context_charts, state
 from dashboard.views import md
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,9 +79,9 @@ def render(ctx: Context, run: Run, event: Any, coords: np.ndarray, words: Sequen
     selected = [words[i] for i in rows]
     if len(selected) == 1:
         word = selected[0]
-        explain.ask(word)
+        company.ask(word)
         st.subheader(f"The company '{md(word)}' keeps", anchor=False)
-        explain.word_view(ctx, run, word, key="map_word")
+        company.word_view(ctx, run, word, key="map_word")
         return
     kv = run.kv
     st.subheader(f"{len(selected)} words selected", anchor=False)

@@ -29,7 +29,7 @@ def test_context_bars_put_the_most_characteristic_on_top_with_counts():
     assert list(bar.y)[::-1] == [s.word for s in scores]  # first score drawn at the top
     assert list(bar.x)[::-1] == [s.ppmi for s in scores]
     assert list(bar.text)[::-1] == [f"{s.count:,}×" for s in scores]
-    assert "king" in fig.layout.title.text
+    assert "'king'" in fig.layout.title.text
 
 
 def test_shared_bars_show_one_word_on_each_side():

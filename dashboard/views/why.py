@@ -2,18 +2,17 @@
 
 Type a word (and optionally a second one), or arrive from a click elsewhere: a
 neighbour-table row, a point on the map or an analogy's answer record their question
-with :func:`dashboard.explain.ask`, and this tab opens on it.  The drawing is shared
-with those places, in :mod:`dashboard.explain`.
+with :func:`dashboard.company.ask`, and this tab opens on it.  The drawing is shared
+with those places, in :mod:`dashboard.company`.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import explain, state
+from dashboard import company, state
 from dashboard.queries import resolve_word
-from dashboard.views import NO_RUN, Context
-from dashboard.views import explain as what_am_i_looking_at
+from dashboard.views import NO_RUN, Context, explain
 
 EXPLANATION = """
 word2vec learns from one idea: **a word is known by the company it keeps**. Words that
@@ -40,7 +39,7 @@ def _default_word(kv) -> str:
 
 def render(ctx: Context) -> None:
     """Draw the *Why close?* tab."""
-    what_am_i_looking_at(EXPLANATION)
+    explain(EXPLANATION)
     run = ctx.run
     if run is None:
         st.info(NO_RUN)
@@ -49,12 +48,12 @@ def render(ctx: Context) -> None:
     left, right = st.columns(2)
     word = left.text_input(
         "Word",
-        key=state.bind(explain.WORD, lambda: _default_word(kv), basis=run.key),
+        key=state.bind(company.WORD, lambda: _default_word(kv), basis=run.key),
         help="Any word of the vocabulary.",
     ).strip()
     other = right.text_input(
         "Compare with (optional)",
-        key=state.bind(explain.OTHER, "", basis=run.key),
+        key=state.bind(company.OTHER, "", basis=run.key),
         help="A second word: what company do the two share?",
         placeholder="e.g. a neighbour of the first word",
     ).strip()
@@ -63,6 +62,6 @@ def render(ctx: Context) -> None:
         return
     word = resolve_word(kv, word)
     if other:
-        explain.pair_view(ctx, run, word, resolve_word(kv, other), key="why_tab_pair")
+        company.pair_view(ctx, run, word, resolve_word(kv, other), key="why_tab_pair")
     else:
-        explain.word_view(ctx, run, word, key="why_tab_word")
+        company.word_view(ctx, run, word, key="why_tab_word")

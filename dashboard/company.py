@@ -121,7 +121,7 @@ def kwic_markdown(
         left.insert(0, "…")
     if len(line.right) > side:
         right.append("…")
-    return " ".join(left), f":orange-background[**{md(line.word)}**]", " ".join(right)
+    return " ".join(left), f":red-background[**{md(line.word)}**]", " ".join(right)
 
 
 # --------------------------------------------------------------------------- drawing
@@ -148,7 +148,7 @@ def _concordance(
         if not centred:
             st.markdown(" ".join(t for t in (text_left, text_word, text_right) if t))
             continue
-        left, middle, right = st.columns([5, 2, 5], gap="small", vertical_alignment="center")
+        left, middle, right = st.columns([6, 1.3, 6], gap="small", vertical_alignment="center")
         left.markdown(text_left or "…", text_alignment="right")
         middle.markdown(text_word, text_alignment="center")
         right.markdown(text_right or "…")
@@ -173,8 +173,8 @@ def word_view(ctx: Context, run: Run, word: str, key: str) -> None:
         return
     occurrences = int(contexts.vocab.counts[contexts.word_id(word)])
     st.markdown(
-        f"**{md(word)}** occurs {occurrences:,} times. The words most often near it "
-        "(more often than chance):",
+        f"**{md(word)}** occurs {occurrences:,} times in the corpus. A word is known by the "
+        "company it keeps: these are the words around it.",
         help=HELP.format(min_pair=contexts.min_pair_count),
     )
     if not scores:
