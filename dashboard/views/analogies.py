@@ -158,8 +158,8 @@ def _answer(
     with st.container(border=True):
         st.subheader(f"Why '{md(answer)}'?", anchor=False)
         st.caption(
-            f"An answer to '{md(a)} : {md(b)} :: {md(c)} : ?' shares company with "
-            f"'{md(b)}' (what {md(b)} is) and with '{md(c)}' (what {md(c)} is like)."
+            f"{md(b)} − {md(a)} + {md(c)} lands near '{md(answer)}' when '{md(answer)}' keeps "
+            f"some of the company of '{md(b)}' and some of the company of '{md(c)}':"
         )
         for other, key in ((b, "an_pair_b"), (c, "an_pair_c")):
             st.markdown(f"**'{md(answer)}' and '{md(other)}'**")
