@@ -140,7 +140,7 @@ def _concordance(
     ``centred``: the keyword in a middle column, the contexts right- and left-aligned
     on either side (a classic concordance); otherwise one plain line each.
     """
-    pages_key = f"why_pages_{key}"
+    pages_key = f"why_pages_{key}_{word}"  # a new word starts on its first page
     pages = int(state.get(pages_key, 1) or 1)
     page = contexts.concordance(word, count=count * pages, prefer=marked, distinct=True)
     for line in page.lines:
