@@ -139,12 +139,12 @@ def _submit(
         return
     if submission.run is not None:
         _set_active(submission.run.key)
-        st.session_state["job"] = None
+        st.session_state[JOB] = None
     else:
         job = submission.job
         if note and job is not None and note not in job.notes:
             job.notes.append(note)
-        st.session_state["job"] = job
+        st.session_state[JOB] = job
 
 
 def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
@@ -158,8 +158,8 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
         _submit(choice, registry, retrain_stopped=choice.train_clicked)
     elif key is not None and key != state.get("_last_key"):
         running = registry.job(key)
-        if running is not None and state.get("job") is None:
-            state["job"] = running  # trained for another session: show the same progress
+        if running is not None and state.get(JOB) is None:
+            state[JOB] = running  # trained for another session: show the same progress
         elif registry.is_cached(key):
             run, warning = registry.fetch(key)
             if run is not None:
@@ -170,7 +170,7 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
 
 
 def _active_run(registry: RunRegistry, imports: dict[str, Run]) -> Run | None:
-    key = st.session_state.get("active")
+    key = st.session_state.get(ACTIVE)
     if key is None:
         return None
     if key in imports:
@@ -192,7 +192,10 @@ def _finish(job: TrainingJob) -> None:
     run = job.run
     if job.state == JobState.DONE and run is not None:
         _set_active(run.key)
-        st.session_state.setdefault(TRAINED, set()).add(run.key)
+        trained = st.session_state.setdefault(TRAINED, [])
+        if run.key in trained:
+            trained.remove(run.key)
+        trained.append(run.key)
         if run.status == RunStatus.EARLY_STOP:
             total = run.config.epochs if run.config else run.stop_epoch
             _flash(
@@ -255,7 +258,7 @@ def main() -> None:
     run = _active_run(registry, state["imports"])
     if choice.note is not None:
         active = run.key if run is not None else None
-        note = sidebar.train_note(choice, registry, active, state.get(TRAINED, set()))
+        note = sidebar.train_note(choice, registry, active, state.get(TRAINED, []))
         choice.note.caption(note)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")

@@ -456,9 +456,12 @@ def _train_button(choice: Choice) -> bool:
     )
 
 
-def train_note(choice: Choice, registry: RunRegistry, active: str | None, trained: set[str]) -> str:
+def train_note(
+    choice: Choice, registry: RunRegistry, active: str | None, trained: list[str]
+) -> str:
     """The line under Train, true at the moment it is drawn (after the app has acted on
-    the choice): ``active`` is the run shown, ``trained`` the keys this session trained."""
+    the choice): ``active`` is the run shown, ``trained`` the keys this session trained,
+    the latest last."""
     key = choice.key
     if key is None:
         return "Choose a corpus and possible settings first."
@@ -467,8 +470,10 @@ def train_note(choice: Choice, registry: RunRegistry, active: str | None, traine
     run = registry.peek(key)
     if run is not None and run.status == RunStatus.STOPPED:
         return "Stopped part-way before: click Train to train it fully."
-    if key == active and key in trained:
+    if key == active and trained and key == trained[-1]:
         return "✓ Trained just now: shown in the tabs."
+    if key == active and key in trained:
+        return "✓ Trained earlier in this session: shown again from the cache."
     if key == active and registry.is_cached(key):
         return "✓ Trained before: shown from the cache."
     if registry.is_cached(key):

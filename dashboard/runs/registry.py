@@ -27,21 +27,23 @@ from typing import Any
 from dashboard.runs.cache import DiskCache
 from dashboard.runs.job import JobState, TrainerFactory, TrainingJob
 from dashboard.runs.record import Run, RunInfo, RunStatus
-from dashboard.settings import env_number
+from dashboard.settings import (
+    DEFAULT_DISK_MB,
+    DEFAULT_MAX_RUNS,
+    ENV_CACHE_DIR,
+    ENV_DISK_MB,
+    ENV_MAX_RUNS,
+    ENV_MAX_TRAININGS,
+    env_number,
+)
 from w2v_core.corpus import Corpus, default_cache_dir
 from w2v_core.errors import W2VError
 from w2v_core.train import TrainConfig, Trainer, run_key
 
 log = logging.getLogger(__name__)
 
-ENV_CACHE_DIR = "W2V_CACHE_DIR"
-ENV_MAX_RUNS = "W2V_MAX_RUNS_IN_MEMORY"
-ENV_DISK_MB = "W2V_DISK_CACHE_MB"
-ENV_MAX_TRAININGS = "W2V_MAX_CONCURRENT_TRAININGS"
-
-#: The defaults, in one place (:data:`dashboard.settings.ENVIRONMENT` shows these).
-DEFAULT_MAX_RUNS = 12
-DEFAULT_DISK_MB = 2048.0
+#: Trainings at once when a RegistrySettings is built by hand (tests, scripts);
+#: :meth:`RegistrySettings.from_env` defaults to the number of cores instead.
 DEFAULT_MAX_CONCURRENT = 2
 
 
