@@ -289,7 +289,8 @@ def _render_map(
         counts,
         color=color,
         color_title=color_title,
-        highlight=highlight,
+        # an isolated selection is small: label every word of it
+        highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
         title=f"{method}: the {n} most frequent words"
         if isolated is None
         else f"{method}: the {len(rows)} selected words on their own",
