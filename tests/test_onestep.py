@@ -138,7 +138,7 @@ def test_loss_falls_and_related_words_drift_together(seed):
     lesson = Lesson(TEXT, LessonConfig(seed=seed))
     lesson.run(900)
     kv = lesson.vectors()
-    assert lesson.mean_loss(100) < np.mean(lesson.losses[:100]) - 0.2
+    assert lesson.mean_loss(100) < np.mean(lesson.losses[:100]) - 0.1
     # Planted: king/queen share a template and contexts, so do dog/puppy; across them, nothing.
     assert kv.similarity("king", "queen") > kv.similarity("king", "dog")
     assert kv.similarity("dog", "puppy") > kv.similarity("queen", "puppy")

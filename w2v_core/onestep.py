@@ -60,18 +60,20 @@ def toy_example(
 
     Takes, in the generator's order, the first ``per_word`` sentences of at most
     ``max_words`` words that hold exactly one of ``words``: short sentences keep the
-    vocabulary small enough to label every point on the plane.
+    vocabulary small enough to label every point on the plane.  If the generator has
+    too few such short sentences, the length limit grows a word at a time.
     """
-    taken = dict.fromkeys(words, 0)
-    lines = []
-    for line in generate_toy_corpus(6000, seed=seed).splitlines():
-        tokens = tokenize(line)
-        hits = [w for w in words if w in tokens]
-        if len(tokens) <= max_words and len(hits) == 1 and taken[hits[0]] < per_word:
-            taken[hits[0]] += 1
-            lines.append(line)
-            if all(n == per_word for n in taken.values()):
-                break
+    corpus = [tokenize(line) for line in generate_toy_corpus(6000, seed=seed).splitlines()]
+    for limit in range(max_words, max(max_words, 30) + 1):
+        taken = dict.fromkeys(words, 0)
+        lines = []
+        for tokens in corpus:
+            hits = [w for w in words if w in tokens]
+            if len(tokens) <= limit and len(hits) == 1 and taken[hits[0]] < per_word:
+                taken[hits[0]] += 1
+                lines.append(" ".join(tokens))
+        if all(n == per_word for n in taken.values()):
+            break
     return "\n".join(lines)
 
 
