@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from w2v_core import History, KeyedVectors, Model, ModelFileError, TrainConfig, Vocab
+from w2v_core import npz as w2v_npz
 from w2v_core.io import (
     load_model,
     load_projector_tsv,
@@ -115,11 +116,11 @@ def test_failed_save_leaves_no_temp_file_and_keeps_the_old_file(tmp_path, monkey
     save_model(_model(seed=1), path)
     before = path.read_bytes()
 
-    def broken_savez(handle, **arrays):
+    def broken_write(handle, arrays):
         handle.write(b"partial")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(np, "savez", broken_savez)
+    monkeypatch.setattr(w2v_npz, "write", broken_write)
     with pytest.raises(ModelFileError, match="No space left"):
         save_model(_model(seed=2), path)
     assert path.read_bytes() == before
@@ -268,7 +269,7 @@ def test_other_npz_files_and_missing_paths(tmp_path):
         load_model(other)
     with pytest.raises(ModelFileError, match="not found"):
         load_model(tmp_path / "absent.npz")
-    with pytest.raises(ModelFileError, match="not a regular file"):
+    with pytest.raises(ModelFileError, match="is a directory"):
         load_model(tmp_path)
 
 
@@ -537,7 +538,8 @@ def test_all_formats_round_trip_arbitrary_words_and_floats(tmp_path, words, dim,
     vectors = (rng.standard_normal((len(words), dim)) * 10.0 ** rng.integers(-30, 30)).astype(
         np.float32
     )
-    special = data.draw(st.sampled_from([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, 3.4e38]))
+    # (nan and inf are refused by the readers: see test_non_finite_vectors_are_refused)
+    special = data.draw(st.sampled_from([0.0, -0.0, 1e-45, -1e-45, 3.4e38, -3.4e38]))
     vectors[0, 0] = special
     kv = KeyedVectors(words, vectors, np.arange(len(words), 0, -1))
     for binary in (False, True):

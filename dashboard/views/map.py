@@ -19,6 +19,7 @@ import streamlit as st
 
 from dashboard import charts, projection
 from w2v_core.errors import UnknownWordError, W2VError
+from w2v_core.files import spreadsheet_safe
 from w2v_core.vectors import KeyedVectors
 
 MAX_WORDS = 2000
@@ -379,7 +380,8 @@ def coordinates_csv(
     words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
 ) -> bytes:
     """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
-    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
+    safe_words = [spreadsheet_safe(word) for word in words]  # no formulas in spreadsheets
+    frame = pd.DataFrame({"word": safe_words, "frequency": np.asarray(counts, dtype=np.int64)})
     for axis, name in enumerate("xyz"[: coords.shape[1]]):
         frame[name] = coords[:, axis]
     if clusters is not None:
