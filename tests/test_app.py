@@ -252,6 +252,17 @@ def test_empty_upload_is_refused(env):
     assert at.button(key="train").proto.disabled
 
 
+def test_upload_that_is_not_txt_gets_one_clear_message(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("upload").run()
+    files = [("notes.md", TEXT.encode(), "text/markdown")]
+    at.file_uploader(key="upload_files").set_value(files).run()
+    ok(at)
+    errors = texts(at.error)
+    assert len(errors) == 1 and "notes.md" in errors[0] and ".txt" in errors[0]
+    assert at.button(key="train").proto.disabled
+
+
 def test_binary_upload_is_refused(env):
     at = start()
     at.radio(key="corpus_source").set_value("upload").run()
