@@ -121,14 +121,16 @@ def load_imported(name: str, content: bytes, limit_mb: float, max_words: int | N
         try:
             fmt = sniff_format(path)
             if fmt == "npz":
-                model = load_model(path)
+                # A compressed upload may not expand past ten times the upload limit:
+                # a small "zip bomb" is refused from its headers, before any allocation.
+                model = load_model(path, max_bytes=int(10 * limit_mb * 1e6))
                 problem = limits.vectors_problem(len(model.vocab))
                 if problem:
                     raise W2VError(problem)
                 return Run.imported(key, model.wv, name, model=model)
-            from w2v_core.io import load_word2vec_format
+            from w2v_core.io import load_vectors
 
-            kv = load_word2vec_format(path, binary=fmt == "word2vec-binary")
+            kv = load_vectors(path, max_bytes=int(10 * limit_mb * 1e6))
         except W2VError as error:
             raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
         except Exception as error:  # a reader bug must not take the page down
