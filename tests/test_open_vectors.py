@@ -17,8 +17,8 @@ import pytest
 
 from w2v_core import KeyedVectors, ModelFileError
 from w2v_core import io as w2v_io
-from w2v_core.corpus import corpus_from_text
 from w2v_core import npz as w2v_npz
+from w2v_core.corpus import corpus_from_text
 from w2v_core.io import load_vectors, save_model, save_vectors, save_word2vec_format
 from w2v_core.train import TrainConfig, train
 
