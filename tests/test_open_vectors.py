@@ -195,3 +195,12 @@ def test_suggestions_at_scale_equal_difflib(tmp_path):
     assert len(kv) > 20_000  # above the size where suggest() prefilters
     for query in [words[5][:-1] + "x", words[100] + "s", "zzzq", words[7][1:], "é" + words[9]]:
         assert kv.suggest(query) == difflib.get_close_matches(query, words, n=5, cutoff=0.75)
+
+
+def test_huge_but_finite_values_are_not_mistaken_for_infinity(tmp_path):
+    vectors = np.array([[1e30, -1e30], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    path = tmp_path / "v.bin"
+    save_word2vec_format(KeyedVectors(["big", "x", "y"], vectors), path, binary=True)
+    kv = load_vectors(path)  # 1e30 squared overflows float32; the norm does not
+    np.testing.assert_allclose(kv.norms, [np.sqrt(2) * 1e30, 1, 1], rtol=1e-6)
+    assert kv.most_similar("x", topn=1)[0][0] == "big"

@@ -1,22 +1,28 @@
 """Saving and loading models and word vectors, with every input validated.
 
-Three formats:
+Four formats:
 
 * **w2v_core models** (``.npz``): everything :class:`~w2v_core.train.Model` holds
   -- both weight matrices, vocabulary and counts, configuration, training history,
   corpus information and optional per-epoch snapshots.  Loaded with
   ``allow_pickle=False`` only, so a model file can never execute code.
+* **w2v_core vectors** (``.npz``, written by ``convert`` / :func:`save_vectors`): the
+  vectors, counts and words only.  Both kinds are written uncompressed with 64-byte
+  aligned arrays (:mod:`w2v_core.npz`), so :func:`load_vectors` memory-maps the
+  matrix instead of reading it; older and compressed files are still read.
 * **word2vec** text and binary formats (the C tool's, which gensim also reads and
-  writes).  Word counts are not part of these formats: loaded vectors get
-  rank-based pseudo counts ``V, V-1, ..., 1`` (as gensim does), which keeps "most
-  frequent first" meaningful for files that are sorted by frequency.
+  writes), read in chunks into one preallocated matrix.  Word counts are not part
+  of these formats: loaded vectors get rank-based pseudo counts ``V, V-1, ..., 1``
+  (as gensim does), which keeps "most frequent first" meaningful for files that are
+  sorted by frequency.
 * **Embedding Projector** TSV (https://projector.tensorflow.org): a vectors file and
   a metadata file with a ``word<TAB>count`` header.
 
-Every writer is atomic: it writes a temporary file next to the target and renames
-it into place, so a crash or full disk never leaves a half-written file behind.
-Every reader turns a missing, truncated or malformed file into a one-line
-:class:`~w2v_core.errors.ModelFileError`.
+Every writer goes through :func:`w2v_core.files.write_file` (atomic for regular
+files, straight through for FIFOs, devices and ``-``, never replacing a link).
+Every reader opens its path once and turns a missing, truncated, malformed or
+hostile file (a compression bomb, a vector holding ``nan`` or ``inf``) into a
+one-line :class:`~w2v_core.errors.ModelFileError`.
 """
 
 from __future__ import annotations
@@ -705,14 +711,15 @@ def _count_rows_left(rest: bytes, handle: IO[bytes]) -> int:
 def _dedup_keyed_vectors(
     words: list[str], vectors: np.ndarray, norms: np.ndarray | None = None
 ) -> KeyedVectors:
-    seen: dict[str, int] = {}
-    keep = [seen.setdefault(word, row) == row for row, word in enumerate(words)]
-    if not all(keep):  # like gensim: a repeated word keeps its first vector
-        words = [word for word, kept in zip(words, keep, strict=True) if kept]
-        vectors = vectors[np.asarray(keep)]
-        norms = None if norms is None else norms[np.asarray(keep)]
     counts = np.arange(len(words), 0, -1, dtype=np.int64)
-    return KeyedVectors(words, vectors, counts, norms=norms)
+    if len(set(words)) == len(words):  # the usual case: one pass, no copy
+        return KeyedVectors(words, vectors, counts, norms=norms)
+    seen: dict[str, int] = {}
+    keep = np.array([seen.setdefault(word, row) == row for row, word in enumerate(words)])
+    # Like gensim: a repeated word keeps its first vector.
+    words = [word for word, kept in zip(words, keep, strict=True) if kept]
+    norms = None if norms is None else norms[keep]
+    return KeyedVectors(words, vectors[keep], counts[: len(words)], norms=norms)
 
 
 # --------------------------------------------------------------------------- Embedding Projector
