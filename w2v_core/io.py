@@ -59,8 +59,9 @@ VECTORS_KIND = "w2v_core.vectors"
 MAX_FLOATS = 2_000_000_000
 #: Refuse ``.npz`` files whose arrays would take more than this in memory (8 GB).
 MAX_NPZ_BYTES = 4 * MAX_FLOATS
-#: word2vec files are read this many bytes at a time.
-CHUNK_BYTES = 1 << 24
+#: word2vec files are read this many bytes at a time (4 MB: the temporaries of one chunk
+#: stay a few times this, small beside any matrix worth measuring).
+CHUNK_BYTES = 1 << 22
 #: Longest header line we are willing to read from a word2vec file.
 _MAX_HEADER_BYTES = 1024
 #: What a word2vec header line looks like (signs allowed, so "-5 100" gets a clear error).
