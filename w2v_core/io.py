@@ -80,16 +80,6 @@ _REQUIRED_KEYS = (
 atomic_write = write_file
 
 
-def _check_readable(path: PathLike, what: str) -> Path:
-    """Return ``path`` as a Path if it is an existing regular file."""
-    path = Path(path)
-    if not path.exists():
-        raise ModelFileError(f"{what} not found: {path}")
-    if not path.is_file():
-        raise ModelFileError(f"{what} is not a regular file: {path}")
-    return path
-
-
 def _check_savable_words(words: list[str], forbidden: str, fmt: str) -> None:
     """Refuse words a line-based format cannot represent (they would corrupt the file)."""
     for word in words:
@@ -751,9 +741,10 @@ def save_projector_tsv(kv: KeyedVectors, vectors_path: PathLike, metadata_path: 
             handle.write(f"{word}\t{count}\n")
 
 
-def _read_lines(path: Path) -> list[str]:
+def _read_lines(path: Path, what: str) -> list[str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_for_reading(path, what) as handle:
+            text = handle.read().decode("utf-8")
     except UnicodeDecodeError:
         raise ModelFileError(f"{path} is not a UTF-8 text file") from None
     except OSError as exc:
@@ -776,10 +767,9 @@ def load_projector_tsv(vectors_path: PathLike, metadata_path: PathLike) -> Keyed
     ModelFileError
         If a file is missing or malformed, or the two files disagree in length.
     """
-    vectors_path = _check_readable(vectors_path, "vectors file")
-    metadata_path = _check_readable(metadata_path, "metadata file")
-    rows = _read_lines(vectors_path)
-    meta = _read_lines(metadata_path)
+    vectors_path, metadata_path = Path(vectors_path), Path(metadata_path)
+    rows = _read_lines(vectors_path, "vectors file")
+    meta = _read_lines(metadata_path, "metadata file")
     if not rows:
         raise ModelFileError(f"{vectors_path} holds no vectors")
     has_header = bool(meta) and meta[0].split("\t")[0].lower() == "word" and "\t" in meta[0]
