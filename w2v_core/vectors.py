@@ -28,6 +28,7 @@ candidates that can reach the cutoff.
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -162,7 +163,9 @@ class KeyedVectors:
         difflib's ratio :math:`2M/(|a|+|b|)` (``M`` matching characters) is at most
         :math:`2\sum_k \min(a_k, b_k)/(|a|+|b|)` over letter counts :math:`a_k, b_k`
         (letters grouped in :data:`_BUCKETS` buckets, which only raises the bound), so
-        the words below the cutoff by that bound are skipped without losing a match.
+        the words below the cutoff by that bound are skipped without losing a match, and
+        the others are tried best bound first, stopping when no bound left can reach the
+        n-th best ratio found: the result is that of ``get_close_matches``.
         """
         if len(self.words) <= 20_000:
             return difflib.get_close_matches(word, self.words, n=n, cutoff=cutoff)
@@ -172,8 +175,27 @@ class KeyedVectors:
         for bucket in np.flatnonzero(query):  # a word touches a few buckets only
             common += np.minimum(letters[bucket], query[bucket])
         bound = 2.0 * common / np.maximum(lengths + len(word), 1)
-        candidates = [self.words[i] for i in np.flatnonzero(bound >= cutoff)]
-        return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
+        candidates = np.flatnonzero(bound >= cutoff)
+        # Best bound first; stop once no bound left can reach the n-th best ratio.
+        candidates = candidates[np.argsort(-bound[candidates], kind="stable")]
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        best: list[tuple[float, str]] = []  # a min-heap of the n best (ratio, word)
+        for row in candidates:
+            if len(best) == n and bound[row] < best[0][0]:
+                break
+            matcher.set_seq1(self.words[row])
+            if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= cutoff:
+                item = (ratio, self.words[row])
+                if len(best) < n:
+                    heapq.heappush(best, item)
+                elif item > best[0]:
+                    heapq.heapreplace(best, item)
+        # The order of get_close_matches: best ratio first, ties by the larger word.
+        return [word for _, word in sorted(best, reverse=True)]
 
     def _letter_counts(self) -> tuple[np.ndarray, np.ndarray]:
         """``(_BUCKETS, V)`` letter counts (one contiguous row per bucket) and lengths."""
