@@ -183,7 +183,8 @@ def tsne(
 
 def _unit_direction(kv: KeyedVectors, pair: tuple[str, str]) -> np.ndarray:
     start, end = pair
-    direction = kv.normed[kv.get_index(end)].astype(np.float64) - kv.normed[kv.get_index(start)]
+    unit_end, unit_start = kv.unit([kv.get_index(end), kv.get_index(start)]).astype(np.float64)
+    direction = unit_end - unit_start
     norm = np.linalg.norm(direction)
     if norm < 1e-9:
         raise W2VError(f"'{start}' and '{end}' point the same way: pick two different words")
@@ -225,7 +226,7 @@ def custom_axes(
     """
     axes = np.stack([_unit_direction(kv, x_pair), _unit_direction(kv, y_pair)])
     rows = [kv.get_index(w) for w in words]
-    return kv.normed[rows].astype(np.float64) @ axes.T
+    return kv.unit(rows).astype(np.float64) @ axes.T
 
 
 def kmeans_labels(vectors: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
