@@ -43,7 +43,7 @@ import numpy as np
 from . import npz
 from .errors import ConfigError, ModelFileError, W2VError
 from .files import is_regular, open_for_reading, write_file
-from .train import History, Model, TrainConfig
+from .train import History, Model, StopReason, TrainConfig
 from .vectors import KeyedVectors, row_norms
 from .vocab import Vocab
 
@@ -149,6 +149,10 @@ def save_model(model: Model, path: PathLike, *, compress: bool = False) -> None:
         "seconds": np.array(float(model.seconds), dtype=np.float64),
         "words_per_sec": np.array(float(model.words_per_sec), dtype=np.float64),
         "stopped": np.array(bool(model.stopped)),
+        # Added after format 1 shipped: optional on reading (older files lack it).
+        "stop": _json_scalar(
+            {"epoch": int(history.stop_epoch), "reason": str(history.stop_reason)}
+        ),
     }
     if model.snapshots is not None:
         arrays["snapshots"] = np.ascontiguousarray(model.snapshots, dtype=np.float32)
@@ -249,6 +253,19 @@ def _read_npz(
         if "pickle" in reason.lower():
             reason = "it contains Python objects, which would need pickle to load"
         raise ModelFileError(f"{path} is corrupt or truncated: {reason}") from None
+
+
+def _stop_record(arrays: dict[str, np.ndarray], stopped: bool, epochs: int) -> tuple[int, Any]:
+    """(stop epoch, StopReason) of a model file; files written before the field existed
+    were stopped by a person if at all (early stopping then lived in the app)."""
+    if "stop" not in arrays:
+        reason = StopReason.REQUESTED if stopped else StopReason.COMPLETED
+        return epochs, reason
+    record = _json_field(arrays, "stop")
+    try:
+        return int(record["epoch"]), StopReason(record["reason"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelFileError("field 'stop' is not a valid stop record") from None
 
 
 def _check_model_shapes(members: dict[str, npz.Member]) -> None:
@@ -364,6 +381,8 @@ def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
             f"{path}: configuration says dim={config.dim} but the vectors have {w_in.shape[1]}"
         )
     corpus = _json_field(arrays, "corpus")
+    stopped = bool(_scalar(arrays, "stopped", "biu"))
+    history.stop_epoch, history.stop_reason = _stop_record(arrays, stopped, len(history.epoch_loss))
 
     snapshots = arrays.get("snapshots")
     if snapshots is not None and (
@@ -386,7 +405,7 @@ def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
             corpus_tokens=int(corpus.get("tokens", 0)),
             seconds=float(_scalar(arrays, "seconds", "iuf")),
             words_per_sec=float(_scalar(arrays, "words_per_sec", "iuf")),
-            stopped=bool(_scalar(arrays, "stopped", "biu")),
+            stopped=stopped,
             snapshots=snapshots,
         )
     except (TypeError, ValueError) as exc:
