@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from dashboard import local_vectors
 from dashboard.runs import Run
 from dashboard.settings import AppLimits
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.io import (
     load_model,
+    load_vectors,
     save_model,
     save_projector_tsv,
     save_word2vec_format,
@@ -128,8 +130,6 @@ def load_imported(name: str, content: bytes, limit_mb: float, max_words: int | N
                 if problem:
                     raise W2VError(problem)
                 return Run.from_file(key, model.wv, name, model=model)
-            from w2v_core.io import load_vectors
-
             kv = load_vectors(path, max_bytes=int(10 * limit_mb * 1e6))
         except W2VError as error:
             raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
@@ -151,6 +151,7 @@ def render(ctx: Context) -> None:
     else:
         _downloads(run)
     st.subheader("Import")
+    _open_local(ctx)
     _import(ctx)
 
 
@@ -179,6 +180,67 @@ def _downloads(run: Run) -> None:
 def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
     """Build the file only when the button is clicked (large models take a while)."""
     return lambda: export_bytes(run, fmt)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _opened(path: str, mtime_ns: int, size: int) -> KeyedVectors:
+    """A local file's vectors, opened once per process and shared by every session.
+
+    Read-only (a ``.npz`` is memory-mapped, so its pages are the page cache's); keyed by
+    modification time and size, so a replaced file is opened again.
+    """
+    del mtime_ns, size
+    return load_vectors(path)
+
+
+def open_local(name: str, files: list[local_vectors.LocalFile]) -> Run:
+    """The run for the listed local file ``name``.
+
+    Raises
+    ------
+    W2VError
+        For a name that is not listed (whatever a browser sends) or a bad file.
+    """
+    path = local_vectors.resolve(name, files)
+    if path is None:
+        raise W2VError(f"'{name}' is not one of the files this server offers")
+    info = path.stat()
+    stamp = f"{path}|{info.st_mtime_ns}|{info.st_size}".encode()
+    key = "local-" + hashlib.sha256(stamp).hexdigest()[:16]
+    try:
+        kv = _opened(str(path), info.st_mtime_ns, info.st_size)
+    except W2VError as error:
+        raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
+    return Run.from_file(key, kv, name)
+
+
+def _open_local(ctx: Context) -> None:
+    """Files the server was started with (``--vectors``) or may list (``W2V_VECTORS_DIR``)."""
+    files = local_vectors.available()
+    if not files:
+        return
+    names = [f.name for f in files]
+    sizes = {f.name: f.size for f in files}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.selectbox(
+        "Open vectors on this server (no upload, any size)",
+        names,
+        key="local_file",
+        format_func=lambda n: f"{n} ({sizes[n] / 1e6:,.0f} MB)",
+        help="Files named with --vectors when the app was started, or in $"
+        f"{local_vectors.ENV_DIR}. Large files open memory-mapped after `python -m "
+        "w2v_core convert`.",
+    )
+    if right.button("Open", key="local_open", icon=":material/folder_open:"):
+        try:
+            with st.spinner(f"Opening {name}…"):
+                run = open_local(name, files)
+        except W2VError as error:
+            st.error(f"Could not open this file: {md(error)}")
+            return
+        ctx.imports[run.key] = run
+        ctx.select(run.key)
+        st.rerun()
 
 
 def _import(ctx: Context) -> None:

@@ -24,7 +24,10 @@ from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.files import spreadsheet_safe
 from w2v_core.vectors import KeyedVectors
 
-MAX_WORDS = 2000
+#: The map's slider goes up to this many most frequent words (PCA and WebGL cope).
+MAX_WORDS = 100_000
+#: t-SNE is offered up to this many words: a few seconds there, minutes beyond.
+TSNE_MAX_WORDS = 3000
 DEFAULT_WORDS = 300
 MAX_REPLAY_WORDS = 500
 DEFAULT_REPLAY_WORDS = 200
@@ -77,7 +80,7 @@ def _projection(
     axes: tuple[tuple[str, str], tuple[str, str]] | None,
     _kv: KeyedVectors,
 ) -> np.ndarray:
-    vectors = _kv.normed[list(rows)]
+    vectors = _kv.unit(list(rows))
     if method == "PCA":
         return projection.pca(vectors, dims)
     if method == "t-SNE":
@@ -90,7 +93,7 @@ def _projection(
 def _clusters(
     run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
 ) -> np.ndarray:
-    return projection.kmeans_labels(_kv.normed[list(rows)], k, seed=0)
+    return projection.kmeans_labels(_kv.unit(list(rows)), k, seed=0)
 
 
 @st.cache_data(show_spinner="Projecting every epoch into one frame…", max_entries=16)
@@ -152,7 +155,14 @@ def render(ctx: Context) -> None:
         query = _render_map(run.kv, run.key)
     st.divider()
     with guard("the training replay"):
-        _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
+        if run.imported:
+            st.subheader("Training replay")
+            st.caption(
+                "These vectors were opened from a file: they come without a training history, "
+                "so there is no replay to show."
+            )
+        else:
+            _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
 def _render_map(kv: KeyedVectors, run_id: str) -> str:
@@ -160,7 +170,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     if len(kv) < 2:
         st.info("The map needs at least two words in the vocabulary.")
         return ""
-    if not np.isfinite(kv.vectors).all():
+    if not np.isfinite(kv.norms).all():  # a norm is finite exactly when its vector is
         st.error(
             "These vectors contain NaN or infinite values (training diverged): "
             "try a smaller learning rate."
@@ -182,6 +192,12 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
             n = max_n
             st.caption(f"All {n} words are shown.")
         method = st.radio("Method", METHODS, key=_bind("map_method", METHODS[0]), horizontal=True)
+        if method == "t-SNE" and n > TSNE_MAX_WORDS:
+            st.caption(
+                f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
+                f"beyond): PCA is drawn for these {n:,}."
+            )
+            method = "PCA"
         dims_choice = st.radio(
             "Dimensions",
             ("2D", "3D"),
