@@ -223,7 +223,6 @@ def _open_first_local(state) -> None:
         return
     state["imports"][run.key] = run
     _set_active(run.key)
-    state[OPENED_LOCAL] = True
 
 
 # --------------------------------------------------------------------------- tabs
@@ -266,12 +265,15 @@ def main() -> None:
     _show_flash()
     panel = st.empty()
 
-    if not state.get("_visited") and local_vectors.paths_from_argv(sys.argv[1:]):
-        _open_first_local(state)
+    open_first = not state.get("_visited") and bool(local_vectors.paths_from_argv(sys.argv[1:]))
+    if open_first:
+        state[OPENED_LOCAL] = True  # no demo training: the file is what this server is for
     choice = sidebar.Choice(None, None)
     with guard("the sidebar"):
         choice = sidebar.render(registry, store)
     _handle_choice(choice, registry)
+    if open_first:  # after the sidebar, so that a slow first open never cuts it short
+        _open_first_local(state)
     run = _active_run(registry, state["imports"])
     if choice.note is not None:
         active = run.key if run is not None else None

@@ -42,6 +42,9 @@ original word2vec tool) so that you can explore them in every tab except Trainin
 Imported vectors stay in your browser session: other users of this server do not see them.
 """
 
+#: Vectors larger than this are not offered as browser downloads (the CLI exports them).
+MAX_DOWNLOAD_BYTES = 200_000_000
+
 FORMATS: dict[str, tuple[str, str, str]] = {
     # key: (button label, file suffix, MIME type)
     "npz": ("Model (.npz)", ".npz", "application/octet-stream"),
@@ -159,8 +162,14 @@ def _downloads(run: Run) -> None:
     st.caption(f"Run: {md(run.label)} · {len(run.kv):,} words × {run.kv.dim} dimensions")
     stem = file_stem(run)
     columns = st.columns(len(FORMATS))
+    too_big = run.kv.vectors.nbytes > MAX_DOWNLOAD_BYTES
+    if too_big:
+        st.caption(
+            f"These vectors take {run.kv.vectors.nbytes / 1e6:,.0f} MB: too large for a browser "
+            "download. On the server: `python -m w2v_core export FILE OUT`."
+        )
     for column, (fmt, (label, suffix, mime)) in zip(columns, FORMATS.items(), strict=True):
-        reason = unsavable_reason(run.kv, fmt)
+        reason = "too large for a browser download" if too_big else unsavable_reason(run.kv, fmt)
         if fmt == "npz" and run.model is None:
             reason = "imported word2vec vectors have no full model"
         name = f"{stem}-{suffix}" if suffix.endswith(".tsv") else f"{stem}{suffix}"

@@ -26,6 +26,9 @@ from w2v_core.vectors import KeyedVectors
 
 #: The map's slider goes up to this many most frequent words (PCA and WebGL cope).
 MAX_WORDS = 100_000
+#: Vocabularies up to this size get a plain slider; larger ones the steps of MAP_SIZES.
+SMOOTH_UP_TO = 2000
+MAP_SIZES = (10, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 50_000, 100_000)
 #: t-SNE is offered up to this many words: a few seconds there, minutes beyond.
 TSNE_MAX_WORDS = 3000
 DEFAULT_WORDS = 300
@@ -181,7 +184,18 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     low_n = min(10, max_n)
     left, middle, right = st.columns(3)
     with left:
-        if max_n > low_n:
+        if max_n > SMOOTH_UP_TO:
+            # A linear slider to 100,000 cannot pick 300: steps that grow with the size.
+            sizes = [v for v in MAP_SIZES if v < max_n] + [max_n]
+            n = st.select_slider(
+                "Words on the map (most frequent first)",
+                options=sizes,
+                key=_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
+                format_func=lambda v: f"{v:,}",
+                help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
+                f"{charts.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
+            )
+        elif max_n > low_n:
             n = st.slider(
                 "Words on the map (most frequent first)",
                 min_value=low_n,
@@ -299,7 +313,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         color=color,
         color_title=color_title,
         highlight=highlight,
-        title=f"{method}: the {n} most frequent words",
+        title=f"{method}: the {n:,} most frequent words",
         axis_titles=_axis_titles(method, axes),
     )
     st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
