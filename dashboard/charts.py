@@ -238,7 +238,12 @@ def _hover(words: Sequence[str], counts: Sequence[int], extra: Sequence[str] | N
     return lines
 
 
-def _trace(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
+#: From this many points on, 2-D maps are drawn with WebGL (``Scattergl``): SVG slows the
+#: browser to a crawl at tens of thousands of points, WebGL draws 100,000 smoothly.
+WEBGL_FROM = 5000
+
+
+def _trace(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scattergl | go.Scatter3d:
     if coords.shape[1] == 3:
         marker = kwargs.pop("marker", None)
         if marker is not None:
@@ -246,6 +251,9 @@ def _trace(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
             kwargs["marker"] = marker
         kwargs.pop("cliponaxis", None)
         return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **kwargs)
+    if len(coords) >= WEBGL_FROM:
+        kwargs.pop("cliponaxis", None)
+        return go.Scattergl(x=coords[:, 0], y=coords[:, 1], **kwargs)
     return go.Scatter(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 

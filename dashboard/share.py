@@ -154,6 +154,8 @@ TAB_SLUGS = {
     "neighbours": "Neighbours",
     "analogies": "Analogies",
     "map": "Map",
+    "why": "Why close?",
+    "learn": "How it learns",
     "evaluate": "Evaluate",
     "export": "Export / import",
 }

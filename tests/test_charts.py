@@ -288,3 +288,12 @@ def test_differing_labels_name_only_what_differs():
     assert charts.differing_labels([a]) == ["run 1"]
     assert charts.differing_labels([a, {"corpus": "lee"}])[1].startswith("lee, dim ?")
     assert charts.differing_labels([]) == []
+
+
+def test_big_maps_are_drawn_with_webgl():
+    rng = np.random.default_rng(0)
+    for n, kind in [(100, "scatter"), (charts.WEBGL_FROM, "scattergl")]:
+        words = [f"w{i}" for i in range(n)]
+        fig = charts.scatter_map(rng.normal(size=(n, 2)), words, np.ones(n), highlight=["w1"])
+        # The few highlighted, labelled words stay SVG, drawn above the WebGL layer.
+        assert fig.data[0].type == kind and {t.type for t in fig.data[1:]} == {"scatter"}

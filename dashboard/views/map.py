@@ -12,18 +12,28 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, presentation, projection, state
+from dashboard import charts, labels, map_selection, presentation, projection, state
 from dashboard.views import NO_RUN, Context, explain, guard, md
 from w2v_core.errors import UnknownWordError, W2VError
+from w2v_core.files import spreadsheet_safe
 from w2v_core.vectors import KeyedVectors
 
-MAX_WORDS = 2000
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.runs import Run
+
+#: The map's slider goes up to this many most frequent words (PCA and WebGL cope).
+MAX_WORDS = 100_000
+#: Vocabularies up to this size get a plain slider; larger ones the steps of MAP_SIZES.
+SMOOTH_UP_TO = 2000
+MAP_SIZES = (10, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 50_000, 100_000)
+#: t-SNE is offered up to this many words: a few seconds there, minutes beyond.
+TSNE_MAX_WORDS = 3000
 DEFAULT_WORDS = 300
 DEMO_WORDS = ("king", "queen", "woman", "paris", "france", "city", "family")
 """Words followed by default in the replay when the run has them: their neighbours
@@ -81,7 +91,7 @@ def _projection(
     axes: tuple[tuple[str, str], tuple[str, str]] | None,
     _kv: KeyedVectors,
 ) -> np.ndarray:
-    vectors = _kv.normed[list(rows)]
+    vectors = _kv.unit(list(rows))
     if method == "PCA":
         return projection.pca(vectors, dims)
     if method == "t-SNE":
@@ -94,7 +104,7 @@ def _projection(
 def _clusters(
     run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
 ) -> np.ndarray:
-    return projection.kmeans_labels(_kv.normed[list(rows)], k, seed=0)
+    return projection.kmeans_labels(_kv.unit(list(rows)), k, seed=0)
 
 
 @st.cache_data(show_spinner="Projecting every epoch into one frame…", max_entries=16)
@@ -153,18 +163,27 @@ def render(ctx: Context) -> None:
         return
     query = ""
     with guard("the map"):
-        query = _render_map(run.kv, run.key)
+        query = _render_map(run.kv, run.key, ctx, run)
     st.divider()
     with guard("the training replay"):
-        _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
+        if run.imported:
+            st.subheader("Training replay")
+            st.caption(
+                "These vectors were opened from a file: they come without a training history, "
+                "so there is no replay to show."
+            )
+        else:
+            _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
-def _render_map(kv: KeyedVectors, run_id: str) -> str:
+def _render_map(
+    kv: KeyedVectors, run_id: str, ctx: Context | None = None, run: Run | None = None
+) -> str:
     """The map, its controls, the search and the CSV download; returns the searched word."""
     if len(kv) < 2:
         st.info("The map needs at least two words in the vocabulary.")
         return ""
-    if not np.isfinite(kv.vectors).all():
+    if not np.isfinite(kv.norms).all():  # a norm is finite exactly when its vector is
         st.error(
             "These vectors contain NaN or infinite values (training diverged): "
             "try a smaller learning rate."
@@ -175,7 +194,18 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     low_n = min(10, max_n)
     left, middle, right = st.columns(3)
     with left:
-        if max_n > low_n:
+        if max_n > SMOOTH_UP_TO:
+            # A linear slider to 100,000 cannot pick 300: steps that grow with the size.
+            sizes = [v for v in MAP_SIZES if v < max_n] + [max_n]
+            n = st.select_slider(
+                "Words on the map (most frequent first)",
+                options=sizes,
+                key=_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
+                format_func=lambda v: f"{v:,}",
+                help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
+                f"{charts.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
+            )
+        elif max_n > low_n:
             n = st.slider(
                 "Words on the map (most frequent first)",
                 min_value=low_n,
@@ -193,6 +223,12 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
             help="Labels that would overlap are left out; hover over a dot for its word.",
         )
         method = st.radio("Method", METHODS, key=_bind("map_method", METHODS[0]), horizontal=True)
+        if method == "t-SNE" and n > TSNE_MAX_WORDS:
+            st.caption(
+                f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
+                f"beyond): PCA is drawn for these {n:,}."
+            )
+            method = "PCA"
         dims_choice = st.radio(
             "Dimensions",
             ("2D", "3D"),
@@ -272,6 +308,9 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     marked = [w for pair in axes for w in pair] if axes is not None else []
     extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(range(n))))
     rows = tuple(range(n)) + extras
+    isolated = map_selection.isolated_rows(kv, run_id)
+    if isolated is not None:  # "isolate": only the selected words, projected on their own
+        rows, extras = isolated, ()
     fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
     params = {
         "t-SNE": (dims, perplexity, seed, None),
@@ -302,8 +341,11 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         counts,
         color=color,
         color_title=color_title,
-        highlight=highlight,
-        title=f"{method}: the {n} most frequent words",
+        # an isolated selection is small: label every word of it
+        highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
+        title=f"{method}: the {n:,} most frequent words"
+        if isolated is None
+        else f"{method}: the {len(rows)} selected words on their own",
         axis_titles=_axis_titles(method, axes),
         cluster_names=names,
         n_labels=n_labels,
@@ -312,7 +354,18 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
         zoom=zoom,
     )
-    st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
+    event = st.plotly_chart(
+        fig,
+        key="map_chart",
+        config={"displaylogo": False},
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+    )
+    if isolated is not None:
+        map_selection.show_all_button()
+    if ctx is not None and run is not None:
+        with guard("the selection"):
+            map_selection.render(ctx, run, event, coords, words)
     if extras:
         st.caption(
             f"{len(extras)} highlighted word(s) are not among the {n} most frequent "
@@ -372,7 +425,8 @@ def coordinates_csv(
     words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
 ) -> bytes:
     """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
-    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
+    safe_words = [spreadsheet_safe(word) for word in words]  # no formulas in spreadsheets
+    frame = pd.DataFrame({"word": safe_words, "frequency": np.asarray(counts, dtype=np.int64)})
     for axis, name in enumerate("xyz"[: coords.shape[1]]):
         frame[name] = coords[:, axis]
     if clusters is not None:
