@@ -146,6 +146,11 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
     ("shared_negatives", "share one pool of negatives per batch (faster, approximate)"),
     ("shared_pool", "words in that shared pool"),
     ("snapshot_words", "keep per-epoch vectors of this many most frequent words (0: none)"),
+    (
+        "heldout",
+        "share of sentences kept out of training to report the held-out loss per epoch "
+        "(0: train on everything, as word2vec does; sweeps use 0.05)",
+    ),
 ]
 
 
@@ -190,10 +195,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
     save_model(model, out)
 
     loss = model.history.epoch_loss[-1] if model.history.epoch_loss else float("nan")
+    heldout = model.history.heldout_loss
     print(
         f"trained on {corpus.n_tokens:,} words ({corpus.name}), vocabulary {len(model.vocab):,}, "
         f"{model.seconds:.1f} s, {model.words_per_sec:,.0f} words/s, final loss {loss:.4f}"
-        f" -> {out}"
+        + (f", held-out loss {heldout[-1]:.4f}" if heldout else "")
+        + f" -> {out}"
     )
     return 0
 
@@ -311,6 +318,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             + (" (stopped early)" if model.stopped else ""),
         ),
         ("epoch loss", ", ".join(f"{loss:.4f}" for loss in history.epoch_loss) or "-"),
+        ("held-out loss", ", ".join(f"{loss:.4f}" for loss in history.heldout_loss) or "-"),
         (
             "snapshots",
             "-" if model.snapshots is None else "x".join(map(str, model.snapshots.shape)),
