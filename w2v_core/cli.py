@@ -8,6 +8,7 @@ analogy    "A is to B as C is to ?" (B - A + C)
 evaluate   WordSim-353, SimLex-999 and the analogy test
 export     word2vec text/binary, or Embedding Projector TSV
 info       what a model file contains
+sweep      one run per value of a setting (or a grid of two), cached, compared
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
 text/binary file (detected from the content).  Every user error is reported as
@@ -27,9 +28,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from .errors import ModelFileError, W2VError
+from .errors import ConfigError, ModelFileError, W2VError
 from .evaluate import evaluate_all
 from .io import (
+    atomic_write,
     load_model,
     load_vectors,
     save_model,
@@ -37,6 +39,7 @@ from .io import (
     save_word2vec_format,
     sniff_format,
 )
+from .sweep import SWEEP_HELDOUT
 from .train import Progress, TrainConfig, train
 from .vectors import KeyedVectors
 
@@ -202,6 +205,93 @@ def _cmd_train(args: argparse.Namespace) -> int:
         + (f", held-out loss {heldout[-1]:.4f}" if heldout else "")
         + f" -> {out}"
     )
+    return 0
+
+
+def _format_value(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _format_score(value: float | None, digits: int = 4) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _format_percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+SWEEP_COLUMNS = (
+    "seconds", "words/s", "loss", "held-out", "ws353", "simlex", "analogies", "toy", "",
+)  # fmt: skip
+
+
+def _sweep_row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+    from .sweep import best, grid, parse_values, sweep
+
+    # Every mistake in the sweep itself is found before the corpus is loaded.
+    axes = [(args.param, parse_values(args.param, args.values))]
+    if (args.param2 is None) != (args.values2 is None):
+        raise ConfigError("--param2 and --values2 go together")
+    if args.param2 is not None:
+        axes.append((args.param2, parse_values(args.param2, args.values2)))
+    base = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS}).validate()
+    n_runs = len(grid(base, axes))
+    json_out = Path(args.json) if args.json else None
+    if json_out is not None and not json_out.parent.is_dir():
+        raise ModelFileError(f"cannot write {json_out}: directory {json_out.parent} does not exist")
+
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, lowercase=not args.keep_case)
+    names = [name for name, _ in axes]
+    widths = [max(8, len(name)) for name in names] + [8, 9, 7, 8, 6, 6, 9, 6, 6]
+    print(
+        f"sweep of {' x '.join(names)} on {corpus.name} ({corpus.n_tokens:,} words): {n_runs} runs",
+        flush=True,
+    )
+    print(_sweep_row([*names, *SWEEP_COLUMNS], widths), flush=True)
+    show = sys.stderr.isatty() and not args.quiet
+    bar = ProgressBar(sys.stderr) if show else None
+
+    def on_run(run) -> None:  # noqa: ANN001 - a sweep.SweepRun
+        if bar is not None:
+            bar.close()
+        cells = [_format_value(v) for v in run.point.values()] + [
+            f"{run.seconds:.1f}",
+            f"{run.words_per_sec:,.0f}",
+            _format_score(run.final_loss),
+            _format_score(run.heldout_loss),
+            _format_score(run.scores.get("ws353"), 3),
+            _format_score(run.scores.get("simlex999"), 3),
+            _format_percent(run.scores.get("analogies")),
+            _format_percent(run.scores.get("toy_analogies")),
+            "cached" if run.cached else "",
+        ]
+        print(_sweep_row(cells, widths), flush=True)
+
+    result = sweep(
+        corpus,
+        base,
+        axes,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        on_run=on_run,
+        progress=None if bar is None else (lambda _i, p: bar(p)),
+    )
+    for score in ("heldout_loss", "ws353", "toy_analogies"):
+        top = best(result.runs, score)
+        if top is not None:
+            point = ", ".join(f"{k}={_format_value(v)}" for k, v in top.point.items())
+            print(f"best by {score.replace('_', ' ')}: {point} ({top.score(score):.4f})")
+    print(f"{n_runs} runs in {result.seconds:.1f} s")
+    if json_out is not None:
+        with atomic_write(json_out, "w", encoding="utf-8") as handle:
+            json.dump(result.to_dict(), handle, indent=2)
+            handle.write("\n")
+        print(f"-> {json_out}")
     return 0
 
 
@@ -375,6 +465,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="no progress bar (it is only shown when stderr is a terminal)",
     )
     p.set_defaults(handler=_cmd_train)
+
+    p = commands.add_parser(
+        "sweep",
+        help="train one run per value of a setting (or a grid of two) and compare them",
+        description="Train one run per value of --param (and per value of --param2: a grid), "
+        "each cached under the cache directory so a later sweep reuses it; print a table as "
+        "runs finish and optionally write everything as JSON.  Held-out loss is on (5%%) "
+        "unless --heldout 0.",
+        formatter_class=formatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS", help="a built-in corpus name or a text file")
+    p.add_argument("--param", required=True, help="the setting to sweep, e.g. window")
+    p.add_argument("--values", required=True, help="comma-separated values, e.g. 2,5,10")
+    p.add_argument("--param2", default=None, help="a second setting, for a grid")
+    p.add_argument("--values2", default=None, help="its comma-separated values")
+    p.add_argument("--json", default=None, metavar="FILE", help="write the results as JSON")
+    _add_config_options(p, dataclasses.replace(defaults, heldout=SWEEP_HELDOUT))
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        help="corpora and cached runs (None: $W2V_CACHE_DIR or ~/.cache/w2v_core)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="train every run, cache nothing")
+    p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_sweep)
 
     model_help = "a w2v_core model (.npz) or a word2vec text/binary file"
     p = commands.add_parser(

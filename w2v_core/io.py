@@ -380,9 +380,7 @@ def load_model(path: PathLike) -> Model:
         for key in ("step_words", "step_loss", "step_alpha", "epoch_loss")
     }
     heldout = (
-        _vector(arrays, "history_heldout_loss", "iuf")
-        if "history_heldout_loss" in arrays
-        else None
+        _vector(arrays, "history_heldout_loss", "iuf") if "history_heldout_loss" in arrays else None
     )
     lengths = {len(history_fields[key]) for key in ("step_words", "step_loss", "step_alpha")}
     if len(lengths) != 1:

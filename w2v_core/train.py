@@ -395,9 +395,7 @@ class Trainer:
             elapsed=elapsed,
             epoch_done=epoch_done,
             epoch_loss=self.history.epoch_loss[-1] if epoch_done else None,
-            heldout_loss=(
-                self.history.heldout_loss[-1] if epoch_done and self.heldout else None
-            ),
+            heldout_loss=(self.history.heldout_loss[-1] if epoch_done and self.heldout else None),
         )
         if callback(progress) is False:
             self._stop_requested = True
