@@ -9,6 +9,7 @@ evaluate   WordSim-353, SimLex-999 and the analogy test
 export     word2vec text/binary, or Embedding Projector TSV
 info       what a model file contains
 sweep      one run per value of a setting (or a grid of two), cached, compared
+search     find good settings within a time budget (Optuna, successive halving)
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
 text/binary file (detected from the content).  Every user error is reported as
@@ -295,6 +296,57 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_search(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+    from .search import check_search, parse_range, search
+
+    ranges = [parse_range(text) for text in args.range]
+    if not ranges:
+        raise ConfigError("give at least one --range SETTING=LOW:HIGH")
+    base = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS})
+    base = check_search(base, ranges, 60 * args.minutes)
+    json_out = Path(args.json) if args.json else None
+    if json_out is not None and not json_out.parent.is_dir():
+        raise ModelFileError(f"cannot write {json_out}: directory {json_out.parent} does not exist")
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, lowercase=not args.keep_case)
+    names = [r.name for r in ranges]
+    print(f"search of {', '.join(names)} on {corpus.name} for {args.minutes:g} min", flush=True)
+
+    def on_trial(trial) -> None:  # noqa: ANN001 - a search.Trial
+        params = ", ".join(f"{k}={_format_value(v)}" for k, v in trial.params.items())
+        print(
+            f"trial {trial.number:>3}  {trial.state:<8}  epochs {len(trial.heldout_curve):>3}  "
+            f"held-out {_format_score(trial.heldout_loss)}  {params}"
+            + ("  (cached)" if trial.cached else ""),
+            flush=True,
+        )
+
+    result = search(
+        corpus,
+        base,
+        ranges,
+        budget_seconds=60 * args.minutes,
+        max_trials=args.trials,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        seed=args.search_seed,
+        on_trial=on_trial,
+    )
+    top = result.best
+    if top is None:
+        print("no trial completed within the budget")
+    else:
+        params = ", ".join(f"{k}={_format_value(v)}" for k, v in top.params.items())
+        print(f"best: trial {top.number}: {params} (held-out loss {top.heldout_loss:.4f})")
+    print(f"{len(result.trials)} trials in {result.seconds:.1f} s")
+    if json_out is not None:
+        with atomic_write(json_out, "w", encoding="utf-8") as handle:
+            json.dump(result.to_dict(), handle, indent=2)
+            handle.write("\n")
+        print(f"-> {json_out}")
+    return 0
+
+
 def _lookup(kv: KeyedVectors, word: str) -> str:
     """The vocabulary spelling of ``word``: as given, else lower-cased (corpora usually are)."""
     if word not in kv and word.lower() in kv:
@@ -491,6 +543,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_sweep)
+
+    p = commands.add_parser(
+        "search",
+        help="find good settings within a time budget (Optuna, successive halving)",
+        description="Search the given ranges for the lowest held-out loss within --minutes: "
+        "Optuna's TPE sampler proposes settings and successive halving stops weak trials "
+        "after an epoch.  Every complete trial is cached like any run.",
+        formatter_class=formatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS", help="a built-in corpus name or a text file")
+    p.add_argument(
+        "--range",
+        action="append",
+        default=[],
+        metavar="SETTING=LOW:HIGH",
+        help="a setting and its range (or SETTING=A,B,C choices); repeat for more",
+    )
+    p.add_argument("--minutes", type=float, default=5.0, help="time budget")
+    p.add_argument("--trials", type=_positive_int, default=None, help="at most this many trials")
+    p.add_argument("--search-seed", type=int, default=0, help="seed of the sampler")
+    p.add_argument("--json", default=None, metavar="FILE", help="write the trials as JSON")
+    _add_config_options(p, dataclasses.replace(defaults, heldout=SWEEP_HELDOUT))
+    p.add_argument("--cache-dir", default=None, help="corpora and cached runs")
+    p.add_argument("--no-cache", action="store_true", help="train every trial, cache nothing")
+    p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
+    p.set_defaults(handler=_cmd_search)
 
     model_help = "a w2v_core model (.npz) or a word2vec text/binary file"
     p = commands.add_parser(
