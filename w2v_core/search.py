@@ -29,6 +29,9 @@ from .train import Progress, TrainConfig
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
     from .sweep import SweepRun
+    from .train import Model
+
+TrainFunction = Callable[[TrainConfig, Callable[[Progress], bool]], "tuple[Model, bool]"]
 
 #: Settings searched on a log scale (their useful values span orders of magnitude).
 LOG_SCALE = {"alpha", "sample", "min_alpha", "dim"}
@@ -156,6 +159,7 @@ def search(
     seed: int = 0,
     on_trial: Callable[[Trial], None] | None = None,
     progress: Callable[[int, Progress], bool | None] | None = None,
+    train: TrainFunction | None = None,
 ) -> SearchResult:
     """Search ``ranges`` for the lowest held-out loss within ``budget_seconds``.
 
@@ -176,6 +180,11 @@ def search(
     progress : callable, optional
         ``progress(trial_number, Progress)`` during training; returning ``False``
         stops the trial and the search (a user's Stop button).
+    train : callable, optional
+        ``train(config, callback) -> (model, was_cached)``; default
+        :func:`~w2v_core.sweep.train_cached` on ``corpus`` (the dashboard passes
+        one that trains through its shared queue).  ``callback`` must see every
+        epoch-end :class:`Progress`, and training stops when it returns ``False``.
     """
     import optuna  # lazily: only searching needs it
 
@@ -218,7 +227,10 @@ def search(
                     return False
             return time.perf_counter() < deadline
 
-        model, cached = train_cached(corpus, config, directory, on_progress)
+        if train is None:
+            model, cached = train_cached(corpus, config, directory, on_progress)
+        else:
+            model, cached = train(config, on_progress)
         if cached:  # a run trained before: replay its epochs so the pruner can rank it
             curve = list(model.history.heldout_loss)
             for epoch, loss in enumerate(curve, start=1):
