@@ -211,7 +211,6 @@ def search(
             config = dataclasses.replace(base, **params).validate()
         except ConfigError:
             raise optuna.TrialPruned() from None  # a corner of the ranges the limits refuse
-        curve: list[float] = []
         pruned = False
 
         def on_progress(p: Progress) -> bool:
@@ -220,7 +219,6 @@ def search(
                 user_stop = True
                 return False
             if p.epoch_done and p.heldout_loss is not None:
-                curve.append(p.heldout_loss)
                 trial.report(p.heldout_loss, p.epoch)
                 if p.epoch < config.epochs and trial.should_prune():
                     pruned = True
@@ -232,9 +230,9 @@ def search(
         else:
             model, cached = train(config, on_progress)
         if cached:  # a run trained before: replay its epochs so the pruner can rank it
-            curve = list(model.history.heldout_loss)
-            for epoch, loss in enumerate(curve, start=1):
+            for epoch, loss in enumerate(model.history.heldout_loss, start=1):
                 trial.report(loss, epoch)
+        curve = list(model.history.heldout_loss)  # the run's own record of every epoch
         state = "complete" if not model.stopped else ("pruned" if pruned else "stopped")
         record = Trial(trial.number, params, state, curve, summarise(model, params, cached))
         record.cached = cached
