@@ -282,6 +282,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         on_run=on_run,
         progress=None if bar is None else (lambda _i, p: bar(p)),
     )
+    low = {
+        name: share
+        for run in result.runs[-1:]
+        for name, share in run.coverage.items()
+        if run.scores.get(name) is None
+    }
+    if low:
+        shares = ", ".join(f"{name} {100 * share:.0f}%" for name, share in low.items())
+        print(f"n/a: too little of the test in the vocabulary to rank by ({shares} covered)")
     for score in ("heldout_loss", "ws353", "toy_analogies"):
         top = best(result.runs, score)
         if top is not None:
