@@ -102,7 +102,8 @@ def sweep_line(points: Sequence[dict[str, Any]], param: str, score: str) -> go.F
                 marker={"symbol": "star", "size": 24, "color": BEST_COLOUR,
                         "line": {"color": "#333", "width": 1}},
                 text=["best"],
-                textposition="top center",
+                # The label goes away from the edge the best point sits at.
+                textposition="top center" if LOWER_IS_BETTER.get(score) else "bottom center",
                 textfont={"size": 16},
                 customdata=[best.get("key", "")],
                 hovertemplate="best: %{x}, %{y:.4f}<extra></extra>",
