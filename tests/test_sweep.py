@@ -15,8 +15,8 @@ from planted import planted_text
 
 from w2v_core import ConfigError, TrainConfig
 from w2v_core.corpus import corpus_from_text
-from w2v_core.sweep import best, grid, parse_values, run_key, summarise
-from w2v_core.train import train
+from w2v_core.sweep import best, grid, parse_values, summarise
+from w2v_core.train import run_key, train
 
 REPO = Path(__file__).resolve().parent.parent
 FAST = ["--dim", "10", "--epochs", "2", "--min-count", "1", "--sample", "0"]
@@ -70,14 +70,6 @@ def test_grid_is_every_combination_validated():
         grid(TrainConfig(), [("window", [2]), ("window", [3])])
 
 
-def test_run_key_is_the_registrys():
-    from dashboard.runs import run_key as registry_key
-
-    config = TrainConfig(window=3)
-    assert run_key("abc", config) == registry_key("abc", config)
-    assert run_key("abc", config) != run_key("abd", config) != run_key("abc", TrainConfig())
-
-
 def test_best_picks_lowest_loss_and_highest_benchmark():
     corpus = corpus_from_text(planted_text(400), name="p")
     runs = [
@@ -111,8 +103,11 @@ def test_cli_sweep_writes_json_and_a_second_sweep_reuses_cached_runs(corpus_file
     assert lines[1].split()[:5] == ["window", "seconds", "words/s", "loss", "held-out"]
     assert [line.split()[0] for line in lines[2:4]] == ["1", "3"]
     assert re.search(r"best by heldout loss: window=[13] \(\d\.\d{4}\)", first.stdout)
+    # Cached under the one run key (the app's registry finds them under the same names).
     cached_models = sorted(p.name for p in (cache / "runs").glob("*.npz"))
-    assert len(cached_models) == 2
+    fingerprint = data["corpus"]["fingerprint"]
+    configs = [TrainConfig.from_dict(run["config"]) for run in data["runs"]]
+    assert cached_models == sorted(f"{run_key(fingerprint, c)}.npz" for c in configs)
 
     # window=3 is shared: reused (same numbers, marked cached); window=5 is trained.
     second = sweep_cli(corpus_file, "--param", "window", "--values", "3,5", *FAST,

@@ -12,7 +12,7 @@ Every run is summarised by the same few numbers, whatever the corpus:
   the score that works on any text (lower is better);
 * ``scores``: WordSim-353 and SimLex-999 (Spearman) and the Google analogies
   (accuracy), each ``None`` when the vocabulary covers too little of the test
-  to rank by (:data:`MIN_COVERAGE`), with the coverage beside it; and the
+  to rank by (:data:`w2v_core.evaluate.MIN_COVERAGE`), with the coverage beside it; and the
   planted analogies of the ``toy`` corpus (``toy_analogies``).
 
 The dashboard's Tune tab uses the same pieces (:func:`parse_values`,
@@ -23,9 +23,7 @@ registry instead of :func:`train_cached`.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -35,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError, ModelFileError, W2VError
 from .io import load_model, save_model
-from .train import Progress, TrainConfig, Trainer
+from .train import Progress, TrainConfig, Trainer, run_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -52,10 +50,6 @@ SWEEPABLE = (
 SWEEP_HELDOUT = 0.05
 #: A sweep trains at most this many runs.
 MAX_RUNS = 100
-#: A benchmark that covers less than this share of its test is not ranked by.
-MIN_COVERAGE = 0.5
-#: Analogy questions are answered among this many most frequent words (as gensim does).
-RESTRICT_VOCAB = 30_000
 #: Which way is better, for every score a run is ranked by.
 LOWER_IS_BETTER = {
     "heldout_loss": True,
@@ -141,17 +135,6 @@ def grid(base: TrainConfig, axes: Sequence[tuple[str, Sequence[Any]]]) -> list[T
 # --------------------------------------------------------------------------- runs on disk
 
 
-def run_key(corpus_fingerprint: str, config: TrainConfig) -> str:
-    """SHA-256 of the corpus fingerprint and every field of the validated config.
-
-    The same definition as the dashboard's registry uses, so a model a sweep
-    cached is found by the app too (and the other way round).
-    """
-    payload = {"corpus": corpus_fingerprint, "config": config.validate().to_dict()}
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def runs_dir(cache_dir: str | Path | None = None) -> Path:
     """Where cached runs live: ``<cache dir>/runs`` (the dashboard's directory too)."""
     from .corpus import default_cache_dir
@@ -193,36 +176,22 @@ def train_cached(
 
 
 def benchmark_scores(kv: KeyedVectors) -> tuple[dict[str, float | None], dict[str, float]]:
-    """WordSim-353, SimLex-999 and Google-analogy scores with their coverage.
+    """WordSim-353, SimLex-999, Google and toy analogies with their coverage
+    (:func:`w2v_core.evaluate.evaluate_vectors`).
 
-    A score whose coverage is below :data:`MIN_COVERAGE` (or whose test data is
-    missing) is ``None``: a number on a tenth of a test is not one to rank by.
+    A score that may not rank runs (coverage below
+    :data:`~w2v_core.evaluate.MIN_COVERAGE`, or nothing measurable) is ``None``: a
+    number on a tenth of a test is not one to rank by.  Without the test data
+    (it ships with gensim) there are no benchmark scores at all.
     """
-    from .evaluate import analogies, word_pairs
+    from .evaluate import evaluate_vectors
 
-    scores: dict[str, float | None] = {}
-    coverage: dict[str, float] = {}
     try:
-        for name in ("ws353", "simlex999"):
-            result = word_pairs(kv, dataset=name)
-            coverage[name] = round(result.coverage, 4)
-            scores[name] = _rounded(result.spearman) if result.coverage >= MIN_COVERAGE else None
-        result = analogies(kv, restrict_vocab=RESTRICT_VOCAB)
-        asked = result.total / max(1, result.total + result.n_skipped)
-        coverage["analogies"] = round(asked, 4)
-        scores["analogies"] = _rounded(result.accuracy) if asked >= MIN_COVERAGE else None
-    except W2VError:  # the datasets ship with gensim; without them there is no benchmark
-        pass
-    # The toy corpus's planted analogies: the benchmark that means something there.
-    from .toy import TOY_ANALOGIES
-
-    asked = [q for q in TOY_ANALOGIES if all(word in kv for word in q)]
-    coverage["toy_analogies"] = round(len(asked) / len(TOY_ANALOGIES), 4)
-    if asked and len(asked) >= MIN_COVERAGE * len(TOY_ANALOGIES):
-        correct = sum(kv.analogy(a, b, c, topn=1)[0][0] == d for a, b, c, d in asked)
-        scores["toy_analogies"] = round(correct / len(asked), 4)
-    else:
-        scores["toy_analogies"] = None
+        evaluation = evaluate_vectors(kv)
+    except W2VError:
+        return {}, {}
+    scores = {s.name: _rounded(s.value) if s.rankable else None for s in evaluation.scores()}
+    coverage = {s.name: round(s.coverage, 4) for s in evaluation.scores()}
     return scores, coverage
 
 
