@@ -12,6 +12,7 @@ The thread belongs to the process; the job object to the session that started it
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -93,7 +94,6 @@ def start_sweep(
     corpus: Corpus,
     base: TrainConfig,
     axes: Sequence[tuple[str, Sequence[Any]]],
-    early_stop: float | None = None,
 ) -> TuneJob:
     """Start a sweep over ``axes`` (one setting, or two for a grid) in a thread.
 
@@ -107,20 +107,20 @@ def start_sweep(
     job = TuneJob("sweep", [(n, list(v)) for n, v in axes], corpus.fingerprint)
     job.entries = [Entry({n: getattr(c, n) for n in names}, c) for c in configs]
     threading.Thread(
-        target=_run_sweep, args=(job, registry, corpus, early_stop), daemon=True,
+        target=_run_sweep, args=(job, registry, corpus), daemon=True,
         name="w2v-sweep",
     ).start()  # fmt: skip
     return job
 
 
-def _run_sweep(job: TuneJob, registry: RunRegistry, corpus: Corpus, early_stop: float | None):
+def _run_sweep(job: TuneJob, registry: RunRegistry, corpus: Corpus) -> None:
     try:
         for entry in job.entries:
             if job.stop_requested:
                 entry.status = "skipped"
                 continue
             assert entry.config is not None
-            _train(job, entry, registry, corpus, entry.config, early_stop)
+            _train(job, entry, registry, corpus, entry.config)
         job.state = "stopped" if job.stop_requested else "done"
     except Exception as error:  # a bug must not leave the tab waiting for ever
         job.error, job.state = f"{type(error).__name__}: {error}", "failed"
@@ -136,18 +136,18 @@ def _train(
     registry: RunRegistry,
     corpus: Corpus,
     config: TrainConfig,
-    early_stop: float | None,
     on_epoch: Any = None,
 ) -> Run | None:
     """Ask the registry for one run and follow it to the end; return it (or None)."""
     try:
-        submission = registry.submit(corpus, config, early_stop, retrain_stopped=True)
+        submission = registry.submit(corpus, config, retrain_stopped=True)
     except W2VError as error:
         entry.status, entry.error = "failed", str(error)
         return None
     if submission.run is not None:
         entry.status, entry.key, entry.fraction = "done", submission.run.key, 1.0
         entry.cached = True
+        _score(registry, submission.run)
         return submission.run
     training = submission.job
     assert training is not None
@@ -174,7 +174,19 @@ def _train(
         return None
     entry.status = "stopped" if run.stopped else "done"
     entry.fraction = 1.0 if not run.stopped else entry.fraction
+    _score(registry, run)
     return run
+
+
+def _score(registry: RunRegistry, run: Run) -> None:
+    """Benchmark a finished run once, for the scoreboard (as the Evaluate tab would)."""
+    if run.scores:
+        return
+    from w2v_core.evaluate import evaluate_vectors
+
+    # Without the benchmark data in this installation there is the held-out loss only.
+    with contextlib.suppress(W2VError):
+        registry.set_scores(run.key, evaluate_vectors(run.kv).summary())
 
 
 def start_search(
@@ -184,7 +196,6 @@ def start_search(
     ranges: Sequence[Range],
     budget_seconds: float,
     max_trials: int | None = None,
-    early_stop: float | None = None,
 ) -> TuneJob:
     """Start a budgeted search (:func:`w2v_core.search.search`) whose trials are
     trained by the registry, one at a time."""
@@ -207,7 +218,7 @@ def start_search(
             )  # fmt: skip
             return callback(progress) is not False and not job.stop_requested
 
-        run = _train(job, entry, registry, corpus, config, early_stop, on_epoch)
+        run = _train(job, entry, registry, corpus, config, on_epoch)
         if run is None or run.model is None:
             raise W2VError(entry.error or "the trial could not be trained")
         return run.model, entry.cached

@@ -234,7 +234,9 @@ def search(
                 trial.report(loss, epoch)
         curve = list(model.history.heldout_loss)  # the run's own record of every epoch
         state = "complete" if not model.stopped else ("pruned" if pruned else "stopped")
-        record = Trial(trial.number, params, state, curve, summarise(model, params, cached))
+        # The app scores its runs itself (the scoreboard); the CLI wants them in the JSON.
+        summary = summarise(model, params, cached, with_benchmarks=train is None)
+        record = Trial(trial.number, params, state, curve, summary)
         record.cached = cached
         result.trials.append(record)
         if on_trial is not None:
