@@ -39,6 +39,7 @@ from dashboard.views import (  # noqa: E402
     md,
     neighbours,
     training,
+    tune,
 )
 from dashboard.views import map as map_view  # noqa: E402
 from w2v_core.errors import W2VError  # noqa: E402
@@ -67,6 +68,7 @@ VIEWS: list[tuple[str, Callable[[Context], None]]] = [
     ("Analogies", analogies.render),
     ("Map", map_view.render),
     ("Evaluate", evaluate.render),
+    ("Tune", tune.render),
     ("Export / import", export.render),
 ]
 TABS = [title for title, _ in VIEWS]
@@ -268,6 +270,7 @@ def main() -> None:
         state["imports"],
         state.get("_own_corpora", set()),
         select=_set_active,
+        config=choice.config,
     )
     _tabs(ctx)
 

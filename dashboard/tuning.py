@@ -226,7 +226,7 @@ def start_search(
     def drive() -> None:
         try:
             result = search(corpus, base, ranges, budget_seconds, max_trials, train=train,
-                            progress=lambda _n, _p: not job.stop_requested)  # fmt: skip
+                            should_stop=lambda: job.stop_requested)  # fmt: skip
             _mark_trials(job, result.trials)
             job.state = "stopped" if job.stop_requested else "done"
         except Exception as error:

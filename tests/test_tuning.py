@@ -88,3 +88,15 @@ def test_search_trains_its_trials_through_the_registry(corpus, tmp_path):
     assert reg.trainings_started == 8
     finished = [e for e in job.entries if e.status == "done"]
     assert all(reg.fetch(e.key)[0].history.heldout_loss for e in finished)
+
+
+def test_stopping_a_search_ends_it(corpus, tmp_path):
+    reg = registry(tmp_path, slots=1)
+    slow = TrainConfig(**{**TINY.to_dict(), "epochs": 400})
+    job = start_search(reg, corpus, slow, [parse_range("dim=4:16")], 120)
+    deadline = time.time() + WAIT
+    while not (job.entries and job.entries[0].status == "running") and time.time() < deadline:
+        time.sleep(0.02)
+    job.stop()
+    assert job.wait(WAIT)
+    assert job.state == "stopped" and [e.status for e in job.entries] == ["stopped"]

@@ -160,6 +160,7 @@ def search(
     on_trial: Callable[[Trial], None] | None = None,
     progress: Callable[[int, Progress], bool | None] | None = None,
     train: TrainFunction | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SearchResult:
     """Search ``ranges`` for the lowest held-out loss within ``budget_seconds``.
 
@@ -185,6 +186,9 @@ def search(
         :func:`~w2v_core.sweep.train_cached` on ``corpus`` (the dashboard passes
         one that trains through its shared queue).  ``callback`` must see every
         epoch-end :class:`Progress`, and training stops when it returns ``False``.
+    should_stop : callable, optional
+        Asked before and after every trial; ``True`` ends the search (a Stop button
+        that may act between epochs, where ``progress`` does not see it).
     """
     import optuna  # lazily: only searching needs it
 
@@ -204,8 +208,14 @@ def search(
     deadline = start + budget_seconds
     user_stop = False
 
+    def stopping() -> bool:
+        return user_stop or (should_stop is not None and should_stop())
+
     def objective(trial: optuna.Trial) -> float:
         nonlocal user_stop
+        if stopping():
+            trial.study.stop()
+            raise optuna.TrialPruned()
         params = {r.name: r.suggest(trial) for r in ranges}
         try:
             config = dataclasses.replace(base, **params).validate()
@@ -242,7 +252,7 @@ def search(
         if on_trial is not None:
             on_trial(record)
         if state != "complete" or not curve:
-            if user_stop or time.perf_counter() >= deadline:
+            if stopping() or time.perf_counter() >= deadline:
                 trial.study.stop()
             raise optuna.TrialPruned()
         return curve[-1]

@@ -7,6 +7,7 @@ Sweeps and searches train through the shared registry, one run at a time
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from collections.abc import Callable, Sequence
@@ -15,8 +16,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
+from w2v_core.evaluate import MIN_COVERAGE
+from w2v_core.sweep import SWEEP_HELDOUT
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import RunInfo
@@ -73,6 +77,8 @@ SCORES = {
 SETTINGS = ("dim", "window", "negatives", "epochs", "min_count", "sample", "alpha", "seed")
 #: Seconds between two redraws while a sweep runs.
 REFRESH = 1.0
+#: Session-state key of this session's sweep or search (app bookkeeping, not an input).
+JOB = "tune_job"
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -108,7 +114,11 @@ def run_score(info: RunInfo | None, score: str) -> float | None:
     elif score == "final_loss":
         value = info.epoch_loss[-1] if info.epoch_loss else None
     else:
-        value = (info.scores or {}).get(score)
+        scores = info.scores or {}
+        value = scores.get(score)
+        coverage = scores.get(f"{score}_coverage")
+        if isinstance(coverage, int | float) and coverage < MIN_COVERAGE:
+            return None  # too little of the test covered: not a number to rank by
     return value if isinstance(value, int | float) and math.isfinite(value) else None
 
 
@@ -158,18 +168,19 @@ def _format(value: Any) -> str:
 # --------------------------------------------------------------------------- the tab
 
 
-def render(ctx: Context, on_select: Callable[[str], None] | None = None) -> None:
+def render(ctx: Context) -> None:
     """Draw the Tune tab."""
     explain(EXPLANATION)
-    corpus = ctx.corpus
-    base: TrainConfig | None = getattr(ctx, "config", None)
+    corpus, base = ctx.corpus, ctx.config
     if corpus is None or base is None:
-        st.info("Choose a corpus in the sidebar first: sweeps train on it.")
+        st.info("Choose a corpus and possible settings in the sidebar first: sweeps train on it.")
         return
-    select = on_select or (lambda key: st.session_state.__setitem__("active", key))
+    if base.heldout <= 0:
+        base = dataclasses.replace(base, heldout=SWEEP_HELDOUT)  # every run gets a score
+    select = ctx.select
     infos = ctx.runs(corpus.fingerprint)
     by_key = {info.key: info for info in infos}
-    job: TuneJob | None = st.session_state.get("tune_job")
+    job: TuneJob | None = st.session_state.get(JOB)
     if job is not None and job.corpus_fingerprint != corpus.fingerprint:
         job = None
 
@@ -177,7 +188,7 @@ def render(ctx: Context, on_select: Callable[[str], None] | None = None) -> None
         "Score",
         options=list(SCORES),
         format_func=SCORES.get,
-        key="tune_score",
+        key=state.bind("tune_score", "heldout_loss"),
         help="What the charts and 'best' rank by. Losses: lower is better; "
         "benchmarks: higher is better.",
     )
@@ -187,7 +198,7 @@ def render(ctx: Context, on_select: Callable[[str], None] | None = None) -> None
     with search_tab:
         _search_form(ctx, base, job)
 
-    job = st.session_state.get("tune_job")
+    job = st.session_state.get(JOB)
     if job is not None and job.corpus_fingerprint == corpus.fingerprint:
         _job_panel(ctx, job, score, select)
     _scoreboard(ctx, infos, by_key, score, select)
@@ -200,19 +211,24 @@ def _sweep_form(
     from w2v_core.sweep import grid, parse_values
 
     st.subheader("Sweep")
-    grid_mode = st.toggle("Grid of two settings", key="tune_grid")
+    grid_mode = st.toggle("Grid of two settings", key=state.bind("tune_grid", False))
     names = list(SUGGESTED)
     left, right = st.columns([1, 2])
-    param = left.selectbox("Setting", names, key="tune_param")
+    param = left.selectbox("Setting", names, key=state.bind("tune_param", "window"))
     values_text = right.text_input(
-        "Values (comma-separated)", value=SUGGESTED[param], key=f"tune_values_{param}"
+        "Values (comma-separated)",
+        key=state.bind(f"tune_values_{param}", SUGGESTED[param]),
+        help="Each value is one run; the other settings come from the sidebar.",
     )
     axes_text = [(param, values_text)]
     if grid_mode:
         others = [n for n in names if n != param]
-        param2 = left.selectbox("Second setting", others, index=0, key="tune_param2")
+        param2 = left.selectbox(
+            "Second setting", others,
+            key=state.bind("tune_param2", others[0], valid=lambda v: v in others),
+        )  # fmt: skip
         values2 = right.text_input(
-            "Its values", value=SUGGESTED[param2], key=f"tune_values2_{param2}"
+            "Its values", key=state.bind(f"tune_values2_{param2}", SUGGESTED[param2])
         )
         axes_text.append((param2, values2))
     try:
@@ -238,9 +254,7 @@ def _sweep_form(
     busy = job is not None and job.active
     if st.button("Start sweep", type="primary", disabled=busy, key="tune_start"):
         try:
-            st.session_state["tune_job"] = start_sweep(
-                ctx.registry, corpus, base, axes, getattr(ctx, "early_stop", None)
-            )
+            st.session_state[JOB] = start_sweep(ctx.registry, corpus, base, axes)
         except W2VError as error:
             st.error(md(error))
         st.rerun()
@@ -254,8 +268,7 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
     chosen = st.multiselect(
         "Settings to search",
         list(SEARCH_RANGES),
-        default=["window", "dim"],
-        key="tune_search_params",
+        key=state.bind("tune_search_params", ["window", "dim"]),
         help="Optuna proposes values inside these ranges; weak runs are stopped early.",
     )
     ranges = []
@@ -265,12 +278,12 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
         is_int = isinstance(low, int)
         step = 1 if is_int else None
         fmt = "%d" if is_int else "%g"
-        lo = a.number_input(f"{name}: from", value=low, step=step, format=fmt,
-                            key=f"tune_lo_{name}")  # fmt: skip
-        hi = b.number_input(f"{name}: to", value=high, step=step, format=fmt,
-                            key=f"tune_hi_{name}")  # fmt: skip
+        lo = a.number_input(f"{name}: from", step=step, format=fmt,
+                            key=state.bind(f"tune_lo_{name}", low))  # fmt: skip
+        hi = b.number_input(f"{name}: to", step=step, format=fmt,
+                            key=state.bind(f"tune_hi_{name}", high))  # fmt: skip
         ranges.append(Range(name, float(lo), float(hi)))
-    minutes = st.slider("Time budget (minutes)", 1, 30, 3, key="tune_minutes")
+    minutes = st.slider("Time budget (minutes)", 1, 30, key=state.bind("tune_minutes", 3))
     busy = job is not None and job.active
     if st.button("Start search", disabled=busy or not ranges, key="tune_search_start"):
         try:
@@ -279,10 +292,7 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
             for r in ranges:
                 if not r.low < r.high:
                     raise W2VError(f"the range of {r.name} must go from low to high")
-            st.session_state["tune_job"] = start_search(
-                ctx.registry, corpus, base, ranges, 60.0 * minutes,
-                early_stop=getattr(ctx, "early_stop", None),
-            )  # fmt: skip
+            st.session_state[JOB] = start_search(ctx.registry, corpus, base, ranges, 60.0 * minutes)
         except W2VError as error:
             st.error(md(error))
             return
@@ -290,7 +300,7 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
 
 
 def _key(fingerprint: str, config: TrainConfig) -> str:
-    from w2v_core.sweep import run_key
+    from w2v_core.train import run_key
 
     return run_key(fingerprint, config)
 
@@ -367,7 +377,7 @@ def _chart(
     )
     fig.update_layout(height=380)
     event = st.plotly_chart(
-        fig, width="stretch", key=f"tune_chart_{id(job)}", on_select="rerun",
+        fig, width="stretch", key="tune_chart", on_select="rerun",
         selection_mode="points",
     )  # fmt: skip
     key = _clicked_key(event)
@@ -418,9 +428,7 @@ def _scoreboard(
     st.caption("Click a column header to sort. n/a: no score (held-out loss off, or a "
                "benchmark that covers too few of this corpus's words).")  # fmt: skip
     varied = [name for name in SETTINGS if frame[name].nunique(dropna=True) > 1]
-    rows = [
-        {**(info.config or {}), score: run_score(info, score)} for info in infos if info.config
-    ]
+    rows = [{**(info.config or {}), score: run_score(info, score)} for info in infos if info.config]
     scored = [r for r in rows if r[score] is not None]
     if varied and len(scored) >= 2:
         fig = parallel_chart(scored, varied, score)
@@ -432,7 +440,7 @@ def _scoreboard(
 
 def _origins() -> dict[str, str]:
     """Which sweep or search trial of this session made each run."""
-    job: TuneJob | None = st.session_state.get("tune_job")
+    job: TuneJob | None = st.session_state.get(JOB)
     if job is None:
         return {}
     origins = {}
