@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from test_app import charts, env, ok, open_tab, set_settings, start, texts, use_paste  # noqa: F401
 
 WAIT = 90.0
+pytestmark = pytest.mark.usefixtures("env")  # a private cache, no training on open
 
 
 def tune_app(**settings):
@@ -41,7 +43,7 @@ def scoreboard(at):
     return board
 
 
-def test_sweep_runs_with_progress_then_chart_and_click_to_activate(env):
+def test_sweep_runs_with_progress_then_chart_and_click_to_activate():
     at = tune_app()
     at.text_input(key="tune_values_window").input("1,2,3").run()
     ok(at)
@@ -75,7 +77,7 @@ def test_sweep_runs_with_progress_then_chart_and_click_to_activate(env):
     assert any("Showing:" in c and "window 3" in c for c in texts(at.caption))
 
 
-def test_one_stop_ends_the_whole_sweep(env):
+def test_one_stop_ends_the_whole_sweep():
     at = tune_app(hp_epochs=50)
     at.text_input(key="tune_values_window").input("1,2,3").run()
     at.button(key="tune_start").click().run()
@@ -90,7 +92,7 @@ def test_one_stop_ends_the_whole_sweep(env):
     assert any("stopped" in m for m in texts(at.markdown))
 
 
-def test_bad_values_are_one_error_and_nothing_starts(env):
+def test_bad_values_are_one_error_and_nothing_starts():
     at = tune_app()
     at.text_input(key="tune_values_window").input("2,x").run()
     ok(at)
@@ -99,7 +101,7 @@ def test_bad_values_are_one_error_and_nothing_starts(env):
     assert "tune_job" not in at.session_state
 
 
-def test_grid_gives_a_heatmap_and_search_records_trials(env):
+def test_grid_gives_a_heatmap_and_search_records_trials():
     at = tune_app()
     at.toggle(key="tune_grid").set_value(True).run()
     at.text_input(key="tune_values_window").input("1,2").run()
