@@ -378,7 +378,7 @@ def _settings(corpus: Corpus | None) -> TrainConfig | None:
         help="Starting point of the randomness. Same seed and settings: exactly the same "
         "vectors. Change it to see how much results vary by chance.",
     )  # fmt: skip
-    with st.expander("Speed, early stopping, held-out loss"):
+    with st.expander("Speed and early stopping"):
         st.checkbox(
             "Shared negative samples", key="hp_shared",
             help="Use one set of random words for a whole batch of neighbours: faster, "
