@@ -40,6 +40,7 @@ from dashboard.views import (  # noqa: E402
     neighbours,
     training,
     tune,
+    why,
 )
 from dashboard.views import map as map_view  # noqa: E402
 from w2v_core.errors import W2VError  # noqa: E402
@@ -67,6 +68,7 @@ VIEWS: list[tuple[str, Callable[[Context], None]]] = [
     ("Neighbours", neighbours.render),
     ("Analogies", analogies.render),
     ("Map", map_view.render),
+    ("Why close?", why.render),
     ("Evaluate", evaluate.render),
     ("Tune", tune.render),
     ("Export / import", export.render),
