@@ -89,6 +89,8 @@ def sweep_line(points: Sequence[dict[str, Any]], param: str, score: str) -> go.F
             hovertemplate=f"{esc(param)} = %{{x}}<br>{esc(SCORE_TITLES.get(score, score))}"
             " = %{y:.4f}<br>%{text}<extra>click: show this run</extra>",
             name="runs",
+            # A click picks a run to show; it must not fade the other points.
+            unselected={"marker": {"opacity": 1}},
         )
     )
     best = best_point(shown, score)
@@ -108,6 +110,7 @@ def sweep_line(points: Sequence[dict[str, Any]], param: str, score: str) -> go.F
                 customdata=[best.get("key", "")],
                 hovertemplate="best: %{x}, %{y:.4f}<extra></extra>",
                 name="best",
+                unselected={"marker": {"opacity": 1}, "textfont": {"color": "#333"}},
             )
         )  # fmt: skip
     fig.update_layout(
@@ -182,6 +185,7 @@ def sweep_heatmap(
                 customdata=[best.get("key", "")],
                 hovertemplate="best<extra></extra>",
                 name="best",
+                unselected={"marker": {"opacity": 1}},
             )
         )  # fmt: skip
     fig.update_layout(
