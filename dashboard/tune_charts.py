@@ -241,11 +241,16 @@ def parallel_chart(
                 "colorscale": "RdBu",
                 "reversescale": lower,  # blue = best, whichever way the score points
                 "showscale": True,
-                "colorbar": {"title": {"text": esc(score_title(score))}},
+                # Well clear of the last axis and its tick labels.
+                "colorbar": {
+                    "title": {"text": esc(score_title(score)), "side": "right"},
+                    "x": 1.08,
+                    "xpad": 20,
+                },
             },
             labelfont={"size": 15},
             tickfont={"size": 13},
         )
     )
-    fig.update_layout(margin={"l": 60, "r": 40, "t": 60, "b": 20})
+    fig.update_layout(margin={"l": 60, "r": 140, "t": 60, "b": 20})
     return fig

@@ -240,8 +240,9 @@ def _sweep_form(
     corpus = ctx.corpus
     assert corpus is not None
     speed = measured_speed(infos, base.shared_negatives)
-    seconds = estimate_seconds(configs, corpus.n_tokens, speed)
-    cached = sum(ctx.registry.is_cached(_key(corpus.fingerprint, c)) for c in configs)
+    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus.fingerprint, c))]
+    seconds = estimate_seconds(to_train, corpus.n_tokens, speed)
+    cached = len(configs) - len(to_train)
     when = (
         f"about {_duration(seconds)} at {speed:,.0f} words/s (measured on this corpus)"
         if math.isfinite(seconds)
