@@ -243,11 +243,12 @@ def _sweep_form(
     to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus.fingerprint, c))]
     seconds = estimate_seconds(to_train, corpus.n_tokens, speed)
     cached = len(configs) - len(to_train)
-    when = (
-        f"about {_duration(seconds)} at {speed:,.0f} words/s (measured on this corpus)"
-        if math.isfinite(seconds)
-        else "time unknown until a run of this corpus has finished"
-    )
+    if not to_train:
+        when = "nothing to train"
+    elif math.isfinite(seconds):
+        when = f"about {_duration(seconds)} at {speed:,.0f} words/s (measured on this corpus)"
+    else:
+        when = "time unknown until a run of this corpus has finished"
     st.caption(
         f"{len(configs)} runs ({cached} already cached), the other settings from the "
         f"sidebar · {when}"
