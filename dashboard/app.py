@@ -42,6 +42,7 @@ from dashboard.views import (  # noqa: E402
     neighbours,
     overview,
     training,
+    tune,
     why,
 )
 from dashboard.views import map as map_view  # noqa: E402
@@ -74,6 +75,7 @@ VIEWS: list[tuple[str, Callable[[Context], None]]] = [
     ("Why close?", why.render),
     ("How it learns", learn.render),
     ("Evaluate", evaluate.render),
+    ("Tune", tune.render),
     ("Export / import", export.render),
 ]
 TABS = [title for title, _ in VIEWS]
@@ -308,6 +310,7 @@ def main() -> None:
         state["imports"],
         state.get("_own_corpora", set()),
         select=_set_active,
+        config=choice.config,
     )
     _tabs(ctx)
     share.publish_app(TABS)  # the URL now reopens this view

@@ -157,6 +157,7 @@ TAB_SLUGS = {
     "why": "Why close?",
     "learn": "How it learns",
     "evaluate": "Evaluate",
+    "tune": "Tune",
     "export": "Export / import",
 }
 WORD_KEY = "share_word"

@@ -33,6 +33,8 @@ from w2v_core.train import LIMITS, TrainConfig, run_key
 
 #: Vectors of this many most frequent words are kept after every epoch (training replay).
 SNAPSHOT_WORDS = 300
+#: Share of the sentences held out in the app (on by default: every run gets a score).
+HELDOUT = 0.05
 
 SOURCES = {
     "builtin": "Built-in corpus",
@@ -56,6 +58,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_batch": 1024,
         "hp_early": False,
         "hp_tol": 0.01,
+        "hp_heldout": True,
     },
     "Quality": {
         "corpus_source": "builtin",
@@ -72,6 +75,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_batch": 256,  # the core's automatic choice for per-pair negatives
         "hp_early": False,
         "hp_tol": 0.01,
+        "hp_heldout": True,
     },
 }
 #: What a new session starts with.
@@ -440,6 +444,12 @@ def _settings(corpus: Corpus | None) -> TrainConfig | None:
             help="Smallest improvement of the epoch loss, as a fraction of it, that keeps "
             "training going (1% = 0.01).",
         )  # fmt: skip
+        st.checkbox(
+            f"Hold out {HELDOUT:.0%} of the text (held-out loss)", key="hp_heldout",
+            help="Keep some sentences out of training and measure the loss on them after "
+            "every epoch: a score for any text, and it rises when the model over-fits. "
+            "The same sentences for every run of a corpus, so runs compare (Tune tab).",
+        )  # fmt: skip
     return _config(corpus)
 
 
@@ -461,6 +471,7 @@ def _config(corpus: Corpus | None) -> TrainConfig | None:
             batch_size=int(get("hp_batch")),
             snapshot_words=SNAPSHOT_WORDS,
             early_stop=float(get("hp_tol")) if get("hp_early") else 0.0,
+            heldout=HELDOUT if get("hp_heldout", True) else 0.0,
         ).validate()
     except (ConfigError, TypeError, ValueError) as error:
         st.error(f"These settings are not possible: {md(error)}")

@@ -9,6 +9,8 @@ evaluate   WordSim-353, SimLex-999 and the analogy test
 export     word2vec text/binary, or Embedding Projector TSV (OUT "-" is standard output)
 convert    any vectors file to the memory-mappable .npz, optionally the N most frequent words
 info       what a model file contains
+sweep      one run per value of a setting (or a grid of two), cached, compared
+search     find good settings within a time budget (Optuna, successive halving)
 contexts   the company a word keeps in a corpus: characteristic and shared context words
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
@@ -29,10 +31,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from .errors import ModelFileError, W2VError
+from .errors import ConfigError, ModelFileError, W2VError
 from .evaluate import evaluate_vectors
 from .files import STDOUT
 from .io import (
+    atomic_write,
     load_model,
     load_vectors,
     save_model,
@@ -41,6 +44,7 @@ from .io import (
     save_word2vec_format,
     sniff_format,
 )
+from .sweep import SWEEP_HELDOUT
 from .train import Progress, StopReason, TrainConfig, train
 from .vectors import KeyedVectors
 
@@ -153,6 +157,11 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
     ("shared_negatives", "share one pool of negatives per batch (faster, approximate)"),
     ("shared_pool", "words in that shared pool"),
     ("snapshot_words", "keep per-epoch vectors of this many most frequent words (0: none)"),
+    (
+        "heldout",
+        "share of sentences kept out of training to report the held-out loss per epoch "
+        "(0: train on everything, as word2vec does; sweeps use 0.05)",
+    ),
     ("early_stop", "stop when an epoch lowers the loss by less than this share of it (0: off)"),
     ("early_stop_patience", "epochs in a row below --early-stop before stopping"),
 ]
@@ -199,6 +208,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     save_model(model, out)
 
     loss = model.history.epoch_loss[-1] if model.history.epoch_loss else float("nan")
+    heldout = model.history.heldout_loss
     if model.stop_reason == StopReason.EARLY_STOP:
         print(
             f"early stopping after epoch {model.stop_epoch} of {config.epochs}: the epoch loss "
@@ -208,8 +218,156 @@ def _cmd_train(args: argparse.Namespace) -> int:
     print(
         f"trained on {corpus.n_tokens:,} words ({corpus.name}), vocabulary {len(model.vocab):,}, "
         f"{model.seconds:.1f} s, {model.words_per_sec:,.0f} words/s, final loss {loss:.4f}"
-        f" -> {out}"
+        + (f", held-out loss {heldout[-1]:.4f}" if heldout else "")
+        + f" -> {out}"
     )
+    return 0
+
+
+def _format_value(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _format_score(value: float | None, digits: int = 4) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _format_percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+SWEEP_COLUMNS = (
+    "seconds", "words/s", "loss", "held-out", "ws353", "simlex", "analogies", "toy", "",
+)  # fmt: skip
+
+
+def _sweep_row(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(cell.rjust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+    from .sweep import best, grid, parse_values, sweep
+
+    # Every mistake in the sweep itself is found before the corpus is loaded.
+    axes = [(args.param, parse_values(args.param, args.values))]
+    if (args.param2 is None) != (args.values2 is None):
+        raise ConfigError("--param2 and --values2 go together")
+    if args.param2 is not None:
+        axes.append((args.param2, parse_values(args.param2, args.values2)))
+    base = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS}).validate()
+    n_runs = len(grid(base, axes))
+    json_out = Path(args.json) if args.json else None
+    if json_out is not None and not json_out.parent.is_dir():
+        raise ModelFileError(f"cannot write {json_out}: directory {json_out.parent} does not exist")
+
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, lowercase=not args.keep_case)
+    names = [name for name, _ in axes]
+    widths = [max(8, len(name)) for name in names] + [8, 9, 7, 8, 6, 6, 9, 6, 6]
+    print(
+        f"sweep of {' x '.join(names)} on {corpus.name} ({corpus.n_tokens:,} words): {n_runs} runs",
+        flush=True,
+    )
+    print(_sweep_row([*names, *SWEEP_COLUMNS], widths), flush=True)
+    show = sys.stderr.isatty() and not args.quiet
+    bar = ProgressBar(sys.stderr) if show else None
+
+    def on_run(run) -> None:  # noqa: ANN001 - a sweep.SweepRun
+        if bar is not None:
+            bar.close()
+        cells = [_format_value(v) for v in run.point.values()] + [
+            f"{run.seconds:.1f}",
+            f"{run.words_per_sec:,.0f}",
+            _format_score(run.final_loss),
+            _format_score(run.heldout_loss),
+            _format_score(run.scores.get("ws353"), 3),
+            _format_score(run.scores.get("simlex999"), 3),
+            _format_percent(run.scores.get("analogies")),
+            _format_percent(run.scores.get("toy_analogies")),
+            "cached" if run.cached else "",
+        ]
+        print(_sweep_row(cells, widths), flush=True)
+
+    result = sweep(
+        corpus,
+        base,
+        axes,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        on_run=on_run,
+        progress=None if bar is None else (lambda _i, p: bar(p)),
+    )
+    low = {
+        name: share
+        for run in result.runs[-1:]
+        for name, share in run.coverage.items()
+        if run.scores.get(name) is None
+    }
+    if low:
+        shares = ", ".join(f"{name} {100 * share:.0f}%" for name, share in low.items())
+        print(f"n/a: too little of the test in the vocabulary to rank by ({shares} covered)")
+    for score in ("heldout_loss", "ws353", "toy_analogies"):
+        top = best(result.runs, score)
+        if top is not None:
+            point = ", ".join(f"{k}={_format_value(v)}" for k, v in top.point.items())
+            print(f"best by {score.replace('_', ' ')}: {point} ({top.score(score):.4f})")
+    print(f"{n_runs} runs in {result.seconds:.1f} s")
+    if json_out is not None:
+        with atomic_write(json_out, "w", encoding="utf-8") as handle:
+            json.dump(result.to_dict(), handle, indent=2)
+            handle.write("\n")
+        print(f"-> {json_out}")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+    from .search import check_search, parse_range, search
+
+    ranges = [parse_range(text) for text in args.range]
+    if not ranges:
+        raise ConfigError("give at least one --range SETTING=LOW:HIGH")
+    base = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS})
+    base = check_search(base, ranges, 60 * args.minutes)
+    json_out = Path(args.json) if args.json else None
+    if json_out is not None and not json_out.parent.is_dir():
+        raise ModelFileError(f"cannot write {json_out}: directory {json_out.parent} does not exist")
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, lowercase=not args.keep_case)
+    names = [r.name for r in ranges]
+    print(f"search of {', '.join(names)} on {corpus.name} for {args.minutes:g} min", flush=True)
+
+    def on_trial(trial) -> None:  # noqa: ANN001 - a search.Trial
+        params = ", ".join(f"{k}={_format_value(v)}" for k, v in trial.params.items())
+        print(
+            f"trial {trial.number:>3}  {trial.state:<8}  epochs {len(trial.heldout_curve):>3}  "
+            f"held-out {_format_score(trial.heldout_loss)}  {params}"
+            + ("  (cached)" if trial.cached else ""),
+            flush=True,
+        )
+
+    result = search(
+        corpus,
+        base,
+        ranges,
+        budget_seconds=60 * args.minutes,
+        max_trials=args.trials,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        seed=args.search_seed,
+        on_trial=on_trial,
+    )
+    top = result.best
+    if top is None:
+        print("no trial completed within the budget")
+    else:
+        params = ", ".join(f"{k}={_format_value(v)}" for k, v in top.params.items())
+        print(f"best: trial {top.number}: {params} (held-out loss {top.heldout_loss:.4f})")
+    print(f"{len(result.trials)} trials in {result.seconds:.1f} s")
+    if json_out is not None:
+        with atomic_write(json_out, "w", encoding="utf-8") as handle:
+            json.dump(result.to_dict(), handle, indent=2)
+            handle.write("\n")
+        print(f"-> {json_out}")
     return 0
 
 
@@ -359,6 +517,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             + (f" ({model.stop_reason} in epoch {model.stop_epoch})" if model.stopped else ""),
         ),
         ("epoch loss", ", ".join(f"{loss:.4f}" for loss in history.epoch_loss) or "-"),
+        ("held-out loss", ", ".join(f"{loss:.4f}" for loss in history.heldout_loss) or "-"),
         (
             "snapshots",
             "-" if model.snapshots is None else "x".join(map(str, model.snapshots.shape)),
@@ -458,6 +617,58 @@ def build_parser() -> argparse.ArgumentParser:
         help="no progress bar (it is only shown when stderr is a terminal)",
     )
     p.set_defaults(handler=_cmd_train)
+
+    p = commands.add_parser(
+        "sweep",
+        help="train one run per value of a setting (or a grid of two) and compare them",
+        description="Train one run per value of --param (and per value of --param2: a grid), "
+        "each cached under the cache directory so a later sweep reuses it; print a table as "
+        "runs finish and optionally write everything as JSON.  Held-out loss is on (5%%) "
+        "unless --heldout 0.",
+        formatter_class=formatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS", help="a built-in corpus name or a text file")
+    p.add_argument("--param", required=True, help="the setting to sweep, e.g. window")
+    p.add_argument("--values", required=True, help="comma-separated values, e.g. 2,5,10")
+    p.add_argument("--param2", default=None, help="a second setting, for a grid")
+    p.add_argument("--values2", default=None, help="its comma-separated values")
+    p.add_argument("--json", default=None, metavar="FILE", help="write the results as JSON")
+    _add_config_options(p, dataclasses.replace(defaults, heldout=SWEEP_HELDOUT))
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        help="corpora and cached runs (None: $W2V_CACHE_DIR or ~/.cache/w2v_core)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="train every run, cache nothing")
+    p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_sweep)
+
+    p = commands.add_parser(
+        "search",
+        help="find good settings within a time budget (Optuna, successive halving)",
+        description="Search the given ranges for the lowest held-out loss within --minutes: "
+        "Optuna's TPE sampler proposes settings and successive halving stops weak trials "
+        "after an epoch.  Every complete trial is cached like any run.",
+        formatter_class=formatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS", help="a built-in corpus name or a text file")
+    p.add_argument(
+        "--range",
+        action="append",
+        default=[],
+        metavar="SETTING=LOW:HIGH",
+        help="a setting and its range (or SETTING=A,B,C choices); repeat for more",
+    )
+    p.add_argument("--minutes", type=float, default=5.0, help="time budget")
+    p.add_argument("--trials", type=_positive_int, default=None, help="at most this many trials")
+    p.add_argument("--search-seed", type=int, default=0, help="seed of the sampler")
+    p.add_argument("--json", default=None, metavar="FILE", help="write the trials as JSON")
+    _add_config_options(p, dataclasses.replace(defaults, heldout=SWEEP_HELDOUT))
+    p.add_argument("--cache-dir", default=None, help="corpora and cached runs")
+    p.add_argument("--no-cache", action="store_true", help="train every trial, cache nothing")
+    p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
+    p.set_defaults(handler=_cmd_search)
 
     model_help = "a w2v_core model (.npz) or a word2vec text/binary file"
     p = commands.add_parser(

@@ -139,6 +139,7 @@ def save_model(model: Model, path: PathLike, *, compress: bool = False) -> None:
         "history_step_loss": np.asarray(history.step_loss, dtype=np.float64),
         "history_step_alpha": np.asarray(history.step_alpha, dtype=np.float64),
         "history_epoch_loss": np.asarray(history.epoch_loss, dtype=np.float64),
+        "history_heldout_loss": np.asarray(history.heldout_loss, dtype=np.float64),
         "corpus": _json_scalar(
             {
                 "name": model.corpus_name,
@@ -360,6 +361,9 @@ def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
         key: _vector(arrays, f"history_{key}", "iuf")
         for key in ("step_words", "step_loss", "step_alpha", "epoch_loss")
     }
+    heldout = (
+        _vector(arrays, "history_heldout_loss", "iuf") if "history_heldout_loss" in arrays else None
+    )
     lengths = {len(history_fields[key]) for key in ("step_words", "step_loss", "step_alpha")}
     if len(lengths) != 1:
         raise ModelFileError(f"{path}: the training history arrays differ in length")
@@ -368,6 +372,8 @@ def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
         step_loss=[float(x) for x in history_fields["step_loss"]],
         step_alpha=[float(x) for x in history_fields["step_alpha"]],
         epoch_loss=[float(x) for x in history_fields["epoch_loss"]],
+        # Optional: files written before held-out loss existed have none.
+        heldout_loss=[float(x) for x in heldout] if heldout is not None else [],
     )
 
     try:

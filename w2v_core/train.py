@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ConfigError, TrainingDivergedError
+from .heldout import HeldOut, split_corpus
 from .pairs import skipgram_pairs, subsample
 from .sgns import sgd_step
 from .vectors import KeyedVectors
@@ -71,6 +72,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "snapshot_words": (0, 100_000),
     "log_every": (1, 10**9),
     "blas_threads": (0, 1024),
+    "heldout": (0.0, 0.5),
     "early_stop": (0.0, 1.0),
     "early_stop_patience": (1, 1000),
 }
@@ -125,6 +127,11 @@ class TrainConfig:
         products of one step are small, so extra BLAS threads mostly spin; on a
         busy machine (a server training for several users) they make training
         many times slower.  One thread is the fast choice.
+    heldout : float
+        Share of the corpus's sentences kept out of training to measure the
+        held-out loss after every epoch (:mod:`w2v_core.heldout`; ``0``: train on
+        everything, as word2vec does).  The same sentences for every run on one
+        corpus, whatever the seed, so runs compare.
     early_stop : float
         Early stopping: the smallest *relative* improvement of the epoch loss,
         :math:`(L_{e-1} - L_e) / |L_{e-1}|`, that keeps training going (``0``: off,
@@ -150,6 +157,7 @@ class TrainConfig:
     snapshot_words: int = 0
     log_every: int = 20
     blas_threads: int = 1
+    heldout: float = 0.0
     early_stop: float = 0.0
     early_stop_patience: int = 1
 
@@ -228,6 +236,7 @@ class Progress:
     elapsed: float
     epoch_done: bool = False  # True for the report that closes an epoch
     epoch_loss: float | None = None  # that epoch's mean loss per pair, when epoch_done
+    heldout_loss: float | None = None  # loss per held-out pair, when epoch_done and held out
 
     @property
     def seconds_left(self) -> float:
@@ -247,6 +256,7 @@ class History:
     step_loss: list[float] = field(default_factory=list)
     step_alpha: list[float] = field(default_factory=list)
     epoch_loss: list[float] = field(default_factory=list)
+    heldout_loss: list[float] = field(default_factory=list)  # one per epoch, if held out
     stop_epoch: int = 0  # the (1-based) epoch in which training ended; 0: not started
     stop_reason: StopReason = StopReason.COMPLETED
 
@@ -299,8 +309,11 @@ class Trainer:
     def __init__(self, corpus: Corpus, config: TrainConfig) -> None:
         self.config = config.validate()
         self.corpus = corpus
-        self.vocab = Vocab.build(corpus, config.min_count, config.max_vocab)
-        self.ids = self.vocab.encode(corpus)
+        # Held-out sentences are cut out before the vocabulary is counted: never trained on.
+        training_part, heldout_part = split_corpus(corpus, config.heldout)
+        self.vocab = Vocab.build(training_part, config.min_count, config.max_vocab)
+        self.ids = self.vocab.encode(training_part)
+        self.heldout = HeldOut.build(heldout_part, self.vocab) if heldout_part is not None else None
         self.rng = np.random.default_rng(config.seed)
         self.w_in, self.w_out = initial_weights(len(self.vocab), config.dim, self.rng)
         self.keep_probability = self.vocab.keep_probabilities(config.sample)
@@ -403,6 +416,8 @@ class Trainer:
             self._log(interval_loss, interval_pairs, self.words_processed, alpha)
             epoch_loss, epoch_pairs = epoch_loss + interval_loss, epoch_pairs + interval_pairs
         self.history.epoch_loss.append(epoch_loss / max(1, epoch_pairs))
+        if self.heldout is not None:
+            self.history.heldout_loss.append(self.heldout.loss(self.w_in, self.w_out))
         self._snapshot()
         self._report(callback, epoch, self.words_processed, alpha, epoch_done=True)
         if self._stop_requested:
@@ -453,6 +468,7 @@ class Trainer:
             elapsed=elapsed,
             epoch_done=epoch_done,
             epoch_loss=self.history.epoch_loss[-1] if epoch_done else None,
+            heldout_loss=(self.history.heldout_loss[-1] if epoch_done and self.heldout else None),
         )
         if callback(progress) is False:
             self._stop_requested = True

@@ -95,6 +95,7 @@ class RunInfo:
     step_words: list[int] = field(default_factory=list)
     step_loss: list[float] = field(default_factory=list)
     epoch_loss: list[float] = field(default_factory=list)
+    heldout_loss: list[float] = field(default_factory=list)  # per epoch, if text was held out
     scores: dict[str, Any] = field(default_factory=dict)
     created: float = 0.0
 
@@ -110,6 +111,7 @@ class RunInfo:
         data["status"] = str(self.status)
         data["step_loss"] = [_finite_or_none(x) for x in self.step_loss]
         data["epoch_loss"] = [_finite_or_none(x) for x in self.epoch_loss]
+        data["heldout_loss"] = [_finite_or_none(x) for x in self.heldout_loss]
         return json.dumps(data)
 
     @classmethod
@@ -124,6 +126,9 @@ class RunInfo:
         data["status"] = RunStatus(data["status"])
         data["step_loss"] = [math.nan if x is None else float(x) for x in data["step_loss"]]
         data["epoch_loss"] = [math.nan if x is None else float(x) for x in data["epoch_loss"]]
+        data["heldout_loss"] = [
+            math.nan if x is None else float(x) for x in data.get("heldout_loss", [])
+        ]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -277,6 +282,7 @@ class Run:
             step_words=list(step_words),
             step_loss=list(step_loss),
             epoch_loss=list(epoch_loss),
+            heldout_loss=[float(x) for x in (self.history or History()).heldout_loss],
             scores=dict(self.scores),
             created=self.created,
         )

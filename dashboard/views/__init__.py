@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from dashboard.corpora import CorpusStore
     from dashboard.runs import Run, RunInfo, RunRegistry
     from w2v_core.corpus import Corpus
+    from w2v_core.train import TrainConfig
 
 log = logging.getLogger("dashboard")
 
@@ -109,6 +110,8 @@ class Context:
     own_corpora: set[str] = field(default_factory=set)
     select: Callable[[str], None] = lambda key: None
     """``select(key)`` makes another run the active one (the caller then reruns)."""
+    config: TrainConfig | None = None
+    """The sidebar's configuration (None if it is not possible): what sweeps start from."""
 
     def get_run(self, key: str) -> Run | None:
         """A run by key: this session's imports first, then the shared registry."""

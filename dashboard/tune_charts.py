@@ -1,0 +1,256 @@
+"""Plotly figures for the Tune tab, as pure functions (no Streamlit).
+
+* :func:`sweep_line` -- a score against the value of one setting, best point starred;
+* :func:`sweep_heatmap` -- a score over a grid of two settings, best cell starred;
+* :func:`parallel_chart` -- every run's settings against a score (parallel coordinates).
+
+A point is one dict: ``{"value": v, "value2": w (grids), "score": s or None,
+"key": run key, "label": text}``.  Every clickable marker carries its run key in
+``customdata``, so the tab can make a clicked run the active one.  Strings go
+through :func:`dashboard.charts.esc`: labels may contain corpus words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.charts import POINT_COLOUR, esc
+from w2v_core.sweep import LOWER_IS_BETTER
+
+#: What each score is called on an axis.
+SCORE_TITLES = {
+    "heldout_loss": "held-out loss",
+    "final_loss": "training loss (last epoch)",
+    "ws353": "WordSim-353 (Spearman)",
+    "simlex999": "SimLex-999 (Spearman)",
+    "analogies": "Google analogies (accuracy)",
+    "toy_analogies": "toy analogies (accuracy)",
+}
+BEST_COLOUR = "#f2a900"  # gold star: readable on white and on the blue/red scales
+
+
+def score_title(score: str) -> str:
+    """Axis title with the direction: "held-out loss (lower is better)"."""
+    better = "lower" if LOWER_IS_BETTER.get(score, False) else "higher"
+    return f"{SCORE_TITLES.get(score, score)} ({better} is better)"
+
+
+def best_point(points: Sequence[dict[str, Any]], score: str) -> dict[str, Any] | None:
+    """The point with the best score (lowest loss, highest benchmark), or None."""
+    scored = [p for p in points if _finite(p.get("score"))]
+    if not scored:
+        return None
+    sign = 1.0 if LOWER_IS_BETTER.get(score, False) else -1.0
+    return min(scored, key=lambda p: sign * p["score"])
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _axis_values(values: Sequence[Any]) -> tuple[list[Any], dict[str, Any]]:
+    """Numbers stay numbers (log axis when they span a factor of 8 or more); anything
+    else (booleans, None) becomes a category."""
+    numeric = all(_finite(v) for v in values)
+    if not numeric:
+        return [esc(v) for v in values], {"type": "category"}
+    axis: dict[str, Any] = {"tickmode": "array", "tickvals": list(values)}
+    positive = [v for v in values if v > 0]
+    if len(positive) == len(values) and max(values) / min(values) >= 8:
+        axis["type"] = "log"
+    axis["ticktext"] = [f"{v:g}" for v in values]
+    return list(values), axis
+
+
+def sweep_line(points: Sequence[dict[str, Any]], param: str, score: str) -> go.Figure:
+    """One setting swept: ``score`` against its value, the best point as a gold star.
+
+    Runs without the score (still training, or a benchmark with too little
+    coverage) are left out of the line.
+    """
+    ordered = sorted(
+        points, key=lambda p: (not _finite(p["value"]), p["value"] if _finite(p["value"]) else 0)
+    )
+    shown = [p for p in ordered if _finite(p.get("score"))]
+    xs, axis = _axis_values([p["value"] for p in shown])
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=[p["score"] for p in shown],
+            mode="lines+markers",
+            marker={"size": 12, "color": POINT_COLOUR},
+            line={"color": POINT_COLOUR, "width": 2},
+            customdata=[p.get("key", "") for p in shown],
+            text=[esc(p.get("label", "")) for p in shown],
+            hovertemplate=f"{esc(param)} = %{{x}}<br>{esc(SCORE_TITLES.get(score, score))}"
+            " = %{y:.4f}<br>%{text}<extra>click: show this run</extra>",
+            name="runs",
+            # A click picks a run to show; it must not fade the other points.
+            unselected={"marker": {"opacity": 1}},
+        )
+    )
+    best = best_point(shown, score)
+    if best is not None:
+        bx = best["value"] if axis.get("type") != "category" else esc(best["value"])
+        fig.add_trace(
+            go.Scatter(
+                x=[bx],
+                y=[best["score"]],
+                mode="markers+text",
+                marker={"symbol": "star", "size": 24, "color": BEST_COLOUR,
+                        "line": {"color": "#333", "width": 1}},
+                text=["best"],
+                # The label goes away from the edge the best point sits at.
+                textposition="top center" if LOWER_IS_BETTER.get(score) else "bottom center",
+                textfont={"size": 16},
+                customdata=[best.get("key", "")],
+                hovertemplate="best: %{x}, %{y:.4f}<extra></extra>",
+                name="best",
+                unselected={"marker": {"opacity": 1}, "textfont": {"color": "#333"}},
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        showlegend=False,
+        xaxis_title=esc(param),
+        yaxis_title=esc(score_title(score)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        font={"size": 15},
+        clickmode="event+select",
+    )
+    fig.update_xaxes(**axis)
+    return fig
+
+
+def sweep_heatmap(
+    points: Sequence[dict[str, Any]], param: str, param2: str, score: str
+) -> go.Figure:
+    """A grid of two settings: ``score`` as colour (better = darker blue), each cell's
+    number written in it, the best cell starred; every cell is clickable."""
+    xs = sorted({p["value"] for p in points}, key=_sort_key)
+    ys = sorted({p["value2"] for p in points}, key=_sort_key)
+    cell = {(p["value"], p["value2"]): p for p in points}
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    for y in ys:
+        row_z, row_text = [], []
+        for x in xs:
+            value = cell.get((x, y), {}).get("score")
+            row_z.append(value if _finite(value) else None)
+            row_text.append(f"{value:.3f}" if _finite(value) else "–")
+        z.append(row_z)
+        text.append(row_text)
+    labels_x, labels_y = [_label(x) for x in xs], [_label(y) for y in ys]
+    lower = LOWER_IS_BETTER.get(score, False)
+    fig = go.Figure(
+        go.Heatmap(
+            x=labels_x,
+            y=labels_y,
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            colorscale="Blues",
+            reversescale=lower,  # the best end of the scale is the dark one
+            colorbar={"title": {"text": esc(SCORE_TITLES.get(score, score)), "side": "right"}},
+            hovertemplate=f"{esc(param)} = %{{x}}<br>{esc(param2)} = %{{y}}<br>"
+            "%{text}<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    # Invisible markers over the cells: heatmaps cannot be selected, markers can.
+    fig.add_trace(
+        go.Scatter(
+            x=[_label(p["value"]) for p in points],
+            y=[_label(p["value2"]) for p in points],
+            mode="markers",
+            marker={"size": 40, "opacity": 0.01, "color": "#000"},
+            customdata=[p.get("key", "") for p in points],
+            hoverinfo="skip",
+            name="cells",
+        )
+    )
+    best = best_point(points, score)
+    if best is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[_label(best["value"])],
+                y=[_label(best["value2"])],
+                mode="markers",
+                marker={"symbol": "star", "size": 22, "color": BEST_COLOUR,
+                        "line": {"color": "#333", "width": 1}},
+                customdata=[best.get("key", "")],
+                hovertemplate="best<extra></extra>",
+                name="best",
+                unselected={"marker": {"opacity": 1}},
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        showlegend=False,
+        xaxis_title=esc(param),
+        yaxis_title=esc(param2),
+        xaxis={"type": "category"},
+        yaxis={"type": "category"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        font={"size": 15},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if _finite(value) else (1, str(value))
+
+
+def _label(value: Any) -> str:
+    return f"{value:g}" if _finite(value) and not isinstance(value, int) else esc(value)
+
+
+def parallel_chart(
+    rows: Sequence[dict[str, Any]], settings: Sequence[str], score: str
+) -> go.Figure:
+    """Every run as one line across its settings, ending at its score, coloured by it.
+
+    ``rows`` are dicts with each setting and the score; runs without the score
+    are left out.  Booleans become 0/1 axes labelled "off"/"on"; the colour scale
+    runs from red (worst) to blue (best).
+    """
+    shown = [r for r in rows if _finite(r.get(score))]
+    dimensions = []
+    for name in settings:
+        values = [r.get(name) for r in shown]
+        if values and all(isinstance(v, bool) for v in values):
+            dimensions.append(
+                {"label": esc(name), "values": [int(v) for v in values],
+                 "tickvals": [0, 1], "ticktext": ["off", "on"], "range": [0, 1]}
+            )  # fmt: skip
+        else:
+            numbers = [v if _finite(v) else -1 for v in values]  # None (no limit) shows as -1
+            dimensions.append({"label": esc(name), "values": numbers})
+    scores = [r[score] for r in shown]
+    dimensions.append({"label": esc(SCORE_TITLES.get(score, score)), "values": scores})
+    lower = LOWER_IS_BETTER.get(score, False)
+    fig = go.Figure(
+        go.Parcoords(
+            dimensions=dimensions,
+            line={
+                "color": scores,
+                "colorscale": "RdBu",
+                "reversescale": lower,  # blue = best, whichever way the score points
+                "showscale": True,
+                # Well clear of the last axis and its tick labels.
+                "colorbar": {
+                    "title": {"text": esc(score_title(score)), "side": "right"},
+                    "x": 1.08,
+                    "xpad": 20,
+                },
+            },
+            labelfont={"size": 15},
+            tickfont={"size": 13},
+        )
+    )
+    fig.update_layout(margin={"l": 60, "r": 140, "t": 60, "b": 20})
+    return fig

@@ -1,0 +1,455 @@
+"""The Tune tab: sweep a setting (or a grid of two), a budgeted search, and the
+scoreboard of every run of this corpus.
+
+Sweeps and searches train through the shared registry, one run at a time
+(:mod:`dashboard.tuning`); the charts come from :mod:`dashboard.tune_charts`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state
+from dashboard.views import Context, explain, md
+from w2v_core.errors import W2VError
+from w2v_core.evaluate import MIN_COVERAGE
+from w2v_core.sweep import SWEEP_HELDOUT
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.runs import RunInfo
+    from dashboard.tuning import TuneJob
+    from w2v_core.train import TrainConfig
+
+EXPLANATION = """
+Which settings give the best vectors? **Sweep** one setting over a few values (or two
+settings as a grid) and see how a score moves. Every run is trained once and cached, so
+sweeps that share a value share that run.
+
+* **Held-out loss** works on any text: 5% of the sentences are kept out of training, and
+  the loss on them says how well the vectors predict words they have never seen together.
+  Lower is better; when it starts rising while the training loss still falls, the model
+  is memorising its corpus (over-fitting).
+* **WordSim-353, SimLex-999, analogies** compare with people's judgements, but only
+  when the corpus knows enough of their words (shown as *n/a* otherwise).
+* **Budgeted search** tries settings for a few minutes by itself (Optuna): it stops
+  weak runs after an epoch or three and spends the time on promising ones.
+* **Scoreboard**: every run of this corpus so far. The lines chart links each run's
+  settings to its score: look for the settings where the best (blue) lines pass.
+
+Click a point of the sweep chart to explore that run in every tab.
+"""
+
+#: Settings offered in the tab, with suggested values.
+SUGGESTED = {
+    "window": "2,5,10",
+    "dim": "25,50,100",
+    "negatives": "2,5,10",
+    "epochs": "1,3,5",
+    "min_count": "1,3,5",
+    "sample": "0,0.0001,0.001",
+    "alpha": "0.01,0.025,0.05",
+    "shared_negatives": "false,true",
+}
+#: Default search ranges: (low, high).
+SEARCH_RANGES = {
+    "window": (2, 10),
+    "dim": (20, 200),
+    "negatives": (2, 15),
+    "alpha": (0.005, 0.1),
+    "sample": (0.00001, 0.01),
+    "min_count": (1, 10),
+}
+SCORES = {
+    "heldout_loss": "held-out loss",
+    "final_loss": "training loss",
+    "ws353": "WordSim-353",
+    "simlex999": "SimLex-999",
+    "analogies": "Google analogies",
+    "toy_analogies": "toy analogies",
+}
+SETTINGS = ("dim", "window", "negatives", "epochs", "min_count", "sample", "alpha", "seed")
+#: Seconds between two redraws while a sweep runs.
+REFRESH = 1.0
+#: Session-state key of this session's sweep or search (app bookkeeping, not an input).
+JOB = "tune_job"
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def measured_speed(infos: Sequence[RunInfo], shared_negatives: bool) -> float | None:
+    """Median words/s of this corpus's finished runs in the same sampling mode."""
+    speeds = [
+        i.words_per_sec
+        for i in infos
+        if i.config
+        and not i.stopped
+        and i.words_per_sec > 0
+        and bool(i.config.get("shared_negatives")) == shared_negatives
+    ]
+    return statistics.median(speeds) if speeds else None
+
+
+def estimate_seconds(configs: Sequence[TrainConfig], tokens: int, speed: float | None) -> float:
+    """Rough time of a sweep: every run's words (tokens × epochs) at the measured speed."""
+    if not speed:
+        return math.nan
+    return sum(tokens * c.epochs for c in configs) / speed
+
+
+def run_score(info: RunInfo | None, score: str) -> float | None:
+    """A run's value of ``score`` from its summary (None when it has none)."""
+    if info is None:
+        return None
+    if score == "heldout_loss":
+        losses = getattr(info, "heldout_loss", None) or []
+        value = losses[-1] if losses else None
+    elif score == "final_loss":
+        value = info.epoch_loss[-1] if info.epoch_loss else None
+    else:
+        scores = info.scores or {}
+        value = scores.get(score)
+        coverage = scores.get(f"{score}_coverage")
+        if isinstance(coverage, int | float) and coverage < MIN_COVERAGE:
+            return None  # too little of the test covered: not a number to rank by
+    return value if isinstance(value, int | float) and math.isfinite(value) else None
+
+
+def job_points(job: TuneJob, infos: dict[str, RunInfo], score: str) -> list[dict[str, Any]]:
+    """The chart points of a sweep: one per finished run of it."""
+    names = job.names
+    points = []
+    for entry in job.entries:
+        if entry.key is None or entry.status not in ("done", "stopped"):
+            continue
+        info = infos.get(entry.key)
+        point: dict[str, Any] = {
+            "value": entry.point[names[0]],
+            "score": run_score(info, score),
+            "key": entry.key,
+            "label": info.label if info is not None else "",
+        }
+        if len(names) > 1:
+            point["value2"] = entry.point[names[1]]
+        points.append(point)
+    return points
+
+
+def scoreboard_frame(
+    infos: Sequence[RunInfo], origins: dict[str, str], active: str | None
+) -> pd.DataFrame:
+    """Every run of the corpus: settings, held-out loss, benchmarks, where it came from."""
+    rows = []
+    for info in infos:
+        config = info.config or {}
+        row: dict[str, Any] = {"shown": "▶" if info.key == active else ""}
+        row.update({name: config.get(name) for name in SETTINGS})
+        row["shared negatives"] = bool(config.get("shared_negatives"))
+        for score, title in SCORES.items():
+            row[title] = run_score(info, score)
+        row["seconds"] = round(info.seconds, 1)
+        row["from"] = origins.get(info.key, "")
+        row["key"] = info.key
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _format(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# --------------------------------------------------------------------------- the tab
+
+
+def render(ctx: Context) -> None:
+    """Draw the Tune tab."""
+    explain(EXPLANATION)
+    corpus, base = ctx.corpus, ctx.config
+    if corpus is None or base is None:
+        st.info("Choose a corpus and possible settings in the sidebar first: sweeps train on it.")
+        return
+    if base.heldout <= 0:
+        base = dataclasses.replace(base, heldout=SWEEP_HELDOUT)  # every run gets a score
+    select = ctx.select
+    infos = ctx.runs(corpus.fingerprint)
+    by_key = {info.key: info for info in infos}
+    job: TuneJob | None = st.session_state.get(JOB)
+    if job is not None and job.corpus_fingerprint != corpus.fingerprint:
+        job = None
+
+    score = st.selectbox(
+        "Score",
+        options=list(SCORES),
+        format_func=SCORES.get,
+        key=state.bind("tune_score", "heldout_loss"),
+        help="What the charts and 'best' rank by. Losses: lower is better; "
+        "benchmarks: higher is better.",
+    )
+    sweep_tab, search_tab = st.columns([1, 1], gap="large")
+    with sweep_tab:
+        _sweep_form(ctx, base, infos, job)
+    with search_tab:
+        _search_form(ctx, base, job)
+
+    job = st.session_state.get(JOB)
+    if job is not None and job.corpus_fingerprint == corpus.fingerprint:
+        _job_panel(ctx, job, score, select)
+    _scoreboard(ctx, infos, by_key, score, select)
+
+
+def _sweep_form(
+    ctx: Context, base: TrainConfig, infos: Sequence[RunInfo], job: TuneJob | None
+) -> None:
+    from dashboard.tuning import start_sweep
+    from w2v_core.sweep import grid, parse_values
+
+    st.subheader("Sweep")
+    grid_mode = st.toggle("Grid of two settings", key=state.bind("tune_grid", False))
+    names = list(SUGGESTED)
+    left, right = st.columns([1, 2])
+    param = left.selectbox("Setting", names, key=state.bind("tune_param", "window"))
+    values_text = right.text_input(
+        "Values (comma-separated)",
+        key=state.bind(f"tune_values_{param}", SUGGESTED[param]),
+        help="Each value is one run; the other settings come from the sidebar.",
+    )
+    axes_text = [(param, values_text)]
+    if grid_mode:
+        others = [n for n in names if n != param]
+        param2 = left.selectbox(
+            "Second setting", others,
+            key=state.bind("tune_param2", others[0], valid=lambda v: v in others),
+        )  # fmt: skip
+        values2 = right.text_input(
+            "Its values", key=state.bind(f"tune_values2_{param2}", SUGGESTED[param2])
+        )
+        axes_text.append((param2, values2))
+    try:
+        axes = [(name, parse_values(name, text)) for name, text in axes_text]
+        configs = grid(base, axes)
+    except W2VError as error:
+        st.error(md(error))
+        return
+    corpus = ctx.corpus
+    assert corpus is not None
+    speed = measured_speed(infos, base.shared_negatives)
+    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus.fingerprint, c))]
+    seconds = estimate_seconds(to_train, corpus.n_tokens, speed)
+    cached = len(configs) - len(to_train)
+    if not to_train:
+        when = "nothing to train"
+    elif math.isfinite(seconds):
+        when = f"about {_duration(seconds)} at {speed:,.0f} words/s (measured on this corpus)"
+    else:
+        when = "time unknown until a run of this corpus has finished"
+    st.caption(
+        f"{len(configs)} runs ({cached} already cached), the other settings from the "
+        f"sidebar · {when}"
+    )
+    busy = job is not None and job.active
+    if st.button("Start sweep", type="primary", disabled=busy, key="tune_start"):
+        try:
+            st.session_state[JOB] = start_sweep(ctx.registry, corpus, base, axes)
+        except W2VError as error:
+            st.error(md(error))
+        st.rerun()
+
+
+def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
+    from dashboard.tuning import start_search
+    from w2v_core.search import Range
+
+    st.subheader("Budgeted search")
+    chosen = st.multiselect(
+        "Settings to search",
+        list(SEARCH_RANGES),
+        key=state.bind("tune_search_params", ["window", "dim"]),
+        help="Optuna proposes values inside these ranges; weak runs are stopped early.",
+    )
+    ranges = []
+    for name in chosen:
+        low, high = SEARCH_RANGES[name]
+        a, b = st.columns(2)
+        is_int = isinstance(low, int)
+        step = 1 if is_int else None
+        fmt = "%d" if is_int else "%g"
+        lo = a.number_input(f"{name}: from", step=step, format=fmt,
+                            key=state.bind(f"tune_lo_{name}", low))  # fmt: skip
+        hi = b.number_input(f"{name}: to", step=step, format=fmt,
+                            key=state.bind(f"tune_hi_{name}", high))  # fmt: skip
+        ranges.append(Range(name, float(lo), float(hi)))
+    minutes = st.slider("Time budget (minutes)", 1, 30, key=state.bind("tune_minutes", 3))
+    busy = job is not None and job.active
+    if st.button("Start search", disabled=busy or not ranges, key="tune_search_start"):
+        try:
+            corpus = ctx.corpus
+            assert corpus is not None
+            for r in ranges:
+                if not r.low < r.high:
+                    raise W2VError(f"the range of {r.name} must go from low to high")
+            st.session_state[JOB] = start_search(ctx.registry, corpus, base, ranges, 60.0 * minutes)
+        except W2VError as error:
+            st.error(md(error))
+            return
+        st.rerun()
+
+
+def _key(fingerprint: str, config: TrainConfig) -> str:
+    from w2v_core.train import run_key
+
+    return run_key(fingerprint, config)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
+
+
+def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], None]) -> None:
+    """Progress per run, one Stop, and the chart (drawn again every second while running)."""
+
+    @st.fragment(run_every=REFRESH if job.active else None)
+    def panel() -> None:
+        done, total = job.counts()
+        what = "Sweep" if job.kind == "sweep" else "Search"
+        names = " × ".join(job.names)
+        if job.active:
+            head, stop = st.columns([4, 1])
+            head.markdown(f"**{what} of {md(names)}**: {done} of {total} runs finished")
+            if stop.button("Stop", key="tune_stop", icon=":material/stop:"):
+                job.stop()
+        else:
+            ending = {"done": "finished", "stopped": "stopped", "failed": "failed"}[job.state]
+            st.markdown(f"**{what} of {md(names)}** {ending}: {done} of {total} runs")
+            if job.error:
+                st.error(md(job.error))
+        rows = [
+            {
+                **{name: _format(entry.point.get(name)) for name in job.names},
+                "status": entry.status + (" (cached)" if entry.cached else ""),
+                "progress": entry.fraction,
+            }
+            for entry in job.entries
+        ]
+        if rows:
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "progress": st.column_config.ProgressColumn(
+                        "progress", min_value=0.0, max_value=1.0, format="percent"
+                    )
+                },
+            )
+        if not job.active and st.session_state.get("_tune_ran") is not job:
+            st.session_state["_tune_ran"] = job
+            st.rerun()  # once at the end: the scoreboard below picks up the new runs
+        infos = {i.key: i for i in ctx.runs(job.corpus_fingerprint)}
+        _chart(job, infos, score, select)
+
+    panel()
+
+
+def _chart(
+    job: TuneJob, infos: dict[str, RunInfo], score: str, select: Callable[[str], None]
+) -> None:
+    from dashboard.tune_charts import sweep_heatmap, sweep_line
+
+    if job.kind != "sweep":
+        return
+    points = job_points(job, infos, score)
+    if not any(p["score"] is not None for p in points):
+        if points:
+            st.caption(f"No {SCORES[score]} for these runs (see the scoreboard).")
+        return
+    names = job.names
+    fig = (
+        sweep_line(points, names[0], score)
+        if len(names) == 1
+        else sweep_heatmap(points, names[0], names[1], score)
+    )
+    fig.update_layout(height=380)
+    event = st.plotly_chart(
+        fig, width="stretch", key="tune_chart", on_select="rerun",
+        selection_mode="points",
+    )  # fmt: skip
+    key = _clicked_key(event)
+    if key and key != st.session_state.get("active"):
+        select(key)
+        st.rerun(scope="app")
+
+
+def _clicked_key(event: Any) -> str | None:
+    """The run key carried by a clicked point (its ``customdata``), if any."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, list):
+            data = data[0] if data else None
+        if isinstance(data, str) and data:
+            return data
+    return None
+
+
+def _scoreboard(
+    ctx: Context,
+    infos: Sequence[RunInfo],
+    by_key: dict[str, RunInfo],
+    score: str,
+    select: Callable[[str], None],
+) -> None:
+    from dashboard.tune_charts import parallel_chart
+
+    st.subheader("Scoreboard")
+    if not infos:
+        st.caption("No runs of this corpus yet.")
+        return
+    origins = _origins()
+    active = ctx.run.key if ctx.run is not None else None
+    frame = scoreboard_frame(infos, origins, active)
+    st.dataframe(
+        frame.drop(columns=["key"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            title: st.column_config.NumberColumn(title, format="%.4f") for title in SCORES.values()
+        },
+    )
+    st.caption("Click a column header to sort. n/a: no score (held-out loss off, or a "
+               "benchmark that covers too few of this corpus's words).")  # fmt: skip
+    varied = [name for name in SETTINGS if frame[name].nunique(dropna=True) > 1]
+    rows = [{**(info.config or {}), score: run_score(info, score)} for info in infos if info.config]
+    scored = [r for r in rows if r[score] is not None]
+    if varied and len(scored) >= 2:
+        fig = parallel_chart(scored, varied, score)
+        fig.update_layout(height=360)
+        st.plotly_chart(fig, width="stretch", key="tune_parallel")
+    elif len(infos) >= 1:
+        st.caption(f"The settings chart appears once two runs with a {SCORES[score]} differ.")
+
+
+def _origins() -> dict[str, str]:
+    """Which sweep or search trial of this session made each run."""
+    job: TuneJob | None = st.session_state.get(JOB)
+    if job is None:
+        return {}
+    origins = {}
+    for number, entry in enumerate(job.entries):
+        if entry.key:
+            origin = f"search trial {number}" if job.kind == "search" else "sweep"
+            if entry.status == "pruned":
+                origin += " (pruned)"
+            origins[entry.key] = origin
+    return origins
