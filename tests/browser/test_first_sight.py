@@ -14,7 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VIEWPORT = {"width": 1280, "height": 720}
 FIRST_SIGHT_MS = 180_000  # generous: the machine may be shared; the benchmark measures it
-TABS = ("Overview", "Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import")
+TABS = (
+    "Overview", "Training", "Neighbours", "Analogies", "Map", "Why close?", "How it learns",
+    "Evaluate", "Tune", "Export / import",
+)  # fmt: skip
 
 #: JavaScript: the non-empty words drawn as text in one chart (labels and callouts).
 WORDS_ON = """(selector) => [...document.querySelectorAll(
@@ -97,7 +100,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
                     f"() => ({WORDS_ON})('.st-key-map_chart').length >= 20", timeout=60_000
                 )
             assert page.locator("[data-testid='stException']").count() == 0, tab
-            shoot(page, screenshot, f"tab-{tab.split()[0].lower()}")
+            shoot(page, screenshot, f"tab-{tab.split()[0].lower().strip('?')}")
     finally:
         page.close()
 
