@@ -228,7 +228,7 @@ def main() -> None:
     """Draw the page."""
     st.set_page_config(
         page_title="word2vec playground",
-        page_icon=":material/hub:",
+        page_icon="🔤",  # an emoji is drawn by the browser: nothing is fetched
         layout="wide",
         initial_sidebar_state="expanded",
     )

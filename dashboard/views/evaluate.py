@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import charts, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
-from dashboard.views import NO_RUN, Context, explain, md, report, show
+from dashboard.views import NO_RUN, Context, explain, md, min_count, plausible, report, show
 from w2v_core.errors import W2VError
 from w2v_core.evaluate import (
     MIN_COVERAGE,
@@ -181,6 +181,7 @@ def _side_by_side(run: Run, theirs: KeyedVectors) -> None:
         "gensim_word", lambda: default_query(ours).split(",")[0].strip(), basis=run.key
     )
     words = parse_words(st.text_input("Neighbours of", key=key, help="A word to compare."))
+    words = plausible(words, ours.words)
     if not words:
         return
     columns = st.columns(2)
@@ -191,6 +192,6 @@ def _side_by_side(run: Run, theirs: KeyedVectors) -> None:
             try:
                 frame = neighbours_frame(kv, word, 10, imported=False)
             except W2VError as error:
-                report(error, name)
+                report(error, name, min_count(run))
                 continue
             st.dataframe(frame, hide_index=True, width="stretch")
