@@ -76,7 +76,7 @@ def scores_frame(evaluations: dict[str, Evaluation]) -> pd.DataFrame:
 
 def coverage_text(score: Score) -> str:
     """``"8 of 353 pairs (2%), low coverage"``: how much of the test a score is about."""
-    text = f"{score.covered} of {score.total} {score.unit} ({score.coverage:.0%})"
+    text = f"{score.covered:,} of {score.total:,} {score.unit} ({score.coverage:.0%})"
     return text if score.coverage >= MIN_COVERAGE else text + ", low coverage"
 
 
