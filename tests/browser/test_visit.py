@@ -99,7 +99,6 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
     elsewhere = [
         url
         for url in requests
-        if urlsplit(url).scheme not in ("data", "blob", "about")
-        and urlsplit(url).netloc != own
+        if urlsplit(url).scheme not in ("data", "blob", "about") and urlsplit(url).netloc != own
     ]
     assert requests and not elsewhere, sorted(set(elsewhere))
