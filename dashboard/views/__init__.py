@@ -127,6 +127,15 @@ def explain(text: str) -> None:
         st.markdown(text)
 
 
+def tab_run(ctx: Context, explanation: str) -> Run | None:
+    """The top of a tab that needs a run: its explanation, then the active run (or, if
+    there is none, a note saying how to get one)."""
+    explain(explanation)
+    if ctx.run is None:
+        st.info(NO_RUN)
+    return ctx.run
+
+
 def show(fig: go.Figure | None, key: str | None = None) -> None:
     """Draw a Plotly figure full-width (nothing if None)."""
     if fig is not None:

@@ -16,7 +16,7 @@ from dashboard.queries import (
     parse_words,
     resolve_word,
 )
-from dashboard.views import NO_RUN, Context, explain, md, min_count, plausible, report, show
+from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
 from w2v_core.vectors import KeyedVectors
 
@@ -49,10 +49,8 @@ def _example_answers(run_key: str, method: str, _kv: KeyedVectors) -> pd.DataFra
 
 def render(ctx: Context) -> None:
     """Draw the Analogies tab."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     kv = run.kv
     examples = _examples(run.key, kv)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import charts, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
-from dashboard.views import NO_RUN, Context, explain, md, min_count, plausible, report, show
+from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
 from w2v_core.evaluate import (
     MIN_COVERAGE,
@@ -89,10 +89,8 @@ def section_scores(evaluation: Evaluation) -> list[tuple[str, float]]:
 
 def render(ctx: Context) -> None:
     """Draw the Evaluate tab."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     try:
         evaluation = _evaluation(run.key, run.kv)

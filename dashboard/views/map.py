@@ -20,7 +20,7 @@ import streamlit as st
 
 from dashboard import charts, projection, state
 from dashboard.queries import resolve_word
-from dashboard.views import NO_RUN, Context, explain, guard, md, plausible, unknown_message
+from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.vectors import KeyedVectors
 
@@ -143,10 +143,8 @@ def _safe_name(text: str) -> str:
 
 def render(ctx: Context) -> None:
     """Draw the Map tab for the active run: the map, then the training replay."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     query = ""
     with guard("the map"):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
-from dashboard.views import NO_RUN, Context, explain, md, min_count, plausible, report, show
+from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,10 +31,8 @@ MAX_QUERIES = 8
 
 def render(ctx: Context) -> None:
     """Draw the Neighbours tab."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     kv = run.kv
     left, middle, right = st.columns([3, 1, 2])
