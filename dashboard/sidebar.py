@@ -26,7 +26,7 @@ from dashboard.corpora import (
 from dashboard.runs import RunRegistry, RunStatus
 from dashboard.settings import AppLimits
 from dashboard.views import md
-from w2v_core.corpus import Corpus
+from w2v_core.corpus import BUILTIN_CORPORA, Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
 from w2v_core.train import LIMITS, TrainConfig, run_key
 
@@ -85,7 +85,7 @@ CUSTOM = "Custom"
 PRESET_KEYS = tuple(PRESETS[DEFAULT_PRESET])
 PRESET_HELP = (
     "Quick demo: a small generated corpus that trains in a few seconds and gets its "
-    "analogies right (king − man + woman = queen). Quality: 206 Wikipedia articles, bigger "
+    "analogies right (king − man + woman = queen). Quality: 116 Wikipedia articles, bigger "
     "vectors, more passes, word2vec's exact method; takes a few minutes. "
     f"{CUSTOM}: shown when a setting differs from every preset."
 )
@@ -199,7 +199,8 @@ def _corpus(store: CorpusStore) -> Corpus | None:
         # Runs on this corpus are this session's to see (see views.Context.visible).
         st.session_state.setdefault("_own_corpora", set()).add(corpus.fingerprint)
     if corpus is not None:
-        _stats(corpus)
+        info = BUILTIN_CORPORA.get(corpus.name) if source == "builtin" else None
+        _stats(corpus, info.unit if info is not None else "lines")
         problem = AppLimits.from_env().corpus_problem(corpus)
         if problem:
             st.error(f"This corpus cannot be trained here: {md(problem)}")
@@ -285,13 +286,15 @@ def _uploaded() -> Corpus | None:
         try:
             with st.spinner("Reading the files..."):
                 loaded = corpus_from_uploads([(f.name, f.getvalue()) for f in files], limit)
-            cached = (signature, loaded.corpus, loaded.notes, None)
+            cached = (signature, loaded.corpus, loaded.notes, loaded.skipped, None)
         except CorpusError as error:
-            cached = (signature, None, [], str(error))
+            cached = (signature, None, [], [], str(error))
         st.session_state["_upload_corpus"] = cached  # this session's upload, nobody else's
-    _, corpus, notes, error = cached
+    _, corpus, notes, skipped, error = cached
     if error:
         st.error(f"This upload cannot be used: {md(error)}")
+    for reason in skipped:
+        st.warning(md(reason))
     for note in notes:
         st.info(md(note))
     return corpus
@@ -325,11 +328,12 @@ def _pasted() -> Corpus | None:
     return corpus
 
 
-def _stats(corpus: Corpus) -> None:
+def _stats(corpus: Corpus, unit: str) -> None:
     min_count = int(state.get("hp_min_count", 5))
     stats = corpus_stats(corpus, min_count)
+    unit = unit if stats.sentences != 1 else unit.removesuffix("s")
     st.caption(
-        f"{stats.tokens:,} words in {stats.sentences:,} sentences · "
+        f"{stats.tokens:,} words in {stats.sentences:,} {unit} · "
         f"{stats.distinct:,} different words · "
         f"**{stats.vocabulary:,}** seen at least {min_count} times (the vocabulary)"
     )
@@ -450,10 +454,14 @@ def _config(corpus: Corpus | None) -> TrainConfig | None:
         if vocabulary < 2:
             top = corpus.most_common(1)
             most = top[0][1] if top else 0
+            advice = (
+                "lower the min-count, or use a larger corpus"
+                if config.min_count > 1
+                else "every word is kept already: use a larger corpus"
+            )
             st.error(
                 f"Min-count {config.min_count} keeps {vocabulary} word(s) of this corpus "
-                f"(its most frequent word occurs {most} times): lower the min-count, or use "
-                "a larger corpus."
+                f"(its most frequent word occurs {most} times): {advice}."
             )
             return None
         problem = AppLimits.from_env().vocabulary_problem(corpus, config.min_count)
