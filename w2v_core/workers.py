@@ -28,6 +28,7 @@ reproducible (as with gensim's ``workers > 1``).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import secrets
@@ -57,7 +58,10 @@ _EPOCH, _NEXT, _STOP, _DIVERGED, _QUIT = range(5)
 
 
 def decayed_alpha(alpha: float, min_alpha: float, done: float) -> float:
-    r"""Linear decay: :math:`\alpha_t = \alpha - (\alpha - \alpha_\min)\, t / T`, ``done = t / T``."""
+    r"""Linear decay, :math:`\alpha_t = \alpha - (\alpha - \alpha_\min)\, t / T`.
+
+    ``done`` is ``t / T``, the share of all words of all epochs processed.
+    """
     return max(min_alpha, alpha - (alpha - min_alpha) * min(1.0, done))
 
 
@@ -116,18 +120,15 @@ class SharedBlock:
         """Remove the name from ``/dev/shm`` (the memory stays mapped where it is)."""
         if self.owner and not self.unlinked:
             self.unlinked = True
-            try:
+            with contextlib.suppress(FileNotFoundError):  # removed by someone else
                 self.shm.unlink()
-            except FileNotFoundError:  # pragma: no cover - removed by someone else
-                pass
 
     def close(self) -> None:
         """Drop the views and unmap; tolerate views still held elsewhere."""
         self.arrays = {}
-        try:
+        # A view may survive somewhere; the mapping then goes with it (the name is gone).
+        with contextlib.suppress(BufferError):
             self.shm.close()
-        except BufferError:  # a view survives; the mapping goes with it, the name is gone
-            pass
 
 
 class HogwildPool:
