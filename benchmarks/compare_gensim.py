@@ -87,6 +87,7 @@ LABELS = {
     "gensim_w2": "gensim workers=2",
 }
 SYSTEM_ALIASES = {
+    **{key: [key] for key in RUNS},
     "ours": ["ours", "ours_workers_2"],
     "ours_shared": ["ours_shared", "ours_shared_workers_2"],
     "ours1": ["ours", "ours_shared"],
@@ -94,7 +95,6 @@ SYSTEM_ALIASES = {
     "gensim": ["gensim_w1", "gensim_w2"],
     "gensim1": ["gensim_w1"],
     "gensim2": ["gensim_w2"],
-    **{key: [key] for key in RUNS},
 }
 #: The speed floors of issue 17: our run key -> (gensim run key it is compared with, ratio).
 SPEED_FLOORS: dict[str, tuple[str, float]] = {

@@ -67,6 +67,9 @@ def test_exact_band_step_equals_the_per_pair_reference(block, lo, hi):
     w_in, w_out = _weights(rng)
     centers, contexts = band_pairs(band, lo, hi)
     noise = rng.integers(0, V, size=(len(centers), K)).astype(np.int32)
+    # word2vec skips a negative equal to the context (tested below): avoid those here.
+    clash = noise == contexts[:, None]
+    noise[clash] = (contexts[:, None].repeat(K, 1)[clash] + 1) % V
     lr = 0.1
     h, u_pos, u_neg = w_in[centers], w_out[contexts], w_out[noise]
     expected_loss = sgns.loss(h, u_pos, u_neg)
@@ -80,6 +83,25 @@ def test_exact_band_step_equals_the_per_pair_reference(block, lo, hi):
     np.testing.assert_allclose(got_in, want_in, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got_out, want_out, rtol=1e-5, atol=1e-5)
     assert not np.allclose(got_out, w_out)  # the step did something
+
+
+def test_a_negative_equal_to_the_context_is_skipped():
+    rng = np.random.default_rng(11)
+    band = chunk_band(_text(rng), W, rng, block=8)
+    w_in, w_out = _weights(rng)
+    centers, contexts = band_pairs(band, 0, band.blocks)
+    noise = np.repeat(contexts[:, None], K, axis=1).astype(np.int32)  # every draw clashes
+    h, u_pos = w_in[centers], w_out[contexts]
+    no_negatives = np.zeros((len(centers), 0, D), dtype=np.float32)
+    grad_h, grad_pos, grad_neg, _ = sgns.gradients(h, u_pos, no_negatives)
+    want_in, want_out = _reference_update(
+        w_in, w_out, centers, contexts, noise[:, :0], (grad_h, grad_pos, grad_neg), 0.1
+    )
+    got_in, got_out = w_in.copy(), w_out.copy()
+    loss = band_step_exact(got_in, got_out, band, 0, band.blocks, noise, 0.1)
+    assert loss == pytest.approx(sgns.loss(h, u_pos, no_negatives), rel=1e-5)
+    np.testing.assert_allclose(got_in, want_in, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got_out, want_out, rtol=1e-5, atol=1e-5)
 
 
 def test_shared_band_step_equals_the_shared_pool_reference():

@@ -211,33 +211,34 @@ def band_step_exact(
 
     ``noise`` is ``(pairs, K)``: row ``p`` holds the negatives of the ``p``-th pair
     of these blocks in :func:`band_pairs` order (center by center).  A pair's
-    negative term ``Σ_k log σ(-u_k · h)`` involves only its center's ``h``.
+    negative term ``Σ_k log σ(-u_k · h)`` involves only its center's ``h``.  As in
+    word2vec, a negative equal to the pair's context word is skipped (its error
+    is set to 0): on a small vocabulary that collision is common and would push
+    a true pair apart.
     """
     centers, contexts, mask = band.centers[lo:hi], band.contexts[lo:hi], band.mask[lo:hi]
     h, _, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
     d = w_in.shape[1]
     h = h.reshape(-1, d)
     grad_h = grad_h.reshape(-1, d)
-    block, a, _ = np.nonzero(mask)
+    block, a, c = np.nonzero(mask)
     center = block * mask.shape[1] + a  # flat center of each pair, ascending
     h_pair = h[center]  # (pairs, d)
     u = w_out[noise]  # (pairs, K, d)
     g_neg = sigmoid(np.einsum("pkd,pd->pk", u, h_pair))  # σ(u_k · h), (pairs, K)
+    # word2vec and gensim skip a negative that is the pair's own context word.
+    g_neg *= noise != contexts[block, c][:, None]
     loss -= float(np.log1p(-g_neg).sum())
-    if len(center):
-        # dL/dh = Σ_k g_k u_k per pair, then summed over each center's run of pairs.
-        grad_pair = np.einsum("pk,pkd->pd", g_neg, u)
-        starts = np.flatnonzero(np.diff(center, prepend=-1))
-        grad_h[center[starts]] += np.add.reduceat(grad_pair, starts, axis=0)
+    # dL/dh = Σ_k g_k u_k per pair, summed into each pair's center (faster than reduceat).
+    scatter_add(grad_h, center, np.einsum("pk,pkd->pd", g_neg, u))
     step = -np.float32(learning_rate)
     grad_h *= step
     scatter_add(w_in, centers, grad_h)
-    g_neg *= step
     grad_o *= step
-    out_updates = np.concatenate(
-        (grad_o.reshape(-1, d), (g_neg[:, :, None] * h_pair[:, None, :]).reshape(-1, d))
-    )  # dL/du_k = g_k h
-    scatter_add(w_out, np.concatenate((contexts.reshape(-1), noise.reshape(-1))), out_updates)
+    scatter_add(w_out, contexts, grad_o)
+    g_neg *= step
+    # dL/du_k = g_k h, built straight in its final layout (no concatenation pass).
+    scatter_add(w_out, noise, g_neg[:, :, None] * h_pair[:, None, :])
     return loss
 
 
