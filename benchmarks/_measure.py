@@ -535,10 +535,11 @@ def code_version() -> dict[str, Any]:
         return done.stdout.strip() if done.returncode == 0 else None
 
     status = git("status", "--porcelain", "--", "w2v_core")
-    return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "w2v_core_modified": None if status is None else bool(status),
-    }
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit is None and os.environ.get("W2V_CODE_COMMIT"):
+        # An exported tree (git archive) benchmarked while the repository moves on.
+        return {"commit": os.environ["W2V_CODE_COMMIT"], "w2v_core_modified": False}
+    return {"commit": commit, "w2v_core_modified": None if status is None else bool(status)}
 
 
 def _version(package: str) -> str | None:

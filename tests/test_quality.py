@@ -10,7 +10,13 @@ from w2v_core.corpus import corpus_from_text
 
 N_GROUPS, GROUP_SIZE, CONTEXTS = 8, 8, 6
 FILLER = ["the", "of", "and", "a", "to", "in", "is", "was", "it", "for"]
-SETTINGS = dict(dim=32, window=5, negatives=5, epochs=2, min_count=1, sample=1e-3, alpha=0.025)
+SETTINGS = dict(dim=32, window=5, negatives=5, epochs=5, min_count=1, sample=1e-3, alpha=0.025)
+GENSIM_JOB_WORDS = 1_000
+"""gensim fixes the learning rate for each job of ``batch_words`` words (10,000 by
+default) at its value when the job starts.  On a 31k-token corpus that runs it
+~10% hotter on average than our per-step decay, and in this few-epoch regime
+10% more learning rate moved precision@5 from 0.58 to 0.68 (measured).  Jobs
+of 1,000 words make both decay alike."""
 
 
 def grouped_text(n_sentences: int, seed: int) -> str:
@@ -59,23 +65,23 @@ def gensim_precision(corpora):
             corpus.sentences(), sg=1, hs=0, negative=SETTINGS["negatives"],
             vector_size=SETTINGS["dim"], window=SETTINGS["window"], sample=SETTINGS["sample"],
             min_count=1, epochs=SETTINGS["epochs"], alpha=SETTINGS["alpha"], seed=seed,
-            workers=1,
+            workers=1, batch_words=GENSIM_JOB_WORDS,
         )  # fmt: skip
         counts = np.array([model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key])
-        scores.append(group_precision(KeyedVectors(model.wv.index_to_key, model.wv.vectors, counts)))
+        kv = KeyedVectors(model.wv.index_to_key, model.wv.vectors, counts)
+        scores.append(group_precision(kv))
     return float(np.mean(scores))
 
 
 @pytest.mark.parametrize("shared", [False, True], ids=["per-pair", "shared"])
 def test_each_mode_learns_the_planted_groups_as_well_as_gensim(corpora, gensim_precision, shared):
+    config = dict(SETTINGS, shared_negatives=shared, workers=1)
     ours = np.mean(
         [
-            group_precision(
-                train(corpus, TrainConfig(**SETTINGS, seed=seed, shared_negatives=shared, workers=1)).wv
-            )
+            group_precision(train(corpus, TrainConfig(**config, seed=seed)).wv)
             for seed, corpus in enumerate(corpora, start=1)
         ]
     )
     print(f"group precision@5: ours {ours:.3f}, gensim {gensim_precision:.3f}")
     assert ours >= gensim_precision - 0.03
-    assert gensim_precision > 0.3  # the task is learnable in these epochs, not trivial noise
+    assert 0.5 < gensim_precision < 0.97  # learnable in these epochs, yet not saturated
