@@ -49,12 +49,12 @@ from typing import Any
 
 import numpy as np
 
+from w2v_core.evaluate import RESTRICT_VOCAB  # one value for the app, the CLI and here
+
 MB = float(2**20)
 """Bytes per MB in every figure of the benchmarks."""
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RESTRICT_VOCAB = 30_000
-"""Evaluations use only the 30,000 most frequent words of each model."""
 
 
 # --------------------------------------------------------------------------- settings
@@ -223,19 +223,19 @@ class RssPeak:
 
 
 def _evaluate(kv: Any) -> dict[str, Any]:
-    """WordSim-353, SimLex-999 and analogy figures with our evaluate functions."""
-    from w2v_core import evaluate
+    """WordSim-353, SimLex-999 and analogy figures: the core's one evaluation entry point."""
+    from w2v_core.evaluate import evaluate_vectors
 
-    ws = evaluate.word_pairs(kv, dataset="ws353", restrict_vocab=RESTRICT_VOCAB)
-    simlex = evaluate.word_pairs(kv, dataset="simlex999", restrict_vocab=RESTRICT_VOCAB)
-    analogy = evaluate.analogies(kv, restrict_vocab=RESTRICT_VOCAB)
+    evaluation = evaluate_vectors(kv, restrict_vocab=RESTRICT_VOCAB)
     return {
-        "ws353": _finite(ws.spearman),
-        "simlex999": _finite(simlex.spearman),
-        "analogy": _finite(analogy.accuracy),
-        "ws353_covered": ws.n_covered,
-        "simlex999_covered": simlex.n_covered,
-        "analogy_questions": analogy.total,
+        "ws353": _finite(evaluation.ws353.spearman),
+        "simlex999": _finite(evaluation.simlex999.spearman),
+        "analogy": _finite(evaluation.analogies.accuracy),
+        "ws353_covered": evaluation.ws353.n_covered,
+        "simlex999_covered": evaluation.simlex999.n_covered,
+        "analogy_questions": evaluation.analogies.total,
+        "coverage": {score.name: score.coverage for score in evaluation.scores()},
+        "rankable": {score.name: score.rankable for score in evaluation.scores()},
     }
 
 
@@ -318,23 +318,12 @@ def train_gensim(corpus: Any, settings: Settings, workers: int, evaluate: bool) 
     from gensim.models import Word2Vec
     from gensim.models.word2vec_inner import FAST_VERSION
 
-    from w2v_core import KeyedVectors
+    from w2v_core import TrainConfig
+    from w2v_core.evaluate import gensim_params, gensim_vectors
 
     sentences = corpus.sentences()  # the same tokens and breaks ours trains on
-    model = Word2Vec(
-        sg=1,
-        hs=0,
-        negative=settings.negatives,
-        vector_size=settings.dim,
-        window=settings.window,
-        sample=settings.sample,
-        min_count=settings.min_count,
-        epochs=settings.epochs,
-        alpha=settings.alpha,
-        min_alpha=settings.min_alpha,
-        seed=settings.seed,
-        workers=workers,
-    )
+    # The core's one TrainConfig -> gensim mapping (build_vocab and train are timed apart).
+    model = Word2Vec(**gensim_params(TrainConfig(**settings.to_dict()), workers=workers))
     gc.collect()
     rss_start = current_rss()
     began = time.perf_counter()
@@ -362,8 +351,7 @@ def train_gensim(corpus: Any, settings: Settings, workers: int, evaluate: bool) 
         "gensim_fast_version": int(FAST_VERSION),
     }
     if evaluate:
-        counts = np.array([model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key])
-        result.update(_evaluate(KeyedVectors(model.wv.index_to_key, model.wv.vectors, counts)))
+        result.update(_evaluate(gensim_vectors(model.wv)))
     return result
 
 

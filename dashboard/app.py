@@ -22,16 +22,25 @@ import streamlit as st  # noqa: E402
 
 from dashboard import sidebar  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
-from dashboard.runs import RegistrySettings, Run, RunRegistry, TrainingJob  # noqa: E402
+from dashboard.runs import (  # noqa: E402
+    JobState,
+    RegistrySettings,
+    Run,
+    RunRegistry,
+    RunStatus,
+    TrainingJob,
+)
 from dashboard.views import (  # noqa: E402
     Context,
     analogies,
     evaluate,
     export,
+    guard,
     md,
     neighbours,
     training,
 )
+from dashboard.views import map as map_view  # noqa: E402
 from w2v_core.errors import W2VError  # noqa: E402
 
 log = logging.getLogger("dashboard")
@@ -50,11 +59,21 @@ def _configure_logging() -> None:
 
 _configure_logging()
 
-TABS = ["Training", "Neighbours", "Analogies", "Map", "Evaluate", "Export / import"]
+#: The tabs, in order: (title, the view's ``render(ctx)``).  A new view is one module in
+#: dashboard/views/ with ``render(ctx: Context)``, and one line here.
+VIEWS: list[tuple[str, Callable[[Context], None]]] = [
+    ("Training", training.render),
+    ("Neighbours", neighbours.render),
+    ("Analogies", analogies.render),
+    ("Map", map_view.render),
+    ("Evaluate", evaluate.render),
+    ("Export / import", export.render),
+]
+TABS = [title for title, _ in VIEWS]
 #: Set to 0 to open without training the quick demo (the tests do).
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
-
-MAP_EXPLANATION = "The Map tab is not available in this installation."
+#: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
+ACTIVE, JOB, TRAINED = "active", "job", "_trained_here"
 
 
 # --------------------------------------------------------------------------- process-wide state
@@ -90,7 +109,7 @@ def get_store() -> CorpusStore:
 
 
 def _set_active(key: str | None) -> None:
-    st.session_state["active"] = key
+    st.session_state[ACTIVE] = key
 
 
 def _flash(kind: str, message: str) -> None:
@@ -112,20 +131,18 @@ def _submit(
     """
     assert choice.corpus is not None and choice.config is not None
     try:
-        submission = registry.submit(
-            choice.corpus, choice.config, choice.early_stop, retrain_stopped=retrain_stopped
-        )
+        submission = registry.submit(choice.corpus, choice.config, retrain_stopped=retrain_stopped)
     except W2VError as error:
         st.error(f"Cannot train these settings: {md(error)}")
         return
     if submission.run is not None:
         _set_active(submission.run.key)
-        st.session_state["job"] = None
+        st.session_state[JOB] = None
     else:
         job = submission.job
         if note and job is not None and note not in job.notes:
             job.notes.append(note)
-        st.session_state["job"] = job
+        st.session_state[JOB] = job
 
 
 def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
@@ -139,8 +156,8 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
         _submit(choice, registry, retrain_stopped=choice.train_clicked)
     elif key is not None and key != state.get("_last_key"):
         running = registry.job(key)
-        if running is not None and state.get("job") is None:
-            state["job"] = running  # trained for another session: show the same progress
+        if running is not None and state.get(JOB) is None:
+            state[JOB] = running  # trained for another session: show the same progress
         elif registry.is_cached(key):
             run, warning = registry.fetch(key)
             if run is not None:
@@ -151,7 +168,7 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
 
 
 def _active_run(registry: RunRegistry, imports: dict[str, Run]) -> Run | None:
-    key = st.session_state.get("active")
+    key = st.session_state.get(ACTIVE)
     if key is None:
         return None
     if key in imports:
@@ -167,70 +184,41 @@ def _active_run(registry: RunRegistry, imports: dict[str, Run]) -> Run | None:
 
 def _finish(job: TrainingJob) -> None:
     """Take the result of a finished job into this session."""
-    st.session_state["job"] = None
+    st.session_state[JOB] = None
     for note in job.notes:
         _flash("warning", md(note))
-    if job.state == TrainingJob.DONE and job.run is not None:
-        _set_active(job.run.key)
-        if job.run.stop_reason == "early stopping":
-            epochs = len(job.run.history.epoch_loss) if job.run.history else 0
-            _flash("info", f"Early stopping: the loss stopped improving after {epochs} epochs.")
-        elif job.run.stopped:
+    run = job.run
+    if job.state == JobState.DONE and run is not None:
+        _set_active(run.key)
+        trained = st.session_state.setdefault(TRAINED, [])
+        if run.key in trained:
+            trained.remove(run.key)
+        trained.append(run.key)
+        if run.status == RunStatus.EARLY_STOP:
+            total = run.config.epochs if run.config else run.stop_epoch
+            _flash(
+                "info",
+                f"Early stopping: the loss stopped improving, training ended after epoch "
+                f"{run.stop_epoch} of {total}.",
+            )
+        elif run.stopped:
             _flash("info", "Training was stopped: the model trained so far is kept and shown.")
-    elif job.state == TrainingJob.FAILED:
+    elif job.state == JobState.FAILED:
         _flash("error", f"Training failed: {md(job.error)}")
-    elif job.state == TrainingJob.CANCELLED:
+    elif job.state == JobState.CANCELLED:
         _flash("info", "Training was stopped before it started.")
 
 
 # --------------------------------------------------------------------------- tabs
 
 
-def _guarded(name: str, draw: Callable[[], None]) -> None:
-    """Draw a tab; turn any error into a message so the rest of the app keeps working."""
-    try:
-        draw()
-    except W2VError as error:
-        st.error(md(error))
-    except Exception as error:
-        log.exception("the %s tab failed", name)
-        st.error(
-            f"Something went wrong in the {name} tab ({type(error).__name__}: {md(error)}). "
-            "The other tabs keep working; changing a setting may help."
-        )
-
-
-def _map(ctx: Context) -> None:
-    run = ctx.run
-    if run is None:
-        st.info("Train a run first (sidebar), or import vectors in the Export / import tab.")
-        return
-    try:
-        from dashboard.views import map as map_view
-    except ImportError:
-        st.info(MAP_EXPLANATION)
-        return
-    map_view.render(run.kv, run.key, run.snapshots, run.snapshot_words)
-
-
 def _tabs(ctx: Context) -> None:
-    def select(key: str) -> None:
-        _set_active(key)
-
-    views: dict[str, Callable[[], None]] = {
-        "Training": lambda: training.render(ctx, select),
-        "Neighbours": lambda: neighbours.render(ctx),
-        "Analogies": lambda: analogies.render(ctx),
-        "Map": lambda: _map(ctx),
-        "Evaluate": lambda: evaluate.render(ctx),
-        "Export / import": lambda: export.render(ctx, select),
-    }
     tabs = st.tabs(TABS, key="tab", on_change="rerun")
-    for tab, name in zip(tabs, TABS, strict=True):
+    for tab, (title, render) in zip(tabs, VIEWS, strict=True):
         if tab.open is False:  # only the open tab is computed
             continue
-        with tab:
-            _guarded(name, views[name])
+        with tab, guard(f"the {title} tab"):
+            render(ctx)
 
 
 # --------------------------------------------------------------------------- page
@@ -246,7 +234,7 @@ def main() -> None:
     )
     state = st.session_state
     state.setdefault("imports", {})
-    state.setdefault("job", None)
+    state.setdefault(JOB, None)
     registry = get_registry()
     store = get_store()
 
@@ -261,22 +249,29 @@ def main() -> None:
     _show_flash()
     panel = st.empty()
 
-    try:
+    choice = sidebar.Choice(None, None)
+    with guard("the sidebar"):
         choice = sidebar.render(registry, store)
-    except Exception as error:  # a bug: report it, keep the tabs usable
-        log.exception("the sidebar failed")
-        st.error(f"The settings could not be read ({type(error).__name__}: {md(error)}).")
-        choice = sidebar.Choice(None, None, None, False)
     _handle_choice(choice, registry)
     run = _active_run(registry, state["imports"])
+    if choice.note is not None:
+        active = run.key if run is not None else None
+        note = sidebar.train_note(choice, registry, active, state.get(TRAINED, []))
+        choice.note.caption(note)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")
     ctx = Context(
-        run, registry, store, choice.corpus, state["imports"], state.get("_own_corpora", set())
+        run,
+        registry,
+        store,
+        choice.corpus,
+        state["imports"],
+        state.get("_own_corpora", set()),
+        select=_set_active,
     )
     _tabs(ctx)
 
-    job: TrainingJob | None = state.get("job")
+    job: TrainingJob | None = state.get(JOB)
     if job is not None:
         if not job.done.is_set():
             training.watch_job(job, registry, panel)

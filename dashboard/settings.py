@@ -47,16 +47,26 @@ DEFAULT_MAX_UPLOAD_MB = 50.0
 #: Characters in the "Paste text" box (about 150k words).
 DEFAULT_MAX_PASTE_CHARS = 1_000_000
 
+# The registry's limits (read by dashboard.runs.RegistrySettings.from_env).
+ENV_CACHE_DIR = "W2V_CACHE_DIR"
+ENV_MAX_RUNS = "W2V_MAX_RUNS_IN_MEMORY"
+ENV_DISK_MB = "W2V_DISK_CACHE_MB"
+ENV_MAX_TRAININGS = "W2V_MAX_CONCURRENT_TRAININGS"
+#: Finished runs kept in memory (LRU).
+DEFAULT_MAX_RUNS = 12
+#: Size cap of the on-disk model cache.
+DEFAULT_DISK_MB = 2048.0
+
 #: Every environment variable an operator can set: (name, default, what it limits).
 ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     (ENV_MAX_CORPUS_TOKENS, f"{DEFAULT_MAX_CORPUS_TOKENS:,}", "words in a corpus"),
     (ENV_MAX_VOCAB, f"{DEFAULT_MAX_VOCAB:,}", "words in a vocabulary or imported file"),
     (ENV_MAX_UPLOAD_MB, f"{DEFAULT_MAX_UPLOAD_MB:g}", "MB per upload (corpus or vectors)"),
     (ENV_MAX_PASTE_CHARS, f"{DEFAULT_MAX_PASTE_CHARS:,}", "characters of pasted text"),
-    ("W2V_MAX_CONCURRENT_TRAININGS", "number of cores", "trainings running at once"),
-    ("W2V_MAX_RUNS_IN_MEMORY", "12", "finished runs kept in memory (LRU)"),
-    ("W2V_DISK_CACHE_MB", "2048", "size of the on-disk model cache (LRU; 0: none)"),
-    ("W2V_CACHE_DIR", "~/.cache/w2v_core", "where corpora and cached models are kept"),
+    (ENV_MAX_TRAININGS, "number of cores", "trainings running at once"),
+    (ENV_MAX_RUNS, f"{DEFAULT_MAX_RUNS}", "finished runs kept in memory (LRU)"),
+    (ENV_DISK_MB, f"{DEFAULT_DISK_MB:g}", "size of the on-disk model cache (LRU; 0: none)"),
+    (ENV_CACHE_DIR, "~/.cache/w2v_core", "where corpora and cached models are kept"),
 )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import state
 from dashboard.corpora import (
     CorpusStore,
     builtin_corpora,
@@ -22,12 +23,12 @@ from dashboard.corpora import (
     describe_builtin,
     format_mb,
 )
-from dashboard.runs import RunRegistry, run_key
+from dashboard.runs import RunRegistry, RunStatus
 from dashboard.settings import AppLimits
 from dashboard.views import md
 from w2v_core.corpus import Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
-from w2v_core.train import LIMITS, TrainConfig
+from w2v_core.train import LIMITS, TrainConfig, run_key
 
 #: Vectors of this many most frequent words are kept after every epoch (training replay).
 SNAPSHOT_WORDS = 300
@@ -72,10 +73,17 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_tol": 0.01,
     },
 }
+#: What a new session starts with.
+DEFAULT_PRESET = "Quick demo"
+#: What the preset reads when a setting differs from every preset.
+CUSTOM = "Custom"
+#: The user's inputs a preset sets (every preset sets all of them).
+PRESET_KEYS = tuple(PRESETS[DEFAULT_PRESET])
 PRESET_HELP = (
     "Quick demo: a small generated corpus that trains in a few seconds and gets its "
     "analogies right (king − man + woman = queen). Quality: 206 Wikipedia articles, bigger "
-    "vectors, more passes, word2vec's exact method; takes a few minutes."
+    "vectors, more passes, word2vec's exact method; takes a few minutes. "
+    f"{CUSTOM}: shown when a setting differs from every preset."
 )
 
 #: (low, high, step) of each slider: what is useful in a browser, always inside
@@ -99,15 +107,15 @@ class Choice:
 
     corpus: Corpus | None
     config: TrainConfig | None
-    early_stop: float | None
-    train_clicked: bool
+    train_clicked: bool = False
+    note: Any = None  # the placeholder under Train (see train_note)
 
     @property
     def key(self) -> str | None:
         """The run key of this choice, if it is complete."""
         if self.corpus is None or self.config is None:
             return None
-        return run_key(self.corpus.fingerprint, self.config, self.early_stop)
+        return run_key(self.corpus.fingerprint, self.config)
 
 
 def slider_range(name: str) -> tuple[int, int, int]:
@@ -117,26 +125,39 @@ def slider_range(name: str) -> tuple[int, int, int]:
     return max(low, int(limit_low)), min(high, int(limit_high)), step
 
 
-def init_state() -> None:
-    """Start a new session on the quick demo."""
-    if "preset" not in st.session_state:
-        st.session_state["preset"] = "Quick demo"
-        st.session_state.update(PRESETS["Quick demo"])
+def bind_settings() -> None:
+    """Seed every setting a preset sets (a new session: the default preset), before any
+    sidebar widget is drawn, so that no rerun can ever reset them (see dashboard.state)."""
+    defaults = PRESETS[DEFAULT_PRESET]
+    infos = {info.name for info in builtin_corpora()}
+    for name in PRESET_KEYS:
+        valid = (lambda v: v in infos) if name == "builtin" else None
+        state.bind(name, defaults[name], valid=valid)
+
+
+def matching_preset() -> str:
+    """The preset every current setting agrees with, else :data:`CUSTOM`."""
+    for name, values in PRESETS.items():
+        if all(state.get(key) == value for key, value in values.items()):
+            return name
+    return CUSTOM
 
 
 def _apply_preset() -> None:
+    """The preset radio's callback: a preset is applied when the user picks it."""
     preset = st.session_state.get("preset")
-    if preset in PRESETS:
-        st.session_state.update(PRESETS[preset])
+    for key, value in PRESETS.get(preset, {}).items():
+        state.put(key, value)
 
 
 def render(registry: RunRegistry, store: CorpusStore) -> Choice:
     """Draw the sidebar and return the user's choice."""
-    init_state()
+    bind_settings()
+    st.session_state["preset"] = matching_preset()  # not an input: follows the settings
     with st.sidebar:
         st.radio(
             "Preset",
-            options=list(PRESETS),
+            options=[*PRESETS, CUSTOM],
             key="preset",
             horizontal=True,
             on_change=_apply_preset,
@@ -145,10 +166,11 @@ def render(registry: RunRegistry, store: CorpusStore) -> Choice:
         st.subheader("1 · Corpus")
         corpus = _corpus(store)
         st.subheader("2 · Settings")
-        config, early_stop = _settings(corpus)
+        config = _settings(corpus)
         st.subheader("3 · Train")
-        choice = Choice(corpus, config, early_stop, False)
-        choice.train_clicked = _train_button(choice, registry)
+        choice = Choice(corpus, config)
+        choice.train_clicked = _train_button(choice)
+        choice.note = st.empty()
     return choice
 
 
@@ -183,8 +205,6 @@ def _corpus(store: CorpusStore) -> Corpus | None:
 
 def _builtin(store: CorpusStore) -> Corpus | None:
     infos = {info.name: info for info in builtin_corpora()}
-    if st.session_state.get("builtin") not in infos:
-        st.session_state["builtin"] = "toy"
     name = st.selectbox(
         "Built-in corpus",
         options=list(infos),
@@ -265,7 +285,7 @@ def _pasted() -> Corpus | None:
     max_chars = AppLimits.from_env().max_paste_chars
     text = st.text_area(
         f"Your text (up to {max_chars:,} characters)",
-        key="paste_text",
+        key=state.bind("paste_text", ""),
         height=180,
         max_chars=max_chars,
         placeholder="Paste a few paragraphs here. Each line is a sentence.",
@@ -290,7 +310,7 @@ def _pasted() -> Corpus | None:
 
 
 def _stats(corpus: Corpus) -> None:
-    min_count = int(st.session_state.get("hp_min_count", 5))
+    min_count = int(state.get("hp_min_count", 5))
     stats = corpus_stats(corpus, min_count)
     st.caption(
         f"{stats.tokens:,} words in {stats.sentences:,} sentences · "
@@ -311,7 +331,7 @@ def _hp_slider(label: str, name: str, help: str) -> None:
     st.slider(label, low, high, step=step, key=f"hp_{name}", help=help)
 
 
-def _settings(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
+def _settings(corpus: Corpus | None) -> TrainConfig | None:
     _hp_slider(
         "Dimensions", "dim",
         "How many numbers describe each word. More can hold more meaning, "
@@ -373,34 +393,35 @@ def _settings(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
         st.select_slider(
             "Tolerance", options=TOLERANCE_CHOICES, key="hp_tol",
             format_func=lambda v: f"{v:.2%}",
-            disabled=not st.session_state.get("hp_early"),
+            disabled=not state.get("hp_early"),
             help="Smallest improvement of the epoch loss, as a fraction of it, that keeps "
             "training going (1% = 0.01).",
         )  # fmt: skip
     return _config(corpus)
 
 
-def _config(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
+def _config(corpus: Corpus | None) -> TrainConfig | None:
     """Build and check the configuration; show what to do if it is impossible."""
-    state = st.session_state
+    get = state.get
     try:
         config = TrainConfig(
-            dim=int(state["hp_dim"]),
-            window=int(state["hp_window"]),
-            negatives=int(state["hp_negatives"]),
-            epochs=int(state["hp_epochs"]),
-            min_count=int(state["hp_min_count"]),
-            sample=float(state["hp_sample"]),
-            alpha=float(state["hp_alpha"]),
-            min_alpha=min(TrainConfig.min_alpha, float(state["hp_alpha"])),
-            seed=int(state["hp_seed"]),
-            shared_negatives=bool(state["hp_shared"]),
-            batch_size=int(state["hp_batch"]),
+            dim=int(get("hp_dim")),
+            window=int(get("hp_window")),
+            negatives=int(get("hp_negatives")),
+            epochs=int(get("hp_epochs")),
+            min_count=int(get("hp_min_count")),
+            sample=float(get("hp_sample")),
+            alpha=float(get("hp_alpha")),
+            min_alpha=min(TrainConfig.min_alpha, float(get("hp_alpha"))),
+            seed=int(get("hp_seed")),
+            shared_negatives=bool(get("hp_shared")),
+            batch_size=int(get("hp_batch")),
             snapshot_words=SNAPSHOT_WORDS,
+            early_stop=float(get("hp_tol")) if get("hp_early") else 0.0,
         ).validate()
     except (ConfigError, TypeError, ValueError) as error:
         st.error(f"These settings are not possible: {md(error)}")
-        return None, None
+        return None
     if corpus is not None:
         vocabulary = corpus_stats(corpus, config.min_count).vocabulary
         if vocabulary < 2:
@@ -411,38 +432,50 @@ def _config(corpus: Corpus | None) -> tuple[TrainConfig | None, float | None]:
                 f"(its most frequent word occurs {most} times): lower the min-count, or use "
                 "a larger corpus."
             )
-            return None, None
+            return None
         problem = AppLimits.from_env().vocabulary_problem(corpus, config.min_count)
         if problem:
             st.error(f"These settings are too big for this server: {md(problem)}")
-            return None, None
-    early = float(state["hp_tol"]) if state.get("hp_early") else None
-    return config, early
+            return None
+    return config
 
 
 # --------------------------------------------------------------------------- train
 
 
-def _train_button(choice: Choice, registry: RunRegistry) -> bool:
-    key = choice.key
-    clicked = st.button(
+def _train_button(choice: Choice) -> bool:
+    return st.button(
         "Train",
         type="primary",
         key="train",
         icon=":material/model_training:",
-        disabled=key is None,
+        disabled=choice.key is None,
         width="stretch",
         help="Learn word vectors with these settings. Each combination is trained once "
         "and remembered, so coming back to it is instant.",
     )
+
+
+def train_note(
+    choice: Choice, registry: RunRegistry, active: str | None, trained: list[str]
+) -> str:
+    """The line under Train, true at the moment it is drawn (after the app has acted on
+    the choice): ``active`` is the run shown, ``trained`` the keys this session trained,
+    the latest last."""
+    key = choice.key
     if key is None:
-        st.caption("Choose a corpus and possible settings first.")
-    elif registry.job(key) is not None:
-        st.caption("Training these settings now...")
-    elif (run := registry.peek(key)) is not None and run.stop_reason == "stopped":
-        st.caption("Stopped part-way before: click Train to train it fully.")
-    elif registry.is_cached(key):
-        st.caption("✓ Trained before: shown from the cache.")
-    else:
-        st.caption("Not trained yet with these settings.")
-    return clicked
+        return "Choose a corpus and possible settings first."
+    if registry.job(key) is not None:
+        return "Training these settings now…"
+    run = registry.peek(key)
+    if run is not None and run.status == RunStatus.STOPPED:
+        return "Stopped part-way before: click Train to train it fully."
+    if key == active and trained and key == trained[-1]:
+        return "✓ Trained just now: shown in the tabs."
+    if key == active and key in trained:
+        return "✓ Trained earlier in this session: shown again from the cache."
+    if key == active and registry.is_cached(key):
+        return "✓ Trained before: shown from the cache."
+    if registry.is_cached(key):
+        return "✓ Trained before: click Train to show it."
+    return "Not trained yet with these settings: click Train."

@@ -17,12 +17,12 @@ import streamlit as st
 from planted import planted_text
 from streamlit.testing.v1 import AppTest
 
-from dashboard.runs import Run, run_key
+from dashboard.runs import Run
 from dashboard.views.export import FORMATS, export_bytes, file_stem, load_imported
 from w2v_core.corpus import corpus_from_text
 from w2v_core.errors import W2VError
 from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format
-from w2v_core.train import TrainConfig, train
+from w2v_core.train import TrainConfig, run_key, train
 from w2v_core.vectors import KeyedVectors
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -138,7 +138,7 @@ def test_train_pasted_text_and_see_every_tab(env):
     assert list(runs["corpus"]) == ["pasted text"] and runs["status"][0] == "complete"
 
     open_tab(at, "Neighbours")
-    at.text_input(key=f"nb_words_{at.session_state['active']}").input("king, apple").run()
+    at.text_input(key="nb_words").input("king, apple").run()
     ok(at)
     assert len(at.main.dataframe) == 2 and len(charts(at)) == 2
     assert {"word", "similarity", "frequency"} <= set(at.main.dataframe[0].value.columns)
@@ -194,7 +194,7 @@ def test_switching_back_to_a_trained_configuration_shows_it_at_once(env):
     set_settings(at, hp_dim=10)  # no click: the cached run is shown
     assert at.session_state["active"] == first
     assert time.perf_counter() - started < 5
-    assert any("Trained before" in c for c in texts(at.caption))
+    assert any("shown again from the cache" in c for c in texts(at.caption))
 
 
 def test_choose_the_active_run_in_the_runs_table(env):
@@ -216,8 +216,12 @@ def test_early_stopping_is_reported(env):
     at.checkbox(key="hp_early").check().run()
     at.select_slider(key="hp_tol").set_value(0.1).run()
     train_clicked(at)
-    assert any("Early stopping: the loss stopped improving" in i for i in texts(at.info))
-    assert at.main.dataframe[0].value["status"][0].startswith("early stop")
+    info = next(i for i in texts(at.info) if "Early stopping" in i)
+    stopped_at = int(re.search(r"after epoch (\d+) of 10", info).group(1))
+    assert 2 <= stopped_at < 10
+    assert at.main.dataframe[0].value["status"][0] == f"early stop (epoch {stopped_at})"
+    run = load_model(next((env / "cache" / "runs").glob("*.npz")))
+    assert run.config.early_stop == 0.1 and run.stop_epoch == stopped_at  # the core's field
 
 
 def test_presets_set_the_sliders(env):
@@ -302,7 +306,7 @@ def test_empty_paste_and_impossible_min_count(env):
 def test_unknown_words_get_warnings_with_suggestions(env):
     at = trained_app()
     open_tab(at, "Neighbours")
-    at.text_input(key=f"nb_words_{at.session_state['active']}").input("kingg, zzzzqqq").run()
+    at.text_input(key="nb_words").input("kingg, zzzzqqq").run()
     ok(at)
     warnings = texts(at.warning)
     assert any("kingg" in w and "king" in w.replace("kingg", "") for w in warnings)
@@ -378,8 +382,7 @@ def test_words_are_shown_as_text_never_as_html_or_markdown(env):
     at.file_uploader(key="import_file").set_value(("x.txt", data, "text/plain")).run()
     ok(at)
     open_tab(at, "Neighbours")
-    key = f"nb_words_{at.session_state['active']}"
-    at.text_input(key=key).input(", ".join(tricky[:3]) + ", <script>").run()
+    at.text_input(key="nb_words").input(", ".join(tricky[:3]) + ", <script>").run()
     ok(at)
     shown = at.main.dataframe[0].value
     assert set(shown["word"]) <= set(tricky)
@@ -434,7 +437,7 @@ def test_import_helper_checks_size_and_content(tmp_path):
     header = b"2 3\n"
     rows = b"".join(w.encode() + b" " + struct.pack("<3f", *kv[w]) + b"\n" for w in kv.words)
     run = load_imported("v.bin", header + rows, limit_mb=1)
-    assert run.kv.words == ["a", "b"] and run.source == "imported"
+    assert run.kv.words == ["a", "b"] and run.imported
     with pytest.raises(W2VError, match="v.bin") as error:
         load_imported("v.bin", header + rows[:-5], limit_mb=1)
     assert str(tmp_path) not in str(error.value) and "w2v-import" not in str(error.value)
@@ -524,12 +527,3 @@ def test_corpus_helpers():
     assert (stats.tokens, stats.distinct, stats.vocabulary, stats.sentences) == (6, 3, 2, 3)
     assert describe_builtin(BUILTIN_CORPORA["toy"]).startswith("toy (offline")
     assert "download" in describe_builtin(BUILTIN_CORPORA["text8"])
-
-
-def test_gensim_parameters_match_the_configuration():
-    from dashboard.views.evaluate import gensim_params
-
-    params = gensim_params(TrainConfig(dim=33, window=4, negatives=7, epochs=3, max_vocab=99))
-    assert params["sg"] == 1 and params["hs"] == 0 and params["negative"] == 7
-    assert params["vector_size"] == 33 and params["window"] == 4 and params["epochs"] == 3
-    assert params["max_final_vocab"] == 99

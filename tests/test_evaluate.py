@@ -266,13 +266,68 @@ def test_dataset_lookup(tmp_path):
     assert ev.dataset_path("ws353", tmp_path) == tmp_path / "wordsim353.tsv"
 
 
-def test_evaluate_all_is_json_serialisable(planted):
+def test_evaluate_vectors_is_json_serialisable(planted):
     kv, _ = planted
-    report = ev.evaluate_all(kv, restrict_vocab=1500)
+    report = ev.evaluate_vectors(kv, restrict_vocab=1500).to_dict()
     round_trip = json.loads(json.dumps(report, allow_nan=False))
     assert round_trip["vocab_size"] == len(kv)
-    assert set(round_trip) >= {"ws353", "simlex999", "analogies"}
+    assert set(round_trip) >= {"ws353", "simlex999", "analogies", "toy_analogies", "scores"}
     assert round_trip["analogies"]["total"] == ev.analogies(kv, restrict_vocab=1500).total
+
+
+def test_every_score_carries_its_coverage_and_the_ranking_rule():
+    # Vectors knowing every dataset word except the second half of WordSim-353's pairs.
+    pairs = ev.read_word_pairs(ev.dataset_path("ws353"))
+    known = list(dict.fromkeys(w for a, b, _ in pairs[: len(pairs) // 3] for w in (a, b)))
+    rng = np.random.default_rng(0)
+    kv = KeyedVectors(known, rng.normal(size=(len(known), 8)).astype(np.float32))
+    scores = {score.name: score for score in ev.evaluate_vectors(kv).scores()}
+    ws = scores["ws353"]
+    assert ws.total == len(pairs) and ws.covered >= len(pairs) // 3
+    assert ws.coverage == ws.covered / ws.total < ev.MIN_COVERAGE and not ws.rankable
+    assert scores["toy_analogies"].covered == 0 and not scores["toy_analogies"].rankable
+    full = KeyedVectors(
+        _dataset_words(), rng.normal(size=(len(_dataset_words()), 8)).astype(np.float32)
+    )
+    covered = {score.name: score for score in ev.evaluate_vectors(full).scores()}
+    assert covered["ws353"].coverage == 1.0 and covered["ws353"].rankable
+    summary = ev.evaluate_vectors(kv).summary()
+    assert summary["ws353_coverage"] == round(ws.coverage, 4)
+
+
+def test_toy_analogies_are_scored_on_the_planted_questions():
+    from w2v_core.toy import TOY_ANALOGIES
+
+    # Exact offsets: every toy analogy holds, so every known question is right.
+    words = list(dict.fromkeys(w for q in TOY_ANALOGIES for w in q))
+    rng = np.random.default_rng(1)
+    base = {w: rng.normal(size=64) for w in words}
+    a, b, c, d = TOY_ANALOGIES[0]
+    base[d] = base[b] - base[a] + base[c]
+    kv = KeyedVectors(words, np.stack([base[w] for w in words]).astype(np.float32))
+    result = ev.toy_analogies(kv)
+    assert result.total == len(TOY_ANALOGIES) and result.n_skipped == 0
+    assert kv.analogy(a, b, c, topn=1)[0][0] == d and result.correct >= 1
+    half = KeyedVectors(words[:-1], kv.vectors[:-1])
+    assert ev.toy_analogies(half).n_skipped > 0
+
+
+def test_gensim_parameters_are_one_mapping_of_every_shared_setting():
+    from w2v_core.train import TrainConfig
+
+    config = TrainConfig(
+        dim=33, window=4, negatives=7, epochs=3, max_vocab=99, sample=1e-4,
+        ns_exponent=0.5, alpha=0.03, min_alpha=0.001, seed=9, min_count=2,
+    )  # fmt: skip
+    params = ev.gensim_params(config, workers=3)
+    assert params == {
+        "sg": 1, "hs": 0, "negative": 7, "vector_size": 33, "window": 4, "min_count": 2,
+        "sample": 1e-4, "ns_exponent": 0.5, "alpha": 0.03, "min_alpha": 0.001, "epochs": 3,
+        "seed": 9, "workers": 3, "max_final_vocab": 99,
+    }  # fmt: skip
+    gensim = pytest.importorskip("gensim.models")
+    accepted = set(gensim.Word2Vec.__init__.__code__.co_varnames)
+    assert set(params) <= accepted
 
 
 def test_evaluate_never_imports_gensim_or_scipy():
@@ -280,7 +335,7 @@ def test_evaluate_never_imports_gensim_or_scipy():
         "import sys, numpy as np\n"
         "from w2v_core import KeyedVectors, evaluate, io, cli\n"
         "kv = KeyedVectors(['king', 'queen'], np.eye(2, dtype=np.float32))\n"
-        "evaluate.evaluate_all(kv)\n"
+        "evaluate.evaluate_vectors(kv)\n"
         "bad = [m for m in ('gensim', 'scipy', 'streamlit', 'plotly') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

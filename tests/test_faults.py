@@ -29,10 +29,10 @@ import streamlit as st
 from planted import planted_text
 from streamlit.testing.v1 import AppTest
 
-from dashboard.runs import LOCK_NAME, RegistrySettings, RunRegistry, TrainingJob, run_key
+from dashboard.runs import LOCK_NAME, RegistrySettings, RunRegistry, TrainingJob
 from w2v_core.corpus import corpus_from_text
 from w2v_core.io import load_model
-from w2v_core.train import TrainConfig
+from w2v_core.train import TrainConfig, run_key
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -356,7 +356,7 @@ def test_a_disk_that_fills_up_is_reported_once_and_the_app_keeps_working(app_env
     def full_disk(model, path):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("dashboard.runs.save_model", full_disk)
+    monkeypatch.setattr("dashboard.runs.cache.save_model", full_disk)
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not any("memory only" in w for w in warnings_of(at))
@@ -398,7 +398,7 @@ def test_any_error_while_reading_a_cache_entry_counts_as_damage(tmp_path, monkey
     def broken_reader(path):
         raise RuntimeError("a reader bug")
 
-    monkeypatch.setattr("dashboard.runs.load_model", broken_reader)
+    monkeypatch.setattr("dashboard.runs.cache.load_model", broken_reader)
     restarted = RunRegistry(RegistrySettings(tmp_path))
     run, warning = restarted.fetch(job.key)
     assert run is None and "damaged" in warning and "a reader bug" in warning

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from planted import planted_text
 
 from dashboard.corpora import CorpusStore, corpus_from_paste, corpus_from_uploads
-from dashboard.runs import RegistrySettings, Run, RunRegistry, is_run_key, run_key
+from dashboard.runs import RegistrySettings, Run, RunRegistry, is_run_key
 from dashboard.settings import (
     DEFAULT_MAX_CORPUS_TOKENS,
     ENV_MAX_CORPUS_TOKENS,
@@ -52,7 +52,7 @@ from w2v_core.io import (
     save_word2vec_format,
     sniff_format,
 )
-from w2v_core.train import LIMITS, TrainConfig, train
+from w2v_core.train import LIMITS, TrainConfig, run_key, train
 from w2v_core.vectors import KeyedVectors
 
 #: Per example: a reader that takes longer than this on a few kB is hanging.
@@ -309,7 +309,7 @@ def test_keys_that_look_like_paths_touch_nothing_outside_the_cache(tmp_path, reg
         registry.forget(key)
         registry.set_scores(key, {"ws353": 1.0})
         with pytest.raises(ValueError):
-            registry._paths(key)
+            registry.disk.paths(key)
     assert victim.read_bytes() == b"keep me" and (tmp_path / "victim.json").exists()
     assert outside_files(tmp_path) == {victim, tmp_path / "victim.json"}
 
@@ -323,9 +323,9 @@ def test_only_sha256_hex_keys_name_cache_files(key):
 
 def test_an_imported_run_is_never_written_to_the_cache(tmp_path, registry):
     kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
-    run = Run.imported("import-../../escape", kv, "../../escape.txt")
-    registry._save_to_disk(run)
-    registry._write_info(run)
+    run = Run.from_file("import-../../escape", kv, "../../escape.txt")
+    registry.disk.save(run)
+    registry.disk.write_info(run)
     assert not any(p.suffix in (".npz", ".json") for p in tmp_path.rglob("*"))
 
 
@@ -364,7 +364,7 @@ def test_imported_file_names_never_become_paths(tmp_path, monkeypatch, name):
 @example(name="../../etc/passwd", key="import-../../x")
 def test_export_file_names_are_always_plain(name, key):
     kv = KeyedVectors(["a"], np.ones((1, 2), dtype=np.float32))
-    stem = file_stem(Run(key=key, kv=kv, corpus_name=name))
+    stem = file_stem(Run(key=key, kv=kv, name=name))
     assert re.fullmatch(r"[A-Za-z0-9_-]+", stem), stem
 
 
@@ -542,7 +542,7 @@ def test_hostile_upload_names_in_the_app_stay_names(app_env):
 
 
 def test_every_setting_an_operator_can_change_is_listed_with_its_default():
-    import dashboard.runs as runs
+    import dashboard.runs.registry as runs
     import dashboard.settings as app_settings
 
     listed = {name for name, _, _ in app_settings.ENVIRONMENT}

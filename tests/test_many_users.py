@@ -81,7 +81,7 @@ def test_two_sessions_asking_for_the_same_configuration_share_one_training(
             gate.set()  # the second session is watching: let the training go on
         return real_watch(job, registry, panel)
 
-    monkeypatch.setattr("dashboard.runs.Trainer", GatedTrainer)
+    monkeypatch.setattr("dashboard.runs.registry.Trainer", GatedTrainer)
     monkeypatch.setattr(training, "watch_job", watch_job)
     caplog.set_level(logging.INFO, logger="dashboard")
 
@@ -141,7 +141,7 @@ def test_a_session_beyond_the_training_slots_sees_its_place_in_the_queue(env, mo
             gate.set()
         return real_watch(job, registry, panel)
 
-    monkeypatch.setattr("dashboard.runs.Trainer", GatedTrainer)
+    monkeypatch.setattr("dashboard.runs.registry.Trainer", GatedTrainer)
     monkeypatch.setattr(training, "watch_job", watch_job)
 
     first = AppTest.from_file(APP, default_timeout=WAIT * 2)

@@ -45,9 +45,13 @@ def map_page(kv, run_id="test-run", snapshots=None, snapshot_words=None, root=""
 
     if root not in sys.path:
         sys.path.insert(0, root)
+    from types import SimpleNamespace
+
+    from dashboard.views import Context
     from dashboard.views import map as map_view
 
-    map_view.render(kv, run_id, snapshots, snapshot_words)
+    run = SimpleNamespace(kv=kv, key=run_id, snapshots=snapshots, snapshot_words=snapshot_words)
+    map_view.render(Context(run=run, registry=None, store=None))  # what the map reads
 
 
 def app(kv=None, **kwargs) -> AppTest:

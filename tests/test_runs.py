@@ -18,14 +18,15 @@ from dashboard.runs import (
     Run,
     RunInfo,
     RunRegistry,
+    RunStatus,
     TrainingJob,
     is_run_key,
-    run_key,
     run_label,
 )
+from dashboard.runs.cache import LEGACY_EARLY_STOP_NOTE
 from w2v_core.corpus import corpus_from_text
-from w2v_core.io import atomic_write, load_model
-from w2v_core.train import Model, TrainConfig, Trainer
+from w2v_core.io import atomic_write, load_model, save_model
+from w2v_core.train import Model, StopReason, TrainConfig, Trainer, run_key
 
 TINY = dict(dim=8, window=2, negatives=3, epochs=2, min_count=1, sample=0, batch_size=256)
 WAIT = 60.0
@@ -102,8 +103,9 @@ def test_run_key_covers_corpus_every_hyper_parameter_and_early_stopping():
     assert run_key("abd", base) != key
     for field, value in [("dim", 9), ("seed", 2), ("sample", 1e-4), ("shared_negatives", True)]:
         assert run_key("abc", config(**{field: value})) != key, field
-    assert run_key("abc", base, early_stop=0.01) != key
-    assert run_key("abc", base, early_stop=0.01) != run_key("abc", base, early_stop=0.02)
+    early = run_key("abc", config(early_stop=0.01))
+    assert early != key and early != run_key("abc", config(early_stop=0.02))
+    assert run_key("abc", config(early_stop=0.01, early_stop_patience=2)) != early
 
 
 @pytest.mark.parametrize("name", ["../etc/passwd", "a" * 63, "A" * 64, "x.npz", "", "0" * 65])
@@ -113,7 +115,7 @@ def test_only_hex_keys_address_files(tmp_path, name):
     assert registry.fetch(name) == (None, None)
     assert not registry.is_cached(name)
     with pytest.raises(ValueError):
-        registry._paths(name)
+        registry.disk.paths(name)
 
 
 def test_settings_from_env(tmp_path):
@@ -131,7 +133,7 @@ def test_settings_from_env(tmp_path):
 
 
 def test_run_label_mentions_what_differs_from_defaults():
-    label = run_label("toy", config(seed=7), early_stop=0.01, stopped=True)
+    label = run_label("toy", config(seed=7, early_stop=0.01), RunStatus.STOPPED)
     assert label.startswith("toy: dim 8, window 2")
     assert "seed 7" in label and "early stop" in label and label.endswith("(stopped)")
 
@@ -228,7 +230,7 @@ def test_a_model_bigger_than_the_disk_cap_stays_in_memory_only(tmp_path, corpus)
 
 def test_runs_survive_a_restart_with_history_and_scores(tmp_path, corpus):
     registry = RunRegistry(settings(tmp_path))
-    run = train_now(registry, corpus, config(), early_stop=0.001)
+    run = train_now(registry, corpus, config(early_stop=0.001))
     registry.set_scores(run.key, {"ws353": 0.5})
     restarted = RunRegistry(settings(tmp_path))
     assert restarted.is_cached(run.key)
@@ -238,9 +240,9 @@ def test_runs_survive_a_restart_with_history_and_scores(tmp_path, corpus):
     loaded, warning = restarted.fetch(run.key)
     assert warning is None and loaded is not None
     np.testing.assert_array_equal(loaded.kv.vectors, run.kv.vectors)
-    assert loaded.early_stop == 0.001 and loaded.scores == {"ws353": 0.5}
+    assert loaded.config.early_stop == 0.001 and loaded.scores == {"ws353": 0.5}
     assert restarted.list_runs("another corpus") == []
-    again = restarted.submit(corpus, config(), early_stop=0.001)
+    again = restarted.submit(corpus, config(early_stop=0.001))
     assert again.run is loaded and restarted.trainings_started == 0
 
 
@@ -293,7 +295,7 @@ def test_a_failed_write_leaves_no_file_and_switches_to_memory(tmp_path, corpus, 
             handle.write(b"PK half a model")
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("dashboard.runs.save_model", full_disk)
+    monkeypatch.setattr("dashboard.runs.cache.save_model", full_disk)
     registry = RunRegistry(settings(tmp_path))
     run = train_now(registry, corpus, config())
     left = [p.name for p in tmp_path.iterdir() if p.name != LOCK_NAME]
@@ -312,7 +314,8 @@ def test_a_stopped_training_keeps_a_complete_partial_model_and_no_temp_file(tmp_
     job.request_stop()
     assert job.wait(WAIT) and job.state == TrainingJob.DONE
     run = job.run
-    assert run.stopped and run.stop_reason == "stopped"
+    assert run.stopped and run.status == RunStatus.STOPPED
+    assert run.model.stop_reason == StopReason.REQUESTED
     assert len(run.history.epoch_loss) < 50
     assert list(tmp_path.glob(".*.tmp")) == []
     assert load_model(tmp_path / f"{run.key}.npz").stopped
@@ -345,11 +348,52 @@ def test_stale_temporary_files_are_cleaned_up(tmp_path):
 
 def test_early_stopping_ends_training_when_the_loss_stalls(corpus):
     registry = RunRegistry(settings(None))
-    run = train_now(registry, corpus, config(epochs=8), early_stop=10.0)  # any gain is too small
-    assert run.stopped and run.stop_reason == "early stopping"
+    run = train_now(registry, corpus, config(epochs=8, early_stop=1.0))  # any gain is too small
+    assert run.stopped and run.status == RunStatus.EARLY_STOP and run.stop_epoch == 2
     assert len(run.history.epoch_loss) == 2
-    patient = train_now(registry, corpus, config(epochs=3), early_stop=-10.0)  # never stalls
-    assert not patient.stopped and len(patient.history.epoch_loss) == 3
+    assert "early stop 1" in run.label and run.info().status == RunStatus.EARLY_STOP
+
+
+def _legacy_entry(directory: Path, corpus, cfg: TrainConfig, early_stop: float | None) -> str:
+    """A cache entry as the app wrote it before early stopping was a TrainConfig field:
+    key = sha256 of corpus + config without the field (+ "early_stop" if on), sidecar v1."""
+    import hashlib
+    import json
+
+    model = Trainer(corpus, cfg).run()
+    old = {k: v for k, v in cfg.to_dict().items() if not k.startswith("early_stop")}
+    payload = {"corpus": corpus.fingerprint, "config": old}
+    if early_stop is not None:
+        payload["early_stop"] = early_stop
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    key = hashlib.sha256(text.encode()).hexdigest()
+    directory.mkdir(parents=True, exist_ok=True)
+    save_model(model, directory / f"{key}.npz")
+    sidecar = {
+        "key": key, "label": "old", "corpus_name": corpus.name,
+        "corpus_fingerprint": corpus.fingerprint, "config": old, "seconds": 1.0,
+        "words_per_sec": 2.0, "stopped": False, "stop_reason": "", "early_stop": early_stop,
+        "vocab_size": len(model.vocab), "dim": cfg.dim, "step_words": [1], "step_loss": [None],
+        "epoch_loss": [0.5], "scores": {"ws353": 0.25}, "created": 7.0, "source": "trained",
+    }  # fmt: skip
+    (directory / f"{key}.json").write_text(json.dumps(sidecar))
+    return key
+
+
+def test_cached_runs_from_before_the_early_stop_field_load_or_retrain_once(tmp_path, corpus):
+    plain = _legacy_entry(tmp_path, corpus, config(), None)
+    early = _legacy_entry(tmp_path, corpus, config(seed=5), 0.01)
+    registry = RunRegistry(settings(tmp_path))
+    # The plain run is renamed to its new key and loads, scores and all.
+    found = registry.submit(corpus, config())
+    assert found.run is not None and found.run.key != plain and registry.trainings_started == 0
+    assert registry.list_runs()[0].scores == {"ws353": 0.25}
+    # The early-stopped one cannot match its new key: trained again, with one notice.
+    again = registry.submit(corpus, config(seed=5, early_stop=0.01))
+    assert again.job is not None and again.job.notes == [LEGACY_EARLY_STOP_NOTE]
+    assert again.job.wait(WAIT) and again.job.state == TrainingJob.DONE
+    assert not (tmp_path / f"{early}.npz").exists() and not (tmp_path / f"{plain}.npz").exists()
+    assert registry.submit(corpus, config(seed=5, early_stop=0.01)).job is None  # once
 
 
 def test_an_impossible_configuration_fails_with_a_message(corpus):
@@ -404,6 +448,6 @@ def test_using_a_run_from_memory_keeps_its_file_young(tmp_path, corpus, monkeypa
     path = tmp_path / f"{run.key}.npz"
     old = time.time() - 1000
     os.utime(path, (old, old))
-    monkeypatch.setattr("dashboard.runs._TOUCH_INTERVAL", 0.0)
+    monkeypatch.setattr("dashboard.runs.cache._TOUCH_INTERVAL", 0.0)
     assert registry.fetch(run.key)[0] is run  # a memory hit
     assert path.stat().st_mtime > old + 900

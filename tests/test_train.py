@@ -8,6 +8,8 @@ from planted import GROUPS, PAIRS, planted_text
 
 from w2v_core import ConfigError, TrainConfig, Trainer, train
 from w2v_core.corpus import corpus_from_text
+from w2v_core.io import load_model, save_model
+from w2v_core.train import StopReason, relative_improvement
 
 SMALL = dict(dim=20, window=4, negatives=5, epochs=4, min_count=1, sample=0, alpha=0.05, workers=1)
 
@@ -77,7 +79,8 @@ def test_progress_reports_are_monotonic_and_complete(planted):
     assert all(np.isfinite(r.loss) and r.words_per_sec > 0 for r in reports)
     alphas = [r.alpha for r in reports]
     assert alphas == sorted(alphas, reverse=True)
-    assert alphas[-1] == pytest.approx(SMALL["alpha"] * 0 + 0.0001, abs=1e-3)
+    # The last report closes the last epoch: the decay has reached min_alpha exactly.
+    assert alphas[-1] == pytest.approx(TrainConfig().min_alpha, rel=1e-9)
     assert not model.stopped and model.words_per_sec > 0
 
 
@@ -205,3 +208,51 @@ def test_blas_limit_is_held_until_the_last_overlapping_training_ends():
             assert blas_threads() == 1
         assert blas_threads() == 1  # the inner training ended, the outer still runs
     assert blas_threads() == original
+
+
+# --------------------------------------------------------------------------- early stopping
+
+
+def test_early_stopping_stops_at_the_first_epoch_that_improves_too_little(planted):
+    epochs = 8
+    full = train(planted, TrainConfig(**{**SMALL, "epochs": epochs}))
+    assert full.stop_reason == StopReason.COMPLETED and full.stop_epoch == epochs
+    losses = full.history.epoch_loss
+    gains = [relative_improvement(a, b) for a, b in zip(losses, losses[1:], strict=False)]
+    # A tolerance between the 2nd and 3rd gains: the same seed retraces the same losses,
+    # so training must end right after the epoch whose gain first falls below it.
+    ordered = sorted(gains, reverse=True)
+    tolerance = (ordered[1] + ordered[2]) / 2
+    expected = next(e for e, gain in enumerate(gains, start=2) if gain < tolerance)
+    assert expected < epochs
+    model = train(planted, TrainConfig(**{**SMALL, "epochs": epochs, "early_stop": tolerance}))
+    assert model.stop_reason == StopReason.EARLY_STOP and model.stopped
+    assert model.stop_epoch == expected == len(model.history.epoch_loss)
+    assert model.history.epoch_loss == losses[:expected]
+
+
+def test_early_stopping_patience_waits_for_that_many_stalled_epochs(planted):
+    # early_stop=1 means "a 100% gain needed": every epoch stalls.
+    once = train(planted, TrainConfig(**{**SMALL, "epochs": 8, "early_stop": 1.0}))
+    assert once.stop_epoch == 2 and once.stop_reason == StopReason.EARLY_STOP
+    patient = TrainConfig(**{**SMALL, "epochs": 8, "early_stop": 1.0, "early_stop_patience": 3})
+    assert train(planted, patient).stop_epoch == 4
+    last = train(planted, TrainConfig(**{**SMALL, "epochs": 2, "early_stop": 1.0}))
+    assert last.stop_reason == StopReason.COMPLETED and not last.stopped  # nothing left
+
+
+def test_stop_record_survives_the_model_file(planted, tmp_path):
+    model = train(planted, TrainConfig(**{**SMALL, "epochs": 6, "early_stop": 1.0}))
+    save_model(model, tmp_path / "m.npz")
+    loaded = load_model(tmp_path / "m.npz")
+    assert (loaded.stop_epoch, loaded.stop_reason) == (2, StopReason.EARLY_STOP)
+    assert loaded.config.early_stop == 1.0
+    stopped = train(planted, TrainConfig(**SMALL, log_every=2), callback=lambda p: False)
+    assert stopped.stop_reason == StopReason.REQUESTED and stopped.stop_epoch == 1
+
+
+@pytest.mark.parametrize("field, value", [("early_stop", -0.1), ("early_stop", 1.5),
+                                          ("early_stop_patience", 0)])  # fmt: skip
+def test_early_stopping_settings_are_checked(field, value):
+    with pytest.raises(ConfigError, match=field):
+        TrainConfig(**{field: value}).validate()

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from gensim.models import KeyedVectors as GensimKeyedVectors
 
 from w2v_core import KeyedVectors, UnknownWordError, W2VError
 
@@ -70,6 +69,8 @@ def test_counts_and_read_only(geometric):
 
 
 def test_agrees_with_gensim_on_random_vectors():
+    gensim_models = pytest.importorskip("gensim.models")  # only this test needs gensim
+    GensimKeyedVectors = gensim_models.KeyedVectors  # noqa: N806
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(300)]
     vectors = rng.normal(size=(300, 16)).astype(np.float32)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from .errors import ModelFileError, W2VError
-from .evaluate import evaluate_all
+from .evaluate import evaluate_vectors
 from .io import (
     load_model,
     load_vectors,
@@ -37,7 +37,7 @@ from .io import (
     save_word2vec_format,
     sniff_format,
 )
-from .train import Progress, TrainConfig, train
+from .train import Progress, StopReason, TrainConfig, train
 from .vectors import KeyedVectors
 
 EXIT_USER_ERROR = 2
@@ -147,6 +147,8 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
     ("shared_pool", "smallest size of that shared pool"),
     ("workers", "training processes (default: the cores available; 1 is reproducible)"),
     ("snapshot_words", "keep per-epoch vectors of this many most frequent words (0: none)"),
+    ("early_stop", "stop when an epoch lowers the loss by less than this share of it (0: off)"),
+    ("early_stop_patience", "epochs in a row below --early-stop before stopping"),
 ]
 
 
@@ -191,6 +193,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
     save_model(model, out)
 
     loss = model.history.epoch_loss[-1] if model.history.epoch_loss else float("nan")
+    if model.stop_reason == StopReason.EARLY_STOP:
+        print(
+            f"early stopping after epoch {model.stop_epoch} of {config.epochs}: the epoch loss "
+            f"improved by less than {100 * config.early_stop:g}% "
+            f"for {config.early_stop_patience} epoch(s) in a row"
+        )
     print(
         f"trained on {corpus.n_tokens:,} words ({corpus.name}), vocabulary {len(model.vocab):,}, "
         f"{model.seconds:.1f} s, {model.words_per_sec:,.0f} words/s, final loss {loss:.4f}"
@@ -250,12 +258,26 @@ def _format_report(report: dict, source: str) -> str:
                 f"  {section['name']:<28} {section['correct']:>5}/{section['total']:<5} "
                 f"{share:6.2f}%"
             )
+    toy = report["toy_analogies"]
+    toy_accuracy = "n/a" if toy["accuracy"] is None else f"{100 * toy['accuracy']:.2f}%"
+    lines.append(
+        f"{'Toy':<12} accuracy {toy_accuracy:>7}   ({toy['correct']}/{toy['total']} planted "
+        "analogies of the toy corpus)"
+    )
+    thin = [s["name"] for s in report["scores"] if s["value"] is not None and not s["rankable"]]
+    if thin:
+        lines.append(
+            f"coverage below {report['min_coverage']:.0%} (not comparable across runs): "
+            + ", ".join(thin)
+        )
     return "\n".join(lines)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     kv = load_vectors(args.model)
-    report = evaluate_all(kv, restrict_vocab=args.restrict_vocab, data_dir=args.data_dir)
+    report = evaluate_vectors(
+        kv, restrict_vocab=args.restrict_vocab, data_dir=args.data_dir
+    ).to_dict()
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -309,7 +331,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
         (
             "trained",
             f"{model.seconds:.1f} s, {model.words_per_sec:,.0f} words/s"
-            + (" (stopped early)" if model.stopped else ""),
+            + (f" ({model.stop_reason} in epoch {model.stop_epoch})" if model.stopped else ""),
         ),
         ("epoch loss", ", ".join(f"{loss:.4f}" for loss in history.epoch_loss) or "-"),
         (

@@ -1,4 +1,8 @@
-"""Standard intrinsic evaluations: word similarity and word analogies.
+"""Evaluation, in one place for the app, the CLI and the benchmark.
+
+:func:`evaluate_vectors` is the entry point; :func:`gensim_params` the one mapping of a
+configuration to gensim, and :func:`train_gensim` the one function that imports gensim.
+Every score carries its coverage (:class:`Score`, :data:`MIN_COVERAGE`).
 
 * **Word similarity** (WordSim-353, SimLex-999): Spearman rank correlation between
   human similarity scores and the model's cosine similarities.
@@ -17,13 +21,19 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import W2VError
 from .vectors import KeyedVectors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .corpus import Corpus
+    from .train import TrainConfig
 
 PathLike = str | os.PathLike
 
@@ -395,25 +405,239 @@ def _answer_block(
     return np.argmax(scores, axis=1)
 
 
+# --------------------------------------------------------------------------- toy analogies
+
+
+def toy_analogies(kv: KeyedVectors, method: str = "add") -> AnalogyResult:
+    """Accuracy on the analogies planted in the toy corpus (:data:`w2v_core.toy.TOY_ANALOGIES`).
+
+    A question is asked if its four words are in ``kv``; its answer is the top word of
+    :meth:`KeyedVectors.analogy` (``a``, ``b`` and ``c`` excluded), right if it is ``d``.
+    """
+    from .toy import TOY_ANALOGIES
+
+    known = [q for q in TOY_ANALOGIES if all(word in kv for word in q)]
+    correct = 0
+    for a, b, c, d in known:
+        answer = kv.analogy(a, b, c, topn=1, method=method)
+        correct += bool(answer) and answer[0][0] == d
+    total = len(known)
+    return AnalogyResult(
+        sections=[("toy corpus", correct, total)],
+        correct=correct,
+        total=total,
+        accuracy=correct / total if total else float("nan"),
+        n_skipped=len(TOY_ANALOGIES) - total,
+    )
+
+
 # --------------------------------------------------------------------------- everything
 
+#: Analogy questions (and their answers) use only this many most frequent words, as
+#: gensim's ``evaluate_word_analogies`` does; the similarity datasets use every word.
+RESTRICT_VOCAB = 30_000
 
-def evaluate_all(
-    kv: KeyedVectors, restrict_vocab: int | None = 30000, data_dir: PathLike | None = None
-) -> dict:
-    """Run WordSim-353, SimLex-999 and the analogy test; return a JSON-able dict.
+#: The coverage rule.  A benchmark score only measures the pairs (or questions) whose
+#: words the vocabulary knows.  Below half of them, the score is about a different,
+#: corpus-chosen subset (usually the easy, frequent words), so two runs with different
+#: vocabularies are not comparable on it: such a score is shown, but flagged, and never
+#: used to rank runs (:attr:`Score.rankable`).
+MIN_COVERAGE = 0.5
 
-    ``restrict_vocab`` applies to the analogies (for speed, as in gensim); the
-    similarity datasets use the whole vocabulary.  ``nan`` values (nothing
-    covered) become ``None``.
+
+@dataclass(frozen=True)
+class Score:
+    """One benchmark number with its coverage.
+
+    Attributes
+    ----------
+    name : str
+        ``"ws353"``, ``"simlex999"``, ``"analogies"`` or ``"toy_analogies"``.
+    title : str
+        What a person reads, e.g. ``"WordSim-353"``.
+    metric : str
+        ``"Spearman"`` or ``"accuracy"``.
+    value : float
+        The score (``nan`` when nothing could be measured).
+    covered, total : int
+        Pairs (or questions) the vocabulary knows, and in the dataset.
+    unit : str
+        ``"pairs"`` or ``"questions"``.
     """
-    return {
-        "vocab_size": len(kv),
-        "dim": kv.dim,
-        "restrict_vocab": restrict_vocab,
-        "ws353": word_pairs(kv, dataset_path("ws353", data_dir)).to_dict(),
-        "simlex999": word_pairs(kv, dataset_path("simlex999", data_dir)).to_dict(),
-        "analogies": analogies(
-            kv, dataset_path("analogies", data_dir), restrict_vocab=restrict_vocab
-        ).to_dict(),
+
+    name: str
+    title: str
+    metric: str
+    value: float
+    covered: int
+    total: int
+    unit: str
+
+    @property
+    def coverage(self) -> float:
+        """``covered / total``: the share of the dataset this score is about."""
+        return self.covered / self.total if self.total else 0.0
+
+    @property
+    def rankable(self) -> bool:
+        """True if the score is finite and its coverage reaches :data:`MIN_COVERAGE`."""
+        return math.isfinite(self.value) and self.coverage >= MIN_COVERAGE
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": _json_float(self.value),
+            "covered": self.covered,
+            "total": self.total,
+            "coverage": self.coverage,
+            "rankable": self.rankable,
+        }
+
+
+@dataclass
+class Evaluation:
+    """Every benchmark of one set of vectors (see :func:`evaluate_vectors`)."""
+
+    vocab_size: int
+    dim: int
+    restrict_vocab: int | None
+    ws353: PairResult
+    simlex999: PairResult
+    analogies: AnalogyResult
+    toy: AnalogyResult
+
+    def scores(self) -> list[Score]:
+        """The four headline numbers, each with its coverage and whether it may rank runs."""
+
+        def asked(result: AnalogyResult) -> int:
+            return result.total + result.n_skipped
+
+        return [
+            Score("ws353", "WordSim-353", "Spearman", self.ws353.spearman,
+                  self.ws353.n_covered, self.ws353.n_pairs, "pairs"),
+            Score("simlex999", "SimLex-999", "Spearman", self.simlex999.spearman,
+                  self.simlex999.n_covered, self.simlex999.n_pairs, "pairs"),
+            Score("analogies", "Google analogies", "accuracy", self.analogies.accuracy,
+                  self.analogies.total, asked(self.analogies), "questions"),
+            Score("toy_analogies", "Toy analogies", "accuracy", self.toy.accuracy,
+                  self.toy.total, asked(self.toy), "questions"),
+        ]  # fmt: skip
+
+    def summary(self) -> dict[str, float | None]:
+        """Flat numbers for tables and the run cache: ``name`` -> value (``None`` if not
+        measurable) and ``name_coverage`` -> coverage, for every :meth:`scores` entry."""
+        result: dict[str, float | None] = {}
+        for score in self.scores():
+            value = _json_float(score.value)
+            result[score.name] = None if value is None else round(value, 4)
+            result[f"{score.name}_coverage"] = round(score.coverage, 4)
+        return result
+
+    def to_dict(self) -> dict:
+        """Everything, JSON-able (``nan`` becomes ``None``): what ``evaluate --json`` prints."""
+        return {
+            "vocab_size": self.vocab_size,
+            "dim": self.dim,
+            "restrict_vocab": self.restrict_vocab,
+            "min_coverage": MIN_COVERAGE,
+            "ws353": self.ws353.to_dict(),
+            "simlex999": self.simlex999.to_dict(),
+            "analogies": self.analogies.to_dict(),
+            "toy_analogies": self.toy.to_dict(),
+            "scores": [score.to_dict() for score in self.scores()],
+        }
+
+
+def evaluate_vectors(
+    kv: KeyedVectors,
+    restrict_vocab: int | None = RESTRICT_VOCAB,
+    data_dir: PathLike | None = None,
+) -> Evaluation:
+    """The one evaluation entry point (app, CLI and benchmark): WordSim-353, SimLex-999,
+    the Google analogies and the toy corpus's planted analogies.
+
+    ``restrict_vocab`` applies to the Google analogies (for speed, as in gensim); the
+    similarity datasets use the whole vocabulary.
+
+    Raises
+    ------
+    W2VError
+        If the datasets (shipped with gensim's test data) cannot be found.
+    """
+    return Evaluation(
+        vocab_size=len(kv),
+        dim=kv.dim,
+        restrict_vocab=restrict_vocab,
+        ws353=word_pairs(kv, dataset_path("ws353", data_dir)),
+        simlex999=word_pairs(kv, dataset_path("simlex999", data_dir)),
+        analogies=analogies(kv, dataset_path("analogies", data_dir), restrict_vocab=restrict_vocab),
+        toy=toy_analogies(kv),
+    )
+
+
+# --------------------------------------------------------------------------- gensim
+
+
+def gensim_params(config: TrainConfig, workers: int = 2) -> dict[str, Any]:
+    """The one mapping of a :class:`~w2v_core.train.TrainConfig` to gensim ``Word2Vec``
+    arguments: skip-gram (``sg=1``) with negative sampling (``hs=0``) and the same
+    dimension, window, negatives, vocabulary rules, subsampling, noise exponent,
+    learning rates, epochs and seed.
+
+    Our own speed options (batch size, shared negatives, BLAS threads) and early
+    stopping have no gensim counterpart: gensim always trains every epoch.
+    """
+    params: dict[str, Any] = {
+        "sg": 1,
+        "hs": 0,
+        "negative": config.negatives,
+        "vector_size": config.dim,
+        "window": config.window,
+        "min_count": config.min_count,
+        "sample": config.sample,
+        "ns_exponent": config.ns_exponent,
+        "alpha": config.alpha,
+        "min_alpha": config.min_alpha,
+        "epochs": config.epochs,
+        "seed": config.seed,
+        "workers": workers,
     }
+    if config.max_vocab is not None:
+        params["max_final_vocab"] = config.max_vocab
+    return params
+
+
+@dataclass
+class GensimResult:
+    """gensim's vectors trained with our configuration, and its training time."""
+
+    kv: KeyedVectors
+    seconds: float
+
+
+def train_gensim(corpus: Corpus, config: TrainConfig, workers: int = 2) -> GensimResult:
+    """Train gensim on the same sentences and settings; return its vectors as ours.
+
+    gensim is imported here, and only here: the core runs without it.
+
+    Raises
+    ------
+    W2VError
+        If gensim is not installed.
+    """
+    try:
+        from gensim.models import Word2Vec
+    except ImportError:
+        raise W2VError("gensim is not installed: pip install gensim") from None
+
+    start = time.perf_counter()
+    model = Word2Vec(corpus.sentences(), **gensim_params(config, workers))
+    seconds = time.perf_counter() - start
+    return GensimResult(gensim_vectors(model.wv), seconds)
+
+
+def gensim_vectors(wv: Any) -> KeyedVectors:
+    """gensim ``KeyedVectors`` (with counts) as ours, most frequent word first."""
+    words = list(wv.index_to_key)
+    counts = np.array([wv.get_vecattr(word, "count") for word in words], dtype=np.int64)
+    return KeyedVectors(words, np.asarray(wv.vectors), counts)

@@ -36,7 +36,7 @@ from typing import IO, Any
 import numpy as np
 
 from .errors import ConfigError, ModelFileError, W2VError
-from .train import History, Model, TrainConfig
+from .train import History, Model, StopReason, TrainConfig
 from .vectors import KeyedVectors
 from .vocab import Vocab
 
@@ -222,6 +222,10 @@ def save_model(model: Model, path: PathLike, *, compress: bool = False) -> None:
         "seconds": np.array(float(model.seconds), dtype=np.float64),
         "words_per_sec": np.array(float(model.words_per_sec), dtype=np.float64),
         "stopped": np.array(bool(model.stopped)),
+        # Added after format 1 shipped: optional on reading (older files lack it).
+        "stop": _json_scalar(
+            {"epoch": int(history.stop_epoch), "reason": str(history.stop_reason)}
+        ),
     }
     if model.snapshots is not None:
         arrays["snapshots"] = np.ascontiguousarray(model.snapshots, dtype=np.float32)
@@ -328,6 +332,19 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         raise ModelFileError(f"{path} is corrupt or truncated: {reason}") from None
 
 
+def _stop_record(arrays: dict[str, np.ndarray], stopped: bool, epochs: int) -> tuple[int, Any]:
+    """(stop epoch, StopReason) of a model file; files written before the field existed
+    were stopped by a person if at all (early stopping then lived in the app)."""
+    if "stop" not in arrays:
+        reason = StopReason.REQUESTED if stopped else StopReason.COMPLETED
+        return epochs, reason
+    record = _json_field(arrays, "stop")
+    try:
+        return int(record["epoch"]), StopReason(record["reason"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelFileError("field 'stop' is not a valid stop record") from None
+
+
 def load_model(path: PathLike) -> Model:
     """Load a model saved by :func:`save_model`, validating every field.
 
@@ -399,6 +416,8 @@ def load_model(path: PathLike) -> Model:
             f"{path}: configuration says dim={config.dim} but the vectors have {w_in.shape[1]}"
         )
     corpus = _json_field(arrays, "corpus")
+    stopped = bool(_scalar(arrays, "stopped", "biu"))
+    history.stop_epoch, history.stop_reason = _stop_record(arrays, stopped, len(history.epoch_loss))
 
     snapshots = arrays.get("snapshots")
     if snapshots is not None and (
@@ -421,7 +440,7 @@ def load_model(path: PathLike) -> Model:
             corpus_tokens=int(corpus.get("tokens", 0)),
             seconds=float(_scalar(arrays, "seconds", "iuf")),
             words_per_sec=float(_scalar(arrays, "words_per_sec", "iuf")),
-            stopped=bool(_scalar(arrays, "stopped", "biu")),
+            stopped=stopped,
             snapshots=snapshots,
         )
     except (TypeError, ValueError) as exc:

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
+import json
 import math
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -68,6 +71,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "log_every": (1, 10**9),
     "blas_threads": (0, 1024),
     "workers": (1, 256),
+    "early_stop": (0.0, 1.0),
+    "early_stop_patience": (1, 1000),
 }
 
 
@@ -127,6 +132,12 @@ class TrainConfig:
         this process may use.  ``1`` is bit-for-bit reproducible; more are not
         (their updates race, as gensim's threads do).  Small corpora use fewer
         (:data:`MIN_CHUNKS_PER_WORKER`).
+    early_stop : float
+        Early stopping: the smallest *relative* improvement of the epoch loss,
+        :math:`(L_{e-1} - L_e) / |L_{e-1}|`, that keeps training going (``0``: off,
+        every epoch is trained).  Checked by the :class:`Trainer` after each epoch.
+    early_stop_patience : int
+        Stop after this many epochs in a row each improved by less than ``early_stop``.
     """
 
     dim: int = 100
@@ -147,6 +158,8 @@ class TrainConfig:
     log_every: int = 20
     blas_threads: int = 1
     workers: int = field(default_factory=available_cores)
+    early_stop: float = 0.0
+    early_stop_patience: int = 1
 
     def validate(self) -> TrainConfig:
         """Check every field against :data:`LIMITS`; return ``self`` or raise ConfigError."""
@@ -176,6 +189,36 @@ class TrainConfig:
         """Build from a dict, ignoring unknown keys (files from newer versions)."""
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def run_key(corpus_fingerprint: str, config: TrainConfig) -> str:
+    """The identity of a training run: SHA-256 of the corpus fingerprint and every field
+    of the validated configuration.
+
+    "Same configuration" has this one definition for the CLI, the app, sweeps and the
+    benchmark: two runs with equal keys give bit-identical vectors (a new TrainConfig
+    field changes every key, so a cache never serves a run trained differently).
+    """
+    payload = {"corpus": corpus_fingerprint, "config": config.validate().to_dict()}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class StopReason(StrEnum):
+    """Why training ended."""
+
+    COMPLETED = "completed"  # every epoch was trained
+    REQUESTED = "stopped"  # the callback or request_stop() asked for it
+    EARLY_STOP = "early stopping"  # the epoch loss stopped improving (TrainConfig.early_stop)
+
+
+def relative_improvement(previous: float, last: float) -> float:
+    r"""How much an epoch lowered the loss, as a share of the one before:
+    :math:`(L_{e-1} - L_e) / |L_{e-1}|` (``inf`` when a loss is not finite, so a
+    diverging or empty epoch never counts as "stalled")."""
+    if not (math.isfinite(previous) and math.isfinite(last)) or previous == 0:
+        return math.inf
+    return (previous - last) / abs(previous)
 
 
 @dataclass
@@ -212,6 +255,8 @@ class History:
     step_loss: list[float] = field(default_factory=list)
     step_alpha: list[float] = field(default_factory=list)
     epoch_loss: list[float] = field(default_factory=list)
+    stop_epoch: int = 0  # the (1-based) epoch in which training ended; 0: not started
+    stop_reason: StopReason = StopReason.COMPLETED
 
 
 @dataclass
@@ -230,6 +275,16 @@ class Model:
     words_per_sec: float = 0.0
     stopped: bool = False
     snapshots: np.ndarray | None = None
+
+    @property
+    def stop_epoch(self) -> int:
+        """The epoch in which training ended (see :attr:`History.stop_epoch`)."""
+        return self.history.stop_epoch
+
+    @property
+    def stop_reason(self) -> StopReason:
+        """Why training ended (see :class:`StopReason`)."""
+        return self.history.stop_reason
 
     @property
     def wv(self) -> KeyedVectors:
@@ -327,15 +382,33 @@ class Trainer:
     def _run(self, callback: ProgressCallback | None, dealer: LocalDealer | HogwildPool) -> None:
         self._start = time.perf_counter()
         self._logged = (0, 0.0)  # (pairs, loss) totals at the last history point
+        epoch, reason = 0, StopReason.COMPLETED
         try:
             for epoch in range(1, self.config.epochs + 1):
                 self._train_epoch(epoch, callback, dealer)
+                if epoch < self.config.epochs and self._loss_stalled():
+                    reason = StopReason.EARLY_STOP
+                    break
         except _Stop:
-            pass
+            reason = StopReason.REQUESTED
         finally:
             self.seconds = time.perf_counter() - self._start
             # A stop requested after the last step still leaves a complete model.
             self.stopped = self.words_processed < self.total_words
+            self.history.stop_epoch = epoch
+            self.history.stop_reason = reason if self.stopped else StopReason.COMPLETED
+
+    def _loss_stalled(self) -> bool:
+        """Early stopping: did each of the last ``early_stop_patience`` epochs lower the
+        epoch loss by less than ``early_stop`` (relative)?"""
+        tolerance, patience = self.config.early_stop, self.config.early_stop_patience
+        losses = self.history.epoch_loss
+        if tolerance <= 0 or len(losses) <= patience:
+            return False
+        recent = losses[-patience - 1 :]
+        return all(
+            relative_improvement(a, b) < tolerance for a, b in zip(recent, recent[1:], strict=False)
+        )
 
     def _train_epoch(
         self, epoch: int, callback: ProgressCallback | None, dealer: LocalDealer | HogwildPool

@@ -1,18 +1,23 @@
 """One module per tab, plus the few helpers they share.
 
-Each view has ``render(ctx: Context)``; the Training and Export / import tabs also take
-``on_select(key)`` to make another run the active one (the Map tab has its own
-signature, see :mod:`dashboard.views.map`).  Words from corpora and users are never rendered as
-HTML: tables and ``st.text`` show them verbatim, and :func:`md` escapes them where
-Streamlit would read Markdown (alerts, captions).
+The contract: each view module has ``render(ctx: Context) -> None`` and is listed once
+in :data:`dashboard.app.VIEWS`.  Views never import each other; what two views need
+(default query words, neighbour tables, example analogies) is in
+:mod:`dashboard.queries`, the user's inputs in :mod:`dashboard.state`.
+
+Words from corpora and users are never rendered as HTML: tables and ``st.text`` show
+them verbatim, and :func:`md` escapes them where Streamlit reads Markdown (alerts,
+captions, labels).  :func:`guard` is the one error guard.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -25,25 +30,36 @@ if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run, RunInfo, RunRegistry
     from w2v_core.corpus import Corpus
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+log = logging.getLogger("dashboard")
+
+#: ASCII punctuation Markdown (CommonMark, and Streamlit's :color[...] / $math$ / emoji
+#: shortcodes) may read; each is backslash-escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
 
 
 def md(text: object) -> str:
-    """Escape text for places where Streamlit reads Markdown (alerts, captions, labels)."""
+    """The one Markdown escaper: ``text`` shown literally where Streamlit reads Markdown.
+
+    Backslash-escapes ASCII punctuation, so ``*``, ``[..](..)``, ``$..$``, ``:red[..]``
+    or ``&lt;`` in a word are not interpreted.
+    """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def parse_words(text: str) -> list[str]:
-    """Split a user's list of words at commas and whitespace, dropping duplicates."""
-    return list(dict.fromkeys(w for w in re.split(r"[,;\s]+", text.strip()) if w))
-
-
-def resolve_word(kv: Any, word: str) -> str:
-    """``word`` itself if known, else its lower-case form if that is known, else ``word``."""
-    if word in kv:
-        return word
-    lower = word.lower()
-    return lower if lower in kv else word
+@contextlib.contextmanager
+def guard(what: str) -> Iterator[None]:
+    """The one error guard: a user's mistake (:class:`W2VError`) becomes a message, a
+    bug becomes a logged message naming ``what`` failed; the page keeps working."""
+    try:
+        yield
+    except W2VError as error:
+        report(error)
+    except Exception as error:
+        log.exception("%s failed", what)
+        st.error(
+            f"Something went wrong in {md(what)} ({type(error).__name__}: {md(error)}). "
+            "The rest of the page keeps working; changing a setting may help."
+        )
 
 
 NO_RUN = "Train a run first (sidebar), or import vectors in the Export / import tab."
@@ -74,20 +90,6 @@ def explain(text: str) -> None:
         st.markdown(text)
 
 
-def figure(builder: str, *args: Any, **kwargs: Any) -> go.Figure | None:
-    """Call a chart builder of :mod:`dashboard.charts` (imported lazily).
-
-    Returns None if the module or the builder is not available, so a tab degrades to
-    its tables instead of failing.
-    """
-    try:
-        from dashboard import charts
-    except ImportError:  # pragma: no cover - charts.py ships with the app
-        return None
-    function: Callable[..., go.Figure] | None = getattr(charts, builder, None)
-    return None if function is None else function(*args, **kwargs)
-
-
 def show(fig: go.Figure | None, key: str | None = None) -> None:
     """Draw a Plotly figure full-width (nothing if None)."""
     if fig is not None:
@@ -96,7 +98,8 @@ def show(fig: go.Figure | None, key: str | None = None) -> None:
 
 @dataclass
 class Context:
-    """What every tab needs: the active run, the registry and this session's data."""
+    """What every tab's ``render(ctx)`` gets: the active run, the registry, this
+    session's data, and how to show another run."""
 
     run: Run | None
     registry: RunRegistry
@@ -104,6 +107,8 @@ class Context:
     corpus: Corpus | None = None
     imports: dict[str, Run] = field(default_factory=dict)
     own_corpora: set[str] = field(default_factory=set)
+    select: Callable[[str], None] = lambda key: None
+    """``select(key)`` makes another run the active one (the caller then reruns)."""
 
     def get_run(self, key: str) -> Run | None:
         """A run by key: this session's imports first, then the shared registry."""

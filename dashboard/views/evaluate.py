@@ -1,28 +1,29 @@
-"""The Evaluate tab: word-similarity and analogy benchmarks, and gensim side by side."""
+"""The Evaluate tab: word-similarity and analogy benchmarks, and gensim side by side.
+
+The evaluation itself is :func:`w2v_core.evaluate.evaluate_vectors` (the same for the
+CLI and the benchmark); this module lays it out and caches it per run key.
+"""
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.views import (
-    NO_RUN,
-    Context,
-    explain,
-    figure,
-    md,
-    parse_words,
-    report,
-    resolve_word,
-    show,
-)
+from dashboard import charts, state
+from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
+from dashboard.views import NO_RUN, Context, explain, md, report, show
 from w2v_core.errors import W2VError
+from w2v_core.evaluate import (
+    MIN_COVERAGE,
+    Evaluation,
+    GensimResult,
+    Score,
+    evaluate_vectors,
+    train_gensim,
+)
 from w2v_core.vectors import KeyedVectors
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.corpus import Corpus
     from w2v_core.train import TrainConfig
 
-EXPLANATION = """
+EXPLANATION = f"""
 How good are these vectors? Three standard tests compare them with people's judgements:
 
 * **WordSim-353** and **SimLex-999**: people rated how similar pairs of words are
@@ -41,85 +42,42 @@ How good are these vectors? Three standard tests compare them with people's judg
 * **Google analogies**: 19,544 questions like *Athens is to Greece as Oslo is to ?*,
   by section. Only questions whose words are all known are asked.
 
-Small corpora know few of these words, so expect low coverage and modest numbers:
-the toy corpus has its own planted analogies instead.
+A score whose coverage is below {MIN_COVERAGE:.0%} is about a small, corpus-chosen
+subset of the test: it is shown, marked "low coverage", and not comparable across runs.
+Small corpora know few of these words; the toy corpus has its own planted analogies.
 
 **Compare with gensim** trains the reference implementation, gensim, on the same corpus
 with the same settings, and shows its scores and neighbours beside ours.
 """
 
-#: Analogy questions are answered among this many most frequent words (as gensim does).
-RESTRICT_VOCAB = 30_000
+
+# Per-run derived data, cached by run key (the vectors travel unhashed in ``_kv``).
+@st.cache_data(show_spinner="Evaluating…", max_entries=64)
+def _evaluation(run_key: str, _kv: KeyedVectors) -> Evaluation:
+    return evaluate_vectors(_kv)
 
 
-@dataclass
-class Evaluation:
-    """Every score of one set of vectors."""
-
-    ws353: Any
-    simlex999: Any
-    analogies: Any
-    toy: tuple[int, int]
-
-    def summary(self) -> dict[str, float | None]:
-        """The headline numbers (for the runs table and the disk cache)."""
-
-        def number(value: float) -> float | None:
-            return None if value is None or math.isnan(value) else round(float(value), 4)
-
-        correct, total = self.toy
-        return {
-            "ws353": number(self.ws353.spearman),
-            "simlex999": number(self.simlex999.spearman),
-            "analogies": number(self.analogies.accuracy),
-            "toy_analogies": number(correct / total) if total else None,
-        }
-
-
-def evaluate_vectors(kv: KeyedVectors) -> Evaluation:
-    """Run WordSim-353, SimLex-999, the Google analogies and the toy analogies.
-
-    Raises
-    ------
-    W2VError
-        If the datasets (shipped with gensim) cannot be found.
-    """
-    from dashboard.views.analogies import toy_examples
-    from w2v_core.evaluate import analogies, word_pairs
-
-    toy = toy_examples(kv)
-    correct = sum(
-        1 for ex in toy if (kv.analogy(ex.a, ex.b, ex.c, topn=1) or [("", 0)])[0][0] == ex.expected
-    )
-    return Evaluation(
-        ws353=word_pairs(kv, dataset="ws353"),
-        simlex999=word_pairs(kv, dataset="simlex999"),
-        analogies=analogies(kv, restrict_vocab=RESTRICT_VOCAB),
-        toy=(correct, len(toy)),
-    )
+@st.cache_resource(show_spinner="gensim is training…", max_entries=8)
+def _gensim(run_key: str, _corpus: Corpus, _config: TrainConfig) -> GensimResult:
+    # A resource (shared, not copied): gensim's vectors are large and only read.
+    return train_gensim(_corpus, _config)
 
 
 def scores_frame(evaluations: dict[str, Evaluation]) -> pd.DataFrame:
     """One row per test, one column per set of vectors (e.g. "ours", "gensim")."""
-    rows = []
-    tests = [
-        ("WordSim-353 (Spearman)", lambda e: e.ws353.spearman,
-         lambda e: f"{e.ws353.n_covered}/{e.ws353.n_pairs} pairs"),
-        ("SimLex-999 (Spearman)", lambda e: e.simlex999.spearman,
-         lambda e: f"{e.simlex999.n_covered}/{e.simlex999.n_pairs} pairs"),
-        ("Google analogies (accuracy)", lambda e: e.analogies.accuracy,
-         lambda e: f"{e.analogies.total} questions"),
-        ("Toy analogies (accuracy)", lambda e: e.toy[0] / e.toy[1] if e.toy[1] else math.nan,
-         lambda e: f"{e.toy[1]} questions"),
-    ]  # fmt: skip
-    for name, value, coverage in tests:
-        row: dict[str, Any] = {"test": name}
-        for label, evaluation in evaluations.items():
-            score = value(evaluation)
-            row[label] = None if score is None or math.isnan(score) else round(float(score), 4)
-            row[f"{label}: coverage"] = coverage(evaluation)
-        rows.append(row)
-    return pd.DataFrame(rows)
+    rows: dict[str, dict[str, Any]] = {}
+    for label, evaluation in evaluations.items():
+        for score in evaluation.scores():
+            row = rows.setdefault(score.name, {"test": f"{score.title} ({score.metric})"})
+            row[label] = None if not math.isfinite(score.value) else round(score.value, 4)
+            row[f"{label}: coverage"] = coverage_text(score)
+    return pd.DataFrame(list(rows.values()))
+
+
+def coverage_text(score: Score) -> str:
+    """``"8 of 353 pairs (2%), low coverage"``: how much of the test a score is about."""
+    text = f"{score.covered} of {score.total} {score.unit} ({score.coverage:.0%})"
+    return text if score.coverage >= MIN_COVERAGE else text + ", low coverage"
 
 
 def section_scores(evaluation: Evaluation) -> list[tuple[str, float]]:
@@ -129,66 +87,6 @@ def section_scores(evaluation: Evaluation) -> list[tuple[str, float]]:
     ]
 
 
-# --------------------------------------------------------------------------- gensim
-
-
-@dataclass
-class GensimResult:
-    """gensim's vectors trained with our configuration, and its training time."""
-
-    kv: KeyedVectors
-    seconds: float
-    evaluation: Evaluation | None = None
-
-
-def gensim_params(config: TrainConfig) -> dict[str, Any]:
-    """gensim ``Word2Vec`` arguments equivalent to a :class:`TrainConfig` (skip-gram,
-    negative sampling, same window, dimension, learning rates, epochs, seed)."""
-    params = {
-        "sg": 1,
-        "hs": 0,
-        "negative": config.negatives,
-        "vector_size": config.dim,
-        "window": config.window,
-        "min_count": config.min_count,
-        "sample": config.sample,
-        "alpha": config.alpha,
-        "min_alpha": config.min_alpha,
-        "epochs": config.epochs,
-        "seed": config.seed,
-        "ns_exponent": config.ns_exponent,
-        "workers": 2,
-    }
-    if config.max_vocab is not None:
-        params["max_final_vocab"] = config.max_vocab
-    return params
-
-
-def train_gensim(corpus: Corpus, config: TrainConfig) -> GensimResult:
-    """Train gensim on the same corpus and settings; return its vectors as ours.
-
-    Raises
-    ------
-    W2VError
-        If gensim is not installed.
-    """
-    try:
-        from gensim.models import Word2Vec
-    except ImportError:
-        raise W2VError("gensim is not installed: pip install gensim") from None
-
-    start = time.perf_counter()
-    model = Word2Vec(corpus.sentences(), **gensim_params(config))
-    seconds = time.perf_counter() - start
-    wv = model.wv
-    words = list(wv.index_to_key)
-    counts = np.array([wv.get_vecattr(w, "count") for w in words], dtype=np.int64)
-    return GensimResult(KeyedVectors(words, np.asarray(wv.vectors), counts), seconds)
-
-
-# --------------------------------------------------------------------------- the tab
-
-
 def render(ctx: Context) -> None:
     """Draw the Evaluate tab."""
     explain(EXPLANATION)
@@ -196,70 +94,52 @@ def render(ctx: Context) -> None:
     if run is None:
         st.info(NO_RUN)
         return
-    evaluation = run.extras.get("evaluation")
-    if evaluation is None:
-        try:
-            with st.spinner("Evaluating..."):
-                evaluation = evaluate_vectors(run.kv)
-        except W2VError as error:
-            st.error(f"The evaluation datasets are not available: {error}")
-            return
-        run.extras["evaluation"] = evaluation
-        if run.source == "imported":
-            run.scores.update(evaluation.summary())
-        else:
-            ctx.registry.set_scores(run.key, evaluation.summary())
+    try:
+        evaluation = _evaluation(run.key, run.kv)
+    except W2VError as error:
+        st.error(f"The evaluation datasets are not available: {md(error)}")
+        return
+    summary = evaluation.summary()
+    if run.imported:
+        run.scores.update(summary)  # this session's own run
+    elif any(run.scores.get(k) != v for k, v in summary.items()):
+        ctx.registry.set_scores(run.key, summary)  # the registry owns shared runs
 
     st.subheader("Scores")
     _metrics(evaluation)
     sections = section_scores(evaluation)
     if sections:
         show(
-            figure("eval_bars", sections, title="Google analogies: accuracy per section"),
+            charts.eval_bars(sections, title="Google analogies: accuracy per section"),
             key="eval_sections",
         )
     else:
         st.caption("No Google analogy question has all its words in this vocabulary.")
 
     st.subheader("Compare with gensim")
-    _gensim(ctx, run, evaluation)
+    _gensim_comparison(ctx, run, evaluation)
 
 
 def _metrics(evaluation: Evaluation) -> None:
-    ws, sl, an = evaluation.ws353, evaluation.simlex999, evaluation.analogies
-    correct, total = evaluation.toy
-    cols = st.columns(4)
-
-    def show_number(value: float) -> str:
-        return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
-
-    cols[0].metric(
-        "WordSim-353",
-        show_number(ws.spearman),
-        help="Spearman correlation with human similarity ratings (higher is better).",
-    )
-    cols[0].caption(f"coverage: {ws.n_covered} of {ws.n_pairs} pairs ({ws.coverage:.0%})")
-    cols[1].metric(
-        "SimLex-999",
-        show_number(sl.spearman),
-        help="Spearman correlation with human similarity ratings; a harder test.",
-    )
-    cols[1].caption(f"coverage: {sl.n_covered} of {sl.n_pairs} pairs ({sl.coverage:.0%})")
-    cols[2].metric(
-        "Google analogies",
-        "n/a" if not an.total else f"{an.accuracy:.1%}",
-        help="Share of analogy questions answered exactly right.",
-    )
-    cols[2].caption(f"{an.total} questions asked, {an.n_skipped} skipped (unknown words)")
-    cols[3].metric(
-        "Toy analogies",
-        "n/a" if not total else f"{correct / total:.0%}",
-        help="The analogies planted in the toy corpus (only for runs that know their words).",
-    )
-    cols[3].caption(f"{correct} of {total} right")
+    helps = {
+        "ws353": "Spearman correlation with human similarity ratings (higher is better).",
+        "simlex999": "Spearman correlation with human similarity ratings; a harder test.",
+        "analogies": "Share of analogy questions answered exactly right.",
+        "toy_analogies": "The analogies planted in the toy corpus (for runs that know their "
+        "words).",
+    }
+    for column, score in zip(st.columns(4), evaluation.scores(), strict=True):
+        if not math.isfinite(score.value):
+            value = "n/a"
+        elif score.metric == "accuracy":
+            value = f"{score.value:.1%}"
+        else:
+            value = f"{score.value:.3f}"
+        column.metric(score.title, value, help=helps[score.name])
+        column.caption(f"coverage: {coverage_text(score)}")
 
 
-def _gensim(ctx: Context, run: Run, evaluation: Evaluation) -> None:
+def _gensim_comparison(ctx: Context, run: Run, evaluation: Evaluation) -> None:
     if run.config is None:
         st.caption("Imported vectors have no training settings to give gensim.")
         return
@@ -270,8 +150,7 @@ def _gensim(ctx: Context, run: Run, evaluation: Evaluation) -> None:
             "to train gensim on it."
         )
         return
-    result: GensimResult | None = run.extras.get("gensim")
-    if result is None:
+    if state.get("gensim_for") != run.key:
         if not st.button(
             "Train gensim with the same settings",
             key="gensim_train",
@@ -279,35 +158,29 @@ def _gensim(ctx: Context, run: Run, evaluation: Evaluation) -> None:
             help="Trains the reference implementation on the same corpus (takes a moment).",
         ):
             return
-        try:
-            with st.spinner("gensim is training..."):
-                result = train_gensim(corpus, run.config)
-                result.evaluation = evaluate_vectors(result.kv)
-        except W2VError as error:
-            st.error(str(error))
-            return
-        run.extras["gensim"] = result
-    assert result.evaluation is not None
+        state.put("gensim_for", run.key)
+    try:
+        result = _gensim(run.key, corpus, run.config)
+        theirs = _evaluation(f"gensim:{run.key}", result.kv)
+    except W2VError as error:
+        st.error(md(error))
+        return
     st.caption(
         f"Training time: ours {run.seconds:.1f} s, gensim {result.seconds:.1f} s "
         "(gensim is compiled C code using 2 threads)."
     )
     st.dataframe(
-        scores_frame({"ours": evaluation, "gensim": result.evaluation}),
-        hide_index=True,
-        width="stretch",
+        scores_frame({"ours": evaluation, "gensim": theirs}), hide_index=True, width="stretch"
     )
-    _side_by_side(run.kv, result.kv)
+    _side_by_side(run, result.kv)
 
 
-def _side_by_side(ours: KeyedVectors, theirs: KeyedVectors) -> None:
-    from dashboard.views.neighbours import default_query, neighbours_frame
-
-    if "gensim_word" not in st.session_state:
-        st.session_state["gensim_word"] = default_query(ours).split(",")[0]
-    words = parse_words(
-        st.text_input("Neighbours of", key="gensim_word", help="A word to compare.")
+def _side_by_side(run: Run, theirs: KeyedVectors) -> None:
+    ours = run.kv
+    key = state.bind(
+        "gensim_word", lambda: default_query(ours).split(",")[0].strip(), basis=run.key
     )
+    words = parse_words(st.text_input("Neighbours of", key=key, help="A word to compare."))
     if not words:
         return
     columns = st.columns(2)

@@ -125,7 +125,7 @@ def load_imported(name: str, content: bytes, limit_mb: float, max_words: int | N
                 problem = limits.vectors_problem(len(model.vocab))
                 if problem:
                     raise W2VError(problem)
-                return Run.imported(key, model.wv, name, model=model)
+                return Run.from_file(key, model.wv, name, model=model)
             from w2v_core.io import load_word2vec_format
 
             kv = load_word2vec_format(path, binary=fmt == "word2vec-binary")
@@ -136,11 +136,11 @@ def load_imported(name: str, content: bytes, limit_mb: float, max_words: int | N
     problem = limits.vectors_problem(len(kv))
     if problem:
         raise W2VError(problem)
-    return Run.imported(key, kv, name)
+    return Run.from_file(key, kv, name)
 
 
-def render(ctx: Context, on_select: Callable[[str], None]) -> None:
-    """Draw the Export / import tab.  ``on_select(key)`` makes an imported run active."""
+def render(ctx: Context) -> None:
+    """Draw the Export / import tab."""
     explain(EXPLANATION)
     st.subheader("Export")
     run = ctx.run
@@ -149,7 +149,7 @@ def render(ctx: Context, on_select: Callable[[str], None]) -> None:
     else:
         _downloads(run)
     st.subheader("Import")
-    _import(ctx, on_select)
+    _import(ctx)
 
 
 def _downloads(run: Run) -> None:
@@ -179,7 +179,7 @@ def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
     return lambda: export_bytes(run, fmt)
 
 
-def _import(ctx: Context, on_select: Callable[[str], None]) -> None:
+def _import(ctx: Context) -> None:
     limits = AppLimits.from_env()
     limit = limits.max_upload_mb
     uploaded = st.file_uploader(
@@ -200,7 +200,7 @@ def _import(ctx: Context, on_select: Callable[[str], None]) -> None:
         )
         showing = ctx.run is not None and ctx.run.key == key
         if not showing and st.button("Explore these vectors", key="import_show"):
-            on_select(key)
+            ctx.select(key)
             st.rerun()
         return
     try:
@@ -209,5 +209,5 @@ def _import(ctx: Context, on_select: Callable[[str], None]) -> None:
         st.error(f"Could not import this file: {md(error)}")
         return
     ctx.imports[key] = run
-    on_select(key)
+    ctx.select(key)
     st.rerun()

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, projection
+from dashboard import charts, projection, state
+from dashboard.views import NO_RUN, Context, explain, guard, md
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.vectors import KeyedVectors
 
@@ -100,10 +102,9 @@ def _replay_frames(
 # -- small helpers ---------------------------------------------------------------------
 
 
-def _init_state(key: str, value: object, valid=lambda v: True) -> None:
-    """Give a widget its default through session state (reset if no longer valid)."""
-    if key not in st.session_state or not valid(st.session_state[key]):
-        st.session_state[key] = value
+def _bind(name: str, default: Any, valid: Callable[[Any], bool] | None = None) -> str:
+    """A map setting: the user's inputs (see :mod:`dashboard.state`)."""
+    return state.bind(name, default, valid=valid)
 
 
 def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -131,15 +132,6 @@ def _resolve(kv: KeyedVectors, word: str) -> str:
     return word
 
 
-def md_escape(text: str) -> str:
-    """Text shown literally inside Streamlit Markdown (words come from arbitrary corpora).
-
-    Backslash-escapes ASCII punctuation (CommonMark), so ``*``, ``[..](..)``, ``$..$``,
-    ``:red[..]`` or ``&lt;`` in a word are not interpreted.
-    """
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'])", r"\\\1", text)
-
-
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", text)[:16] or "run"
 
@@ -147,41 +139,19 @@ def _safe_name(text: str) -> str:
 # -- the tab ---------------------------------------------------------------------------
 
 
-def render(
-    kv: KeyedVectors,
-    run_id: str,
-    snapshots: np.ndarray | None = None,
-    snapshot_words: list[str] | None = None,
-) -> None:
-    """Draw the Map tab for one run.
-
-    Parameters
-    ----------
-    kv : KeyedVectors
-        The run's vectors (most frequent word first).
-    run_id : str
-        Stable identifier of the run, used as the cache key of projections.
-    snapshots : numpy.ndarray, optional
-        ``(E + 1, S, dim)`` per-epoch vectors of ``snapshot_words`` for the replay.
-    snapshot_words : list of str, optional
-        The ``S`` words of the snapshot rows.
-    """
-    with st.expander("What am I looking at?"):
-        st.markdown(EXPLANATION)
+def render(ctx: Context) -> None:
+    """Draw the Map tab for the active run: the map, then the training replay."""
+    explain(EXPLANATION)
+    run = ctx.run
+    if run is None:
+        st.info(NO_RUN)
+        return
     query = ""
-    try:
-        query = _render_map(kv, run_id)
-    except W2VError as error:
-        st.error(md_escape(str(error)))
-    except Exception as error:  # the page must never crash
-        st.error(md_escape(f"The map could not be drawn: {error}"))
+    with guard("the map"):
+        query = _render_map(run.kv, run.key)
     st.divider()
-    try:
-        _render_replay(kv, run_id, snapshots, snapshot_words, query)
-    except W2VError as error:
-        st.error(md_escape(str(error)))
-    except Exception as error:
-        st.error(md_escape(f"The training replay could not be drawn: {error}"))
+    with guard("the training replay"):
+        _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
 def _render_map(kv: KeyedVectors, run_id: str) -> str:
@@ -201,23 +171,20 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     left, middle, right = st.columns(3)
     with left:
         if max_n > low_n:
-            _init_state("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n)
             n = st.slider(
                 "Words on the map (most frequent first)",
                 min_value=low_n,
                 max_value=max_n,
-                key="map_n_words",
+                key=_bind("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n),
             )
         else:
             n = max_n
             st.caption(f"All {n} words are shown.")
-        _init_state("map_method", METHODS[0])
-        method = st.radio("Method", METHODS, key="map_method", horizontal=True)
-        _init_state("map_dims", "2D")
+        method = st.radio("Method", METHODS, key=_bind("map_method", METHODS[0]), horizontal=True)
         dims_choice = st.radio(
             "Dimensions",
             ("2D", "3D"),
-            key="map_dims",
+            key=_bind("map_dims", "2D"),
             horizontal=True,
             disabled=method == "custom axes",
             help="Custom axes are always 2-D.",
@@ -228,43 +195,48 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     seed: int | None = None
     with middle:
         if method == "t-SNE":
-            _init_state("map_perplexity", 30, lambda v: 2 <= v <= 100)
             perplexity = st.slider(
                 "t-SNE perplexity",
                 min_value=2,
                 max_value=100,
-                key="map_perplexity",
+                key=_bind("map_perplexity", 30, lambda v: 2 <= v <= 100),
                 help="Roughly how many neighbours each word tries to stay close to.",
             )
             used = projection.effective_perplexity(n, perplexity)
             if used < perplexity:
                 st.caption(f"With {n} words the perplexity is capped at {used:.1f}.")
-            _init_state("map_seed", 0)
             seed = int(
                 st.number_input(
-                    "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, key="map_seed"
+                    "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, key=_bind("map_seed", 0)
                 )
             )
         elif method == "PCA":
             st.caption("PCA: the directions along which the words differ most.")
     with right:
-        _init_state("map_colour", COLOURINGS[0])
-        colouring = st.selectbox("Colour by", COLOURINGS, key="map_colour")
+        colouring = st.selectbox("Colour by", COLOURINGS, key=_bind("map_colour", COLOURINGS[0]))
         k = 0
         if colouring == "KMeans cluster":
-            _init_state("map_k", 8, lambda v: 2 <= v <= 20)
-            k = st.slider("Number of clusters", min_value=2, max_value=20, key="map_k")
+            k = st.slider(
+                "Number of clusters",
+                min_value=2,
+                max_value=20,
+                key=_bind("map_k", 8, lambda v: 2 <= v <= 20),
+            )
 
     axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
 
     search_col, topn_col = st.columns([3, 1])
     with search_col:
         raw_query = st.text_input(
-            "Find a word", key="map_query", placeholder="type a word and press Enter"
+            "Find a word", key=_bind("map_query", ""), placeholder="type a word and press Enter"
         )
     with topn_col:
-        _init_state("map_topn", 10, lambda v: 1 <= v <= 30)
-        topn = st.slider("Neighbours", min_value=1, max_value=30, key="map_topn")
+        topn = st.slider(
+            "Neighbours",
+            min_value=1,
+            max_value=30,
+            key=_bind("map_topn", 10, lambda v: 1 <= v <= 30),
+        )
 
     query, neighbours = "", []
     if raw_query.strip():
@@ -272,7 +244,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
             query = _resolve(kv, raw_query)
             neighbours = kv.most_similar(query, topn=topn)
         except UnknownWordError as error:
-            st.warning(md_escape(str(error)))
+            st.warning(md(str(error)))
             query = ""
     highlight = [query, *(w for w, _ in neighbours)] if query else []
     if method == "custom axes" and axes is None:
@@ -289,7 +261,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
     try:
         coords = _projection(run_id, fingerprint, method, rows, *params, _kv=kv)
     except W2VError as error:
-        st.warning(md_escape(str(error)))
+        st.warning(md(str(error)))
         return query
 
     words = [kv.words[i] for i in rows]
@@ -320,9 +292,7 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
             "and were added to the map."
         )
     if neighbours:
-        st.markdown(
-            f"**Nearest neighbours of “{md_escape(query)}”** (cosine similarity, full space)"
-        )
+        st.markdown(f"**Nearest neighbours of “{md(query)}”** (cosine similarity, full space)")
         table = pd.DataFrame(
             {
                 "word": [w for w, _ in neighbours],
@@ -355,22 +325,18 @@ def _axis_titles(
 def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[str, str]] | None:
     """The four custom-axis words; None (after a warning) if one is unusable."""
     keys = ("map_axis_a", "map_axis_b", "map_axis_c", "map_axis_d")
-    if st.session_state.get("map_axes_run") != run_id:
-        (a, b), (c, d) = default_axis_pairs(kv)
-        for key, value in zip(keys, (a, b, c, d), strict=True):
-            st.session_state[key] = value
-        st.session_state["map_axes_run"] = run_id
+    (a, b), (c, d) = default_axis_pairs(kv)
     st.caption("Horizontal axis = from A to B; vertical axis = from C to D.")
     cols = st.columns(4)
     labels = ("x from (A)", "x to (B)", "y from (C)", "y to (D)")
     values = []
-    for col, key, label in zip(cols, keys, labels, strict=True):
+    for col, key, label, default in zip(cols, keys, labels, (a, b, c, d), strict=True):
         with col:
-            values.append(st.text_input(label, key=key))
+            values.append(st.text_input(label, key=state.bind(key, default, basis=run_id)))
     try:
         a, b, c, d = (_resolve(kv, v) for v in values)
     except UnknownWordError as error:
-        st.warning(md_escape(f"Custom axes: {error}"))
+        st.warning(md(f"Custom axes: {error}"))
         return None
     return (a, b), (c, d)
 
@@ -421,11 +387,10 @@ def _render_replay(
     words = list(snapshot_words)
     controls = st.columns(4)
     with controls[0]:
-        _init_state("map_replay_method", "PCA", lambda v: v in ("PCA", "t-SNE"))
         method = st.radio(
             "Replay projection",
             ("PCA", "t-SNE"),
-            key="map_replay_method",
+            key=_bind("map_replay_method", "PCA", lambda v: v in ("PCA", "t-SNE")),
             horizontal=True,
             help="PCA uses one projection for every epoch; t-SNE maps each epoch and "
             "rotates it onto the last one.",
@@ -433,21 +398,34 @@ def _render_replay(
     with controls[1]:
         max_n = min(MAX_REPLAY_WORDS, len(words))
         if max_n > 2:
-            _init_state("map_replay_n", min(DEFAULT_REPLAY_WORDS, max_n), lambda v: 2 <= v <= max_n)
-            n = st.slider("Words in the replay", min_value=2, max_value=max_n, key="map_replay_n")
+            n = st.slider(
+                "Words in the replay",
+                min_value=2,
+                max_value=max_n,
+                key=_bind(
+                    "map_replay_n", min(DEFAULT_REPLAY_WORDS, max_n), lambda v: 2 <= v <= max_n
+                ),
+            )
         else:
             n = max_n
     with controls[2]:
-        _init_state("map_replay_word", _default_replay_word(snapshot_words), lambda v: v in words)
-        if query != st.session_state.get("map_replay_query"):
+        if query != state.get("map_replay_query"):
             # a new search: follow the searched word here too, if it was snapshotted
-            st.session_state["map_replay_query"] = query
+            state.put("map_replay_query", query)
             if query in snapshot_words:
-                st.session_state["map_replay_word"] = query
-        word = st.selectbox("Word to follow", words, key="map_replay_word")
+                state.put("map_replay_word", query)
+        word = st.selectbox(
+            "Word to follow",
+            words,
+            key=_bind("map_replay_word", _default_replay_word(words), lambda v: v in words),
+        )
     with controls[3]:
-        _init_state("map_replay_topn", 8, lambda v: 1 <= v <= 20)
-        topn = st.slider("Neighbours", min_value=1, max_value=20, key="map_replay_topn")
+        topn = st.slider(
+            "Neighbours",
+            min_value=1,
+            max_value=20,
+            key=_bind("map_replay_topn", 8, lambda v: 1 <= v <= 20),
+        )
 
     fingerprint = vectors_fingerprint(snapshots[:, :n])
     frames = _replay_frames(run_id, fingerprint, method, n, _snapshots=snapshots)
@@ -464,7 +442,7 @@ def _render_replay(
         st.plotly_chart(fig, key="map_replay_chart", config={"displaylogo": False})
         st.caption("Press ▶ Play, or drag the slider. Red: the followed word and its neighbours.")
     with right:
-        st.markdown(f"**Neighbours of “{md_escape(word)}” after each epoch**")
+        st.markdown(f"**Neighbours of “{md(word)}” after each epoch**")
         st.dataframe(neighbour_table(history), hide_index=True, key="map_replay_table")
         final = {w for w, _ in history[-1]}
         first = {w for w, _ in history[1]} if len(history) > 1 else set()

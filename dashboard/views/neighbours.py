@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
-from dashboard.views import (
-    NO_RUN,
-    Context,
-    explain,
-    figure,
-    md,
-    parse_words,
-    report,
-    resolve_word,
-    show,
-    unknown_message,  # noqa: F401  (re-exported: other views import it from here)
-)
+from dashboard import charts, state
+from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
+from dashboard.views import NO_RUN, Context, explain, md, report, show
 from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
-    from w2v_core.vectors import KeyedVectors
 
 EXPLANATION = """
 Every word is a point in a space with many dimensions. Words used in similar sentences
@@ -36,38 +25,8 @@ neighbours.
 Pick a second run under *Compare with* to see what changed when you moved a slider.
 """
 
-#: Tried in order for the default query: the toy corpus's headline words first.
-PREFERRED_QUERIES = ("king", "paris", "dog", "queen", "city", "water", "war", "music")
-
-
-def default_query(kv: KeyedVectors) -> str:
-    """Two words worth looking at: known headline words, else mid-frequency words."""
-    words = [w for w in PREFERRED_QUERIES if w in kv][:2]
-    if not words:
-        start = min(len(kv) - 1, 30) if len(kv) > 2 else 0
-        words = kv.words[start : start + 2]
-    return ", ".join(words)
-
-
-def neighbours_frame(kv: KeyedVectors, word: str, topn: int, imported: bool) -> pd.DataFrame:
-    """Top-n neighbours of ``word``: word, cosine similarity and corpus frequency.
-
-    Raises
-    ------
-    UnknownWordError
-        If ``word`` is not in the vocabulary.
-    """
-    rows = [
-        {
-            "word": other,
-            "similarity": round(score, 4),
-            ("frequency rank" if imported else "frequency"): (
-                kv.get_index(other) + 1 if imported else kv.count(other)
-            ),
-        }
-        for other, score in kv.most_similar(word, topn=topn)
-    ]
-    return pd.DataFrame(rows)
+#: At most this many query words get a block each.
+MAX_QUERIES = 8
 
 
 def render(ctx: Context) -> None:
@@ -79,23 +38,24 @@ def render(ctx: Context) -> None:
         return
     kv = run.kv
     left, middle, right = st.columns([3, 1, 2])
-    key = f"nb_words_{run.key}"
-    if key not in st.session_state:
-        st.session_state[key] = default_query(kv)
     text = left.text_input(
         "Words to look up",
-        key=key,
+        key=state.bind("nb_words", lambda: default_query(kv), basis=run.key),
         help="One or several words, separated by commas or spaces.",
     )
     topn = middle.slider(
-        "How many neighbours", 3, 30, 10, key="nb_topn", help="Length of each list."
+        "How many neighbours",
+        3,
+        30,
+        key=state.bind("nb_topn", 10),
+        help="Length of each list.",
     )
     choices = {k: label for k, label in ctx.run_choices().items() if k != run.key}
     other_key = right.selectbox(
         "Compare with",
         options=["", *choices],
         format_func=lambda k: "(no comparison)" if k == "" else choices.get(k, k),
-        key="nb_compare",
+        key=state.bind("nb_compare", "", valid=lambda k: k == "" or k in choices),
         help="Another run: its neighbours of the same words are shown beside these.",
     )
     words = parse_words(text)
@@ -103,7 +63,7 @@ def render(ctx: Context) -> None:
         st.info("Type a word above, for example one from the most frequent words in the sidebar.")
         return
     other = ctx.get_run(other_key) if other_key else None
-    for number, word in enumerate(words[:8]):
+    for number, word in enumerate(words[:MAX_QUERIES]):
         st.divider()
         if other is None:
             _word_block(run, word, topn, chart=True, number=number)
@@ -113,8 +73,8 @@ def render(ctx: Context) -> None:
                 _word_block(run, word, topn, chart=False, title=run.label)
             with two:
                 _word_block(other, word, topn, chart=False, title=other.label)
-    if len(words) > 8:
-        st.caption(f"Showing the first 8 of {len(words)} words.")
+    if len(words) > MAX_QUERIES:
+        st.caption(f"Showing the first {MAX_QUERIES} of {len(words)} words.")
 
 
 def _word_block(
@@ -139,6 +99,6 @@ def _word_block(
     with bars:
         items = list(zip(frame["word"], frame["similarity"], strict=True))
         show(
-            figure("score_bars", items, title=f"Closest to '{word}'", x_title="cosine similarity"),
+            charts.score_bars(items, title=f"Closest to '{word}'", x_title="cosine similarity"),
             key=f"nb_bars_{number}",
         )

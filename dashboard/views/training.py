@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.views import Context, explain, figure, md, show
+from dashboard import charts
+from dashboard.runs import RunInfo, RunStatus
+from dashboard.views import Context, explain, md, show
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dashboard.runs import RunInfo, RunRegistry, TrainingJob
+    from dashboard.runs import RunRegistry, TrainingJob
 
 EXPLANATION = """
 Training reads the corpus word by word. For every word it looks at its neighbours
@@ -103,11 +104,10 @@ def watch_job(
         if now - last_chart >= CHART_INTERVAL:
             words, losses, _ = job.losses()
             if words:
-                fig = figure("loss_curve", [("this run", words, losses)], title="Loss so far")
-                if fig is not None:
-                    fig.update_layout(height=260)
-                    frame += 1
-                    chart.plotly_chart(fig, width="stretch", key=f"live_loss_{frame}")
+                fig = charts.loss_curve([("this run", words, losses)], title="Loss so far")
+                fig.update_layout(height=260)
+                frame += 1
+                chart.plotly_chart(fig, width="stretch", key=f"live_loss_{frame}")
             last_chart = now
         job.done.wait(POLL_INTERVAL)
 
@@ -120,8 +120,8 @@ def slots(registry: RunRegistry) -> int:
 # --------------------------------------------------------------------------- the tab
 
 
-def render(ctx: Context, on_select: Callable[[str], None]) -> None:
-    """Draw the Training tab.  ``on_select(key)`` makes another run the active one."""
+def render(ctx: Context) -> None:
+    """Draw the Training tab."""
     explain(EXPLANATION)
     run = ctx.run
     if run is None:
@@ -133,7 +133,7 @@ def render(ctx: Context, on_select: Callable[[str], None]) -> None:
         )
     else:
         _loss_charts(ctx)
-    _runs_table(ctx, on_select)
+    _runs_table(ctx)
 
 
 def _loss_charts(ctx: Context) -> None:
@@ -158,11 +158,10 @@ def _loss_charts(ctx: Context) -> None:
     step_runs += [(info.label, info.step_words, info.step_loss) for info in selected]
     epoch_runs = [(f"▶ {run.label}", run.history.epoch_loss)]
     epoch_runs += [(info.label, info.epoch_loss) for info in selected if info.epoch_loss]
-    steps = figure("loss_curve", step_runs, title="Loss per step")
+    steps = charts.loss_curve(step_runs, title="Loss per step")
     epochs = None
     if any(losses for _, losses in epoch_runs):
-        epochs = figure("epoch_loss_curve", epoch_runs)
-    if epochs is not None:
+        epochs = charts.epoch_loss_curve(epoch_runs)
         epochs.update_layout(title="Loss per epoch")
     left, right = st.columns(2)
     for column, fig, key in ((left, steps, "loss_steps"), (right, epochs, "loss_epochs")):
@@ -177,10 +176,15 @@ def _loss_charts(ctx: Context) -> None:
                 st.caption("No epoch was completed: the loss per epoch appears after the first.")
             show(fig, key=key)
     if run.stopped:
-        reason = "early stopping" if run.stop_reason == "early stopping" else "the Stop button"
-        epochs = len(run.history.epoch_loss)
-        total = run.config.epochs if run.config else epochs
-        st.caption(f"This run was stopped by {reason} after {epochs} of {total} epochs.")
+        total = run.config.epochs if run.config else run.stop_epoch
+        if run.status == RunStatus.EARLY_STOP:
+            st.caption(
+                f"Early stopping ended this run after epoch {run.stop_epoch} of {total}: "
+                "the loss per epoch had stopped improving."
+            )
+        else:
+            done = len(run.history.epoch_loss)
+            st.caption(f"This run was stopped by the Stop button after {done} of {total} epochs.")
 
 
 def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
@@ -215,16 +219,12 @@ def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
 
 
 def _status(info: RunInfo) -> str:
-    if info.source == "imported":
-        return "imported"
-    if info.stop_reason == "early stopping":
-        return f"early stop ({len(info.epoch_loss)} epochs)"
-    if info.stopped:
-        return "stopped"
-    return "complete"
+    if info.status == RunStatus.EARLY_STOP:
+        return f"early stop (epoch {info.stop_epoch})"
+    return str(info.status)
 
 
-def _runs_table(ctx: Context, on_select: Callable[[str], None]) -> None:
+def _runs_table(ctx: Context) -> None:
     st.subheader("Runs")
     infos = ctx.runs()
     if not infos:
@@ -245,5 +245,5 @@ def _runs_table(ctx: Context, on_select: Callable[[str], None]) -> None:
         help="The run the Neighbours, Analogies, Map, Evaluate and Export tabs look at.",
     )
     if choice is not None and choice != active:
-        on_select(choice)
+        ctx.select(choice)
         st.rerun()

@@ -145,7 +145,7 @@ def test_imported_words_show_literally_in_the_neighbours_table_and_chart(page, d
     main.get_by_text(f"Showing: {FILE_NAME} (imported)", exact=True).wait_for(timeout=TIMEOUT_MS)
 
     page.get_by_role("tab", name="Neighbours").click()
-    box = main.locator("[class*='st-key-nb_words_'] input")
+    box = main.locator(".st-key-nb_words input")
     box.fill(HOSTILE[0])
     box.press("Enter")
     main.get_by_text(f"Nearest words to: {HOSTILE[0]}", exact=True).wait_for(timeout=TIMEOUT_MS)

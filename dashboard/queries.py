@@ -1,0 +1,175 @@
+"""Queries two or more views share: parsing a user's words, default query words,
+neighbour tables and example analogies.  Pure functions of the vectors (pandas for the
+tables); the views cache what they need with ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from w2v_core.errors import W2VError
+from w2v_core.toy import TOY_ANALOGIES, TOY_GROUPS
+from w2v_core.vectors import KeyedVectors
+
+#: Tried in order for the default query: the toy corpus's headline words first.
+PREFERRED_QUERIES = ("king", "paris", "dog", "queen", "city", "water", "war", "music")
+
+
+def parse_words(text: str) -> list[str]:
+    """Split a user's list of words at commas and whitespace, dropping duplicates."""
+    return list(dict.fromkeys(w for w in re.split(r"[,;\s]+", text.strip()) if w))
+
+
+def resolve_word(kv: KeyedVectors, word: str) -> str:
+    """``word`` itself if known, else its lower-case form if that is known, else ``word``."""
+    if word in kv:
+        return word
+    lower = word.lower()
+    return lower if lower in kv else word
+
+
+def default_query(kv: KeyedVectors) -> str:
+    """Two words worth looking at: known headline words, else mid-frequency words."""
+    words = [w for w in PREFERRED_QUERIES if w in kv][:2]
+    if not words:
+        start = min(len(kv) - 1, 30) if len(kv) > 2 else 0
+        words = kv.words[start : start + 2]
+    return ", ".join(words)
+
+
+def neighbours_frame(kv: KeyedVectors, word: str, topn: int, imported: bool) -> pd.DataFrame:
+    """Top-n neighbours of ``word``: word, cosine similarity and corpus frequency
+    (frequency rank for imported vectors, which come without counts).
+
+    Raises
+    ------
+    UnknownWordError
+        If ``word`` is not in the vocabulary.
+    """
+    rows = [
+        {
+            "word": other,
+            "similarity": round(score, 4),
+            ("frequency rank" if imported else "frequency"): (
+                kv.get_index(other) + 1 if imported else kv.count(other)
+            ),
+        }
+        for other, score in kv.most_similar(word, topn=topn)
+    ]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- analogies
+
+
+@dataclass(frozen=True)
+class Example:
+    """An analogy ``a : b :: c : expected`` and where it comes from."""
+
+    a: str
+    b: str
+    c: str
+    expected: str
+    source: str
+
+    def text(self) -> str:
+        return f"{self.a} : {self.b} :: {self.c} : ?   ({self.source})"
+
+
+@lru_cache(maxsize=1)
+def _google_questions() -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...]:
+    """Google's analogy questions by section (read once per process; empty if missing)."""
+    from w2v_core.evaluate import dataset_path, read_analogies
+
+    try:
+        sections = read_analogies(dataset_path("analogies"))
+    except W2VError:
+        return ()
+    return tuple((name, tuple(questions)) for name, questions in sections)
+
+
+def toy_examples(kv: KeyedVectors) -> list[Example]:
+    """The toy corpus's planted analogies whose words are all in ``kv``."""
+    return [
+        Example(a, b, c, d, "toy corpus")
+        for a, b, c, d in TOY_ANALOGIES
+        if all(w in kv for w in (a, b, c, d))
+    ]
+
+
+def google_examples(kv: KeyedVectors, n: int = 8, seed: int = 0) -> list[Example]:
+    """Up to ``n`` Google analogy questions whose words are all in ``kv``, from as many
+    sections as possible (the same ones every time for the same vocabulary)."""
+    by_section = []
+    for name, questions in _google_questions():
+        known = [q for q in questions if all(w in kv for w in q)]
+        if known:
+            by_section.append((name, known))
+    rng = random.Random(seed)
+    picked: list[Example] = []
+    while len(picked) < n and by_section:
+        for name, known in list(by_section):
+            if len(picked) >= n:
+                break
+            question = known.pop(rng.randrange(len(known)))
+            picked.append(Example(*question, source=f"Google: {name}"))
+            if not known:
+                by_section.remove((name, known))
+    return picked
+
+
+def examples_for(kv: KeyedVectors) -> list[Example]:
+    """Examples to offer: toy analogies first (at most 8), then Google ones."""
+    return toy_examples(kv)[:8] + google_examples(kv)
+
+
+def analogy_frame(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int) -> pd.DataFrame:
+    """The top answers to ``a : b :: c : ?`` with their scores.
+
+    Raises
+    ------
+    UnknownWordError
+        If one of the words is not in the vocabulary.
+    """
+    answers = kv.analogy(a, b, c, topn=topn, method=method)
+    return pd.DataFrame(
+        [{"rank": i, "word": w, "score": round(s, 4)} for i, (w, s) in enumerate(answers, 1)]
+    )
+
+
+def examples_frame(kv: KeyedVectors, examples: list[Example], method: str) -> pd.DataFrame:
+    """Each example with the model's answer and whether it is right."""
+    rows = []
+    for ex in examples:
+        answer = kv.analogy(ex.a, ex.b, ex.c, topn=1, method=method)
+        guess = answer[0][0] if answer else ""
+        rows.append(
+            {
+                "A": ex.a,
+                "is to B": ex.b,
+                "as C": ex.c,
+                "is to (expected)": ex.expected,
+                "model's answer": guess,
+                "right?": "✓" if guess == ex.expected else "✗",
+                "from": ex.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def odd_one_out_default(kv: KeyedVectors, examples: list[Example]) -> str:
+    """Four words, three of a kind and one not: from the toy groups or an example."""
+    groups = [[w for w in words if w in kv] for words in TOY_GROUPS.values()]
+    groups = [g for g in groups if len(g) >= 3]
+    if len(groups) >= 2:
+        return " ".join(groups[0][:3] + groups[2 % len(groups)][:1])
+    if examples:
+        ex = examples[0]
+        same = [ex.a, ex.c] + [e.a for e in examples[1:] if e.source == ex.source][:1]
+        return " ".join([*same, ex.b])
+    return " ".join(kv.words[10:14])

@@ -1,0 +1,106 @@
+"""A training job: one training, shared by every session that asked for its configuration.
+
+The job only carries state between the registry's worker thread and the pages that
+watch it (progress, loss so far, a stop request); early stopping is the trainer's
+business (:attr:`w2v_core.train.TrainConfig.early_stop`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+from dashboard.runs.record import run_label
+from w2v_core.train import History, Model, Progress, TrainConfig
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.runs.record import Run
+    from w2v_core.corpus import Corpus
+
+
+class JobState(StrEnum):
+    """``QUEUED`` -> ``RUNNING`` -> ``DONE`` (also after a stop: the partial model is
+    kept), ``FAILED`` (:attr:`TrainingJob.error` says why) or ``CANCELLED`` (stopped
+    before it started)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class TrainerLike(Protocol):
+    """What the registry needs from :class:`w2v_core.train.Trainer` (tests pass fakes)."""
+
+    history: History
+
+    def run(self, callback: Callable[[Progress], bool | None] | None = None) -> Model: ...
+
+    def request_stop(self) -> None: ...
+
+
+TrainerFactory = Callable[["Corpus", TrainConfig], TrainerLike]
+
+
+class TrainingJob:
+    """One training, shared by every session that asked for its configuration."""
+
+    # The states as attributes too, so views can write ``job.state == job.QUEUED``.
+    QUEUED, RUNNING, DONE, FAILED, CANCELLED = (
+        JobState.QUEUED, JobState.RUNNING, JobState.DONE, JobState.FAILED, JobState.CANCELLED,
+    )  # fmt: skip
+
+    def __init__(
+        self, key: str, corpus: Corpus, config: TrainConfig, notes: list[str] | None = None
+    ) -> None:
+        self.key = key
+        self.corpus: Corpus | None = corpus
+        self.corpus_name = corpus.name
+        self.config = config
+        self.label = run_label(corpus.name, config)
+        self.notes: list[str] = list(notes or [])
+        self.state = JobState.QUEUED
+        self.progress: Progress | None = None
+        self.history = History()
+        self.run: Run | None = None
+        self.error: str | None = None
+        self.trainer: TrainerLike | None = None
+        self.stop_requested = False
+        self.submitted = time.time()
+        self.started: float | None = None
+        self.finished: float | None = None
+        self.done = threading.Event()
+
+    def __repr__(self) -> str:
+        return f"TrainingJob({self.label!r}, state={self.state!r})"
+
+    @property
+    def active(self) -> bool:
+        """True while queued or running."""
+        return self.state in (JobState.QUEUED, JobState.RUNNING)
+
+    def request_stop(self) -> None:
+        """Stop after the current step and keep the partial model (thread-safe)."""
+        self.stop_requested = True
+        trainer = self.trainer
+        if trainer is not None:
+            trainer.request_stop()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job has finished; False on timeout."""
+        return self.done.wait(timeout)
+
+    def losses(self) -> tuple[list[int], list[float], list[float]]:
+        """Copies of the loss history so far: (step words, step loss, epoch loss)."""
+        history = self.history
+        n = min(len(history.step_words), len(history.step_loss))
+        return list(history.step_words[:n]), list(history.step_loss[:n]), list(history.epoch_loss)
+
+    def callback(self, progress: Progress) -> bool:
+        """Progress callback of the trainer: record progress; False once a stop is asked."""
+        self.progress = progress
+        return not self.stop_requested
