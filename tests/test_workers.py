@@ -57,15 +57,26 @@ def test_two_workers_train_report_and_snapshot(corpus, no_leak):
     assert all(r.words_per_sec > 0 for r in reports)
     assert len(model.history.epoch_loss) == 2 and np.isfinite(model.history.step_loss).all()
     assert model.snapshots.shape[0] == 3  # start + 2 epochs
-    assert not any(p.name.startswith("w2v-worker") for p in _children())
+    assert not _children()
     # The model owns its arrays: nothing points into the freed shared block.
     assert model.w_in.base is None or model.w_in.base.__class__ is np.ndarray
 
 
-def _children():
-    import multiprocessing
-
-    return multiprocessing.active_children()
+def _children(parent: int | None = None) -> list[int]:
+    """Pids of live worker processes (``python -m w2v_core.workers``) of ``parent``."""
+    parent = os.getpid() if parent is None else parent
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == parent and stat[0] != "Z" and b"w2v_core.workers" in cmdline:
+            pids.append(int(entry.name))
+    return pids
 
 
 def test_stop_keeps_the_partial_model(corpus, no_leak):
@@ -105,14 +116,15 @@ def test_killed_parent_leaves_no_segment_and_no_worker(tmp_path, no_leak):
     script.write_text(
         textwrap.dedent(
             f"""
-            import multiprocessing, sys, time
+            import sys, time
             sys.path.insert(0, {str(Path(__file__).parent)!r})
             from planted import planted_text
+            from test_workers import _children
             from w2v_core import TrainConfig, train
             from w2v_core.corpus import corpus_from_text
 
             def report(progress):
-                pids = [p.pid for p in multiprocessing.active_children()]
+                pids = _children()
                 if pids:
                     print("workers", *pids, flush=True)
                     time.sleep(60)  # killed here, mid-training

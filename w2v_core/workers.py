@@ -10,7 +10,11 @@ tolerates.  NumPy holds the GIL for too much of a step for threads to help
 * one shared block holds ``w_in``, ``w_out``, the corpus ids, the noise table and
   a few counters;
 * the corpus is dealt out in chunks of :data:`CHUNK_TOKENS` tokens, one at a time,
-  to whichever worker asks next (one lock per chunk, none per step);
+  to whichever worker asks next (one lock per chunk, none per step: a POSIX
+  record lock on an already-deleted file, so there is nothing to clean up);
+* the workers are plain ``python -m w2v_core.workers`` subprocesses, not
+  :mod:`multiprocessing` ones: those re-import the parent's main script, and in a
+  Streamlit server (or any unguarded script) that script is the whole app;
 * each worker adds the words it finished to its own counter; the learning rate
   follows their sum, the global progress, as with one process;
 * the parent process trains too, and after every epoch waits for the others, so
@@ -29,12 +33,18 @@ reproducible (as with gensim's ``workers > 1``).
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
+import dataclasses
+import fcntl
+import json
 import os
 import secrets
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass
-from multiprocessing import shared_memory
+from multiprocessing import resource_tracker, shared_memory
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -75,7 +85,7 @@ def available_cores() -> int:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """What every worker needs to train its share (picklable, small)."""
+    """What every worker needs to train its share (sent as JSON; the arrays go in the block)."""
 
     plan: StepPlan
     keep_probability: np.ndarray
@@ -84,6 +94,17 @@ class RunSpec:
     total_words: int
     words_per_epoch: int
     seed: int
+
+    def to_json(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["plan"] = dataclasses.asdict(self.plan)
+        del values["keep_probability"]  # in the shared block
+        return values
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any], keep_probability: np.ndarray) -> RunSpec:
+        plan = StepPlan(**values.pop("plan"))
+        return cls(plan=plan, keep_probability=keep_probability, **values)
 
 
 class SharedBlock:
@@ -102,6 +123,10 @@ class SharedBlock:
             self.shm = shared_memory.SharedMemory(name=name, create=True, size=max(64, offset))
         else:
             self.shm = shared_memory.SharedMemory(name=name)
+            # Python < 3.13 registers an attached block with this process's own resource
+            # tracker, which would delete it when this process exits: the owner does that.
+            with contextlib.suppress(Exception):
+                resource_tracker.unregister(self.shm._name, "shared_memory")
         self.name = self.shm.name
         self.unlinked = False
         self.arrays = {
@@ -155,6 +180,7 @@ class HogwildPool:
                 "w_out": (w_out.shape, "float32"),
                 "ids": (ids.shape, "int32"),
                 "table": (noise_table.shape, "int32"),
+                "keep": (spec.keep_probability.shape, "float32"),
                 "control": ((8,), "int64"),
                 "ready": ((workers,), "int64"),
                 "done_epoch": ((workers,), "int64"),
@@ -163,29 +189,45 @@ class HogwildPool:
                 "loss": ((workers,), "float64"),
             }
         )
-        self.processes: list[Any] = []
+        self.processes: list[subprocess.Popen] = []
         self._closed = False
+        self._lock_file: Any = None
         try:
             b = self.block
             b["w_in"][...] = w_in
             b["w_out"][...] = w_out
             b["ids"][...] = ids
             b["table"][...] = noise_table
+            b["keep"][...] = spec.keep_probability
             for key in ("control", "ready", "done_epoch", "words", "pairs", "loss"):
                 b[key][...] = 0
             b["ready"][0] = 1
-            context = mp.get_context("spawn")  # fork is unsafe in a threaded server
-            self.lock = context.Lock()
+            # The chunk lock: a record lock on a file deleted at once (its descriptor is
+            # inherited by the workers), so no name is left behind on any exit path.
+            self._lock_file = tempfile.TemporaryFile(prefix="w2v-lock-")  # noqa: SIM115 (closed in close())
             name, layout = b.spec()
+            message = {
+                "name": name,
+                "layout": layout,
+                "spec": spec.to_json(),
+                "parent": os.getpid(),
+                "lock_fd": self._lock_file.fileno(),
+            }
+            root = str(Path(__file__).resolve().parent.parent)
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+                filter(None, [root, os.environ.get("PYTHONPATH")]))}  # fmt: skip
             for index in range(1, workers):
-                process = context.Process(
-                    target=_worker_main,
-                    args=(name, layout, spec, index, self.lock, os.getpid()),
-                    name=f"w2v-worker-{index}",
-                    daemon=True,
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "w2v_core.workers", str(index)],
+                    stdin=subprocess.PIPE,
+                    pass_fds=(self._lock_file.fileno(),),
+                    env=env,
+                    text=True,
                 )
-                process.start()
                 self.processes.append(process)
+                assert process.stdin is not None
+                process.stdin.write(json.dumps(message))
+                process.stdin.close()
         except BaseException:
             self.close()
             raise
@@ -214,13 +256,8 @@ class HogwildPool:
     def next_chunk(self) -> int | None:
         """Claim the next chunk of the epoch, or ``None`` when all are taken."""
         self._check()
-        with self.lock:
-            control = self.block["control"]
-            chunk = int(control[_NEXT])
-            if chunk >= self.n_chunks:
-                return None
-            control[_NEXT] = chunk + 1
-        return chunk
+        assert self._lock_file is not None
+        return _claim(self.block["control"], self._lock_file.fileno(), self.n_chunks)
 
     def add(self, words: int, pairs: int, loss: float) -> None:
         """Count the parent's own progress (slot 0)."""
@@ -253,12 +290,13 @@ class HogwildPool:
         if not self.block.unlinked and self.block["ready"].all():
             self.block.unlink()
         for index, process in enumerate(self.processes, start=1):
-            if process.exitcode is not None:
+            code = process.poll()
+            if code is not None:
                 control = self.block["control"]
                 if control[_STOP] or control[_QUIT] or control[_DIVERGED]:
                     continue
                 raise RuntimeError(
-                    f"training worker {index} exited unexpectedly (exit code {process.exitcode})"
+                    f"training worker {index} exited unexpectedly (exit code {code})"
                 )
 
     def close(self) -> None:
@@ -273,15 +311,19 @@ class HogwildPool:
         except (KeyError, TypeError):  # pragma: no cover - block never filled
             pass
         for process in self.processes:
-            process.join(timeout=10)
-            if process.exitcode is None:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 process.terminate()
-                process.join(timeout=5)
-            if process.exitcode is None:  # pragma: no cover - ignores SIGTERM
-                process.kill()
-                process.join()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:  # pragma: no cover - ignores SIGTERM
+                    process.kill()
+                    process.wait()
         self.block.unlink()
         self.block.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
 
 
 class LocalDealer:
@@ -319,14 +361,20 @@ class LocalDealer:
         pass
 
 
-def _worker_main(
-    name: str,
-    layout: dict[str, tuple[tuple[int, ...], str]],
-    spec: RunSpec,
-    index: int,
-    lock: Any,
-    parent: int,
-) -> None:
+def _claim(control: np.ndarray, lock_fd: int, n_chunks: int) -> int | None:
+    """Take the next chunk of the epoch under the chunk lock, or ``None`` when none is left."""
+    fcntl.lockf(lock_fd, fcntl.LOCK_EX)
+    try:
+        chunk = int(control[_NEXT])
+        if chunk >= n_chunks:
+            return None
+        control[_NEXT] = chunk + 1
+        return chunk
+    finally:
+        fcntl.lockf(lock_fd, fcntl.LOCK_UN)
+
+
+def _worker_main(index: int, message: dict[str, Any]) -> None:
     """A child: attach, then train the chunks it claims, epoch after epoch."""
     # One BLAS thread: the products of a step are small, and every core already has a worker.
     try:
@@ -335,14 +383,16 @@ def _worker_main(
         threadpool_limits(limits=1, user_api="blas")
     except ImportError:  # pragma: no cover
         pass
-    block = SharedBlock(layout, name=name)
+    layout = {k: (tuple(shape), dtype) for k, (shape, dtype) in message["layout"].items()}
+    block = SharedBlock(layout, name=message["name"])
     try:
-        _worker_loop(block, spec, index, lock, parent)
+        spec = RunSpec.from_json(message["spec"], block["keep"])
+        _worker_loop(block, spec, index, message["lock_fd"], message["parent"])
     finally:
         block.close()
 
 
-def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock: Any, parent: int) -> None:
+def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock_fd: int, parent: int) -> None:
     from .vocab import UnigramTable
 
     control, ids = block["control"], block["ids"]
@@ -360,11 +410,9 @@ def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock: Any, paren
                 time.sleep(_POLL)
             epoch = int(control[_EPOCH])
             while not control[_STOP] and os.getppid() == parent:
-                with lock:
-                    chunk = int(control[_NEXT])
-                    if chunk >= n_chunks:
-                        break
-                    control[_NEXT] = chunk + 1
+                chunk = _claim(control, lock_fd, n_chunks)
+                if chunk is None:
+                    break
                 if not _train_one_chunk(block, spec, index, rng, noise, ids, chunk, w_in, w_out):
                     control[_DIVERGED] = 1
                     control[_STOP] = 1
@@ -404,3 +452,7 @@ def _train_one_chunk(
             break
     words_slot[index] += chunk_words
     return True
+
+
+if __name__ == "__main__":  # a worker started by HogwildPool: index in argv, the rest on stdin
+    _worker_main(int(sys.argv[1]), json.loads(sys.stdin.read()))
