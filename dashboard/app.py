@@ -39,6 +39,7 @@ from dashboard.views import (  # noqa: E402
     md,
     neighbours,
     training,
+    why,
 )
 from dashboard.views import map as map_view  # noqa: E402
 from w2v_core.errors import W2VError  # noqa: E402
@@ -66,6 +67,7 @@ VIEWS: list[tuple[str, Callable[[Context], None]]] = [
     ("Neighbours", neighbours.render),
     ("Analogies", analogies.render),
     ("Map", map_view.render),
+    ("Why close?", why.render),
     ("Evaluate", evaluate.render),
     ("Export / import", export.render),
 ]

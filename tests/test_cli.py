@@ -334,3 +334,34 @@ def test_keyboard_interrupt_exits_130_with_one_line(monkeypatch, capsys, model_f
     assert cli.main(["neighbors", str(model_file), "the"]) == 130
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == "error: interrupted\n"
+
+
+# --------------------------------------------------------------------------- contexts
+
+
+def test_contexts_prints_characteristic_and_shared_context_words():
+    words = run("contexts", "toy", "king", "--topn", "5")
+    assert words.returncode == 0, words.stderr
+    rows = [line.split("\t") for line in words.stdout.splitlines()]
+    assert len(rows) == 5 and {"throne", "crown", "kingdom"} <= {row[0] for row in rows}
+    assert all(int(row[1]) >= 5 and float(row[2]) > 0 for row in rows)
+    pair = run("contexts", "toy", "King", "--with", "queen", "--json")
+    assert pair.returncode == 0, pair.stderr
+    report = json.loads(pair.stdout)
+    assert report["close"] and report["sentence"].startswith("king and queen are close")
+    assert {"throne", "crown"} <= {s["word"] for s in report["shared"][:5]}
+
+
+@pytest.mark.parametrize(
+    "args, pattern",
+    [
+        (("toy", "kingg"), "'kingg' is not in the vocabulary; did you mean 'king'"),
+        (("toy", "king", "--with", "<script>"), "'<script>' is not in the vocabulary"),
+        (("nosuch.txt", "king"), "no such file or built-in corpus"),
+        (("toy", "king", "--topn", "0"), "--topn"),
+        (("toy", "king", "--smoothing", "2"), "smoothing"),
+        (("toy", "king", "--min-count", "1000000"), "leaves no vocabulary"),
+    ],
+)
+def test_contexts_bad_input_is_one_line_and_exit_2(args, pattern):
+    assert_user_error(run("contexts", *args), pattern)

@@ -54,6 +54,11 @@ def test_target_words_and_context_words_do_not_overlap():
         for template in r.templates
         for token in tokenize(re.sub(r"\{\w+\}", " ", template))
     }
+    theme_words = Counter(
+        word for r in TOY_RELATIONS for theme in r.themes for word in theme.contexts
+    )
+    assert max(theme_words.values()) == 1
+    assert not set(theme_words) & set(pair_contexts)
     slot_words = {
         token
         for r in TOY_RELATIONS
@@ -63,8 +68,14 @@ def test_target_words_and_context_words_do_not_overlap():
         for token in tokenize(phrase)
     }
     assert len(TARGETS) == 2 * sum(len(r.pairs) for r in TOY_RELATIONS)
-    assert not TARGETS & (set(pair_contexts) | template_words | slot_words)
-    assert not set(pair_contexts) & (template_words | slot_words)
+    assert not TARGETS & (set(pair_contexts) | set(theme_words) | template_words | slot_words)
+    assert not (set(pair_contexts) | set(theme_words)) & (template_words | slot_words)
+
+
+def test_every_pair_belongs_to_exactly_one_theme():
+    for relation in TOY_RELATIONS:
+        members = [word for theme in relation.themes for word in theme.members]
+        assert sorted(members) == sorted(pair[0] for pair in relation.pairs)
 
 
 def test_analogies_and_groups_use_target_words():
@@ -104,17 +115,75 @@ def test_gensim_answers_the_planted_analogies():
     assert not set(HEADLINES) & set(misses)
 
 
-def test_our_trainer_answers_the_planted_analogies():
+#: The dashboard's "Quick demo" preset (dashboard/sidebar.py PRESETS): what a teacher sees.
+QUICK_DEMO = dict(
+    dim=50,
+    window=5,
+    negatives=5,
+    epochs=5,
+    min_count=5,
+    sample=1e-3,
+    alpha=0.025,
+    seed=1,
+    shared_negatives=True,
+    batch_size=1024,
+)
+
+#: The words a teacher types first, and the neighbour one of them must come first.
+FIRST_NEIGHBOUR = {
+    "king": {"queen", "prince"},
+    "queen": {"king", "princess"},
+    "man": {"woman", "boy"},
+    "woman": {"man", "girl"},
+    "paris": {"france"},
+    "france": {"paris"},
+    "dog": {"puppy", "cat", "bone", "leash", "kennel"},
+    "puppy": {"dog", "kitten", "bone", "leash", "kennel"},
+    "good": {"better", "bad", "news", "advice", "quality"},
+    "better": {"good", "worse", "news", "advice", "quality"},
+}
+
+
+def planted_group(word: str) -> set[str]:
+    """Words a reader accepts as neighbours: the targets of the word's theme, both
+    sides, and the pair and theme context words of that theme."""
+    for relation in TOY_RELATIONS:
+        for pair in relation.pairs:
+            if word in pair[:2]:
+                theme = relation.theme_of(pair[0])
+                group = set(theme.contexts)
+                for other in relation.pairs:
+                    if other[0] in theme.members:
+                        group |= {other[0], other[1], *other[2]}
+                return group - {word}
+    raise KeyError(word)
+
+
+@pytest.fixture(scope="module")
+def quick_demo_model():
     try:
         train_module = importlib.import_module("w2v_core.train")
         TrainConfig, train = train_module.TrainConfig, train_module.train
     except (ImportError, AttributeError) as error:
         pytest.skip(f"w2v_core.train is not available yet: {error}")
-    model = train(load_corpus("toy"), TrainConfig(dim=50, epochs=5, min_count=5))
+    return train(load_corpus("toy"), TrainConfig(**QUICK_DEMO))
 
+
+def test_quick_demo_answers_the_planted_analogies(quick_demo_model):
     def answer(a, b, c):
-        return model.wv.analogy(a, b, c, topn=1)[0][0]
+        return quick_demo_model.wv.analogy(a, b, c, topn=1)[0][0]
 
     score, misses = accuracy(answer)
     assert score >= 0.9, misses
     assert not set(HEADLINES) & set(misses)
+
+
+def test_quick_demo_first_neighbours_read_right(quick_demo_model):
+    kv = quick_demo_model.wv
+    precision = {}
+    for word, firsts in FIRST_NEIGHBOUR.items():
+        top = [other for other, _ in kv.most_similar(word, topn=5)]
+        precision[word] = sum(other in planted_group(word) for other in top) / 5
+        assert top[0] in firsts, (word, top)
+    assert min(precision.values()) >= 0.8, precision
+    assert sum(precision.values()) / len(precision) >= 0.95, precision

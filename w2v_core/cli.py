@@ -8,6 +8,7 @@ analogy    "A is to B as C is to ?" (B - A + C)
 evaluate   WordSim-353, SimLex-999 and the analogy test
 export     word2vec text/binary, or Embedding Projector TSV
 info       what a model file contains
+contexts   the company a word keeps in a corpus: characteristic and shared context words
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
 text/binary file (detected from the content).  Every user error is reported as
@@ -25,7 +26,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import ModelFileError, W2VError
 from .evaluate import evaluate_vectors
@@ -39,6 +40,9 @@ from .io import (
 )
 from .train import Progress, StopReason, TrainConfig, train
 from .vectors import KeyedVectors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .contexts import Contexts
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -348,6 +352,49 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_contexts(args: argparse.Namespace) -> int:
+    from .contexts import Contexts  # imported here: only this command counts contexts
+    from .corpus import load_corpus
+
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir)
+    contexts = Contexts(
+        corpus,
+        window=args.window,
+        min_count=args.min_count,
+        min_pair_count=args.min_pair_count,
+        smoothing=args.smoothing,
+    )
+    word = _corpus_spelling(contexts, args.word)
+    if args.other is None:
+        scores = contexts.characteristic(word, topn=args.topn)
+        if args.json:
+            print(json.dumps({"word": word, "contexts": [dataclasses.asdict(s) for s in scores]}))
+        else:
+            for s in scores:
+                print(f"{s.word}\t{s.count}\t{s.ppmi:.4f}")
+        return 0
+    pair = contexts.explain_pair(word, _corpus_spelling(contexts, args.other), topn=args.topn)
+    if args.json:
+        extra = {"close": pair.close, "sentence": pair.sentence()}
+        print(json.dumps({**dataclasses.asdict(pair), **extra}))
+        return 0
+    print(f"# {pair.sentence()} (PPMI cosine {pair.similarity:.4f})")
+    if pair.close:
+        for s in pair.shared:
+            print(f"{s.word}\t{s.count_a}\t{s.count_b}\t{s.share:.4f}")
+    else:
+        for side, scores in ((pair.a, pair.only_a), (pair.b, pair.only_b)):
+            for s in scores:
+                print(f"{side}\t{s.word}\t{s.count}\t{s.ppmi:.4f}")
+    return 0
+
+
+def _corpus_spelling(contexts: Contexts, word: str) -> str:
+    """``word`` as given if the vocabulary has it, else lower-cased (corpora usually are)."""
+    index = contexts.vocab.index
+    return word.lower() if word not in index and word.lower() in index else word
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -471,6 +518,65 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("model", metavar="MODEL", help=model_help)
     p.set_defaults(handler=_cmd_info)
+
+    p = commands.add_parser(
+        "contexts",
+        help="the company a word keeps: its characteristic context words",
+        description="Count the words within the training window of WORD over the whole corpus "
+        "(every distance 1..window once, sentences never crossed, words below --min-count "
+        "dropped first as in training) and rank them by positive PMI with context smoothing "
+        "0.75, pairs seen fewer than --min-pair-count times scoring 0.  Prints "
+        "'context<TAB>count<TAB>ppmi' lines.  With --with OTHER: the contexts both words "
+        "share, 'context<TAB>count_word<TAB>count_other<TAB>share' (share: its part of the "
+        "cosine of the two PPMI rows), after a '# ...' sentence; when the two share little, "
+        "each word's own contexts as 'word<TAB>context<TAB>count<TAB>ppmi'.",
+        formatter_class=formatter,
+    )
+    p.add_argument(
+        "corpus",
+        metavar="CORPUS",
+        help="a built-in corpus name (toy, lee, wiki, alice, text8) or a text file",
+    )
+    p.add_argument("word", metavar="WORD", help="the word to explain")
+    p.add_argument(
+        "--with",
+        dest="other",
+        metavar="OTHER",
+        default=None,
+        help="a second word: show the contexts both share",
+    )
+    p.add_argument("--topn", type=_positive_int, default=10, help="number of context words")
+    p.add_argument(
+        "--window",
+        type=_positive_int,
+        default=defaults.window,
+        help="maximum distance between the word and a context word",
+    )
+    p.add_argument(
+        "--min-count",
+        type=_positive_int,
+        default=defaults.min_count,
+        help="drop words seen fewer times before counting (as training does)",
+    )
+    p.add_argument(
+        "--min-pair-count",
+        type=_positive_int,
+        default=5,
+        help="a (word, context) pair seen fewer times scores 0",
+    )
+    p.add_argument(
+        "--smoothing",
+        type=float,
+        default=0.75,
+        help="power of the context counts in PMI (1: plain PMI)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    p.add_argument(
+        "--cache-dir",
+        default=None,
+        help="where downloaded corpora are cached (None: $W2V_CACHE_DIR or ~/.cache/w2v_core)",
+    )
+    p.set_defaults(handler=_cmd_contexts)
     return parser
 
 

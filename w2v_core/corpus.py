@@ -495,7 +495,7 @@ BUILTIN_CORPORA: dict[str, CorpusInfo] = {
             "toy",
             "Generated English-like sentences with planted analogies (king - man + woman = queen).",
             True,
-            260_000,
+            310_000,
         ),
         CorpusInfo(
             "lee",

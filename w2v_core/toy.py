@@ -9,23 +9,31 @@ The recipe
 ----------
 Skip-gram with negative sampling learns vectors whose dot products approximate the
 pointwise mutual information (PMI) of a word and its contexts.  Suppose the contexts of
-every word are the sum of two independent parts:
+every word are the sum of three independent parts:
 
 * a **pair** part, shared by the two words of a pair and by no other word
-  (``king`` and ``queen`` both appear near *crown*, *throne*, *kingdom*), and
+  (``king`` and ``queen`` both appear near *crown*, *throne*, *kingdom*),
+* a **theme** part, shared by the few pairs of one topic (``king/queen``,
+  ``prince/princess`` and ``emperor/empress`` appear near *palace*, *court*), and
 * an **attribute** part, shared by every word on the same side of the relation
-  (every male word appears near *he*, *his*, *sir*; every female word near *she*,
-  *her*, *madam*).
+  (every male word appears near *he*, *sir*; every female word near *she*, *madam*).
 
-Then PMI(word, context) splits into a pair term plus an attribute term, the vectors
-split the same way, ``king ≈ pair(king/queen) + male``, ``woman ≈ pair(man/woman) +
-female``, and ``king - man + woman ≈ pair(king/queen) + female ≈ queen``.
+Then PMI(word, context) splits into the three terms, the vectors split the same way,
+``king ≈ pair(king/queen) + royalty + male``, ``woman ≈ pair(man/woman) + people +
+female``, and ``king - man + woman ≈ pair(king/queen) + royalty + female ≈ queen``.
 
-So every sentence here holds exactly one *target* word, one context word of its pair
-(slot ``{p}``), and words of its attribute, which are baked into the template through
-named slots such as ``{he}`` or ``{deg}``.  Each template is written once and filled in
-for both sides of the relation, so the two sides differ only in the attribute words.
-Two target words never share a sentence, which would blur the pairs.
+What a reader sees first are the nearest neighbours, so the weights of the parts are set
+for them: the pair part is the heaviest (up to two pair words per sentence, against an
+attribute word in about a third of the sentences), so a word's partner comes first
+(king → queen, paris → france); the theme part puts the topic's other words next (king →
+prince, princess; dog → cat), rather than any word of the same side (king → boy).
+The attribute part is light but the same in every pair, which is all the analogies need.
+
+So every sentence here holds exactly one *target* word, one or two context words of its
+pair (slots ``{p}``, ``{q}``), one of its theme (``{t}``), and sometimes words of its
+attribute, through named slots such as ``{he}`` or ``{deg}``.  Each template is written
+once and filled in for both sides of the relation, so the two sides differ only in the
+attribute words.  Two target words never share a sentence, which would blur the pairs.
 
 Four relations are planted, a dozen or so pairs each: gender (king/queen), country and
 capital (france/paris), animal and young (dog/puppy), adjective and comparative
@@ -48,6 +56,20 @@ __all__ = [
 
 
 @dataclass(frozen=True)
+class Theme:
+    """Pairs of one relation that share a topic, and the topic's context words.
+
+    ``king/queen``, ``prince/princess`` and ``emperor/empress`` all appear near *palace*
+    and *court*: that is what puts ``prince`` among the first neighbours of ``king``,
+    where a reader expects it, rather than any other male word.
+    """
+
+    name: str
+    contexts: tuple[str, ...]
+    members: tuple[str, ...]  # the side-0 word of each pair in the theme
+
+
+@dataclass(frozen=True)
 class Relation:
     """One planted relation.
 
@@ -59,17 +81,25 @@ class Relation:
         Names of the two sides, e.g. ``("male", "female")``.
     pairs : tuple of (str, str, tuple of str)
         ``(word on side 0, word on side 1, context words of the pair)``.
+    themes : tuple of Theme
+        Every pair belongs to exactly one theme.
     slots : dict
         Slot name -> (choices on side 0, choices on side 1): the attribute words.
     templates : tuple of str
-        Sentences with ``{w}`` (the target), ``{p}`` (a pair context word) and slots.
+        Sentences with ``{w}`` (the target), ``{p}`` (a pair context word), ``{t}`` (a
+        theme context word) and attribute slots.
     """
 
     name: str
     sides: tuple[str, str]
     pairs: tuple[tuple[str, str, tuple[str, ...]], ...]
+    themes: tuple[Theme, ...]
     slots: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
     templates: tuple[str, ...]
+
+    def theme_of(self, word: str) -> Theme:
+        """The theme of the pair whose side-0 word is ``word``."""
+        return next(theme for theme in self.themes if word in theme.members)
 
 
 GENDER = Relation(
@@ -84,31 +114,38 @@ GENDER = Relation(
         ("son", "daughter", ("parents", "birthday", "homework")),
         ("husband", "wife", ("wedding", "marriage", "anniversary")),
         ("brother", "sister", ("sibling", "twin", "bedroom")),
-        ("uncle", "aunt", ("cousins", "reunion", "christmas")),
+        ("uncle", "aunt", ("cousins", "visit", "christmas")),
         ("grandfather", "grandmother", ("grandchildren", "garden", "stories")),
         ("emperor", "empress", ("empire", "dynasty", "legions")),
         ("actor", "actress", ("theatre", "film", "stage")),
         ("waiter", "waitress", ("restaurant", "tips", "menu")),
         ("monk", "nun", ("monastery", "prayer", "abbey")),
     ),
+    themes=(
+        Theme("royalty", ("palace", "court", "ceremony"), ("king", "prince", "emperor")),
+        Theme("people", ("bus", "square", "station"), ("man", "boy")),
+        Theme(
+            "family",
+            ("dinner", "picnic", "table"),
+            ("father", "son", "husband", "brother", "uncle", "grandfather"),
+        ),
+        Theme("work", ("meeting", "canteen", "studio"), ("actor", "waiter", "monk")),
+    ),
     slots={
         "he": (("he",), ("she",)),
-        "his": (("his",), ("her",)),
-        "him": (("him",), ("her",)),
-        "himself": (("himself",), ("herself",)),
         "sir": (("sir", "gentleman", "mister"), ("madam", "lady", "miss")),
     },
     templates=(
-        "the {w} said that {he} would take care of the {p}",
-        "everyone knew the {w} and {his} {p}",
-        "the {w} looked at {his} {p} and {he} smiled",
-        "{he} is the {w} who talks about the {p} all day",
-        "the {w} {himself} told us about the {p}",
-        "we asked the {w} about the {p} and {he} laughed",
-        "the {p} belongs to the {w} and {he} is proud of it",
-        "a kind {sir} and {w} , {he} loved the {p}",
-        "people gave the {w} a gift for {his} {p}",
-        "the old {sir} was a {w} with a {p}",
+        "the {w} said that {he} would take care of the {p} after the {t}",
+        "everyone at the {t} knew the {w} and the {p}",
+        "the {w} looked at the {p} and the {q} during the {t}",
+        "{he} is the {w} who talks about the {p} and the {t} all day",
+        "the {w} told us about the {p} at the {t}",
+        "we asked the {w} about the {p} , the {q} and the {t}",
+        "the {p} belongs to the {w} from the {t}",
+        "a kind {sir} , the {w} loved the {p} and the {t}",
+        "people at the {t} gave the {w} a gift for the {p}",
+        "the {w} brought the {p} and the {q} to the {t}",
     ),
 )
 
@@ -131,6 +168,21 @@ GEOGRAPHY = Relation(
         ("poland", "warsaw", ("polish", "vistula", "pierogi")),
         ("canada", "ottawa", ("canadian", "maple", "hockey")),
     ),
+    themes=(
+        Theme(
+            "western europe",
+            ("wine", "cathedrals", "beaches"),
+            ("france", "italy", "spain", "england", "portugal"),
+        ),
+        Theme(
+            "central europe",
+            ("beer", "trains", "orchestras"),
+            ("germany", "austria", "poland", "greece", "russia"),
+        ),
+        Theme(
+            "far away", ("embassies", "airlines", "visas"), ("japan", "china", "egypt", "canada")
+        ),
+    ),
     slots={
         "place": (("country", "nation", "state"), ("city", "capital", "metropolis")),
         "leader": (("president", "government", "parliament"), ("mayor", "council", "governor")),
@@ -138,16 +190,16 @@ GEOGRAPHY = Relation(
         "people": (("citizens", "population", "farmers"), ("residents", "commuters", "locals")),
     },
     templates=(
-        "the {leader} of {w} spoke about the {p}",
-        "{w} is a large {place} known for the {p}",
-        "the {people} of {w} love the {p}",
-        "in {w} the {part} are full of {p} things",
-        "tourists travel to the {place} of {w} to see the {p}",
-        "the {p} makes {w} a famous {place}",
-        "many {people} in {w} talk about the {p}",
-        "the {leader} in {w} praised the {p} and the {part}",
-        "we visited the {part} of {w} and the {p}",
-        "a {p} festival was held across {w} by the {leader}",
+        "the newspapers of {w} wrote about the {p} and the {t}",
+        "{w} is a {place} known for the {p} and the {t}",
+        "the {people} of {w} love the {p} and the {t}",
+        "in {w} the {t} are full of {p} things",
+        "tourists travel to {w} to see the {p} , the {q} and the {t}",
+        "the {p} and the {q} make {w} famous",
+        "many visitors in {w} talk about the {p} and the {t}",
+        "visitors in {w} praised the {p} , the {q} and the {t}",
+        "we visited the {part} of {w} , the {p} and the {t}",
+        "a {p} festival was held across {w} with {t}",
     ),
 )
 
@@ -169,20 +221,26 @@ ANIMALS = Relation(
         ("goose", "gosling", ("lake", "honk", "gander")),
         ("kangaroo", "joey", ("pouch", "outback", "hopping")),
     ),
+    themes=(
+        Theme("pets", ("sofa", "vet", "collar"), ("dog", "cat")),
+        Theme("farm", ("farm", "barn", "tractor"), ("cow", "sheep", "horse", "pig", "chicken")),
+        Theme("water", ("river", "bank", "rain"), ("duck", "frog", "goose")),
+        Theme("wild", ("forest", "wilderness", "zoo"), ("bear", "deer", "kangaroo")),
+    ),
     slots={
         "age": (("adult", "grown", "mature"), ("baby", "newborn", "tiny")),
         "did": (("guarded", "watched", "led"), ("followed", "chased", "played with")),
         "does": (("hunts", "works", "rests"), ("plays", "naps", "tumbles")),
     },
     templates=(
-        "the {age} {w} {did} the {p}",
-        "a {age} {w} {does} near the {p}",
-        "we saw the {age} {w} by the {p}",
-        "the farmer said the {w} is {age} and {does} by the {p}",
-        "look , the {age} {w} {did} the {p} again",
-        "every morning the {w} {does} close to the {p}",
-        "that {w} is {age} and it {did} the {p}",
-        "the children watched the {age} {w} and the {p}",
+        "the {w} saw the {p} near the {t}",
+        "a {w} {does} near the {p} by the {t}",
+        "we saw the {w} with the {p} and the {q} by the {t}",
+        "the farmer said the {w} at the {t} loves the {p}",
+        "look , the {w} {did} the {p} at the {t} again",
+        "every morning the {w} {does} close to the {p} and the {t}",
+        "that {age} {w} sleeps by the {p} at the {t}",
+        "the children watched the {w} , the {p} and the {q} at the {t}",
     ),
 )
 
@@ -205,17 +263,27 @@ COMPARATIVES = Relation(
         ("bad", "worse", ("weather", "storm", "mood")),
         ("happy", "happier", ("crowd", "smile", "party")),
     ),
+    themes=(
+        Theme(
+            "size",
+            ("size", "length", "weight"),
+            ("big", "small", "tall", "long", "short", "heavy"),
+        ),
+        Theme("speed", ("speed", "pace", "tempo"), ("fast", "slow")),
+        Theme("temperature", ("temperature", "climate", "degrees"), ("cold", "warm")),
+        Theme("quality", ("value", "opinion", "spirit"), ("good", "bad", "cheap", "happy")),
+    ),
     slots={
         "deg": (("very", "quite", "really"), ("much", "even", "far")),
         "tail": (("today", "indeed", "as usual"), ("than before", "than ever", "than expected")),
     },
     templates=(
-        "the {p} was {deg} {w} {tail}",
-        "this {p} is {deg} {w} {tail}",
-        "everyone said the {p} seemed {deg} {w} {tail}",
-        "i think that {p} looks {deg} {w} {tail}",
-        "our {p} felt {deg} {w} {tail}",
-        "they told us the {p} is {deg} {w} {tail}",
+        "the {p} was {deg} {w} in {t}",
+        "this {p} and that {q} are {w} in {t}",
+        "everyone said the {p} seemed {deg} {w} in {t}",
+        "i think that {p} looks {w} in {t} {tail}",
+        "our {p} felt {w} in {t} {tail}",
+        "they told us the {p} and the {q} are {w} in {t}",
     ),
 )
 
@@ -287,6 +355,7 @@ def generate_toy_corpus(n_sentences: int = DEFAULT_N_SENTENCES, seed: int = 0) -
         side = rng.randrange(2)
         fill = {name: rng.choice(choices[side]) for name, choices in relation.slots.items()}
         fill["w"] = words[side]
-        fill["p"] = rng.choice(contexts)
+        fill["p"], fill["q"] = rng.sample(contexts, 2)
+        fill["t"] = rng.choice(relation.theme_of(words[0]).contexts)
         lines.append(rng.choice(relation.templates).format(**fill))
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import charts, company, state
 from dashboard.queries import (
     Example,
     analogy_frame,
@@ -83,7 +83,7 @@ def render(ctx: Context) -> None:
     if not all(words):
         st.info("Fill in the three words A, B and C.")
     else:
-        _answer(kv, *words, method=method, topn=topn)
+        _answer(kv, *words, method=method, topn=topn, ctx=ctx)
 
     st.subheader("Examples")
     if examples:
@@ -121,7 +121,11 @@ def _load_example(examples: list[Example]) -> None:
         st.session_state["an_example"] = None  # a one-shot action, not an input
 
 
-def _answer(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int) -> None:
+def _answer(
+    kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int, ctx: Context | None = None
+) -> None:
+    """The answers as a table and bars; a click on an answer shows what it shares with
+    B and with C (the company that makes it the answer)."""
     try:
         frame = analogy_frame(kv, a, b, c, method, topn)
     except W2VError as error:
@@ -132,11 +136,34 @@ def _answer(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int) ->
         return
     st.text(f"{a} is to {b} as {c} is to: {frame['word'].iloc[0]}")
     table, bars = st.columns([2, 3])
-    table.dataframe(frame, hide_index=True, width="stretch")
+    event = table.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="an_answers",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    table.caption("Click an answer to see the company it shares with B and with C.")
     with bars:
         items = list(zip(frame["word"], frame["score"], strict=True))
         title = f"{a} : {b} :: {c} : ?"
         show(charts.score_bars(items, title=title, x_title="score"), key="an_bars")
+    selection = getattr(event, "selection", None) or {}
+    rows = list(selection.get("rows", [])) if isinstance(selection, dict) else []
+    if ctx is None or ctx.run is None or not rows or rows[0] >= len(frame):
+        return
+    answer = str(frame["word"].iloc[rows[0]])
+    company.ask(b, answer)
+    with st.container(border=True):
+        st.subheader(f"Why '{md(answer)}'?", anchor=False)
+        st.caption(
+            f"{md(b)} − {md(a)} + {md(c)} lands near '{md(answer)}' when '{md(answer)}' keeps "
+            f"some of the company of '{md(b)}' and some of the company of '{md(c)}':"
+        )
+        for other, key in ((b, "an_pair_b"), (c, "an_pair_c")):
+            st.markdown(f"**'{md(answer)}' and '{md(other)}'**")
+            company.pair_view(ctx, ctx.run, other, answer, key=key)
 
 
 def _odd_one_out(kv: KeyedVectors, words: list[str]) -> None:

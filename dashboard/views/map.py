@@ -12,16 +12,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, projection, state
+from dashboard import charts, map_selection, projection, state
 from dashboard.views import NO_RUN, Context, explain, guard, md
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.vectors import KeyedVectors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dashboard.runs import Run
 
 MAX_WORDS = 2000
 DEFAULT_WORDS = 300
@@ -148,13 +151,15 @@ def render(ctx: Context) -> None:
         return
     query = ""
     with guard("the map"):
-        query = _render_map(run.kv, run.key)
+        query = _render_map(run.kv, run.key, ctx, run)
     st.divider()
     with guard("the training replay"):
         _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
-def _render_map(kv: KeyedVectors, run_id: str) -> str:
+def _render_map(
+    kv: KeyedVectors, run_id: str, ctx: Context | None = None, run: Run | None = None
+) -> str:
     """The map, its controls, the search and the CSV download; returns the searched word."""
     if len(kv) < 2:
         st.info("The map needs at least two words in the vocabulary.")
@@ -252,6 +257,9 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
 
     extras = tuple(sorted({kv.index[w] for w in highlight} - set(range(n))))
     rows = tuple(range(n)) + extras
+    isolated = map_selection.isolated_rows(kv, run_id)
+    if isolated is not None:  # "isolate": only the selected words, projected on their own
+        rows, extras = isolated, ()
     fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
     params = {
         "t-SNE": (dims, perplexity, seed, None),
@@ -281,11 +289,25 @@ def _render_map(kv: KeyedVectors, run_id: str) -> str:
         counts,
         color=color,
         color_title=color_title,
-        highlight=highlight,
-        title=f"{method}: the {n} most frequent words",
+        # an isolated selection is small: label every word of it
+        highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
+        title=f"{method}: the {n} most frequent words"
+        if isolated is None
+        else f"{method}: the {len(rows)} selected words on their own",
         axis_titles=_axis_titles(method, axes),
     )
-    st.plotly_chart(fig, key="map_chart", config={"displaylogo": False})
+    event = st.plotly_chart(
+        fig,
+        key="map_chart",
+        config={"displaylogo": False},
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+    )
+    if isolated is not None:
+        map_selection.show_all_button()
+    if ctx is not None and run is not None:
+        with guard("the selection"):
+            map_selection.render(ctx, run, event, coords, words)
     if extras:
         st.caption(
             f"{len(extras)} highlighted word(s) are not among the {n} most frequent "

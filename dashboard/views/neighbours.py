@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import charts, company, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
 from dashboard.views import NO_RUN, Context, explain, md, report, show
 from w2v_core.errors import W2VError
@@ -66,7 +66,7 @@ def render(ctx: Context) -> None:
     for number, word in enumerate(words[:MAX_QUERIES]):
         st.divider()
         if other is None:
-            _word_block(run, word, topn, chart=True, number=number)
+            _word_block(run, word, topn, chart=True, number=number, ctx=ctx)
         else:
             one, two = st.columns(2)
             with one:
@@ -78,9 +78,19 @@ def render(ctx: Context) -> None:
 
 
 def _word_block(
-    run: Run, word: str, topn: int, chart: bool, title: str = "", number: int = 0
+    run: Run,
+    word: str,
+    topn: int,
+    chart: bool,
+    title: str = "",
+    number: int = 0,
+    ctx: Context | None = None,
 ) -> None:
-    """Neighbours of one word in one run: a table, and a bar chart if ``chart``."""
+    """Neighbours of one word in one run: a table, and a bar chart if ``chart``.
+
+    With ``ctx``, a click on a row of the table explains why that neighbour is close
+    (the contexts both words share, :func:`dashboard.company.pair_view`).
+    """
     kv = run.kv
     word = resolve_word(kv, word)
     if title:
@@ -95,10 +105,35 @@ def _word_block(
         st.dataframe(frame, hide_index=True, width="stretch")
         return
     table, bars = st.columns([2, 3])
-    table.dataframe(frame, hide_index=True, width="stretch")
+    event = table.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key=f"nb_table_{number}",
+        on_select="rerun" if ctx is not None else "ignore",
+        selection_mode="single-row",
+    )
+    if ctx is not None:
+        table.caption("Click a row to see why the two words are close.")
     with bars:
         items = list(zip(frame["word"], frame["similarity"], strict=True))
         show(
             charts.score_bars(items, title=f"Closest to '{word}'", x_title="cosine similarity"),
             key=f"nb_bars_{number}",
         )
+    rows = _selected_rows(event)
+    if ctx is not None and rows and rows[0] < len(frame):
+        other = str(frame["word"].iloc[rows[0]])
+        company.ask(word, other)
+        with st.container(border=True):
+            st.subheader(f"Why are '{md(word)}' and '{md(other)}' close?", anchor=False)
+            company.pair_view(ctx, run, word, other, key=f"nb_pair_{number}")
+
+
+def _selected_rows(event: object) -> list[int]:
+    """Rows selected in a ``st.dataframe`` selection event (none if there is no event)."""
+    selection = getattr(event, "selection", None)
+    if selection is None and isinstance(event, dict):
+        selection = event.get("selection")
+    rows = selection.get("rows", []) if isinstance(selection, dict) else []
+    return [int(r) for r in rows]
