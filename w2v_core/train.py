@@ -43,6 +43,7 @@ from .workers import (
     RunSpec,
     available_cores,
     decayed_alpha,
+    shared_memory_available,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -335,6 +336,8 @@ class Trainer:
     @property
     def workers(self) -> int:
         """Processes this run trains with: ``config.workers``, fewer for a small corpus."""
+        if not shared_memory_available():  # pragma: no cover - not Linux
+            return 1
         chunks = -(-len(self.ids) // CHUNK_TOKENS) * self.config.epochs
         return max(1, min(self.config.workers, chunks // MIN_CHUNKS_PER_WORKER))
 

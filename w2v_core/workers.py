@@ -5,7 +5,7 @@ race ("Hogwild!", Recht et al. 2011): two workers rarely touch the same row at
 the same moment, and when they do, one update is partly lost, which SGD
 tolerates.  NumPy holds the GIL for too much of a step for threads to help
 (two threads were slower than one process), so here the workers are
-*processes* that map the same weights through :mod:`multiprocessing.shared_memory`:
+*processes* that map the same weights from one block of shared memory:
 
 * one shared block holds ``w_in``, ``w_out``, the corpus ids, the noise table and
   a few counters;
@@ -20,11 +20,9 @@ tolerates.  NumPy holds the GIL for too much of a step for threads to help
 * the parent process trains too, and after every epoch waits for the others, so
   epoch-end work (snapshots, reports, early stopping) sees a finished epoch.
 
-Cleanup on every exit path: the block's name is removed from ``/dev/shm`` as soon
-as every worker has attached (the mapping lives on until the last process
-unmaps it), and otherwise when the pool closes; if the parent is killed before
-that, its resource tracker removes the name.  A worker whose parent disappears
-exits on its own.
+Cleanup on every exit path: the block is an anonymous ``memfd`` mapped by every
+worker, never a name in ``/dev/shm``, so nothing can be left behind even when the
+whole process group is killed.  A worker whose parent disappears exits on its own.
 
 With more than one worker the result depends on timing, so it is not
 reproducible (as with gensim's ``workers > 1``).
@@ -36,14 +34,13 @@ import contextlib
 import dataclasses
 import fcntl
 import json
+import mmap
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from multiprocessing import resource_tracker, shared_memory
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +55,7 @@ breaks, which loses ``window / 10,000`` of the pairs (gensim's 10k-word jobs los
 the same)."""
 
 SHM_PREFIX = "w2v_"
-"""Every shared block this module creates is named ``/dev/shm/w2v_...``."""
+"""The prefix an earlier version gave its ``/dev/shm`` segments (tests check none appear)."""
 
 _POLL = 0.002  # seconds between checks while a worker waits for the next epoch
 _START_TIMEOUT = 120.0  # seconds a worker may take to start and attach
@@ -108,59 +105,59 @@ class RunSpec:
 
 
 class SharedBlock:
-    """Named arrays in one shared-memory segment: ``block["w_in"]`` is a NumPy view."""
+    """Arrays in one block of anonymous shared memory: ``block["w_in"]`` is a NumPy view.
 
-    def __init__(self, layout: dict[str, tuple[tuple[int, ...], str]], name: str | None = None):
+    The block is a ``memfd`` (an anonymous in-memory file, Linux): it has no name in
+    ``/dev/shm`` or anywhere else, so no exit path, not even the whole process
+    group being killed, can leak it.  Workers inherit its descriptor and map it;
+    the memory is freed when the last process unmaps it.
+    """
+
+    def __init__(self, layout: dict[str, tuple[tuple[int, ...], str]], fd: int | None = None):
         self.layout: dict[str, tuple[int, tuple[int, ...], str]] = {}
         offset = 0
         for key, (shape, dtype) in layout.items():
             self.layout[key] = (offset, tuple(shape), dtype)
             nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
             offset += -(-nbytes // 64) * 64  # keep every array 64-byte aligned
-        self.owner = name is None
-        if self.owner:
-            name = SHM_PREFIX + secrets.token_hex(8)
-            self.shm = shared_memory.SharedMemory(name=name, create=True, size=max(64, offset))
-        else:
-            self.shm = shared_memory.SharedMemory(name=name)
-            # Python < 3.13 registers an attached block with this process's own resource
-            # tracker, which would delete it when this process exits: the owner does that.
-            with contextlib.suppress(Exception):
-                resource_tracker.unregister(self.shm._name, "shared_memory")
-        self.name = self.shm.name
-        self.unlinked = False
+        self.size = max(64, offset)
+        if fd is None:
+            fd = os.memfd_create("w2v-block")
+            os.ftruncate(fd, self.size)
+        self.fd = fd
+        self.map = mmap.mmap(fd, self.size)
         self.arrays = {
-            key: np.ndarray(shape, dtype=dtype, buffer=self.shm.buf, offset=off)
+            key: np.ndarray(shape, dtype=dtype, buffer=self.map, offset=off)
             for key, (off, shape, dtype) in self.layout.items()
         }
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.arrays[key]
 
-    def spec(self) -> tuple[str, dict[str, tuple[tuple[int, ...], str]]]:
-        """``(name, layout)`` to attach the same block in another process."""
-        return self.name, {k: (shape, dtype) for k, (_, shape, dtype) in self.layout.items()}
-
-    def unlink(self) -> None:
-        """Remove the name from ``/dev/shm`` (the memory stays mapped where it is)."""
-        if self.owner and not self.unlinked:
-            self.unlinked = True
-            with contextlib.suppress(FileNotFoundError):  # removed by someone else
-                self.shm.unlink()
+    def spec(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """The layout, to map the same block in another process (with its descriptor)."""
+        return {k: (shape, dtype) for k, (_, shape, dtype) in self.layout.items()}
 
     def close(self) -> None:
         """Drop the views and unmap; tolerate views still held elsewhere."""
         self.arrays = {}
-        # A view may survive somewhere; the mapping then goes with it (the name is gone).
+        # A view may survive somewhere; the mapping then goes when it does.
         with contextlib.suppress(BufferError):
-            self.shm.close()
+            self.map.close()
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def shared_memory_available() -> bool:
+    """Whether this platform can run several workers (``os.memfd_create``, Linux)."""
+    return hasattr(os, "memfd_create")
 
 
 class HogwildPool:
     """``workers - 1`` child processes training beside the calling process.
 
     Use as a context manager; :meth:`close` (on exit) stops and joins the
-    children, copies nothing and unlinks the shared block.
+    children and frees the shared block.
     """
 
     def __init__(
@@ -205,10 +202,9 @@ class HogwildPool:
             # The chunk lock: a record lock on a file deleted at once (its descriptor is
             # inherited by the workers), so no name is left behind on any exit path.
             self._lock_file = tempfile.TemporaryFile(prefix="w2v-lock-")  # noqa: SIM115 (closed in close())
-            name, layout = b.spec()
             message = {
-                "name": name,
-                "layout": layout,
+                "block_fd": b.fd,
+                "layout": b.spec(),
                 "spec": spec.to_json(),
                 "parent": os.getpid(),
                 "lock_fd": self._lock_file.fileno(),
@@ -220,7 +216,7 @@ class HogwildPool:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "w2v_core.workers", str(index)],
                     stdin=subprocess.PIPE,
-                    pass_fds=(self._lock_file.fileno(),),
+                    pass_fds=(self._lock_file.fileno(), b.fd),
                     env=env,
                     text=True,
                 )
@@ -286,9 +282,7 @@ class HogwildPool:
             time.sleep(_POLL)
 
     def _check(self) -> None:
-        """Unlink the name once all workers are attached; fail if a worker died."""
-        if not self.block.unlinked and self.block["ready"].all():
-            self.block.unlink()
+        """Fail if a worker died."""
         for index, process in enumerate(self.processes, start=1):
             code = process.poll()
             if code is not None:
@@ -320,7 +314,6 @@ class HogwildPool:
                 except subprocess.TimeoutExpired:  # pragma: no cover - ignores SIGTERM
                     process.kill()
                     process.wait()
-        self.block.unlink()
         self.block.close()
         if self._lock_file is not None:
             self._lock_file.close()
@@ -384,7 +377,7 @@ def _worker_main(index: int, message: dict[str, Any]) -> None:
     except ImportError:  # pragma: no cover
         pass
     layout = {k: (tuple(shape), dtype) for k, (shape, dtype) in message["layout"].items()}
-    block = SharedBlock(layout, name=message["name"])
+    block = SharedBlock(layout, fd=message["block_fd"])
     try:
         spec = RunSpec.from_json(message["spec"], block["keep"])
         _worker_loop(block, spec, index, message["lock_fd"], message["parent"])
