@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import sidebar  # noqa: E402
+from dashboard import local_vectors, sidebar  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import (  # noqa: E402
     JobState,
@@ -36,6 +36,7 @@ from dashboard.views import (  # noqa: E402
     evaluate,
     export,
     guard,
+    learn,
     md,
     neighbours,
     training,
@@ -68,6 +69,7 @@ VIEWS: list[tuple[str, Callable[[Context], None]]] = [
     ("Analogies", analogies.render),
     ("Map", map_view.render),
     ("Why close?", why.render),
+    ("How it learns", learn.render),
     ("Evaluate", evaluate.render),
     ("Export / import", export.render),
 ]
@@ -75,7 +77,7 @@ TABS = [title for title, _ in VIEWS]
 #: Set to 0 to open without training the quick demo (the tests do).
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 #: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
-ACTIVE, JOB, TRAINED = "active", "job", "_trained_here"
+ACTIVE, JOB, TRAINED, OPENED_LOCAL = "active", "job", "_trained_here", "_opened_local"
 
 
 # --------------------------------------------------------------------------- process-wide state
@@ -153,7 +155,8 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
     key = choice.key
     first_visit = not state.get("_visited")
     state["_visited"] = True
-    autotrain = os.environ.get(ENV_AUTOTRAIN, "1") != "0"
+    # Started with --vectors: the first file is shown instead of training the demo.
+    autotrain = os.environ.get(ENV_AUTOTRAIN, "1") != "0" and not state.get(OPENED_LOCAL)
     if key is not None and (choice.train_clicked or (first_visit and autotrain)):
         _submit(choice, registry, retrain_stopped=choice.train_clicked)
     elif key is not None and key != state.get("_last_key"):
@@ -211,6 +214,21 @@ def _finish(job: TrainingJob) -> None:
         _flash("info", "Training was stopped before it started.")
 
 
+def _open_first_local(state) -> None:
+    """On the first visit of a server started with ``--vectors``, show the first file."""
+    files = local_vectors.available()
+    if not files:
+        return
+    try:
+        with st.spinner(f"Opening {files[0].name}…"):
+            run = export.open_local(files[0].name, files)
+    except W2VError as error:
+        st.error(f"Could not open {md(files[0].name)}: {md(error)}")
+        return
+    state["imports"][run.key] = run
+    _set_active(run.key)
+
+
 # --------------------------------------------------------------------------- tabs
 
 
@@ -251,10 +269,15 @@ def main() -> None:
     _show_flash()
     panel = st.empty()
 
+    open_first = not state.get("_visited") and bool(local_vectors.paths_from_argv(sys.argv[1:]))
+    if open_first:
+        state[OPENED_LOCAL] = True  # no demo training: the file is what this server is for
     choice = sidebar.Choice(None, None)
     with guard("the sidebar"):
         choice = sidebar.render(registry, store)
     _handle_choice(choice, registry)
+    if open_first:  # after the sidebar, so that a slow first open never cuts it short
+        _open_first_local(state)
     run = _active_run(registry, state["imports"])
     if choice.note is not None:
         active = run.key if run is not None else None

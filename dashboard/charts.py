@@ -165,12 +165,18 @@ def _colour_markers(color: np.ndarray | None, color_title: str) -> tuple[dict, l
     )
 
 
-def _trace(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scatter3d:
+#: From this many points on, 2-D maps are drawn with WebGL (``Scattergl``): SVG slows the
+#: browser to a crawl at tens of thousands of points, WebGL draws 100,000 smoothly.
+WEBGL_FROM = 5000
+
+
+def _trace(coords: np.ndarray, **kwargs) -> go.Scatter | go.Scattergl | go.Scatter3d:
     if coords.shape[1] == 3:
         marker = kwargs.pop("marker")
         marker["size"] = max(2, marker.get("size", 6) - 2)
         return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], marker=marker, **kwargs)
-    return go.Scatter(x=coords[:, 0], y=coords[:, 1], **kwargs)
+    kind = go.Scattergl if len(coords) >= WEBGL_FROM else go.Scatter
+    return kind(x=coords[:, 0], y=coords[:, 1], **kwargs)
 
 
 def scatter_map(

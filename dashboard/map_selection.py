@@ -41,12 +41,15 @@ def centroid_neighbours(
     """Words nearest the centroid of ``words`` (mean of their unit vectors), in the full
     space: ``(word, cosine to the centroid, is it in the selection)``, closest first."""
     rows = [kv.get_index(w) for w in words]
-    centroid = kv.normed[rows].mean(axis=0)
+    centroid = kv.unit(rows).mean(axis=0)
     norm = float(np.linalg.norm(centroid))
     if norm == 0:
         return []
-    scores = kv.normed @ (centroid / norm)
-    best = np.argsort(-scores, kind="stable")[:topn]
+    # Divided by the cached row norms: no normalised copy of a million-word matrix.
+    scores = (kv.vectors @ (centroid / norm)) / kv.norms
+    top = min(topn, len(scores))
+    best = np.argpartition(-scores, top - 1)[:top] if top else np.zeros(0, dtype=int)
+    best = best[np.argsort(-scores[best], kind="stable")]
     chosen = set(rows)
     return [(kv.words[i], float(scores[i]), int(i) in chosen) for i in best]
 

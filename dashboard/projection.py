@@ -56,6 +56,10 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     return x / np.where(norms == 0, 1.0, norms)
 
 
+#: Above this many rows, PCA diagonalises the d x d scatter matrix instead (seconds -> ms).
+_SVD_UP_TO = 5000
+
+
 def _pca_basis(x: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
     """Mean and the top principal directions ``(n_components, d)`` of the rows of ``x``.
 
@@ -64,7 +68,14 @@ def _pca_basis(x: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray
     """
     mean = x.mean(axis=0)
     basis = np.zeros((n_components, x.shape[1]))
-    if x.shape[0] >= 2:
+    if x.shape[0] > _SVD_UP_TO:
+        # Many words: the top eigenvectors of the d x d scatter matrix (X-m)^T (X-m) are
+        # the same directions, from one matrix product instead of an n x d SVD.
+        centred = x - mean
+        values, vectors = np.linalg.eigh(centred.T @ centred)
+        k = min(n_components, x.shape[1])
+        basis[:k] = vectors[:, ::-1][:, :k].T
+    elif x.shape[0] >= 2:
         _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
         k = min(n_components, vt.shape[0])
         basis[:k] = vt[:k]
@@ -172,7 +183,8 @@ def tsne(
 
 def _unit_direction(kv: KeyedVectors, pair: tuple[str, str]) -> np.ndarray:
     start, end = pair
-    direction = kv.normed[kv.get_index(end)].astype(np.float64) - kv.normed[kv.get_index(start)]
+    unit_end, unit_start = kv.unit([kv.get_index(end), kv.get_index(start)]).astype(np.float64)
+    direction = unit_end - unit_start
     norm = np.linalg.norm(direction)
     if norm < 1e-9:
         raise W2VError(f"'{start}' and '{end}' point the same way: pick two different words")
@@ -214,7 +226,7 @@ def custom_axes(
     """
     axes = np.stack([_unit_direction(kv, x_pair), _unit_direction(kv, y_pair)])
     rows = [kv.get_index(w) for w in words]
-    return kv.normed[rows].astype(np.float64) @ axes.T
+    return kv.unit(rows).astype(np.float64) @ axes.T
 
 
 def kmeans_labels(vectors: np.ndarray, k: int, seed: int = 0) -> np.ndarray:

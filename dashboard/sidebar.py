@@ -259,7 +259,8 @@ def _uploaded() -> Corpus | None:
     limit = AppLimits.from_env().max_upload_mb
     files = st.file_uploader(
         f"Text files (.txt, up to {limit:g} MB in total)",
-        type=["txt"],
+        # No type=["txt"]: Streamlit would raise on another name before the app can say
+        # anything; the names are checked below instead, with a message that says why.
         accept_multiple_files=True,
         key="upload_files",
         max_upload_size=max(1, int(limit)),
@@ -268,6 +269,17 @@ def _uploaded() -> Corpus | None:
     if not files:
         st.info("Upload one or more plain-text files to train on them.")
         return None
+    others = [f.name for f in files if not f.name.lower().endswith(".txt")]
+    if others:
+        shown = ", ".join(f"'{md(name)}'" for name in others)
+        st.error(
+            f"Only plain-text files whose names end in .txt can be used; {shown} "
+            f"{'is' if len(others) == 1 else 'are'} left out. Save the text as .txt and "
+            "upload it again."
+        )
+        files = [f for f in files if f.name.lower().endswith(".txt")]
+        if not files:
+            return None
     signature = tuple((f.file_id, f.name, f.size) for f in files)
     cached = st.session_state.get("_upload_corpus")
     if cached is None or cached[0] != signature:

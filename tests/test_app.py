@@ -21,7 +21,7 @@ from dashboard.runs import Run
 from dashboard.views.export import FORMATS, export_bytes, file_stem, load_imported
 from w2v_core.corpus import corpus_from_text
 from w2v_core.errors import W2VError
-from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format
+from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format, save_vectors
 from w2v_core.train import TrainConfig, run_key, train
 from w2v_core.vectors import KeyedVectors
 
@@ -253,6 +253,17 @@ def test_empty_upload_is_refused(env):
     at.file_uploader(key="upload_files").set_value(("empty.txt", b"", "text/plain")).run()
     ok(at)
     assert any("empty" in e for e in texts(at.error))
+    assert at.button(key="train").proto.disabled
+
+
+def test_upload_that_is_not_txt_gets_one_clear_message(env):
+    at = start()
+    at.radio(key="corpus_source").set_value("upload").run()
+    files = [("notes.md", TEXT.encode(), "text/markdown")]
+    at.file_uploader(key="upload_files").set_value(files).run()
+    ok(at)
+    errors = texts(at.error)
+    assert len(errors) == 1 and "notes.md" in errors[0] and ".txt" in errors[0]
     assert at.button(key="train").proto.disabled
 
 
@@ -527,3 +538,33 @@ def test_corpus_helpers():
     assert (stats.tokens, stats.distinct, stats.vocabulary, stats.sentences) == (6, 3, 2, 3)
     assert describe_builtin(BUILTIN_CORPORA["toy"]).startswith("toy (offline")
     assert "download" in describe_builtin(BUILTIN_CORPORA["text8"])
+
+
+def test_local_vector_files_open_without_upload_and_never_by_a_browser_path(env, monkeypatch):
+    allowed = env / "vectors"
+    allowed.mkdir()
+    rng = np.random.default_rng(0)
+    words = ["apple", "pear", "plum", "hammer", "saw", "drill"]
+    save_vectors(KeyedVectors(words, rng.normal(size=(6, 4))), allowed / "tools.npz")
+    secret = env / "secret.npz"
+    save_vectors(KeyedVectors(["secret", "words"], rng.normal(size=(2, 4))), secret)
+    (allowed / "link.npz").symlink_to(secret)  # leads outside: never listed
+    monkeypatch.setenv("W2V_VECTORS_DIR", str(allowed))
+    at = start()
+    open_tab(at, "Export / import")
+    box = at.selectbox(key="local_file")
+    assert box.options == ["tools.npz (0 MB)"]
+    at.button(key="local_open").click().run()
+    ok(at)
+    assert at.session_state["active"].startswith("local-")
+    assert any("tools.npz (imported)" in c for c in texts(at.caption))
+    open_tab(at, "Map")
+    assert any("opened from a file" in c for c in texts(at.caption))
+    # Whatever name a browser sends, only listed files open.
+    from dashboard import local_vectors
+    from dashboard.views.export import open_local
+
+    files = local_vectors.available([], allowed)
+    for hostile in ["../secret.npz", str(secret), "link.npz", "tools.npz/../../secret.npz"]:
+        with pytest.raises(W2VError, match="not one of the files"):
+            open_local(hostile, files)

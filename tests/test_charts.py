@@ -181,3 +181,12 @@ def test_map_escapes_words(dims):
 def test_replay_escapes_words():
     frames = np.zeros((2, 3, 2))
     assert_escaped(charts.replay_animation(frames, NASTY, [1, 2, 3], highlight=NASTY, title=IMG))
+
+
+def test_big_maps_are_drawn_with_webgl():
+    rng = np.random.default_rng(0)
+    for n, kind in [(100, "scatter"), (charts.WEBGL_FROM, "scattergl")]:
+        words = [f"w{i}" for i in range(n)]
+        fig = charts.scatter_map(rng.normal(size=(n, 2)), words, np.ones(n), highlight=["w1"])
+        # The few highlighted, labelled words stay SVG, drawn above the WebGL layer.
+        assert [trace.type for trace in fig.data] == [kind, "scatter"]

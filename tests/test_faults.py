@@ -47,7 +47,7 @@ LONG = {**SMALL, "epochs": 1000}  # never finishes before the kill
 #: either go on (``training``) or hang there until killed (the write modes).
 HOOKS = textwrap.dedent(
     """
-    import os, sys, time
+    import os, stat, sys, time
     import numpy.lib.format as npy_format
     from w2v_core.train import Trainer
 
@@ -74,9 +74,10 @@ HOOKS = textwrap.dedent(
         remaining = [int(mode.split("-")[1])]
         real_fsync = os.fsync
         def fsync(fd):
-            remaining[0] -= 1
-            if remaining[0] == 0:
-                hang("WRITING")
+            if not stat.S_ISDIR(os.fstat(fd).st_mode):  # (directories are synced after renames)
+                remaining[0] -= 1
+                if remaining[0] == 0:
+                    hang("WRITING")
             real_fsync(fd)
         os.fsync = fsync
     """

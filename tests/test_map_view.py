@@ -50,7 +50,9 @@ def map_page(kv, run_id="test-run", snapshots=None, snapshot_words=None, root=""
     from dashboard.views import Context
     from dashboard.views import map as map_view
 
-    run = SimpleNamespace(kv=kv, key=run_id, snapshots=snapshots, snapshot_words=snapshot_words)
+    run = SimpleNamespace(
+        kv=kv, key=run_id, snapshots=snapshots, snapshot_words=snapshot_words, imported=False
+    )
     map_view.render(Context(run=run, registry=None, store=None))  # what the map reads
 
 
@@ -245,7 +247,8 @@ def test_coordinates_csv():
     )
     frame = pd.read_csv(io.BytesIO(data))
     assert list(frame.columns) == ["word", "frequency", "x", "y", "cluster"]
-    assert list(frame["word"]) == ["a", "=b"] and list(frame["frequency"]) == [5, 3]
+    # "=b" would be a formula in a spreadsheet: neutralised with a quote (OWASP).
+    assert list(frame["word"]) == ["a", "'=b"] and list(frame["frequency"]) == [5, 3]
     three = map_view.coordinates_csv(["a"], np.array([1]), np.zeros((1, 3)), None)
     assert pd.read_csv(io.BytesIO(three)).columns.tolist() == ["word", "frequency", "x", "y", "z"]
 

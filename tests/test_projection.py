@@ -198,3 +198,11 @@ def test_neighbours_over_epochs():
     assert len(projection.neighbours_over_epochs(np.stack([start]), words, "a", 99)[0]) == 3
     with pytest.raises(UnknownWordError):
         projection.neighbours_over_epochs(np.stack([start]), words, "zz", 2)
+
+
+def test_pca_of_many_rows_equals_the_svd_route(monkeypatch):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(6000, 12)) * np.linspace(3, 0.1, 12)  # distinct variances
+    fast = projection.pca(x, 3)
+    monkeypatch.setattr(projection, "_SVD_UP_TO", 10**9)
+    np.testing.assert_allclose(fast, projection.pca(x, 3), atol=1e-8)

@@ -6,7 +6,8 @@ train      train a model on a built-in corpus or a text file and save it (.npz)
 neighbors  nearest words by cosine similarity
 analogy    "A is to B as C is to ?" (B - A + C)
 evaluate   WordSim-353, SimLex-999 and the analogy test
-export     word2vec text/binary, or Embedding Projector TSV
+export     word2vec text/binary, or Embedding Projector TSV (OUT "-" is standard output)
+convert    any vectors file to the memory-mappable .npz, optionally the N most frequent words
 info       what a model file contains
 contexts   the company a word keeps in a corpus: characteristic and shared context words
 
@@ -30,11 +31,13 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import ModelFileError, W2VError
 from .evaluate import evaluate_vectors
+from .files import STDOUT
 from .io import (
     load_model,
     load_vectors,
     save_model,
     save_projector_tsv,
+    save_vectors,
     save_word2vec_format,
     sniff_format,
 )
@@ -304,14 +307,33 @@ def metadata_path_for(vectors_path: Path) -> Path:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     kv = load_vectors(args.model)
+    to_stdout = args.out == STDOUT
+    # With the vectors on standard output, the report goes to stderr.
+    report = sys.stderr if to_stdout else sys.stdout
     out = Path(args.out)
     if args.format == "tsv":
+        if to_stdout and not args.metadata:
+            raise ModelFileError("with OUT '-', give --metadata FILE for the words")
         metadata = Path(args.metadata) if args.metadata else metadata_path_for(out)
-        save_projector_tsv(kv, out, metadata)
-        print(f"wrote {len(kv):,} vectors to {out} and their words to {metadata}")
+        save_projector_tsv(kv, args.out, metadata)
+        print(f"wrote {len(kv):,} vectors to {args.out} and their words to {metadata}", file=report)
     else:
-        save_word2vec_format(kv, out, binary=args.format == "word2vec-binary")
-        print(f"wrote {len(kv):,} vectors of dimension {kv.dim} to {out} ({args.format})")
+        save_word2vec_format(kv, args.out, binary=args.format == "word2vec-binary")
+        print(
+            f"wrote {len(kv):,} vectors of dimension {kv.dim} to {args.out} ({args.format})",
+            file=report,
+        )
+    return 0
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    kv = load_vectors(args.source, limit=args.limit)
+    save_vectors(kv, args.out, source=Path(args.source).name)
+    print(
+        f"converted {len(kv):,} words x {kv.dim} dimensions in "
+        f"{time.perf_counter() - start:.1f} s -> {args.out} (opens memory-mapped)"
+    )
     return 0
 
 
@@ -500,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     p.add_argument("model", metavar="MODEL", help=model_help)
-    p.add_argument("out", metavar="OUT", help="output file")
+    p.add_argument("out", metavar="OUT", help="output file ('-': standard output)")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="word2vec", help="output format")
     p.add_argument(
         "--metadata",
@@ -508,6 +530,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="metadata file for --format tsv (None: derived from OUT, see above)",
     )
     p.set_defaults(handler=_cmd_export)
+
+    p = commands.add_parser(
+        "convert",
+        help="write vectors as a memory-mappable .npz (fast to open, any size)",
+        description="Read any vectors file this tool opens (word2vec text or binary, a model "
+        ".npz) and write the vectors-only .npz that opens memory-mapped: nothing is read "
+        "into memory until it is used, so a second open is instant.",
+        formatter_class=formatter,
+    )
+    p.add_argument("source", metavar="SOURCE", help=model_help)
+    p.add_argument("out", metavar="OUT", help="the .npz to write")
+    p.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=None,
+        help="keep only the N most frequent words (word2vec files are sorted by frequency; "
+        "like gensim's limit)",
+    )
+    p.set_defaults(handler=_cmd_convert)
 
     p = commands.add_parser(
         "info",

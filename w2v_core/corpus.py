@@ -29,6 +29,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import tempfile
 import warnings
 import zipfile
 import zlib
@@ -42,7 +43,7 @@ import numpy as np
 
 from w2v_core.download import DOWNLOADS, DownloadSpec, ProgressCallback, download, gutenberg_body
 from w2v_core.errors import CorpusError, DownloadError, ModelFileError
-from w2v_core.io import atomic_write
+from w2v_core.files import default_cache_dir, is_regular, open_for_reading, write_file
 from w2v_core.toy import generate_toy_corpus
 from w2v_core.wiki import CLEANING_VERSION, clean_wiki_markup, wiki_text
 
@@ -393,20 +394,51 @@ def _corpus_from_openers(
     return builder.build(name, digest.hexdigest())
 
 
-def _checked_path(path: str | os.PathLike[str]) -> Path:
-    """Return `path` as a Path, or raise a CorpusError saying why it is not a file."""
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise CorpusError(f"file not found: {path}")
-    if path.is_dir():
-        raise CorpusError(f"{path} is a directory, not a text file")
-    if not os.access(path, os.R_OK):
-        raise CorpusError(f"{path} cannot be read (permission denied)")
-    return path
+class _OpenedFile:
+    """A path opened once, whose every pass reads it from the start.
+
+    A regular file is read again by seeking back.  A FIFO or character device can be
+    read only once: the first pass copies what it reads into an anonymous temporary
+    file, which the later passes read (opening the path again would wait for a second
+    writer that never comes).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.label = str(path)
+        self._handle = open_for_reading(path, "text file", CorpusError)
+        self._spool: BinaryIO | None = None
+        self._passes = 0
+        if not is_regular(self._handle):
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[BinaryIO]:
+        self._passes += 1
+        if self._spool is None:
+            self._handle.seek(0)
+            yield self._handle
+        elif self._passes == 1:
+            yield _Tee(self._handle, self._spool)
+        else:
+            self._spool.seek(0)
+            yield self._spool
+
+    def close(self) -> None:
+        self._handle.close()
+        if self._spool is not None:
+            self._spool.close()
 
 
-def _file_opener(path: Path) -> Opener:
-    return lambda: open(path, "rb")
+class _Tee:
+    """A read-only stream that copies every block it reads into ``copy``."""
+
+    def __init__(self, source: BinaryIO, copy: BinaryIO) -> None:
+        self._source, self._copy = source, copy
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._source.read(size)
+        self._copy.write(block)
+        return block
 
 
 def corpus_from_files(
@@ -438,18 +470,25 @@ def corpus_from_files(
     """
     if not paths:
         raise CorpusError("no files given")
-    checked = [_checked_path(p) for p in paths]
-    if name is None:
-        names = [p.name for p in checked]
-        name = (
-            ", ".join(names) if len(names) <= 3 else f"{names[0]} and {len(names) - 1} more files"
-        )
-    try:
-        return _corpus_from_openers([(_file_opener(p), str(p)) for p in checked], name, lowercase)
-    except OSError as error:
-        raise CorpusError(
-            f"cannot read {error.filename or name}: {error.strerror or error}"
-        ) from None
+    with contextlib.ExitStack() as stack:
+        opened = []
+        for path in paths:
+            file = _OpenedFile(Path(path).expanduser())
+            stack.callback(file.close)
+            opened.append(file)
+        if name is None:
+            names = [Path(p).name for p in paths]
+            name = (
+                ", ".join(names)
+                if len(names) <= 3
+                else f"{names[0]} and {len(names) - 1} more files"
+            )
+        try:
+            return _corpus_from_openers([(f.open, f.label) for f in opened], name, lowercase)
+        except OSError as error:
+            raise CorpusError(
+                f"cannot read {error.filename or name}: {error.strerror or error}"
+            ) from None
 
 
 # --------------------------------------------------------------------------- built-in corpora
@@ -525,18 +564,6 @@ BUILTIN_CORPORA: dict[str, CorpusInfo] = {
         ),
     ]
 }
-
-
-def default_cache_dir() -> Path:
-    """Where downloads and prepared corpora are kept.
-
-    ``$W2V_CACHE_DIR`` if set; otherwise ``$XDG_CACHE_HOME/w2v_core``, and
-    ``~/.cache/w2v_core`` if that variable is not set either.  It is created on use.
-    """
-    if override := os.environ.get("W2V_CACHE_DIR"):
-        return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "w2v_core"
 
 
 def _cache(cache_dir: str | os.PathLike[str] | None) -> Path:
@@ -626,7 +653,7 @@ def _load_wiki(cache: Path, progress: ProgressCallback | None, lowercase: bool) 
         text = wiki_text(_gensim_test_file(_WIKI_DUMP, "wiki"))
         try:
             cache.mkdir(parents=True, exist_ok=True)
-            with atomic_write(cached) as out:
+            with write_file(cached) as out:
                 out.write(text.encode("utf-8"))
         except (OSError, ModelFileError) as error:
             warnings.warn(f"could not cache the wiki text in {cache}: {error}", stacklevel=3)
@@ -643,9 +670,7 @@ def _load_text8(cache: Path, progress: ProgressCallback | None, lowercase: bool)
     for alternative in spec.alternatives:
         unzipped = cache / alternative
         if unzipped.is_file() and unzipped.stat().st_size == (spec.member_size or 0):
-            return _corpus_from_openers(
-                [(_file_opener(unzipped), str(unzipped))], "text8", lowercase
-            )
+            return corpus_from_files([unzipped], "text8", lowercase)
     archive_path = download("text8", cache_dir=cache, progress=progress)
     member = spec.member or "text8"
 

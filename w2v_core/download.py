@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from w2v_core.errors import CorpusError, DownloadError
+from w2v_core.files import default_cache_dir
 
 __all__ = ["DOWNLOADS", "DownloadSpec", "ProgressCallback", "download", "gutenberg_body"]
 
@@ -48,7 +49,9 @@ class DownloadSpec:
     member, member_size : str and int, or None
         For a zip archive: the single member it must hold, and that member's size.
     must_contain : tuple of str
-        Strings a good copy contains (for files that are revised, so have no fixed size).
+        Strings a good copy contains (for files that are revised, so have no fixed size),
+        compared as :func:`_normalised` says: either apostrophe, any case, ``***START``
+        or ``*** START``.
     alternatives : tuple of str
         Other file names that may be placed in the cache instead (an unzipped copy).
     """
@@ -109,11 +112,22 @@ def _integrity_problem(path: Path, spec: DownloadSpec, thorough: bool) -> str | 
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             return f"not a valid zip archive ({error})"
     if spec.must_contain:
-        text = path.read_bytes().decode("utf-8", errors="replace").replace("\u2019", "'")
-        missing = [s for s in spec.must_contain if s not in text]
+        text = _normalised(path.read_bytes().decode("utf-8", errors="replace"))
+        missing = [s for s in spec.must_contain if _normalised(s) not in text]
         if missing:
             return "it does not contain " + " or ".join(repr(s) for s in missing)
     return None
+
+
+def _normalised(text: str) -> str:
+    """Text as :attr:`DownloadSpec.must_contain` compares it, forgiving what editions vary in.
+
+    Project Gutenberg's files differ in the apostrophe (``'`` or the typographic
+    ``\u2019``), in case (the title inside the book is upper-case) and in the marker
+    lines (``*** START OF`` or ``***START OF``).
+    """
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\*\*\*[ \t]*", "*** ", text).casefold()
 
 
 # --------------------------------------------------------------------------- fetching
@@ -136,7 +150,7 @@ def _fetch(
     """Download `url` to `target` atomically, or raise DownloadError leaving nothing.
 
     The bytes go to a temporary file in the same directory, which is checked before it
-    is renamed onto `target` (so :func:`w2v_core.io.atomic_write`, which renames as
+    is renamed onto `target` (so :func:`w2v_core.files.write_file`, which renames as
     soon as writing ends, does not fit here).
     """
     manual = f"download it yourself and save it as {target}"
@@ -196,7 +210,7 @@ def download(
     name : str
         A key of :data:`DOWNLOADS` (``"alice"`` or ``"text8"``).
     cache_dir : path, optional
-        Default :func:`w2v_core.corpus.default_cache_dir`.
+        Default :func:`w2v_core.files.default_cache_dir`.
     progress : callable, optional
         ``progress(bytes_done, bytes_total_or_None)``, called as bytes arrive.
     url : str, optional
@@ -220,13 +234,7 @@ def download(
         raise CorpusError(f"'{name}' is not downloadable (choose from {', '.join(DOWNLOADS)})")
     spec = DOWNLOADS[name]
     url = url or os.environ.get(f"W2V_{name.upper()}_URL") or spec.url
-    if cache_dir is None:
-        # Imported here: w2v_core.corpus imports this module.
-        from w2v_core.corpus import default_cache_dir
-
-        cache = default_cache_dir()
-    else:
-        cache = Path(cache_dir).expanduser()
+    cache = default_cache_dir() if cache_dir is None else Path(cache_dir).expanduser()
     target = cache / spec.filename
     if target.is_file():
         problem = _integrity_problem(target, spec, thorough=False)

@@ -45,11 +45,18 @@ class UnknownWordError(W2VError, KeyError):
         The word that was asked for.
     vocabulary : iterable of str, optional
         Words to draw spelling suggestions from.
+    suggestions : list of str, optional
+        Suggestions already found (:meth:`KeyedVectors.suggest` is fast at a million
+        words, where searching ``vocabulary`` with difflib takes seconds).
     """
 
-    def __init__(self, word: str, vocabulary: Iterable[str] = ()) -> None:
+    def __init__(
+        self, word: str, vocabulary: Iterable[str] = (), *, suggestions: list[str] | None = None
+    ) -> None:
         self.word = word
-        self.suggestions = difflib.get_close_matches(word, list(vocabulary), n=5, cutoff=0.75)
+        if suggestions is None:
+            suggestions = difflib.get_close_matches(word, list(vocabulary), n=5, cutoff=0.75)
+        self.suggestions = suggestions
         super().__init__(word)
 
     def __str__(self) -> str:

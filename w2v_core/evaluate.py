@@ -292,8 +292,8 @@ def word_pairs(
             gold.append(score)
         else:
             oov.append((a, b))
-    normed = kv.normed
-    cosines = np.einsum("ij,ij->i", normed[rows_a], normed[rows_b]) if rows_a else np.zeros(0)
+    # Unit rows of the pairs only: no normalised copy of a million-word matrix.
+    cosines = np.einsum("ij,ij->i", kv.unit(rows_a), kv.unit(rows_b)) if rows_a else np.zeros(0)
     n_pairs, n_covered = len(pairs), len(gold)
     return PairResult(
         spearman=spearman(np.asarray(gold), cosines),
@@ -340,7 +340,7 @@ def analogies(
     sections = read_analogies(dataset_path("analogies") if path is None else path)
     ok = _ok_vocab(kv, restrict_vocab)
     limit = len(kv) if restrict_vocab is None else min(restrict_vocab, len(kv))
-    candidates = kv.normed[:limit]
+    candidates = kv.unit(np.arange(limit))
     # group[row] = the row its lower-cased form resolves to; differs from row only
     # for a less frequent case variant ("Paris" after "paris").
     group = np.array([ok[word.lower()] for word in kv.words[:limit]], dtype=np.int64)

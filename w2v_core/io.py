@@ -1,43 +1,50 @@
 """Saving and loading models and word vectors, with every input validated.
 
-Three formats:
+Four formats:
 
 * **w2v_core models** (``.npz``): everything :class:`~w2v_core.train.Model` holds
   -- both weight matrices, vocabulary and counts, configuration, training history,
   corpus information and optional per-epoch snapshots.  Loaded with
   ``allow_pickle=False`` only, so a model file can never execute code.
+* **w2v_core vectors** (``.npz``, written by ``convert`` / :func:`save_vectors`): the
+  vectors, counts and words only.  Both kinds are written uncompressed with 64-byte
+  aligned arrays (:mod:`w2v_core.npz`), so :func:`load_vectors` memory-maps the
+  matrix instead of reading it; older and compressed files are still read.
 * **word2vec** text and binary formats (the C tool's, which gensim also reads and
-  writes).  Word counts are not part of these formats: loaded vectors get
-  rank-based pseudo counts ``V, V-1, ..., 1`` (as gensim does), which keeps "most
-  frequent first" meaningful for files that are sorted by frequency.
+  writes), read in chunks into one preallocated matrix.  Word counts are not part
+  of these formats: loaded vectors get rank-based pseudo counts ``V, V-1, ..., 1``
+  (as gensim does), which keeps "most frequent first" meaningful for files that are
+  sorted by frequency.
 * **Embedding Projector** TSV (https://projector.tensorflow.org): a vectors file and
   a metadata file with a ``word<TAB>count`` header.
 
-Every writer is atomic: it writes a temporary file next to the target and renames
-it into place, so a crash or full disk never leaves a half-written file behind.
-Every reader turns a missing, truncated or malformed file into a one-line
-:class:`~w2v_core.errors.ModelFileError`.
+Every writer goes through :func:`w2v_core.files.write_file` (atomic for regular
+files, straight through for FIFOs, devices and ``-``, never replacing a link).
+Every reader opens its path once and turns a missing, truncated, malformed or
+hostile file (a compression bomb, a vector holding ``nan`` or ``inf``) into a
+one-line :class:`~w2v_core.errors.ModelFileError`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import json
 import os
 import re
-import tempfile
+import struct
+import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
+from . import npz
 from .errors import ConfigError, ModelFileError, W2VError
+from .files import is_regular, open_for_reading, write_file
 from .train import History, Model, StopReason, TrainConfig
-from .vectors import KeyedVectors
+from .vectors import KeyedVectors, row_norms
 from .vocab import Vocab
 
 PathLike = str | os.PathLike
@@ -46,8 +53,15 @@ PathLike = str | os.PathLike
 FORMAT_VERSION = 1
 #: Marker stored in every model file, to tell our files from other ``.npz`` files.
 FORMAT_KIND = "w2v_core.model"
+#: Marker of a vectors-only file (written by ``convert``): no output weights, no history.
+VECTORS_KIND = "w2v_core.vectors"
 #: Refuse word2vec headers asking for more floats than this (8 GB of float32).
 MAX_FLOATS = 2_000_000_000
+#: Refuse ``.npz`` files whose arrays would take more than this in memory (8 GB).
+MAX_NPZ_BYTES = 4 * MAX_FLOATS
+#: word2vec files are read this many bytes at a time (4 MB: the temporaries of one chunk
+#: stay a few times this, small beside any matrix worth measuring).
+CHUNK_BYTES = 1 << 22
 #: Longest header line we are willing to read from a word2vec file.
 _MAX_HEADER_BYTES = 1024
 #: What a word2vec header line looks like (signs allowed, so "-5 100" gets a clear error).
@@ -62,96 +76,8 @@ _REQUIRED_KEYS = (
 
 # --------------------------------------------------------------------------- helpers
 
-
-@contextlib.contextmanager
-def atomic_write(path: PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
-    """Open a temporary file next to ``path``; rename it onto ``path`` on success.
-
-    The temporary file is in the same directory so that :func:`os.replace` is an
-    atomic rename on the same file system.  It is removed if anything fails.
-
-    Raises
-    ------
-    ModelFileError
-        If the directory does not exist or the file cannot be written.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise ModelFileError(f"cannot write {path}: directory {directory} does not exist")
-    _remove_orphaned_temp_files(directory, path.name)
-    try:
-        # The writer's pid in the name lets a later write tell an orphan from a live one.
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory
-        )
-    except OSError as exc:
-        raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        # mkstemp creates the file private (0600); give it the permissions an ordinary
-        # open() would have, or keep those of the file being replaced.
-        os.chmod(tmp_name, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
-        with os.fdopen(fd, mode, encoding=encoding) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        _remove_quietly(tmp_name)
-        raise ModelFileError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        _remove_quietly(tmp_name)
-        raise
-
-
-def _remove_orphaned_temp_files(directory: Path, name: str) -> None:
-    """Delete temporary files of ``name`` whose writing process no longer exists.
-
-    A process killed in the middle of :func:`atomic_write` cannot clean up after
-    itself; the next write of the same file does it, sparing files whose writer
-    is still alive (another process writing the same path right now).
-    """
-    prefix = f".{name}."
-    for leftover in directory.glob(f"{glob.escape(prefix)}*.tmp"):
-        pid_text = leftover.name[len(prefix) :].split(".", 1)[0]
-        if pid_text.isdigit() and _process_exists(int(pid_text)):
-            continue
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # it exists but belongs to someone else (or cannot be a pid: keep it)
-    return True
-
-
-def _new_file_mode() -> int:
-    """0o666 minus the process umask, read without changing it (os.umask is not thread-safe)."""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return 0o666 & ~int(line.split()[1], 8)
-    return 0o644
-
-
-def _remove_quietly(name: str) -> None:
-    with contextlib.suppress(OSError):
-        os.remove(name)
-
-
-def _check_readable(path: PathLike, what: str) -> Path:
-    """Return ``path`` as a Path if it is an existing regular file."""
-    path = Path(path)
-    if not path.exists():
-        raise ModelFileError(f"{what} not found: {path}")
-    if not path.is_file():
-        raise ModelFileError(f"{what} is not a regular file: {path}")
-    return path
+#: The former name of :func:`w2v_core.files.write_file`, still imported by the run cache.
+atomic_write = write_file
 
 
 def _check_savable_words(words: list[str], forbidden: str, fmt: str) -> None:
@@ -187,7 +113,8 @@ def save_model(model: Model, path: PathLike, *, compress: bool = False) -> None:
         Target file; written exactly as given (no ``.npz`` is appended).
     compress : bool, default False
         Use ``np.savez_compressed``.  Trained float32 weights barely compress, so
-        the default favours speed.
+        the default favours speed, and an uncompressed file can be memory-mapped
+        by :func:`load_vectors`.
 
     Raises
     ------
@@ -229,42 +156,11 @@ def save_model(model: Model, path: PathLike, *, compress: bool = False) -> None:
     }
     if model.snapshots is not None:
         arrays["snapshots"] = np.ascontiguousarray(model.snapshots, dtype=np.float32)
-    writer = np.savez_compressed if compress else np.savez
-    with atomic_write(path, "wb") as handle:
-        writer(handle, **arrays)
-
-
-def _inspect_npz_headers(path: Path) -> None:
-    """Check every array header in the archive before numpy reads any data.
-
-    This catches object arrays (which would need pickle) with a clear message and
-    refuses arrays whose header claims more bytes than the archive member holds,
-    so a forged header cannot trigger a huge allocation.
-    """
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if not info.filename.endswith(".npy"):
-                continue
-            name = info.filename[:-4]
-            with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                if version == (1, 0):
-                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
-                elif version == (2, 0):
-                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
-                else:  # other versions: np.load(allow_pickle=False) still guards us
-                    continue
-            if dtype.hasobject:
-                raise ModelFileError(
-                    f"{path}: array '{name}' holds Python objects, which would need pickle "
-                    "to load; refusing to load it"
-                )
-            n_bytes = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
-            if n_bytes > info.file_size:
-                raise ModelFileError(
-                    f"{path}: array '{name}' claims shape {shape} but the file is too short "
-                    "for it (truncated or corrupt)"
-                )
+    with write_file(path, "wb") as handle:
+        if compress:
+            np.savez_compressed(handle, **arrays)
+        else:
+            npz.write(handle, arrays)  # aligned, uncompressed: load_vectors can map it
 
 
 def _json_field(arrays: dict[str, np.ndarray], key: str) -> dict:
@@ -298,30 +194,57 @@ def _vector(arrays: dict[str, np.ndarray], key: str, kinds: str) -> np.ndarray:
     return value
 
 
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Read all arrays of a model file, turning every failure into ModelFileError."""
-    if not zipfile.is_zipfile(path):
-        with open(path, "rb") as handle:
-            if handle.read(2) == b"PK":
-                raise ModelFileError(f"{path} is corrupt or truncated (unreadable .npz archive)")
+def _open_npz(path: PathLike, what: str) -> IO[bytes]:
+    """Open an ``.npz`` once; it must be a regular file (a zip archive needs seeking)."""
+    handle = open_for_reading(path, what)
+    if not is_regular(handle):
+        handle.close()
+        raise ModelFileError(f"{path}: an .npz archive must be a regular file, not a pipe")
+    return handle
+
+
+def _read_npz(
+    handle: IO[bytes],
+    path: PathLike,
+    *,
+    required: tuple[str, ...],
+    only: tuple[str, ...] | None = None,
+    skip: tuple[str, ...] = (),
+    mmap: tuple[str, ...] = (),
+    max_bytes: int = MAX_NPZ_BYTES,
+    check_shapes: Callable[[dict[str, npz.Member]], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Check every header of an archive, then read its arrays (but ``skip``).
+
+    ``check_shapes`` sees the declared shapes before any data is read, so an array
+    that disagrees with the file's own metadata is refused without allocating it.
+    Every failure becomes one :class:`ModelFileError`.
+    """
+    handle.seek(0)
+    if handle.read(2) != b"PK":
         raise ModelFileError(f"{path} is not a w2v_core model file (not an .npz archive)")
+    if not zipfile.is_zipfile(handle):
+        raise ModelFileError(f"{path} is corrupt or truncated (unreadable .npz archive)")
     try:
-        _inspect_npz_headers(path)
-        with np.load(path, allow_pickle=False) as npz:
-            if not isinstance(npz, np.lib.npyio.NpzFile):
-                raise ModelFileError(f"{path} is not a w2v_core model file (not an .npz archive)")
-            missing = [key for key in _REQUIRED_KEYS if key not in npz.files]
-            if missing:
-                raise ModelFileError(
-                    f"{path} is not a w2v_core model file: missing {', '.join(missing)}"
-                )
-            return {key: npz[key] for key in npz.files}
+        members = npz.inspect(handle, str(path), max_bytes)
+        missing = [key for key in required if key not in members]
+        if missing:
+            raise ModelFileError(
+                f"{path} is not a w2v_core model file: missing {', '.join(missing)}"
+            )
+        if check_shapes is not None:
+            check_shapes(members)
+        names = [
+            name for name in members
+            if name not in skip and (only is None or name in only)
+        ]  # fmt: skip
+        return npz.read(handle, members, names, mmap=mmap)
     except W2VError:
         raise
     except MemoryError:
         raise ModelFileError(f"{path}: an array is too large to load (corrupt file?)") from None
     except (
-        zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, TypeError,
+        zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, TypeError, struct.error,
         # A damaged zip header can claim an unknown compression method or encryption
         # (NotImplementedError, RuntimeError) or hold corrupt deflate data (zlib.error).
         NotImplementedError, RuntimeError, zlib.error,
@@ -345,18 +268,60 @@ def _stop_record(arrays: dict[str, np.ndarray], stopped: bool, epochs: int) -> t
         raise ModelFileError("field 'stop' is not a valid stop record") from None
 
 
-def load_model(path: PathLike) -> Model:
+def _check_model_shapes(members: dict[str, npz.Member]) -> None:
+    """The declared shapes must agree with the vocabulary, before any array is read.
+
+    A forged file could declare honest-looking but enormous matrices; tying every
+    per-word array to the length of ``words`` (and the snapshots to ``w_in``) leaves
+    a compression bomb nothing to hide behind but :func:`w2v_core.npz.inspect`'s
+    expansion limit.
+    """
+    words = members["words"].shape
+    n_words = words[0] if len(words) == 1 else -1
+    for key in ("w_in", "w_out"):
+        shape = members[key].shape
+        if len(shape) == 2 and shape[0] != n_words:
+            raise ModelFileError(f"field '{key}' has shape {shape}, expected ({n_words}, dim >= 1)")
+    dims = {members[key].shape[1:] for key in ("w_in", "w_out")}
+    if "snapshots" in members and len(dims) == 1:
+        shape = members["snapshots"].shape
+        if len(shape) != 3 or shape[1] > max(n_words, 0) or shape[2:] != next(iter(dims)):
+            raise ModelFileError(f"field 'snapshots' has shape {shape}, not (epochs, words, dim)")
+
+
+def load_model(path: PathLike, *, max_bytes: int = MAX_NPZ_BYTES) -> Model:
     """Load a model saved by :func:`save_model`, validating every field.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The ``.npz`` file.
+    max_bytes : int
+        Refuse files whose arrays would take more memory than this (the app passes a
+        limit derived from its upload limit).
 
     Raises
     ------
     ModelFileError
         If the file is missing, not an ``.npz`` archive, truncated, contains
-        object arrays, lacks a field, or has a field of the wrong type or shape.
+        object arrays, is a compression bomb, lacks a field, or has a field of the
+        wrong type or shape.
     """
-    path = _check_readable(path, "model file")
-    arrays = _read_npz(path)
+    with _open_npz(path, "model file") as handle:
+        kind = _read_npz(handle, path, required=("kind",), only=("kind",)).get("kind")
+        if kind is not None and kind.ndim == 0 and str(kind) == VECTORS_KIND:
+            raise ModelFileError(
+                f"{path} holds word vectors only (written by 'convert'), not a trainable "
+                "model: open it as vectors"
+            )
+        arrays = _read_npz(
+            handle, path, required=_REQUIRED_KEYS, max_bytes=max_bytes,
+            check_shapes=_check_model_shapes,
+        )  # fmt: skip
+    return _model_from_arrays(arrays, Path(path))
 
+
+def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
     kind = arrays["kind"]
     if kind.dtype.kind != "U" or kind.ndim != 0 or str(kind) != FORMAT_KIND:
         raise ModelFileError(f"{path} is not a w2v_core model file")
@@ -467,7 +432,7 @@ def save_word2vec_format(kv: KeyedVectors, path: PathLike, binary: bool = False)
     _check_savable_words(words, " \t\n\r\v\f", "word2vec")
     vectors = np.asarray(kv.vectors, dtype=np.float32)
     header = f"{len(words)} {vectors.shape[1]}\n".encode()
-    with atomic_write(path, "wb") as handle:
+    with write_file(path, "wb") as handle:
         handle.write(header)
         if binary:
             little_endian = vectors.astype("<f4", copy=False)
@@ -516,9 +481,19 @@ def _looks_like_text(first_line: bytes, dim: int) -> bool:
 
 
 def load_word2vec_format(
-    path: PathLike, binary: bool | None = None, *, unicode_errors: str = "replace"
+    path: PathLike,
+    binary: bool | None = None,
+    *,
+    unicode_errors: str = "replace",
+    limit: int | None = None,
 ) -> KeyedVectors:
-    """Read a word2vec text or binary file (the C tool's, or gensim's).
+    """Read a word2vec text or binary file (the C tool's, or gensim's), in chunks.
+
+    The file is opened once and read :data:`CHUNK_BYTES` at a time straight into one
+    preallocated float32 matrix, so memory peaks near the size of the matrix itself
+    (a FIFO works too).  A vector holding ``nan`` or ``inf`` is refused with its line
+    number: such a vector has no direction, and every query touching it would be
+    meaningless.
 
     Parameters
     ----------
@@ -529,6 +504,9 @@ def load_word2vec_format(
     unicode_errors : str, default "replace"
         How to decode words that are not valid UTF-8 (``"strict"`` refuses them,
         ``"replace"`` substitutes U+FFFD, as gensim's ``unicode_errors``).
+    limit : int, optional
+        Read only the first ``limit`` words (the most frequent ones: word2vec files are
+        sorted by frequency), like gensim's ``limit``.
 
     Returns
     -------
@@ -539,35 +517,55 @@ def load_word2vec_format(
     Raises
     ------
     ModelFileError
-        For a missing file, a bad or absurd header, a truncated file, a row of the
-        wrong length, a non-numeric value, or (with ``"strict"``) a non-UTF-8 word.
+        For a missing file, a directory, a bad or absurd header, a truncated file, a
+        row of the wrong length, a non-numeric or non-finite value, or (with
+        ``"strict"``) a non-UTF-8 word.
     """
-    path = _check_readable(path, "vector file")
-    file_size = path.stat().st_size
+    with open_for_reading(path, "vector file") as handle:
+        return _read_word2vec(handle, Path(path), binary, unicode_errors, limit)
+
+
+def _read_word2vec(
+    handle: IO[bytes], path: Path, binary: bool | None, unicode_errors: str, limit: int | None
+) -> KeyedVectors:
+    """Parse a word2vec stream positioned at its start (see :func:`load_word2vec_format`)."""
     try:
-        with open(path, "rb") as handle:
-            n_words, dim = _read_w2v_header(handle, path)
-            body_start = handle.tell()
-            if binary is None:
-                binary = not _looks_like_text(handle.readline(1 << 20), dim)
-                handle.seek(body_start)
-            remaining = file_size - body_start
-            # Cheap plausibility check: every row needs at least a separator per value
-            # (text) or 4 bytes per value and a space (binary).
+        n_words, dim = _read_w2v_header(handle, path)
+        if is_regular(handle):
+            # Cheap plausibility check before allocating: every row needs at least a
+            # separator per value (text) or 4 bytes per value and a space (binary).
+            remaining = os.fstat(handle.fileno()).st_size - handle.tell()
             min_row = 4 * dim + 1 if binary else 2 * dim
             if n_words * min_row > remaining + 1:
                 raise ModelFileError(
                     f"{path}: header claims {n_words} words of dimension {dim}, but the "
                     f"file is far too short for that (truncated or wrong header)"
                 )
-            body = handle.read()
+        buffer = handle.read(CHUNK_BYTES)
+        if binary is None:
+            binary = not _looks_like_text(buffer.split(b"\n", 1)[0], dim)
+        n_rows = n_words if limit is None else max(0, min(int(limit), n_words))
+        vectors = np.empty((n_rows, dim), dtype=np.float32)
+        parse = _parse_binary if binary else _parse_text
+        words = parse(handle, buffer, path, vectors, n_words, unicode_errors)
     except OSError as exc:
         raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if binary:
-        words, vectors = _parse_binary(body, path, n_words, dim, unicode_errors)
-    else:
-        words, vectors = _parse_text(body, path, n_words, dim, unicode_errors)
-    return _dedup_keyed_vectors(words, vectors)
+    # Text rows are numbered as lines (the header is line 1), binary rows as vectors.
+    where, first = ("vector {} has", 1) if binary else ("line {} has", 2)
+    norms = _finite_row_norms(vectors, path, where, first)
+    return _dedup_keyed_vectors(words, vectors, norms)
+
+
+def _finite_row_norms(vectors: np.ndarray, path: PathLike, where: str, first: int) -> np.ndarray:
+    """Row norms (computed once, in blocks), refusing a row with ``nan`` or ``inf``."""
+    norms = row_norms(vectors)
+    bad = np.flatnonzero(~np.isfinite(norms))
+    if len(bad):
+        raise ModelFileError(
+            f"{path}: {where.format(int(bad[0]) + first)} a non-finite value (nan or inf)"
+            + (f"; {len(bad):,} vectors in all" if len(bad) > 1 else "")
+        )
+    return norms
 
 
 def _decode_word(raw: bytes, path: Path, row: int, unicode_errors: str) -> str:
@@ -580,77 +578,158 @@ def _decode_word(raw: bytes, path: Path, row: int, unicode_errors: str) -> str:
 
 
 def _parse_binary(
-    body: bytes, path: Path, n_words: int, dim: int, unicode_errors: str
-) -> tuple[list[str], np.ndarray]:
-    vectors = np.empty((n_words, dim), dtype=np.float32)
-    words: list[str] = []
+    handle: IO[bytes],
+    buffer: bytes,
+    path: Path,
+    vectors: np.ndarray,
+    n_words: int,
+    unicode_errors: str,
+) -> list[str]:
+    """Fill ``vectors`` row by row: ``word``, a space, ``dim`` little-endian float32."""
+    n_rows, dim = vectors.shape
     row_bytes = 4 * dim
+    words: list[str] = []
     position = 0
-    for row in range(n_words):
-        space = body.find(b" ", position)
-        if space == -1 or len(body) - (space + 1) < row_bytes:
-            raise ModelFileError(
-                f"{path}: file ends after {row} of {n_words} words (truncated or wrong header)"
-            )
+    row = 0
+    while row < n_rows:
+        space = buffer.find(b" ", position)
+        if space == -1 or len(buffer) - (space + 1) < row_bytes:
+            more = handle.read(CHUNK_BYTES)
+            if not more:
+                raise ModelFileError(
+                    f"{path}: file ends after {row} of {n_words} words (truncated or wrong header)"
+                )
+            buffer = buffer[position:] + more
+            position = 0
+            continue
         # The C tool ends each row with a newline, gensim does not: accept both.
-        raw_word = body[position:space].lstrip(b"\n")
+        raw_word = buffer[position:space].lstrip(b"\n")
         words.append(_decode_word(raw_word, path, row, unicode_errors))
-        vectors[row] = np.frombuffer(body, dtype="<f4", count=dim, offset=space + 1)
+        vectors[row] = np.frombuffer(buffer, dtype="<f4", count=dim, offset=space + 1)
         position = space + 1 + row_bytes
-    if body[position:].strip():
+        row += 1
+    if n_rows == n_words and not _only_whitespace_left(buffer[position:], handle):
         raise ModelFileError(
             f"{path}: unexpected data after {n_words} words (wrong header or not binary?)"
         )
-    return words, vectors
+    return words
+
+
+def _only_whitespace_left(rest: bytes, handle: IO[bytes]) -> bool:
+    while True:
+        if rest.strip():
+            return False
+        rest = handle.read(CHUNK_BYTES)
+        if not rest:
+            return True
 
 
 def _parse_text(
-    body: bytes, path: Path, n_words: int, dim: int, unicode_errors: str
-) -> tuple[list[str], np.ndarray]:
-    lines = body.split(b"\n")
-    # Trailing blank lines (e.g. the final newline) are not rows.
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if len(lines) < n_words:
-        raise ModelFileError(
-            f"{path}: file has {len(lines)} rows but its header promises {n_words} "
-            "(truncated or wrong header)"
-        )
-    if len(lines) > n_words:
-        raise ModelFileError(
-            f"{path}: file has {len(lines)} rows but its header says {n_words} (wrong header?)"
-        )
+    handle: IO[bytes],
+    buffer: bytes,
+    path: Path,
+    vectors: np.ndarray,
+    n_words: int,
+    unicode_errors: str,
+) -> list[str]:
+    """Fill ``vectors`` a chunk of lines at a time: ``word v1 v2 ... vdim`` per line."""
+    n_rows, dim = vectors.shape
     words: list[str] = []
-    values: list[str] = []
-    for row, raw in enumerate(lines):
-        parts = _decode_word(raw, path, row, unicode_errors).rstrip().split(" ")
-        if len(parts) != dim + 1:
+    row = 0
+    at_end = False
+    while row < n_rows:
+        cut = buffer.rfind(b"\n") + 1
+        if not at_end and (cut == 0 or len(buffer) < CHUNK_BYTES // 2):
+            more = handle.read(CHUNK_BYTES)
+            at_end = not more
+            buffer += more
+            continue
+        if at_end:
+            cut = len(buffer)  # the last line may lack its newline
+        lines, buffer = buffer[:cut].split(b"\n"), buffer[cut:]
+        if at_end:
+            while lines and not lines[-1].strip():
+                lines.pop()  # trailing blank lines are not rows
+            if row + len(lines) < n_words and row + len(lines) < n_rows:
+                raise ModelFileError(
+                    f"{path}: file has {row + len(lines)} rows but its header promises "
+                    f"{n_words} (truncated or wrong header)"
+                )
+        elif lines and lines[-1] == b"":
+            lines.pop()
+        lines, beyond = lines[: n_rows - row], lines[n_rows - row :]
+        if beyond:  # rows past the header's count (or the limit) go back to the buffer
+            buffer = b"\n".join(beyond) + b"\n" + buffer
+        rests = []
+        for offset, line in enumerate(lines):
+            word, _, rest = line.partition(b" ")
+            rest = rest.rstrip()
+            values = rest.count(b" ") + 1 if rest else 0
+            if values != dim:
+                raise ModelFileError(
+                    f"{path}: line {row + offset + 2} has {values} values, expected {dim}"
+                )
+            words.append(_decode_word(word, path, row + offset, unicode_errors))
+            rests.append(rest)
+        _parse_floats(rests, vectors[row : row + len(lines)], path, row + 2)
+        row += len(lines)
+    if n_rows == n_words:
+        extra = _count_rows_left(buffer, handle)
+        if extra:
             raise ModelFileError(
-                f"{path}: line {row + 2} has {len(parts) - 1} values, expected {dim}"
+                f"{path}: file has {n_words + extra} rows but its header says {n_words} "
+                "(wrong header?)"
             )
-        words.append(parts[0])
-        values.extend(parts[1:])
-    try:
-        vectors = np.array(values, dtype=np.float32).reshape(n_words, dim)
-    except ValueError:
-        # Find the offending row only on failure, to keep the fast path fast.
-        for row in range(n_words):
-            try:
-                np.array(values[row * dim : (row + 1) * dim], dtype=np.float32)
-            except ValueError:
-                raise ModelFileError(f"{path}: line {row + 2} has a non-numeric value") from None
-        raise ModelFileError(f"{path}: non-numeric values") from None
-    return words, vectors
+    return words
 
 
-def _dedup_keyed_vectors(words: list[str], vectors: np.ndarray) -> KeyedVectors:
-    seen: dict[str, int] = {}
-    keep = [seen.setdefault(word, row) == row for row, word in enumerate(words)]
-    if not all(keep):  # like gensim: a repeated word keeps its first vector
-        words = [word for word, kept in zip(words, keep, strict=True) if kept]
-        vectors = vectors[np.asarray(keep)]
+def _parse_floats(rests: list[bytes], out: np.ndarray, path: Path, first_line: int) -> None:
+    """Parse space-separated floats of many lines at once into ``out`` (C speed)."""
+    values = _floats(b" ".join(rests))
+    if values is not None and values.size == out.size:
+        out[...] = values.reshape(out.shape)
+        return
+    # Find the bad line, only on failure, to keep the fast path fast.
+    for offset, rest in enumerate(rests):
+        values = _floats(rest)
+        if values is None or values.size != out.shape[1]:
+            raise ModelFileError(f"{path}: line {first_line + offset} has a non-numeric value")
+    raise ModelFileError(f"{path}: line {first_line} has a non-numeric value")  # not reached
+
+
+def _floats(text: bytes) -> np.ndarray | None:
+    """``np.fromstring(text, sep=" ")``, or None where it stops at a non-number."""
+    with warnings.catch_warnings():
+        # Where it stops at a bad token, NumPy warns (older) or raises (newer).
+        warnings.simplefilter("error", DeprecationWarning)
+        try:
+            return np.fromstring(text, dtype=np.float32, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+
+
+def _count_rows_left(rest: bytes, handle: IO[bytes]) -> int:
+    """Non-blank lines left in the stream (to say how many rows a file really has)."""
+    count = 0
+    while rest:
+        count += sum(1 for line in rest.split(b"\n") if line.strip())
+        rest = handle.read(CHUNK_BYTES)  # (a line cut between chunks counts twice: fine
+        # for a message that only reports a wrong header)
+    return count
+
+
+def _dedup_keyed_vectors(
+    words: list[str], vectors: np.ndarray, norms: np.ndarray | None = None
+) -> KeyedVectors:
     counts = np.arange(len(words), 0, -1, dtype=np.int64)
-    return KeyedVectors(words, vectors, counts)
+    if len(set(words)) == len(words):  # the usual case: one pass, no copy
+        return KeyedVectors(words, vectors, counts, norms=norms)
+    seen: dict[str, int] = {}
+    keep = np.array([seen.setdefault(word, row) == row for row, word in enumerate(words)])
+    # Like gensim: a repeated word keeps its first vector.
+    words = [word for word, kept in zip(words, keep, strict=True) if kept]
+    norms = None if norms is None else norms[keep]
+    return KeyedVectors(words, vectors[keep], counts[: len(words)], norms=norms)
 
 
 # --------------------------------------------------------------------------- Embedding Projector
@@ -672,18 +751,19 @@ def save_projector_tsv(kv: KeyedVectors, vectors_path: PathLike, metadata_path: 
     vectors = np.asarray(kv.vectors, dtype=np.float32)
     counts = np.asarray(kv.counts, dtype=np.int64).tolist()
     row_format = _row_format(vectors.shape[1], "\t")
-    with atomic_write(vectors_path, "w", encoding="utf-8") as handle:
+    with write_file(vectors_path, "w", encoding="utf-8") as handle:
         for row in vectors.tolist():
             handle.write(row_format % tuple(row) + "\n")
-    with atomic_write(metadata_path, "w", encoding="utf-8") as handle:
+    with write_file(metadata_path, "w", encoding="utf-8") as handle:
         handle.write("word\tcount\n")
         for word, count in zip(words, counts, strict=True):
             handle.write(f"{word}\t{count}\n")
 
 
-def _read_lines(path: Path) -> list[str]:
+def _read_lines(path: Path, what: str) -> list[str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_for_reading(path, what) as handle:
+            text = handle.read().decode("utf-8")
     except UnicodeDecodeError:
         raise ModelFileError(f"{path} is not a UTF-8 text file") from None
     except OSError as exc:
@@ -706,10 +786,9 @@ def load_projector_tsv(vectors_path: PathLike, metadata_path: PathLike) -> Keyed
     ModelFileError
         If a file is missing or malformed, or the two files disagree in length.
     """
-    vectors_path = _check_readable(vectors_path, "vectors file")
-    metadata_path = _check_readable(metadata_path, "metadata file")
-    rows = _read_lines(vectors_path)
-    meta = _read_lines(metadata_path)
+    vectors_path, metadata_path = Path(vectors_path), Path(metadata_path)
+    rows = _read_lines(vectors_path, "vectors file")
+    meta = _read_lines(metadata_path, "metadata file")
     if not rows:
         raise ModelFileError(f"{vectors_path} holds no vectors")
     has_header = bool(meta) and meta[0].split("\t")[0].lower() == "word" and "\t" in meta[0]
@@ -748,44 +827,203 @@ def load_projector_tsv(vectors_path: PathLike, metadata_path: PathLike) -> Keyed
         raise ModelFileError(f"{metadata_path}: contains duplicate words")
     if len(counts) != len(words):
         counts = list(range(len(words), 0, -1))
-    return KeyedVectors(words, vectors, np.asarray(counts, dtype=np.int64))
+    norms = _finite_row_norms(vectors, vectors_path, "line {} has", 1)
+    return KeyedVectors(words, vectors, np.asarray(counts, dtype=np.int64), norms=norms)
 
 
 # --------------------------------------------------------------------------- any format
 
 
 def sniff_format(path: PathLike) -> str:
-    """Guess a file's format: ``"npz"``, ``"word2vec"`` or ``"word2vec-binary"``.
+    """Guess a file's format from its content.
+
+    Returns
+    -------
+    str
+        ``"npz"`` (a model), ``"vectors-npz"`` (vectors only, from ``convert``),
+        ``"word2vec"`` or ``"word2vec-binary"``.
 
     Raises
     ------
     ModelFileError
         If the file is missing, is none of these, or has an invalid word2vec header.
     """
-    path = _check_readable(path, "model file")
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(2) == b"PK":  # the zip magic number: an .npz archive
-                return "npz"
-            handle.seek(0)
-            if not _HEADER_RE.match(handle.readline(_MAX_HEADER_BYTES)):
-                raise ModelFileError(
-                    f"{path} is neither a w2v_core model (.npz) nor a word2vec text/binary file"
-                )
-            handle.seek(0)
-            _, dim = _read_w2v_header(handle, path)
-            first = handle.readline(1 << 20)
-    except OSError as exc:
-        raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return "word2vec" if _looks_like_text(first, dim) else "word2vec-binary"
+    with open_for_reading(path, "model file") as handle:
+        try:
+            return _sniff(handle, Path(path))
+        except OSError as exc:
+            raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def load_vectors(path: PathLike) -> KeyedVectors:
-    """Load word vectors from a model ``.npz`` or a word2vec text/binary file.
+def _sniff(handle: IO[bytes], path: Path) -> str:
+    """The format of an open file; reads only its first bytes (and the zip directory)."""
+    head = handle.peek(_MAX_HEADER_BYTES)[:_MAX_HEADER_BYTES]  # type: ignore[attr-defined]
+    if head[:2] == b"PK":  # the zip magic number: an .npz archive
+        if not is_regular(handle):
+            raise ModelFileError(f"{path}: an .npz archive must be a regular file, not a pipe")
+        kind = _read_npz(handle, path, required=("kind",), only=("kind",))["kind"]
+        return "vectors-npz" if kind.ndim == 0 and str(kind) == VECTORS_KIND else "npz"
+    line = head.split(b"\n", 1)[0] + b"\n"
+    if not _HEADER_RE.match(line):
+        raise ModelFileError(
+            f"{path} is neither a w2v_core model (.npz) nor a word2vec text/binary file"
+        )
+    if len(head.split(b"\n", 2)) < 3 and not is_regular(handle):
+        return "word2vec"  # a stream whose first row is not here yet: let the reader tell
+    first = handle.peek(1 << 16)
+    _, dim = _read_w2v_header(_Bytes(first), path)
+    row = first.split(b"\n", 2)[1] if first.count(b"\n") >= 2 else b""
+    if not row and is_regular(handle):
+        position = handle.tell()
+        handle.readline(_MAX_HEADER_BYTES)
+        row = handle.readline(1 << 20)
+        handle.seek(position)
+    return "word2vec" if _looks_like_text(row, dim) else "word2vec-binary"
 
-    The format is detected from the file's content, not its extension.
+
+class _Bytes:
+    """The tiny part of a file's interface :func:`_read_w2v_header` uses, over bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def readline(self, limit: int) -> bytes:
+        end = self._data.find(b"\n", 0, limit)
+        return self._data[: end + 1] if end >= 0 else self._data[:limit]
+
+
+def load_vectors(
+    path: PathLike, *, limit: int | None = None, max_bytes: int = MAX_NPZ_BYTES
+) -> KeyedVectors:
+    """Load word vectors from any format this package reads, detected from the content.
+
+    A w2v_core ``.npz`` (a model, or vectors written by ``convert``) is memory-mapped
+    when its matrix is stored uncompressed: nothing is copied into memory, the file
+    is never written to, and a second open is served by the page cache.  word2vec
+    text and binary files are read in chunks (:func:`load_word2vec_format`).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file (a FIFO works for the word2vec formats).
+    limit : int, optional
+        Keep only the ``limit`` most frequent words (by stored counts for ``.npz``
+        files, by position for word2vec files, which are sorted by frequency).
+    max_bytes : int
+        For ``.npz`` files: refuse arrays that would take more memory than this.
+
+    Raises
+    ------
+    ModelFileError
+        One line for every kind of bad file or path.
     """
-    fmt = sniff_format(path)
+    if limit is not None and limit < 1:
+        raise ModelFileError(f"limit must be at least 1, got {limit}")
+    with open_for_reading(path, "vector file") as handle:
+        try:
+            fmt = _sniff(handle, Path(path))
+        except OSError as exc:
+            raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if fmt in ("npz", "vectors-npz"):
+            return _load_npz_vectors(handle, Path(path), fmt, limit, max_bytes)
+        # A stream's first row may not have arrived when it was sniffed: detect again.
+        binary = fmt == "word2vec-binary" if is_regular(handle) else None
+        return _read_word2vec(handle, Path(path), binary, "replace", limit)
+
+
+#: What :func:`load_vectors` reads of each kind of ``.npz``: (matrix, required fields).
+_VECTOR_FIELDS = {
+    "npz": ("w_in", ("kind", "format_version", "w_in", "words", "counts")),
+    "vectors-npz": ("vectors", ("kind", "format_version", "vectors", "words_utf8", "counts")),
+}
+
+
+def _load_npz_vectors(
+    handle: IO[bytes], path: Path, fmt: str, limit: int | None, max_bytes: int
+) -> KeyedVectors:
+    matrix_key, required = _VECTOR_FIELDS[fmt]
+
+    def check_shapes(members: dict[str, npz.Member]) -> None:
+        shape, counts = members[matrix_key].shape, members["counts"].shape
+        if len(shape) != 2 or counts != shape[:1]:
+            raise ModelFileError(f"{path}: '{matrix_key}' has shape {shape} but 'counts' {counts}")
+        if fmt == "npz" and members["words"].shape != shape[:1]:
+            raise ModelFileError(
+                f"field '{matrix_key}' has shape {shape}, expected "
+                f"({members['words'].shape[0]}, dim >= 1)"
+            )
+
+    arrays = _read_npz(
+        handle, path, required=required, only=required, mmap=(matrix_key,),
+        max_bytes=max_bytes, check_shapes=check_shapes,
+    )  # fmt: skip
+    version = _scalar(arrays, "format_version", "iu")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} was written by a newer w2v_core (format {version}; this one reads "
+            f"up to {FORMAT_VERSION})"
+        )
+    matrix, counts = arrays[matrix_key], _vector(arrays, "counts", "iu")
+    if matrix.dtype != np.float32 or len(matrix) == 0 or matrix.shape[1] < 1:
+        raise ModelFileError(
+            f"field '{matrix_key}' must be a non-empty float32 matrix, got "
+            f"{matrix.dtype} {matrix.shape}"
+        )
+    words = _npz_words(arrays, path, fmt, len(matrix))
+    if limit is not None and limit < len(words):
+        # The most frequent first (a stable sort keeps the file's order among equals).
+        order = np.argsort(-counts.astype(np.int64), kind="stable")[:limit]
+        if np.array_equal(order, np.arange(limit)):
+            matrix, counts, words = matrix[:limit], counts[:limit], words[:limit]  # a view
+        else:
+            matrix, counts = matrix[order], counts[order]
+            words = [words[i] for i in order]
+    norms = _finite_row_norms(matrix, path, "vector {} has", 1)
+    try:
+        return KeyedVectors(words, matrix, counts, norms=norms)
+    except W2VError as exc:
+        raise ModelFileError(f"{path}: {exc}") from None
+
+
+def _npz_words(arrays: dict[str, np.ndarray], path: Path, fmt: str, n_words: int) -> list[str]:
     if fmt == "npz":
-        return load_model(path).wv
-    return load_word2vec_format(path, binary=fmt == "word2vec-binary")
+        words = arrays["words"]
+        if words.ndim != 1 or words.dtype.kind != "U":
+            raise ModelFileError(f"field 'words' must be a 1-D unicode array, got {words.dtype}")
+        return words.tolist()
+    blob = arrays["words_utf8"]
+    if blob.dtype != np.uint8 or blob.ndim != 1:
+        raise ModelFileError(f"field 'words_utf8' must be bytes, got {blob.dtype} {blob.shape}")
+    try:
+        words = blob.tobytes().decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise ModelFileError(f"{path}: field 'words_utf8' is not valid UTF-8") from None
+    if len(words) != n_words:
+        raise ModelFileError(f"{path}: {len(words)} words for {n_words} vectors")
+    return words
+
+
+def save_vectors(kv: KeyedVectors, path: PathLike, *, source: str = "") -> None:
+    """Write vectors only (no training state) as an ``.npz`` :func:`load_vectors` maps.
+
+    Fields: ``vectors`` (float32, 64-byte aligned, uncompressed), ``counts``, and
+    ``words_utf8``: all words joined by newlines and UTF-8 encoded, which takes a
+    fraction of a fixed-width string array for a vocabulary with a few long words.
+
+    Raises
+    ------
+    ModelFileError
+        If a word is empty or contains a newline, or the file cannot be written.
+    """
+    words = list(kv.words)
+    _check_savable_words(words, "\n", "vectors .npz")
+    arrays = {
+        "format_version": np.array(FORMAT_VERSION, dtype=np.int64),
+        "kind": np.array(VECTORS_KIND),
+        "vectors": kv.vectors,
+        "counts": np.asarray(kv.counts, dtype=np.int64),
+        "words_utf8": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+        "source": _json_scalar({"source": source}),
+    }
+    with write_file(path, "wb") as handle:
+        npz.write(handle, arrays)

@@ -32,6 +32,11 @@ def subsample(
     return ids[keep]
 
 
+def reduced_windows(n: int, window: int, rng: np.random.Generator) -> np.ndarray:
+    """Each center's reduced window ``b``, uniform in ``1 .. window`` (``int32``, length ``n``)."""
+    return rng.integers(1, window + 1, size=n, dtype=np.int32)
+
+
 def skipgram_pairs(
     ids: np.ndarray, window: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -52,13 +57,27 @@ def skipgram_pairs(
         ``int32`` arrays of equal length, ordered by center position so that a
         mini-batch sees text in reading order, as word2vec does.
     """
-    n = len(ids)
-    if n < 2:
+    if len(ids) < 2:
         empty = np.empty(0, dtype=np.int32)
         return empty, empty
+    return window_pairs(ids, reduced_windows(len(ids), window, rng))
+
+
+def window_pairs(ids: np.ndarray, reduced_window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (center, context) pairs of a chunk whose centers' windows are already drawn.
+
+    The center at position ``i`` pairs with every word at ``i - b .. i + b``
+    (``b = reduced_window[i]``, ``i`` itself excluded) in the same sentence.
+    :func:`skipgram_pairs` draws ``b`` and calls this; the "How it learns" lesson
+    (:mod:`w2v_core.onestep`) calls it too, to show the window it drew.
+    """
+    n = len(ids)
+    if n < 2:
+        empty = np.empty(0, dtype=ids.dtype)
+        return empty, empty
+    window = int(reduced_window.max())
     # Sentence number of every position: pairs are valid only inside one sentence.
     sentence = np.cumsum(ids < 0, dtype=np.int32)
-    reduced_window = rng.integers(1, window + 1, size=n, dtype=np.int32)
     offsets = [d for d in range(-window, window + 1) if d != 0]
     # valid[k, i]: the word at i + offsets[k] is a context of the center at i.
     valid = np.zeros((len(offsets), n), dtype=bool)

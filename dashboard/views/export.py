@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from dashboard import local_vectors
 from dashboard.runs import Run
 from dashboard.settings import AppLimits
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.io import (
     load_model,
+    load_vectors,
     save_model,
     save_projector_tsv,
     save_word2vec_format,
@@ -39,6 +41,9 @@ EXPLANATION = """
 original word2vec tool) so that you can explore them in every tab except Training.
 Imported vectors stay in your browser session: other users of this server do not see them.
 """
+
+#: Vectors larger than this are not offered as browser downloads (the CLI exports them).
+MAX_DOWNLOAD_BYTES = 200_000_000
 
 FORMATS: dict[str, tuple[str, str, str]] = {
     # key: (button label, file suffix, MIME type)
@@ -121,14 +126,14 @@ def load_imported(name: str, content: bytes, limit_mb: float, max_words: int | N
         try:
             fmt = sniff_format(path)
             if fmt == "npz":
-                model = load_model(path)
+                # A compressed upload may not expand past ten times the upload limit:
+                # a small "zip bomb" is refused from its headers, before any allocation.
+                model = load_model(path, max_bytes=int(10 * limit_mb * 1e6))
                 problem = limits.vectors_problem(len(model.vocab))
                 if problem:
                     raise W2VError(problem)
                 return Run.from_file(key, model.wv, name, model=model)
-            from w2v_core.io import load_word2vec_format
-
-            kv = load_word2vec_format(path, binary=fmt == "word2vec-binary")
+            kv = load_vectors(path, max_bytes=int(10 * limit_mb * 1e6))
         except W2VError as error:
             raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
         except Exception as error:  # a reader bug must not take the page down
@@ -149,6 +154,7 @@ def render(ctx: Context) -> None:
     else:
         _downloads(run)
     st.subheader("Import")
+    _open_local(ctx)
     _import(ctx)
 
 
@@ -156,8 +162,14 @@ def _downloads(run: Run) -> None:
     st.caption(f"Run: {md(run.label)} · {len(run.kv):,} words × {run.kv.dim} dimensions")
     stem = file_stem(run)
     columns = st.columns(len(FORMATS))
+    too_big = run.kv.vectors.nbytes > MAX_DOWNLOAD_BYTES
+    if too_big:
+        st.caption(
+            f"These vectors take {run.kv.vectors.nbytes / 1e6:,.0f} MB: too large for a browser "
+            "download. On the server: `python -m w2v_core export FILE OUT`."
+        )
     for column, (fmt, (label, suffix, mime)) in zip(columns, FORMATS.items(), strict=True):
-        reason = unsavable_reason(run.kv, fmt)
+        reason = "too large for a browser download" if too_big else unsavable_reason(run.kv, fmt)
         if fmt == "npz" and run.model is None:
             reason = "imported word2vec vectors have no full model"
         name = f"{stem}-{suffix}" if suffix.endswith(".tsv") else f"{stem}{suffix}"
@@ -177,6 +189,67 @@ def _downloads(run: Run) -> None:
 def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
     """Build the file only when the button is clicked (large models take a while)."""
     return lambda: export_bytes(run, fmt)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _opened(path: str, mtime_ns: int, size: int) -> KeyedVectors:
+    """A local file's vectors, opened once per process and shared by every session.
+
+    Read-only (a ``.npz`` is memory-mapped, so its pages are the page cache's); keyed by
+    modification time and size, so a replaced file is opened again.
+    """
+    del mtime_ns, size
+    return load_vectors(path)
+
+
+def open_local(name: str, files: list[local_vectors.LocalFile]) -> Run:
+    """The run for the listed local file ``name``.
+
+    Raises
+    ------
+    W2VError
+        For a name that is not listed (whatever a browser sends) or a bad file.
+    """
+    path = local_vectors.resolve(name, files)
+    if path is None:
+        raise W2VError(f"'{name}' is not one of the files this server offers")
+    info = path.stat()
+    stamp = f"{path}|{info.st_mtime_ns}|{info.st_size}".encode()
+    key = "local-" + hashlib.sha256(stamp).hexdigest()[:16]
+    try:
+        kv = _opened(str(path), info.st_mtime_ns, info.st_size)
+    except W2VError as error:
+        raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
+    return Run.from_file(key, kv, name)
+
+
+def _open_local(ctx: Context) -> None:
+    """Files the server was started with (``--vectors``) or may list (``W2V_VECTORS_DIR``)."""
+    files = local_vectors.available()
+    if not files:
+        return
+    names = [f.name for f in files]
+    sizes = {f.name: f.size for f in files}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.selectbox(
+        "Open vectors on this server (no upload, any size)",
+        names,
+        key="local_file",
+        format_func=lambda n: f"{n} ({sizes[n] / 1e6:,.0f} MB)",
+        help="Files named with --vectors when the app was started, or in $"
+        f"{local_vectors.ENV_DIR}. Large files open memory-mapped after `python -m "
+        "w2v_core convert`.",
+    )
+    if right.button("Open", key="local_open", icon=":material/folder_open:"):
+        try:
+            with st.spinner(f"Opening {name}…"):
+                run = open_local(name, files)
+        except W2VError as error:
+            st.error(f"Could not open this file: {md(error)}")
+            return
+        ctx.imports[run.key] = run
+        ctx.select(run.key)
+        st.rerun()
 
 
 def _import(ctx: Context) -> None:

@@ -21,12 +21,19 @@ import streamlit as st
 from dashboard import charts, map_selection, projection, state
 from dashboard.views import NO_RUN, Context, explain, guard, md
 from w2v_core.errors import UnknownWordError, W2VError
+from w2v_core.files import spreadsheet_safe
 from w2v_core.vectors import KeyedVectors
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
 
-MAX_WORDS = 2000
+#: The map's slider goes up to this many most frequent words (PCA and WebGL cope).
+MAX_WORDS = 100_000
+#: Vocabularies up to this size get a plain slider; larger ones the steps of MAP_SIZES.
+SMOOTH_UP_TO = 2000
+MAP_SIZES = (10, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 50_000, 100_000)
+#: t-SNE is offered up to this many words: a few seconds there, minutes beyond.
+TSNE_MAX_WORDS = 3000
 DEFAULT_WORDS = 300
 MAX_REPLAY_WORDS = 500
 DEFAULT_REPLAY_WORDS = 200
@@ -79,7 +86,7 @@ def _projection(
     axes: tuple[tuple[str, str], tuple[str, str]] | None,
     _kv: KeyedVectors,
 ) -> np.ndarray:
-    vectors = _kv.normed[list(rows)]
+    vectors = _kv.unit(list(rows))
     if method == "PCA":
         return projection.pca(vectors, dims)
     if method == "t-SNE":
@@ -92,7 +99,7 @@ def _projection(
 def _clusters(
     run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
 ) -> np.ndarray:
-    return projection.kmeans_labels(_kv.normed[list(rows)], k, seed=0)
+    return projection.kmeans_labels(_kv.unit(list(rows)), k, seed=0)
 
 
 @st.cache_data(show_spinner="Projecting every epoch into one frame…", max_entries=16)
@@ -154,7 +161,14 @@ def render(ctx: Context) -> None:
         query = _render_map(run.kv, run.key, ctx, run)
     st.divider()
     with guard("the training replay"):
-        _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
+        if run.imported:
+            st.subheader("Training replay")
+            st.caption(
+                "These vectors were opened from a file: they come without a training history, "
+                "so there is no replay to show."
+            )
+        else:
+            _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
 def _render_map(
@@ -164,7 +178,7 @@ def _render_map(
     if len(kv) < 2:
         st.info("The map needs at least two words in the vocabulary.")
         return ""
-    if not np.isfinite(kv.vectors).all():
+    if not np.isfinite(kv.norms).all():  # a norm is finite exactly when its vector is
         st.error(
             "These vectors contain NaN or infinite values (training diverged): "
             "try a smaller learning rate."
@@ -175,7 +189,18 @@ def _render_map(
     low_n = min(10, max_n)
     left, middle, right = st.columns(3)
     with left:
-        if max_n > low_n:
+        if max_n > SMOOTH_UP_TO:
+            # A linear slider to 100,000 cannot pick 300: steps that grow with the size.
+            sizes = [v for v in MAP_SIZES if v < max_n] + [max_n]
+            n = st.select_slider(
+                "Words on the map (most frequent first)",
+                options=sizes,
+                key=_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
+                format_func=lambda v: f"{v:,}",
+                help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
+                f"{charts.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
+            )
+        elif max_n > low_n:
             n = st.slider(
                 "Words on the map (most frequent first)",
                 min_value=low_n,
@@ -186,6 +211,12 @@ def _render_map(
             n = max_n
             st.caption(f"All {n} words are shown.")
         method = st.radio("Method", METHODS, key=_bind("map_method", METHODS[0]), horizontal=True)
+        if method == "t-SNE" and n > TSNE_MAX_WORDS:
+            st.caption(
+                f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
+                f"beyond): PCA is drawn for these {n:,}."
+            )
+            method = "PCA"
         dims_choice = st.radio(
             "Dimensions",
             ("2D", "3D"),
@@ -291,7 +322,7 @@ def _render_map(
         color_title=color_title,
         # an isolated selection is small: label every word of it
         highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
-        title=f"{method}: the {n} most frequent words"
+        title=f"{method}: the {n:,} most frequent words"
         if isolated is None
         else f"{method}: the {len(rows)} selected words on their own",
         axis_titles=_axis_titles(method, axes),
@@ -367,7 +398,8 @@ def coordinates_csv(
     words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
 ) -> bytes:
     """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
-    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
+    safe_words = [spreadsheet_safe(word) for word in words]  # no formulas in spreadsheets
+    frame = pd.DataFrame({"word": safe_words, "frequency": np.asarray(counts, dtype=np.int64)})
     for axis, name in enumerate("xyz"[: coords.shape[1]]):
         frame[name] = coords[:, axis]
     if clusters is not None:

@@ -1,0 +1,76 @@
+"""The "How it learns" tab in a real browser at 1280×720: every stage draws, nothing is cut off.
+
+Walks through the five stages of one step and a short Play, and checks in each that the
+plane and the loss chart render, no formula is wider than its column (KaTeX would cut
+it off behind a scroll bar), and no exception reached the page.  Screenshots of every
+stage go to the test's temporary directory (and ``$W2V_ARTIFACTS`` if set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STAGES = ("the pair", "the negatives", "scores and loss", "errors and gradients", "the update")
+
+#: Formulas wider than their box: KaTeX's display box shrinks to its formula and scrolls
+#: (cutting it off) when the column is narrower; 4 px of slack for italic overhangs.
+OVERFLOWING = """() => [...document.querySelectorAll('.katex-display')]
+    .filter(e => e.scrollWidth > e.clientWidth + 4)
+    .map(e => `${e.scrollWidth}px in ${e.clientWidth}px: ${e.textContent.slice(0, 50)}`)"""
+
+
+@pytest.fixture(scope="module")
+def page(server_factory, browser):
+    server = server_factory(W2V_AUTOTRAIN="0")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server.url)
+    page.get_by_role("tab", name="How it learns").click(timeout=120_000)
+    yield page
+    page.close()
+
+
+def settled(page) -> None:
+    """Wait until the rerun is over: no element of the previous run is left (stale)."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)  # KaTeX and Plotly lay out after the elements arrive
+
+
+def check_stage(page, number: int) -> None:
+    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").wait_for(timeout=60_000)
+    settled(page)
+    page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.evaluate(OVERFLOWING) == []
+
+
+def test_every_stage_draws_and_fits(page, screenshot):
+    check_stage(page, 1)
+    screenshot(page, "learn-stage1.png")
+    for number in range(2, 6):
+        page.get_by_role("button", name="Next ▸").click()
+        check_stage(page, number)
+        if number == 2:
+            page.locator(".st-key-learn_noise .js-plotly-plot").first.wait_for(timeout=30_000)
+        screenshot(page, f"learn-stage{number}.png")
+    # Arrows in stage 4 and 5 are Plotly annotations with arrowheads.
+    assert page.locator(".st-key-learn_plane .annotation-arrow-g").count() >= 2
+
+
+def test_play_takes_the_steps(page, screenshot):
+    page.get_by_label("steps", exact=True).fill("20")
+    page.get_by_label("steps", exact=True).press("Enter")
+    page.get_by_label("speed", exact=True).click()
+    page.get_by_text("instant", exact=True).last.click()
+    page.get_by_role("button", name="Play ▸▸").click()
+    page.get_by_text("Step 21 · stage 5 of 5").wait_for(timeout=60_000)
+    settled(page)
+    page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.evaluate(OVERFLOWING) == []
+    screenshot(page, "learn-played.png")
