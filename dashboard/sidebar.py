@@ -29,11 +29,14 @@ from dashboard.views import md
 from w2v_core.corpus import BUILTIN_CORPORA, Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
 from w2v_core.train import LIMITS, TrainConfig, run_key
+from w2v_core.workers import available_cores
 
 #: Vectors of this many most frequent words are kept after every epoch (training replay).
 SNAPSHOT_WORDS = 300
 #: Share of the sentences held out in the app (on by default: every run gets a score).
 HELDOUT = 0.05
+#: Training processes a preset asks for: every core (the registry shares them out).
+CORES = available_cores()
 
 SOURCES = {
     "builtin": "Built-in corpus",
@@ -54,7 +57,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_alpha": 0.025,
         "hp_seed": 1,
         "hp_shared": True,
-        "hp_batch": 1024,
+        "hp_batch": 1536,  # the core's automatic step size
+        "hp_workers": CORES,
         "hp_early": False,
         "hp_tol": 0.01,
         "hp_heldout": True,
@@ -71,7 +75,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_alpha": 0.025,
         "hp_seed": 1,
         "hp_shared": False,
-        "hp_batch": 256,  # the core's automatic choice for per-pair negatives
+        "hp_batch": 1536,
+        "hp_workers": CORES,
         "hp_early": False,
         "hp_tol": 0.01,
         "hp_heldout": True,
@@ -101,7 +106,7 @@ SLIDERS: dict[str, tuple[int, int, int]] = {
 }
 SAMPLE_CHOICES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
 ALPHA_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2]
-BATCH_CHOICES = [64, 128, 256, 512, 1024, 2048, 4096, 8192]
+BATCH_CHOICES = [64, 128, 256, 512, 1024, 1536, 2048, 4096]
 TOLERANCE_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1]
 
 
@@ -396,14 +401,22 @@ def _settings(corpus: Corpus | None) -> TrainConfig | None:
     )  # fmt: skip
     with st.expander("Speed and early stopping"):
         st.checkbox(
-            "Shared negative samples", key="hp_shared",
-            help="Use one set of random words for a whole batch of neighbours: faster, "
-            "slightly different from the original word2vec.",
+            "Shared negative samples (much faster)", key="hp_shared",
+            help="Use one pool of random words for every neighbour pair of a step instead "
+            "of drawing new ones for each pair as word2vec does: several times faster, "
+            "equally good vectors in our benchmarks (README, Performance).",
         )  # fmt: skip
+        if CORES > 1:
+            st.slider(
+                "Worker processes", 1, CORES, key="hp_workers",
+                help="Train on this many cores at once. 1 gives exactly the same vectors "
+                "every time; more are faster but vary slightly from run to run. Small "
+                "corpora use one. Trainings of all users share this server's cores.",
+            )  # fmt: skip
         st.select_slider(
             "Batch size", options=BATCH_CHOICES, key="hp_batch",
-            help="Word pairs learned from in one step. Bigger is faster; each step then "
-            "uses slightly older vectors.",
+            help="About how many word pairs are learned from in one step. Bigger is "
+            "faster; each step then uses slightly older vectors.",
         )  # fmt: skip
         st.checkbox(
             "Stop early when the loss stops improving", key="hp_early",
@@ -442,6 +455,7 @@ def _config(corpus: Corpus | None) -> TrainConfig | None:
             seed=int(get("hp_seed")),
             shared_negatives=bool(get("hp_shared")),
             batch_size=int(get("hp_batch")),
+            workers=min(CORES, int(get("hp_workers"))),
             snapshot_words=SNAPSHOT_WORDS,
             early_stop=float(get("hp_tol")) if get("hp_early") else 0.0,
             heldout=HELDOUT if get("hp_heldout", True) else 0.0,
