@@ -252,12 +252,14 @@ def _blas() -> list[dict[str, Any]]:
     return [{k: info.get(k) for k in keys} for info in threadpool_info()]
 
 
-def train_ours(corpus: Any, settings: Settings, shared: bool, evaluate: bool) -> dict[str, Any]:
+def train_ours(
+    corpus: Any, settings: Settings, shared: bool, evaluate: bool, workers: int = 1
+) -> dict[str, Any]:
     """Train our engine on ``corpus``; time and trace only the training step."""
     from w2v_core import TrainConfig, Trainer
 
     # Every Settings field is a TrainConfig field of the same name and meaning.
-    config = TrainConfig(**settings.to_dict(), shared_negatives=shared)
+    config = TrainConfig(**settings.to_dict(), shared_negatives=shared, workers=workers)
     gc.collect()
     rss_start = current_rss()
     began = time.perf_counter()
@@ -282,6 +284,7 @@ def train_ours(corpus: Any, settings: Settings, shared: bool, evaluate: bool) ->
         "weights_mb": 2 * vocab_size * settings.dim * 4 / MB,
         "vocab_words_processed": int(trainer.words_processed),  # in-vocabulary, all epochs
         "stopped": bool(model.stopped),
+        "workers": trainer.workers,
         **_traced_allocations(corpus, config),
     }
     if evaluate:
@@ -301,7 +304,7 @@ def _traced_allocations(corpus: Any, config: Any) -> dict[str, float]:
 
     gc.collect()
     tracemalloc.start()
-    trainer = Trainer(corpus, replace(config, epochs=1))
+    trainer = Trainer(corpus, replace(config, epochs=1, workers=1))  # children are untraced
     before_run = tracemalloc.get_traced_memory()[0]
     tracemalloc.reset_peak()
     trainer.run()
@@ -358,13 +361,18 @@ def child_main(spec_path: str, out_path: str) -> None:
     settings = Settings(**spec["settings"])
     corpus = load_corpus_file(spec["corpus_path"])
     system = spec["system"]
+    load_before = _load_average()
     if system in ("ours", "ours_shared"):
-        result = train_ours(corpus, settings, system == "ours_shared", spec["evaluate"])
+        result = train_ours(
+            corpus, settings, system == "ours_shared", spec["evaluate"], int(spec["workers"])
+        )
     elif system == "gensim":
         result = train_gensim(corpus, settings, int(spec["workers"]), spec["evaluate"])
     else:
         raise ValueError(f"unknown system {system!r}")
     n_tokens = int(corpus.n_tokens)
+    result["load_average_before"] = load_before
+    result["load_average_after"] = _load_average()
     result["corpus_tokens"] = n_tokens
     result["ids_mb"] = corpus.ids.nbytes / MB
     # One definition for every system: raw corpus words x epochs / training seconds.
@@ -515,10 +523,11 @@ def code_version() -> dict[str, Any]:
         return done.stdout.strip() if done.returncode == 0 else None
 
     status = git("status", "--porcelain", "--", "w2v_core")
-    return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "w2v_core_modified": None if status is None else bool(status),
-    }
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit is None and os.environ.get("W2V_CODE_COMMIT"):
+        # An exported tree (git archive) benchmarked while the repository moves on.
+        return {"commit": os.environ["W2V_CODE_COMMIT"], "w2v_core_modified": False}
+    return {"commit": commit, "w2v_core_modified": None if status is None else bool(status)}
 
 
 def _version(package: str) -> str | None:

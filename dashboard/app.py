@@ -81,6 +81,8 @@ VIEWS: list[tuple[str, Callable[[Context], None]]] = [
 TABS = [title for title, _ in VIEWS]
 #: Set to 0 to open without training the quick demo (the tests do).
 ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
+#: Seconds a run after a click on Stop waits for the stopped model before drawing.
+STOP_WAIT = 5.0
 #: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
 ACTIVE, JOB, TRAINED, OPENED_LOCAL = "active", "job", "_trained_here", "_opened_local"
 SHARE_NOTICE = "_share_notice"
@@ -254,7 +256,7 @@ def main() -> None:
     """Draw the page."""
     st.set_page_config(
         page_title="word2vec playground",
-        page_icon=":material/hub:",
+        page_icon="🔤",  # an emoji is drawn by the browser: nothing is fetched
         layout="wide",
         initial_sidebar_state="expanded",
     )
@@ -275,6 +277,16 @@ def main() -> None:
     if registry.disk_problem and not state.get("_disk_warned"):
         st.warning(md(registry.disk_problem))
         state["_disk_warned"] = True
+    finished: TrainingJob | None = state.get(JOB)
+    if finished is not None and finished.stop_requested:
+        # Stop was just clicked (its callback ran before this run): the trainer ends
+        # after one step and the model is saved; wait for that rather than draw the
+        # whole page once more with the progress panel.
+        finished.done.wait(STOP_WAIT)
+    if finished is not None and finished.done.is_set():
+        # Finished (or stopped) since the last run: show its result in this very run,
+        # not after one more full rerun (slow while other users train).
+        _finish(finished)
     _show_flash()
     # a shared link: its settings, tab and word, before any widget is drawn
     share.restore_app(TABS, lambda text: state.__setitem__(SHARE_NOTICE, text))

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -109,10 +109,12 @@ class CorpusStore:
 
 @dataclass
 class Loaded:
-    """A corpus made from user input, with notes worth showing (e.g. the encoding used)."""
+    """A corpus made from user input, with notes worth showing (e.g. the encoding used)
+    and the files that were skipped (each message names the file and why)."""
 
     corpus: Corpus
     notes: list[str]
+    skipped: list[str] = field(default_factory=list)
 
 
 def corpus_from_uploads(files: Sequence[tuple[str, bytes]], limit_mb: float) -> Loaded:
@@ -120,12 +122,14 @@ def corpus_from_uploads(files: Sequence[tuple[str, bytes]], limit_mb: float) -> 
 
     The files are written under generated names to a private temporary directory,
     read with :func:`w2v_core.corpus.corpus_from_files` (which detects binary files
-    and the text encoding) and deleted.  Error messages name the user's files.
+    and the text encoding) and deleted.  Error messages name the user's files.  One bad
+    file among several (empty, binary) is skipped, and :attr:`Loaded.skipped` says so;
+    the corpus is made of the others.
 
     Raises
     ------
     CorpusError
-        No files, too large together, empty, binary, or without any word.
+        No files, too large together, or no usable file (empty, binary, no word).
     """
     if not files:
         raise CorpusError("no file was uploaded")
@@ -133,9 +137,36 @@ def corpus_from_uploads(files: Sequence[tuple[str, bytes]], limit_mb: float) -> 
     problem = AppLimits(max_upload_mb=limit_mb).upload_problem(total)
     if problem:
         raise CorpusError(problem)
+    usable, skipped = [], []
     for name, content in files:
-        if not content.strip():
-            raise CorpusError(f"'{name}' is empty: it contains no words")
+        if content.strip():
+            usable.append((name, content))
+        else:
+            skipped.append(f"'{name}' is empty: it contains no words")
+    if not usable:
+        raise CorpusError(skipped[0] if len(skipped) == 1 else "every uploaded file is empty")
+    while True:
+        try:
+            corpus, notes = _read_uploads(usable)
+            break
+        except _BadUpload as bad:
+            if len(usable) == 1:
+                raise CorpusError(bad.message) from None
+            skipped.append(bad.message)
+            del usable[bad.index]
+    return Loaded(corpus, notes, [f"{reason}: this file was skipped" for reason in skipped])
+
+
+class _BadUpload(Exception):
+    """One uploaded file cannot be read (``index`` into the files, ``message`` why)."""
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index, self.message = index, message
+
+
+def _read_uploads(files: Sequence[tuple[str, bytes]]) -> tuple[Corpus, list[str]]:
+    """Read the files as one corpus; raises :class:`_BadUpload` naming the bad one."""
     names = [name for name, _ in files]
     display = ", ".join(names) if len(names) <= 3 else f"{names[0]} and {len(names) - 1} more"
     with tempfile.TemporaryDirectory(prefix="w2v-upload-") as directory:
@@ -149,9 +180,10 @@ def corpus_from_uploads(files: Sequence[tuple[str, bytes]], limit_mb: float) -> 
             try:
                 corpus = corpus_from_files(paths, name=display)
             except CorpusError as error:
-                raise CorpusError(_user_names(str(error), paths, names)) from None
-    notes = [_user_names(str(w.message), paths, names) for w in caught]
-    return Loaded(corpus, notes)
+                text = str(error)
+                culprit = next((i for i, p in enumerate(paths) if str(p) in text), 0)
+                raise _BadUpload(culprit, _user_names(text, paths, names)) from None
+    return corpus, [_user_names(str(w.message), paths, names) for w in caught]
 
 
 def _user_names(message: str, paths: Sequence[Path], names: Sequence[str]) -> str:

@@ -27,14 +27,17 @@ from dashboard.corpora import (
 from dashboard.runs import RunRegistry, RunStatus
 from dashboard.settings import AppLimits
 from dashboard.views import md
-from w2v_core.corpus import Corpus
+from w2v_core.corpus import BUILTIN_CORPORA, Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
 from w2v_core.train import LIMITS, TrainConfig, run_key
+from w2v_core.workers import available_cores
 
 #: Vectors of this many most frequent words are kept after every epoch (training replay).
 SNAPSHOT_WORDS = 300
 #: Share of the sentences held out in the app (on by default: every run gets a score).
 HELDOUT = 0.05
+#: Training processes a preset asks for: every core (the registry shares them out).
+CORES = available_cores()
 
 SOURCES = {
     "builtin": "Built-in corpus",
@@ -55,7 +58,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_alpha": 0.025,
         "hp_seed": 1,
         "hp_shared": True,
-        "hp_batch": 1024,
+        "hp_batch": 1536,  # the core's automatic step size
+        "hp_workers": CORES,
         "hp_early": False,
         "hp_tol": 0.01,
         "hp_heldout": True,
@@ -72,7 +76,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "hp_alpha": 0.025,
         "hp_seed": 1,
         "hp_shared": False,
-        "hp_batch": 256,  # the core's automatic choice for per-pair negatives
+        "hp_batch": 1536,
+        "hp_workers": CORES,
         "hp_early": False,
         "hp_tol": 0.01,
         "hp_heldout": True,
@@ -88,7 +93,7 @@ PRESET_HELP = (
     "Quick demo: a generated corpus (260k words) built for the demo: trains in seconds, "
     "and its planted analogies come out right (king − man + woman = queen, paris − france "
     "+ italy = rome). Quality: real text, bigger vectors, more passes, word2vec's exact "
-    "method; takes minutes. 206 Wikipedia articles (463k words) are enough for sensible "
+    "method; takes minutes. 116 Wikipedia articles are enough for sensible "
     "neighbours of frequent words, not for analogies: those need "
     "tens of millions of words (it answered 1.8 % of Google's), so expect wrong answers "
     "there. Once text8 (17M words) has been downloaded, Quality trains on it instead "
@@ -129,7 +134,7 @@ SLIDERS: dict[str, tuple[int, int, int]] = {
 }
 SAMPLE_CHOICES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
 ALPHA_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2]
-BATCH_CHOICES = [64, 128, 256, 512, 1024, 2048, 4096, 8192]
+BATCH_CHOICES = [64, 128, 256, 512, 1024, 1536, 2048, 4096]
 TOLERANCE_CHOICES = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1]
 
 
@@ -227,7 +232,8 @@ def _corpus(store: CorpusStore) -> Corpus | None:
         # Runs on this corpus are this session's to see (see views.Context.visible).
         st.session_state.setdefault("_own_corpora", set()).add(corpus.fingerprint)
     if corpus is not None:
-        _stats(corpus)
+        info = BUILTIN_CORPORA.get(corpus.name) if source == "builtin" else None
+        _stats(corpus, info.unit if info is not None else "lines")
         problem = AppLimits.from_env().corpus_problem(corpus)
         if problem:
             st.error(f"This corpus cannot be trained here: {md(problem)}")
@@ -313,13 +319,15 @@ def _uploaded() -> Corpus | None:
         try:
             with st.spinner("Reading the files..."):
                 loaded = corpus_from_uploads([(f.name, f.getvalue()) for f in files], limit)
-            cached = (signature, loaded.corpus, loaded.notes, None)
+            cached = (signature, loaded.corpus, loaded.notes, loaded.skipped, None)
         except CorpusError as error:
-            cached = (signature, None, [], str(error))
+            cached = (signature, None, [], [], str(error))
         st.session_state["_upload_corpus"] = cached  # this session's upload, nobody else's
-    _, corpus, notes, error = cached
+    _, corpus, notes, skipped, error = cached
     if error:
         st.error(f"This upload cannot be used: {md(error)}")
+    for reason in skipped:
+        st.warning(md(reason))
     for note in notes:
         st.info(md(note))
     return corpus
@@ -353,11 +361,12 @@ def _pasted() -> Corpus | None:
     return corpus
 
 
-def _stats(corpus: Corpus) -> None:
+def _stats(corpus: Corpus, unit: str) -> None:
     min_count = int(state.get("hp_min_count", 5))
     stats = corpus_stats(corpus, min_count)
+    unit = unit if stats.sentences != 1 else unit.removesuffix("s")
     st.caption(
-        f"{stats.tokens:,} words in {stats.sentences:,} sentences · "
+        f"{stats.tokens:,} words in {stats.sentences:,} {unit} · "
         f"{stats.distinct:,} different words · "
         f"**{stats.vocabulary:,}** seen at least {min_count} times (the vocabulary)"
     )
@@ -423,14 +432,22 @@ def _settings(corpus: Corpus | None) -> TrainConfig | None:
     )  # fmt: skip
     with st.expander("Speed and early stopping"):
         st.checkbox(
-            "Shared negative samples", key="hp_shared",
-            help="Use one set of random words for a whole batch of neighbours: faster, "
-            "slightly different from the original word2vec.",
+            "Shared negative samples (much faster)", key="hp_shared",
+            help="Use one pool of random words for every neighbour pair of a step instead "
+            "of drawing new ones for each pair as word2vec does: several times faster, "
+            "equally good vectors in our benchmarks (README, Performance).",
         )  # fmt: skip
+        if CORES > 1:
+            st.slider(
+                "Worker processes", 1, CORES, key="hp_workers",
+                help="Train on this many cores at once. 1 gives exactly the same vectors "
+                "every time; more are faster but vary slightly from run to run. Small "
+                "corpora use one. Trainings of all users share this server's cores.",
+            )  # fmt: skip
         st.select_slider(
             "Batch size", options=BATCH_CHOICES, key="hp_batch",
-            help="Word pairs learned from in one step. Bigger is faster; each step then "
-            "uses slightly older vectors.",
+            help="About how many word pairs are learned from in one step. Bigger is "
+            "faster; each step then uses slightly older vectors.",
         )  # fmt: skip
         st.checkbox(
             "Stop early when the loss stops improving", key="hp_early",
@@ -469,6 +486,7 @@ def _config(corpus: Corpus | None) -> TrainConfig | None:
             seed=int(get("hp_seed")),
             shared_negatives=bool(get("hp_shared")),
             batch_size=int(get("hp_batch")),
+            workers=min(CORES, int(get("hp_workers"))),
             snapshot_words=SNAPSHOT_WORDS,
             early_stop=float(get("hp_tol")) if get("hp_early") else 0.0,
             heldout=HELDOUT if get("hp_heldout", True) else 0.0,
@@ -481,10 +499,14 @@ def _config(corpus: Corpus | None) -> TrainConfig | None:
         if vocabulary < 2:
             top = corpus.most_common(1)
             most = top[0][1] if top else 0
+            advice = (
+                "lower the min-count, or use a larger corpus"
+                if config.min_count > 1
+                else "every word is kept already: use a larger corpus"
+            )
             st.error(
                 f"Min-count {config.min_count} keeps {vocabulary} word(s) of this corpus "
-                f"(its most frequent word occurs {most} times): lower the min-count, or use "
-                "a larger corpus."
+                f"(its most frequent word occurs {most} times): {advice}."
             )
             return None
         problem = AppLimits.from_env().vocabulary_problem(corpus, config.min_count)

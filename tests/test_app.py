@@ -113,7 +113,7 @@ def test_opens_on_the_quick_demo_trained_and_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("W2V_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("W2V_AUTOTRAIN", "1")
     at = start()  # trains the toy corpus on first visit
-    assert at.session_state["preset"] == "Quick demo"
+    assert at.radio(key="preset").value == "Quick demo"
     assert any("Showing: toy" in c for c in texts(at.caption))
     # it opens on the Overview: the map, the analogy answered, one word's neighbours
     assert [c.proto.id for c in charts(at)] and len(charts(at)) == 1
@@ -247,6 +247,12 @@ def test_presets_set_the_sliders(env):
     assert at.selectbox(key="builtin").value == "wiki"
     at.radio(key="preset").set_value("Quick demo").run()
     assert at.slider(key="hp_dim").value == 50 and at.selectbox(key="builtin").value == "toy"
+    # A setting that differs from the preset: the preset says so, the others stay.
+    at.slider(key="hp_window").set_value(9).run()
+    ok(at)
+    assert at.radio(key="preset").value == "Custom" and at.slider(key="hp_dim").value == 50
+    at.slider(key="hp_window").set_value(5).run()
+    assert at.radio(key="preset").value == "Quick demo"
 
 
 def test_quality_preset_uses_text8_once_it_is_on_disk(env):

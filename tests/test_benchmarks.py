@@ -154,7 +154,8 @@ def test_helpers() -> None:
     assert parse_sizes("1M, 4m,20000,2.5k") == [1_000_000, 4_000_000, 20_000, 2_500]
     with pytest.raises(ValueError):
         parse_sizes("0")
-    assert resolve_systems("gensim,ours") == ["ours", "gensim_w1", "gensim_w2"]
+    assert resolve_systems("gensim,ours") == ["ours", "gensim_w1", "ours_workers_2", "gensim_w2"]
+    assert resolve_systems("ours1") == ["ours", "ours_shared"]
     with pytest.raises(ValueError):
         resolve_systems("word2vec")
     runs = [{"seconds": 3.0, "n": 5, "m": "rss", "x": None}, {"seconds": 1.0, "n": 7, "m": "rss"}]

@@ -38,7 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
 APP = str(ROOT / "dashboard" / "app.py")
 LINE_TIMEOUT = 60.0
-SMALL = dict(dim=8, window=2, negatives=3, epochs=1, min_count=1, sample=0, batch_size=256)
+SMALL = dict(
+    dim=8, window=2, negatives=3, epochs=1, min_count=1, sample=0, batch_size=256, workers=1
+)
 LONG = {**SMALL, "epochs": 1000}  # never finishes before the kill
 
 #: Installed in a subprocess before it trains: print a marker at a chosen moment, then
@@ -174,7 +176,16 @@ def corpus_file(tmp_path_factory) -> Path:
 
 def cli_args(corpus_file: Path, out: Path, config: dict) -> list[str]:
     args = ["train", str(corpus_file), "--out", str(out), "--quiet"]
-    for name in ("dim", "window", "negatives", "epochs", "min_count", "sample", "batch_size"):
+    for name in (
+        "dim",
+        "window",
+        "negatives",
+        "epochs",
+        "min_count",
+        "sample",
+        "batch_size",
+        "workers",
+    ):
         args += [f"--{name.replace('_', '-')}", str(config[name])]
     return args
 

@@ -28,7 +28,9 @@ from w2v_core.corpus import corpus_from_text
 from w2v_core.io import atomic_write, load_model, save_model
 from w2v_core.train import Model, StopReason, TrainConfig, Trainer, run_key
 
-TINY = dict(dim=8, window=2, negatives=3, epochs=2, min_count=1, sample=0, batch_size=256)
+TINY = dict(
+    dim=8, window=2, negatives=3, epochs=2, min_count=1, sample=0, batch_size=256, workers=1
+)
 WAIT = 60.0
 
 
@@ -180,6 +182,23 @@ def test_concurrency_is_bounded_and_the_queue_position_is_known(tmp_path, corpus
         assert job.wait(WAIT) and job.state == TrainingJob.DONE, job.error
     assert registry.counts() == (0, 0)
     assert registry.trainings_started == 3
+
+
+def test_running_trainings_never_use_more_workers_than_the_budget(tmp_path, corpus):
+    gate = threading.Event()
+    registry = gated_registry(tmp_path, gate, max_concurrent=3, max_workers=3)
+    two = registry.submit(corpus, config(seed=1, workers=2)).job
+    one = registry.submit(corpus, config(seed=2, workers=1)).job
+    blocked = registry.submit(corpus, config(seed=3, workers=2)).job  # 2 + 1 + 2 > 3
+    assert [job.state for job in (two, one, blocked)] == ["running", "running", "queued"]
+    assert registry.busy_workers() == 3 and registry.queue_position(blocked) == 1
+    huge = registry.submit(corpus, config(seed=4, workers=64)).job
+    assert registry.workers_for(huge.config) == 3  # capped to the budget
+    gate.set()
+    for job in (two, one, blocked, huge):
+        assert job.wait(WAIT) and job.state == TrainingJob.DONE, job.error
+    assert registry.busy_workers() == 0 and registry.counts() == (0, 0)
+    assert huge.workers == 3
 
 
 def test_a_job_stopped_while_queued_is_cancelled(tmp_path, corpus):

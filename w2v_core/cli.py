@@ -153,9 +153,10 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
     ("alpha", "initial learning rate"),
     ("min_alpha", "final learning rate (linear decay)"),
     ("seed", "random seed"),
-    ("batch_size", "training pairs per SGD step (0: automatic, 256 per-pair / 1024 shared)"),
-    ("shared_negatives", "share one pool of negatives per batch (faster, approximate)"),
-    ("shared_pool", "words in that shared pool"),
+    ("batch_size", "about this many training pairs per SGD step (0: automatic, 1536)"),
+    ("shared_negatives", "share one pool of negatives per step (faster, approximate)"),
+    ("shared_pool", "smallest size of that shared pool"),
+    ("workers", "training processes (default: the cores available; 1 is reproducible)"),
     ("snapshot_words", "keep per-epoch vectors of this many most frequent words (0: none)"),
     (
         "heldout",

@@ -510,6 +510,9 @@ class CorpusInfo:
         Rough number of tokens.
     download_bytes : int or None
         Size of the download, for corpora that are downloaded.
+    unit : str
+        What one line of the corpus is ("sentences", "articles"...): the unit of
+        :attr:`Corpus.n_sentences` a person should read.
     """
 
     name: str
@@ -517,6 +520,7 @@ class CorpusInfo:
     offline: bool
     approx_tokens: int
     download_bytes: int | None = None
+    unit: str = "lines"
 
     def needs_download(self, cache_dir: str | os.PathLike[str] | None = None) -> bool:
         """True if loading this corpus would download it first."""
@@ -535,18 +539,22 @@ BUILTIN_CORPORA: dict[str, CorpusInfo] = {
             "Generated English-like sentences with planted analogies (king - man + woman = queen).",
             True,
             310_000,
+            unit="sentences",
         ),
         CorpusInfo(
             "lee",
             "Lee background corpus: 300 Australian news stories (ships with gensim).",
             True,
             60_000,
+            unit="stories",
         ),
         CorpusInfo(
             "wiki",
-            "206 early English Wikipedia articles, markup stripped (ships with gensim).",
+            "116 early English Wikipedia articles (the pages with text of a 206-page dump "
+            "that ships with gensim), markup stripped.",
             True,
             460_000,
+            unit="articles",
         ),
         CorpusInfo(
             "alice",

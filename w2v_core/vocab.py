@@ -5,7 +5,7 @@ Everything word2vec knows about word *frequencies* lives here:
 * which words are kept at all (``min_count``, ``max_vocab``),
 * how often a frequent word is randomly dropped (:meth:`Vocab.keep_probabilities`),
 * how often a word is drawn as a negative sample (:meth:`Vocab.noise_distribution`,
-  :class:`NoiseSampler`).
+  :class:`UnigramTable`, :class:`NoiseSampler`).
 """
 
 from __future__ import annotations
@@ -171,3 +171,53 @@ class NoiseSampler:
         bucket = rng.integers(0, len(self.alias), size=size, dtype=np.int32)
         coin = rng.random(size, dtype=np.float32)
         return np.where(coin < self.accept[bucket], bucket, self.alias[bucket])
+
+
+class UnigramTable:
+    """Draw negative samples by indexing word2vec's unigram table (its ``InitUnigramTable``).
+
+    The table lists every word id in proportion to its noise probability; a
+    uniformly random slot is then a sample.  Slot ``t`` of ``T`` holds the word
+    whose cumulative probability interval contains the quantile ``(t + 1/2) / T``::
+
+        table = searchsorted(cdf, (arange(T) + 0.5) / T)
+        sample = table[uniform integer in [0, T)]
+
+    so each word's share of the table is its probability rounded to ``1/T``
+    (word2vec uses ``T = 10^8``).  One random integer and one lookup per draw:
+    about three times cheaper than :class:`NoiseSampler`'s two random numbers and
+    a comparison, which matters when a step draws thousands of negatives.
+
+    Parameters
+    ----------
+    probabilities : numpy.ndarray
+        The noise distribution (:meth:`Vocab.noise_distribution`).
+    size : int, optional
+        ``T``; by default at least 1,024 slots per word, at most ``2^23`` (32 MB).
+    """
+
+    MAX_SIZE = 1 << 23
+
+    def __init__(self, probabilities: np.ndarray, size: int | None = None) -> None:
+        n = len(probabilities)
+        if n == 0:
+            raise ConfigError("cannot sample negatives from an empty vocabulary")
+        if size is None:
+            size = min(self.MAX_SIZE, 1 << max(10, int(np.ceil(np.log2(n))) + 10))
+        cdf = np.cumsum(np.asarray(probabilities, dtype=np.float64))
+        cdf /= cdf[-1]
+        quantiles = (np.arange(size, dtype=np.float64) + 0.5) / size
+        # side="right": a quantile equal to a cdf step belongs to the next word.
+        table = np.searchsorted(cdf, quantiles, side="right")
+        self.table = np.minimum(table, n - 1).astype(np.int32)
+
+    @classmethod
+    def from_table(cls, table: np.ndarray) -> UnigramTable:
+        """Wrap an existing table (a worker's view of the parent's, in shared memory)."""
+        self = cls.__new__(cls)
+        self.table = table
+        return self
+
+    def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> np.ndarray:
+        """Return ``int32`` word ids of the given shape."""
+        return self.table[rng.integers(0, len(self.table), size=size)]

@@ -70,6 +70,7 @@ class TrainingJob:
         self.error: str | None = None
         self.trainer: TrainerLike | None = None
         self.stop_requested = False
+        self.workers = 1  # training processes, set by the registry when the job starts
         self.submitted = time.time()
         self.started: float | None = None
         self.finished: float | None = None

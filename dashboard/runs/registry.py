@@ -4,8 +4,10 @@
   :func:`w2v_core.train.run_key`.  Two sessions asking for the same key share one
   :class:`~dashboard.runs.job.TrainingJob`: the second one waits on it and shows the
   same progress.
-* **Bounded concurrency.**  At most ``max_concurrent`` trainings run at once; the
-  others wait in a queue whose position the page shows.
+* **Bounded concurrency.**  At most ``max_concurrent`` trainings run at once, and
+  together they use at most ``max_workers`` training processes (default: the
+  cores), so that parallel trainings never fight over the cores; the others wait
+  in a queue whose position the page shows.
 * **Two cache levels.**  Finished runs stay in memory (LRU, ``max_runs_in_memory``) and
   on disk (:class:`~dashboard.runs.cache.DiskCache`).
 
@@ -14,6 +16,7 @@ Settings come from environment variables (see :meth:`RegistrySettings.from_env`)
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -34,11 +37,13 @@ from dashboard.settings import (
     ENV_DISK_MB,
     ENV_MAX_RUNS,
     ENV_MAX_TRAININGS,
+    ENV_MAX_WORKERS,
     env_number,
 )
 from w2v_core.corpus import Corpus, default_cache_dir
 from w2v_core.errors import W2VError
 from w2v_core.train import TrainConfig, Trainer, run_key
+from w2v_core.workers import available_cores
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +67,21 @@ class RegistrySettings:
     max_concurrent : int
         Trainings running at the same time (default :data:`DEFAULT_MAX_CONCURRENT`;
         :meth:`from_env` uses the number of cores); further ones wait in a queue.
+    max_workers : int
+        Training processes of all running trainings together (``TrainConfig.workers``
+        summed); ``0``: the cores available.  A training asking for more gets this many.
     """
 
     cache_dir: Path | None
     max_runs_in_memory: int = DEFAULT_MAX_RUNS
     disk_cache_mb: float = DEFAULT_DISK_MB
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
+    max_workers: int = 0
+
+    @property
+    def worker_budget(self) -> int:
+        """:attr:`max_workers`, with ``0`` read as the cores available."""
+        return self.max_workers or available_cores()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> RegistrySettings:
@@ -77,7 +91,8 @@ class RegistrySettings:
         ``~/.cache/w2v_core``), ``W2V_MAX_RUNS_IN_MEMORY`` (default
         :data:`DEFAULT_MAX_RUNS`), ``W2V_DISK_CACHE_MB`` (default
         :data:`DEFAULT_DISK_MB`; ``0`` keeps nothing on disk) and
-        ``W2V_MAX_CONCURRENT_TRAININGS`` (default: the number of cores).
+        ``W2V_MAX_CONCURRENT_TRAININGS`` (default: the number of cores),
+        ``W2V_MAX_TRAINING_WORKERS`` (default ``0``: the cores available).
         Invalid values are logged and replaced by the default.
         """
         env = os.environ if environ is None else environ
@@ -89,6 +104,7 @@ class RegistrySettings:
             max_runs_in_memory=int(env_number(env, ENV_MAX_RUNS, DEFAULT_MAX_RUNS, 1)),
             disk_cache_mb=disk_mb,
             max_concurrent=int(env_number(env, ENV_MAX_TRAININGS, os.cpu_count() or 1, 1)),
+            max_workers=int(env_number(env, ENV_MAX_WORKERS, 0, 0)),
         )
 
 
@@ -122,6 +138,7 @@ class RunRegistry:
         self._jobs: dict[str, TrainingJob] = {}
         self._queue: deque[TrainingJob] = deque()
         self._running: dict[str, TrainingJob] = {}
+        self._busy_workers = 0  # training processes of the running jobs
         self.trainings_started = 0
         self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb)
 
@@ -200,6 +217,15 @@ class RunRegistry:
         with self._lock:
             return len(self._running), len(self._queue)
 
+    def busy_workers(self) -> int:
+        """Training processes in use by the running trainings."""
+        with self._lock:
+            return self._busy_workers
+
+    def workers_for(self, config: TrainConfig) -> int:
+        """The processes a training of ``config`` gets: its ``workers``, at most the budget."""
+        return max(1, min(config.workers, self.settings.worker_budget))
+
     def list_runs(self, corpus_fingerprint: str | None = None) -> list[RunInfo]:
         """Summaries of every cached run (memory and disk), oldest first.
 
@@ -253,9 +279,20 @@ class RunRegistry:
             return Submission(job=job, warning=warning)
 
     def _start_ready_jobs(self) -> None:
-        """Start queued jobs while there are free slots (caller holds the lock)."""
+        """Start queued jobs, in order, while slots and workers are free (lock held).
+
+        The first job in the queue waits until its workers fit beside the running
+        ones: the total never exceeds the budget, and no job is overtaken.
+        """
+        budget = self.settings.worker_budget
         while self._queue and len(self._running) < self.settings.max_concurrent:
-            job = self._queue.popleft()
+            job = self._queue[0]
+            workers = self.workers_for(job.config)
+            if self._busy_workers + workers > budget:
+                break
+            self._queue.popleft()
+            job.workers = workers
+            self._busy_workers += workers
             job.state = JobState.RUNNING
             self._running[job.key] = job
             thread = threading.Thread(
@@ -271,7 +308,10 @@ class RunRegistry:
                 return
             corpus = job.corpus
             assert corpus is not None
-            trainer = self._trainer_factory(corpus, job.config)
+            config = job.config
+            if config.workers != job.workers:  # more than the server's budget: capped
+                config = dataclasses.replace(config, workers=job.workers)
+            trainer = self._trainer_factory(corpus, config)
             job.history = trainer.history
             job.trainer = trainer
             job.started = time.time()
@@ -300,7 +340,8 @@ class RunRegistry:
             job.corpus = None  # the corpus may be large; the job object may live on
             job.trainer = None
             with self._lock:
-                self._running.pop(job.key, None)
+                if self._running.pop(job.key, None) is not None:
+                    self._busy_workers -= job.workers
                 if self._jobs.get(job.key) is job:
                     del self._jobs[job.key]
                 self._start_ready_jobs()

@@ -65,30 +65,76 @@ def guard(what: str) -> Iterator[None]:
 
 NO_RUN = "Train a run first (sidebar), or import vectors in the Export / import tab."
 
+#: What a user typed is echoed back cut to this many characters (with "…").
+ECHO_CHARS = 40
 
-def unknown_message(error: UnknownWordError, run_name: str = "") -> str:
-    """A warning for an unknown word, with spelling suggestions (Markdown-escaped)."""
+
+def echo(text: object, limit: int = ECHO_CHARS) -> str:
+    """What a user typed, shown back: cut to ``limit`` characters with "…", escaped."""
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return md(text)
+
+
+def unknown_message(error: UnknownWordError, run_name: str = "", min_count: int = 1) -> str:
+    """A warning for an unknown word, with spelling suggestions (Markdown-escaped).
+
+    ``min_count`` is the run's (1 for imported vectors): lowering it is only advised
+    when it can be lowered.
+    """
     where = f" of {md(run_name)}" if run_name else ""
-    message = f"'{md(error.word)}' is not in the vocabulary{where}."
+    message = f"'{echo(error.word)}' is not in the vocabulary{where}."
     if error.suggestions:
         message += " Did you mean: " + ", ".join(md(s) for s in error.suggestions) + "?"
-    else:
+    elif min_count > 1:
         message += " Check the spelling, or lower the min-count so rarer words are kept."
+    else:
+        message += " Check the spelling."
     return message
 
 
-def report(error: W2VError, run_name: str = "") -> None:
+def report(error: W2VError, run_name: str = "", min_count: int = 1) -> None:
     """Show a user's mistake: an unknown word as a warning with suggestions, else an error."""
     if isinstance(error, UnknownWordError):
-        st.warning(unknown_message(error, run_name))
+        st.warning(unknown_message(error, run_name, min_count))
     else:
         st.error(md(error))
+
+
+def plausible(words: list[str], vocabulary: list[str]) -> list[str]:
+    """The words that could be in the vocabulary.  A word longer than its longest word
+    cannot (and looking for spellings close to a 10,000-character "word" costs time):
+    those are refused with one plain warning."""
+    longest = max((len(w) for w in vocabulary), default=0)
+    long = [w for w in words if len(w) > longest]
+    if long:
+        st.warning(
+            f"'{echo(long[0])}' is {len(long[0]):,} characters long, and the longest word "
+            f"in this vocabulary has {longest}: it cannot be in it. Type single words."
+        )
+    return [w for w in words if len(w) <= longest]
+
+
+def min_count(run: object) -> int:
+    """The run's min-count (1 for vectors without a training configuration)."""
+    config = getattr(run, "config", None)
+    return config.min_count if config is not None else 1
 
 
 def explain(text: str) -> None:
     """The "what am I looking at?" expander at the top of each tab."""
     with st.expander("What am I looking at?", icon=":material/help:"):
         st.markdown(text)
+
+
+def tab_run(ctx: Context, explanation: str) -> Run | None:
+    """The top of a tab that needs a run: its explanation, then the active run (or, if
+    there is none, a note saying how to get one)."""
+    explain(explanation)
+    if ctx.run is None:
+        st.info(NO_RUN)
+    return ctx.run
 
 
 def show(fig: go.Figure | None, key: str | None = None) -> None:

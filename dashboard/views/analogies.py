@@ -16,7 +16,7 @@ from dashboard.queries import (
     parse_words,
     resolve_word,
 )
-from dashboard.views import NO_RUN, Context, explain, md, report, show
+from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
 from w2v_core.vectors import KeyedVectors
 
@@ -49,10 +49,8 @@ def _example_answers(run_key: str, method: str, _kv: KeyedVectors) -> pd.DataFra
 
 def render(ctx: Context) -> None:
     """Draw the Analogies tab."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     kv = run.kv
     examples = _examples(run.key, kv)
@@ -82,8 +80,8 @@ def render(ctx: Context) -> None:
     words = [resolve_word(kv, w.strip()) for w in (a, b, c)]
     if not all(words):
         st.info("Fill in the three words A, B and C.")
-    else:
-        _answer(kv, *words, method=method, topn=topn, ctx=ctx)
+    elif len(plausible(words, kv.words)) == 3:
+        _answer(kv, *words, method=method, topn=topn, min_count=min_count(run), ctx=ctx)
 
     st.subheader("Examples")
     if examples:
@@ -108,7 +106,7 @@ def render(ctx: Context) -> None:
         key=state.bind("odd_words", lambda: odd_one_out_default(kv, examples), basis=run.key),
         help="Separate the words with spaces or commas; the odd one out is shown below.",
     )
-    _odd_one_out(kv, parse_words(text))
+    _odd_one_out(kv, plausible(parse_words(text), kv.words), min_count(run))
 
 
 def _load_example(examples: list[Example]) -> None:
@@ -122,14 +120,21 @@ def _load_example(examples: list[Example]) -> None:
 
 
 def _answer(
-    kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int, ctx: Context | None = None
+    kv: KeyedVectors,
+    a: str,
+    b: str,
+    c: str,
+    method: str,
+    topn: int,
+    min_count: int = 1,
+    ctx: Context | None = None,
 ) -> None:
     """The answers as a table and bars; a click on an answer shows what it shares with
     B and with C (the company that makes it the answer)."""
     try:
         frame = analogy_frame(kv, a, b, c, method, topn)
     except W2VError as error:
-        report(error)
+        report(error, min_count=min_count)
         return
     if frame.empty:
         st.warning("No answer: the vocabulary has no other words.")
@@ -166,7 +171,7 @@ def _answer(
             company.pair_view(ctx, ctx.run, other, answer, key=key)
 
 
-def _odd_one_out(kv: KeyedVectors, words: list[str]) -> None:
+def _odd_one_out(kv: KeyedVectors, words: list[str], min_count: int) -> None:
     if len(words) < 3:
         st.info("Type at least three words.")
         return
@@ -174,7 +179,7 @@ def _odd_one_out(kv: KeyedVectors, words: list[str]) -> None:
     try:
         odd = kv.doesnt_match(words)
     except W2VError as error:
-        report(error)
+        report(error, min_count=min_count)
         return
     st.success(f"The odd one out: **{md(odd)}**")
     rest = [w for w in words if w != odd]

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import charts, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
-from dashboard.views import NO_RUN, Context, explain, md, report, show
+from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
 from w2v_core.evaluate import (
     MIN_COVERAGE,
@@ -76,7 +76,7 @@ def scores_frame(evaluations: dict[str, Evaluation]) -> pd.DataFrame:
 
 def coverage_text(score: Score) -> str:
     """``"8 of 353 pairs (2%), low coverage"``: how much of the test a score is about."""
-    text = f"{score.covered} of {score.total} {score.unit} ({score.coverage:.0%})"
+    text = f"{score.covered:,} of {score.total:,} {score.unit} ({score.coverage:.0%})"
     return text if score.coverage >= MIN_COVERAGE else text + ", low coverage"
 
 
@@ -89,10 +89,8 @@ def section_scores(evaluation: Evaluation) -> list[tuple[str, float]]:
 
 def render(ctx: Context) -> None:
     """Draw the Evaluate tab."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     try:
         evaluation = _evaluation(run.key, run.kv)
@@ -193,6 +191,7 @@ def _side_by_side(run: Run, theirs: KeyedVectors) -> None:
         "gensim_word", lambda: default_query(ours).split(",")[0].strip(), basis=run.key
     )
     words = parse_words(st.text_input("Neighbours of", key=key, help="A word to compare."))
+    words = plausible(words, ours.words)
     if not words:
         return
     columns = st.columns(2)
@@ -203,6 +202,6 @@ def _side_by_side(run: Run, theirs: KeyedVectors) -> None:
             try:
                 frame = neighbours_frame(kv, word, 10, imported=False)
             except W2VError as error:
-                report(error, name)
+                report(error, name, min_count(run))
                 continue
             st.dataframe(frame, hide_index=True, width="stretch")

@@ -19,7 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, labels, map_selection, presentation, projection, state
-from dashboard.views import NO_RUN, Context, explain, guard, md
+from dashboard.queries import resolve_word
+from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.files import spreadsheet_safe
 from w2v_core.vectors import KeyedVectors
@@ -139,11 +140,12 @@ def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, st
 
 
 def _resolve(kv: KeyedVectors, word: str) -> str:
-    """``word`` as it is spelled in the vocabulary (tries lower case too)."""
-    word = word.strip()
-    if word not in kv and word.lower() in kv:
-        return word.lower()
-    kv.get_index(word)  # raises UnknownWordError with suggestions
+    """``word`` as it is spelled in the vocabulary (tries lower case too); raises
+    UnknownWordError (with suggestions) if it is not there, W2VError if it cannot be."""
+    word = resolve_word(kv, word.strip())
+    if not plausible([word], kv.words):
+        raise W2VError("")  # already explained by plausible()
+    kv.get_index(word)
     return word
 
 
@@ -156,10 +158,8 @@ def _safe_name(text: str) -> str:
 
 def render(ctx: Context) -> None:
     """Draw the Map tab for the active run: the map, then the training replay."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     query = ""
     with guard("the map"):
@@ -184,10 +184,12 @@ def _render_map(
         st.info("The map needs at least two words in the vocabulary.")
         return ""
     if not np.isfinite(kv.norms).all():  # a norm is finite exactly when its vector is
-        st.error(
-            "These vectors contain NaN or infinite values (training diverged): "
-            "try a smaller learning rate."
+        advice = (
+            "the file holds them as they are: they cannot be drawn."
+            if getattr(run, "config", None) is None
+            else "training diverged: try a smaller learning rate."
         )
+        st.error(f"These vectors contain NaN or infinite values: {advice}")
         return ""
 
     max_n = min(MAX_WORDS, len(kv))
@@ -299,7 +301,9 @@ def _render_map(
             query = _resolve(kv, raw_query)
             neighbours = kv.most_similar(query, topn=topn)
         except UnknownWordError as error:
-            st.warning(md(str(error)))
+            st.warning(unknown_message(error))
+            query = ""
+        except W2VError:  # too long to be a word: plausible() said so
             query = ""
     highlight = [query, *(w for w, _ in neighbours)] if query else []
     if method == "custom axes" and axes is None:
@@ -416,7 +420,9 @@ def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[
     try:
         a, b, c, d = (_resolve(kv, v) for v in values)
     except UnknownWordError as error:
-        st.warning(md(f"Custom axes: {error}"))
+        st.warning("Custom axes: " + unknown_message(error))
+        return None
+    except W2VError:  # too long to be a word: plausible() said so
         return None
     return (a, b), (c, d)
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import charts, company, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
-from dashboard.views import NO_RUN, Context, explain, md, report, show
+from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,10 +32,8 @@ MAX_QUERIES = 8
 
 def render(ctx: Context) -> None:
     """Draw the Neighbours tab."""
-    explain(EXPLANATION)
-    run = ctx.run
+    run = tab_run(ctx, EXPLANATION)
     if run is None:
-        st.info(NO_RUN)
         return
     kv = run.kv
     left, middle, right = st.columns([3, 1, 2])
@@ -63,6 +61,7 @@ def render(ctx: Context) -> None:
     if not words:
         st.info("Type a word above, for example one from the most frequent words in the sidebar.")
         return
+    words = plausible(words, kv.words)
     other = ctx.get_run(other_key) if other_key else None
     for number, word in enumerate(words[:MAX_QUERIES]):
         st.divider()
@@ -120,7 +119,7 @@ def _word_block(
     try:
         frame = neighbours_frame(kv, word, topn, imported=run.config is None)
     except W2VError as error:
-        report(error, title)
+        report(error, title, min_count(run))
         return
     st.text(f"Nearest words to: {word}")
     if not chart:

@@ -79,14 +79,16 @@ def watch_job(
     with panel.container(border=True):
         head, button = st.columns([5, 1], vertical_alignment="center")
         head.markdown(f"**Training** · {md(job.label)}")
-        if button.button(
+        # A callback runs before the page is drawn again: the trainer hears the click at
+        # once, however long the rerun takes while other users train.
+        button.button(
             "Stop",
             key="stop_training",
             icon=":material/stop_circle:",
             disabled=job.stop_requested,
+            on_click=job.request_stop,
             help="Stop now and keep the model as trained so far.",
-        ):
-            job.request_stop()
+        )
         for note in job.notes:
             st.warning(md(note))
         text = progress_text(job, registry.queue_position(job), slots(registry))

@@ -54,7 +54,7 @@ def test_quick_demo_trains_and_shows_the_loss_chart_and_the_map(page, screenshot
 def test_training_shows_progress_and_stop_keeps_the_partial_model(page, screenshot):
     page.get_by_role("tab", name="Training").click()
     page.locator(".stSidebar").get_by_text("Quality", exact=True).click()
-    page.get_by_text("206 early English Wikipedia articles").wait_for(timeout=30_000)
+    page.get_by_text("116 early English Wikipedia articles").wait_for(timeout=30_000)
     # Let the rerun finish (the sliders show the preset) before clicking again.
     epochs = page.locator(".st-key-hp_epochs [data-testid='stSliderThumbValue']")
     epochs.get_by_text("10", exact=True).wait_for(timeout=30_000)

@@ -1,0 +1,155 @@
+"""The fast band steps against the readable per-pair reference of sgns.py."""
+
+import numpy as np
+import pytest
+
+from w2v_core import sgns
+from w2v_core.steps import (
+    DRAWS_PER_POOL_WORD,
+    StepPlan,
+    band_pairs,
+    band_step_exact,
+    band_step_shared,
+    chunk_band,
+    scatter_add,
+)
+from w2v_core.vocab import UnigramTable
+
+V, D, W, K = 23, 7, 3, 4
+
+
+def _text(rng, n=150):
+    """Word ids with sentence breaks (-1), including breaks next to each other's words."""
+    ids = rng.integers(0, V, size=n).astype(np.int32)
+    ids[rng.random(n) < 0.08] = -1
+    return ids
+
+
+def _weights(rng):
+    w_in = rng.normal(scale=0.4, size=(V, D)).astype(np.float32)
+    w_out = rng.normal(scale=0.4, size=(V, D)).astype(np.float32)
+    return w_in, w_out
+
+
+def _reference_update(w_in, w_out, centers, contexts, u_rows, grads, lr):
+    """Apply -lr * gradients with np.add.at: the obvious, slow, exact scatter."""
+    grad_h, grad_pos, grad_neg = grads
+    w_in, w_out = w_in.astype(np.float64), w_out.astype(np.float64)
+    np.add.at(w_in, centers, -lr * grad_h)
+    np.add.at(w_out, contexts, -lr * grad_pos)
+    np.add.at(w_out, u_rows.reshape(-1), -lr * grad_neg.reshape(-1, D))
+    return w_in, w_out
+
+
+def test_band_holds_exactly_the_reduced_window_pairs():
+    rng = np.random.default_rng(0)
+    ids = _text(rng, 200)
+    band = chunk_band(ids, W, np.random.default_rng(5), block=8)
+    # The same draws as chunk_band: one reduced window per word position.
+    words = ids[ids >= 0]
+    sentence = np.cumsum(ids < 0)[ids >= 0]
+    reduced = np.random.default_rng(5).integers(1, W + 1, size=len(words), dtype=np.int32)
+    expected = [
+        (words[i], words[j])
+        for i in range(len(words))
+        for j in range(max(0, i - reduced[i]), min(len(words), i + reduced[i] + 1))
+        if j != i and sentence[i] == sentence[j]
+    ]
+    centers, contexts = band_pairs(band, 0, band.blocks)
+    assert list(zip(centers.tolist(), contexts.tolist(), strict=True)) == expected
+    assert band.pairs == len(expected)
+
+
+@pytest.mark.parametrize("block,lo,hi", [(8, 0, 4), (8, 1, 3), (5, 2, 9)])
+def test_exact_band_step_equals_the_per_pair_reference(block, lo, hi):
+    rng = np.random.default_rng(block + lo)
+    band = chunk_band(_text(rng), W, rng, block=block)
+    w_in, w_out = _weights(rng)
+    centers, contexts = band_pairs(band, lo, hi)
+    noise = rng.integers(0, V, size=(len(centers), K)).astype(np.int32)
+    # word2vec skips a negative equal to the context (tested below): avoid those here.
+    clash = noise == contexts[:, None]
+    noise[clash] = (contexts[:, None].repeat(K, 1)[clash] + 1) % V
+    lr = 0.1
+    h, u_pos, u_neg = w_in[centers], w_out[contexts], w_out[noise]
+    expected_loss = sgns.loss(h, u_pos, u_neg)
+    grad_h, grad_pos, grad_neg, _ = sgns.gradients(h, u_pos, u_neg)
+    want_in, want_out = _reference_update(
+        w_in, w_out, centers, contexts, noise, (grad_h, grad_pos, grad_neg), lr
+    )
+    got_in, got_out = w_in.copy(), w_out.copy()
+    loss = band_step_exact(got_in, got_out, band, lo, hi, noise, lr)
+    assert loss == pytest.approx(expected_loss, rel=1e-5)
+    np.testing.assert_allclose(got_in, want_in, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got_out, want_out, rtol=1e-5, atol=1e-5)
+    assert not np.allclose(got_out, w_out)  # the step did something
+
+
+def test_a_negative_equal_to_the_context_is_skipped():
+    rng = np.random.default_rng(11)
+    band = chunk_band(_text(rng), W, rng, block=8)
+    w_in, w_out = _weights(rng)
+    centers, contexts = band_pairs(band, 0, band.blocks)
+    noise = np.repeat(contexts[:, None], K, axis=1).astype(np.int32)  # every draw clashes
+    h, u_pos = w_in[centers], w_out[contexts]
+    no_negatives = np.zeros((len(centers), 0, D), dtype=np.float32)
+    grad_h, grad_pos, grad_neg, _ = sgns.gradients(h, u_pos, no_negatives)
+    want_in, want_out = _reference_update(
+        w_in, w_out, centers, contexts, noise[:, :0], (grad_h, grad_pos, grad_neg), 0.1
+    )
+    got_in, got_out = w_in.copy(), w_out.copy()
+    loss = band_step_exact(got_in, got_out, band, 0, band.blocks, noise, 0.1)
+    assert loss == pytest.approx(sgns.loss(h, u_pos, no_negatives), rel=1e-5)
+    np.testing.assert_allclose(got_in, want_in, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got_out, want_out, rtol=1e-5, atol=1e-5)
+
+
+def test_shared_band_step_equals_the_shared_pool_reference():
+    rng = np.random.default_rng(3)
+    band = chunk_band(_text(rng), W, rng, block=8)
+    w_in, w_out = _weights(rng)
+    centers, contexts = band_pairs(band, 0, band.blocks)
+    pool = rng.integers(0, V, size=6).astype(np.int32)
+    lr = 0.05
+    h, u_pos, u_pool = w_in[centers], w_out[contexts], w_out[pool]
+    expected_loss = sgns.loss_shared(h, u_pos, u_pool, K)
+    grad_h, grad_pos, grad_pool, _ = sgns.gradients_shared(h, u_pos, u_pool, K)
+    want_in, want_out = _reference_update(
+        w_in, w_out, centers, contexts, pool, (grad_h, grad_pos, grad_pool), lr
+    )
+    got_in, got_out = w_in.copy(), w_out.copy()
+    loss = band_step_shared(got_in, got_out, band, 0, band.blocks, pool, K, lr)
+    assert loss == pytest.approx(expected_loss, rel=1e-5)
+    np.testing.assert_allclose(got_in, want_in, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got_out, want_out, rtol=1e-5, atol=1e-5)
+
+
+def test_scatter_add_sums_repeated_rows_exactly():
+    rng = np.random.default_rng(1)
+    matrix = rng.normal(size=(9, 5)).astype(np.float32)
+    rows = rng.integers(0, 9, size=60)
+    updates = rng.normal(size=(60, 5)).astype(np.float32)
+    want = matrix.astype(np.float64)
+    np.add.at(want, rows, updates)
+    scatter_add(matrix, rows, updates)
+    np.testing.assert_allclose(matrix, want, rtol=1e-5, atol=1e-5)
+
+
+def test_unigram_table_draws_the_noise_distribution():
+    p = np.array([0.5, 0.3, 0.15, 0.05])
+    table = UnigramTable(p)
+    draws = table.sample(np.random.default_rng(0), 200_000)
+    share = np.bincount(draws, minlength=4) / len(draws)
+    np.testing.assert_allclose(share, p, atol=0.005)
+    # each word holds its probability's share of the table, to within one slot
+    slots = np.bincount(table.table, minlength=4)
+    assert np.all(np.abs(slots - p * len(table.table)) <= 1)
+
+
+@pytest.mark.parametrize("window,negatives", [(5, 5), (4, 15), (50, 100), (1, 1)])
+def test_step_plan_caps_the_draws_behind_each_pool_word(window, negatives):
+    plan = StepPlan.build(window, negatives, True, 32, vocab_size=10_000)
+    pairs = plan.centers_per_step * (window + 1)
+    assert 16 <= pairs <= 1536 + (window + 1)
+    assert pairs * negatives / plan.pool <= DRAWS_PER_POOL_WORD
+    assert plan.pool >= 32

@@ -1,0 +1,357 @@
+r"""The fast SGD steps that training runs: a positional band of the text per step.
+
+:mod:`w2v_core.sgns` states the math pair by pair.  This module computes exactly
+the same gradients, but lays a step out by *positions* of the text instead of
+by pairs, so that NumPy does few, large operations.
+
+The positional band
+-------------------
+A step takes ``n`` consecutive positions of the subsampled text (the *centers*)
+and the ``n + 2W`` positions around them (their possible contexts, ``W`` the
+window).  It cuts them into blocks of ``b`` centers; block ``j`` sees the
+``b + 2W`` context positions ``jb - W .. jb + b + W``.  Each center's input row
+``h`` and each position's output row ``u`` is gathered once per step, not once
+per pair:
+
+.. math::
+
+    S_j = H_j\, O_j^\top \quad (b \times (b + 2W)), \qquad
+    S_j[a, c] = h_{jb + a} \cdot u_{jb + c - W}
+
+Entry ``[a, c]`` is a real pair when the context lies at distance
+``1 <= |c - a - W| <= r`` (``r`` the center's reduced window) inside the same
+sentence: a 0/1 mask ``M_j`` of the same shape keeps exactly the pairs that
+:func:`w2v_core.pairs.skipgram_pairs` makes.  With
+``G_j = M_j \odot (\sigma(S_j) - 1)`` (the positive errors ``g_o``):
+
+.. math::
+
+    \frac{\partial L}{\partial H_j} = G_j O_j, \qquad
+    \frac{\partial L}{\partial O_j} = G_j^\top H_j
+
+three stacked matrix products per step, instead of one row product per pair.
+
+Negatives
+---------
+* **shared pool** (:func:`band_step_shared`): one pool of ``P`` noise words per
+  step, each weighted ``K / P`` (see :func:`w2v_core.sgns.gradients_shared`).
+  A center with ``c`` pairs in the step has the same ``h`` in all of them, so its
+  negative term is ``c K / P`` times one row of :math:`\sigma(H U^\top)`.
+* **per pair** (:func:`band_step_exact`, word2vec's way): each pair gets its
+  own ``K`` negatives.  Their term depends on the pair only through its center,
+  so a center with ``c`` pairs simply gets ``c K`` negatives of its own.
+
+Summing into repeated rows
+--------------------------
+A word may occur at several positions of a step and be drawn as a negative
+several times; :func:`scatter_add` sums all updates of a row exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .sgns import sigmoid
+from .vocab import UnigramTable
+
+BLOCK = 32
+"""Centers per block.  Smaller blocks waste fewer entries outside the band
+(``2W`` of each ``b + 2W`` row are pairs) but cost more, smaller products."""
+
+
+def scatter_add(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> None:
+    """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly.
+
+    ``np.add.at`` on the *flattened* matrix, one index per float
+    (``row * d + column``), was the fastest exact method measured here: about
+    250-390 ns per 100-float row, against 1,100-1,900 ns for the 2-D ``np.add.at``
+    and 350-390 ns for sorting and ``np.add.reduceat`` (which also allocates more).
+    ``matrix`` must be C-contiguous (``reshape(-1)`` is then a view).
+    """
+    d = matrix.shape[1]
+    # int32 indices halve the cost of building them, when the matrix is small enough.
+    dtype = np.int32 if matrix.size < 2**31 else np.intp
+    flat = rows.astype(dtype).reshape(-1, 1) * dtype(d) + np.arange(d, dtype=dtype)
+    np.add.at(matrix.reshape(-1), flat.reshape(-1), updates.reshape(-1))
+
+
+@dataclass
+class ChunkBand:
+    """One chunk of subsampled text, laid out in blocks for :func:`band_step_shared`.
+
+    Attributes
+    ----------
+    centers : (blocks, b) int32
+        Word id at each center position (padding: 0, never valid).
+    contexts : (blocks, b + 2W) int32
+        Word id at each context position of each block.
+    mask : (blocks, b, b + 2W) float32
+        1 where (center, context) is a pair, else 0.
+    pairs : int
+        Number of pairs in the chunk (``mask.sum()``).
+    """
+
+    centers: np.ndarray
+    contexts: np.ndarray
+    mask: np.ndarray
+    pairs: int
+
+    @property
+    def blocks(self) -> int:
+        return len(self.centers)
+
+
+def chunk_band(
+    ids: np.ndarray, window: int, rng: np.random.Generator, block: int = BLOCK
+) -> ChunkBand:
+    """Lay out a subsampled chunk (``-1`` = sentence break) as blocks of a band.
+
+    Draws each center's reduced window ``r ~ U{1..W}`` like
+    :func:`w2v_core.pairs.skipgram_pairs`, and gives exactly its pairs.
+    """
+    is_break = ids < 0
+    sentence = np.cumsum(is_break, dtype=np.int32)[~is_break]
+    words = ids[~is_break]
+    m = len(words)
+    reduced = rng.integers(1, window + 1, size=m, dtype=np.int32)
+    blocks = max(1, -(-m // block))
+    total = blocks * block
+    # Padding: word 0 with sentence -1 (no real sentence) and reduced window 0
+    # (no pairs as a center), so it never forms a pair and gets zero updates.
+    padded_words = np.zeros(total + 2 * window, dtype=np.int32)
+    padded_words[window : window + m] = words
+    padded_sentence = np.full(total + 2 * window, -1, dtype=np.int32)
+    padded_sentence[window : window + m] = sentence
+    reduced_all = np.zeros(total, dtype=np.int32)
+    reduced_all[:m] = reduced
+    width = block + 2 * window
+    context_pos = np.arange(blocks)[:, None] * block + np.arange(width)  # into padded arrays
+    center_pos = context_pos[:, window : window + block]
+    distance = np.abs(np.arange(width)[None, :] - np.arange(block)[:, None] - window)
+    radius = reduced_all.reshape(blocks, block, 1)
+    valid = (
+        (distance >= 1)
+        & (distance <= radius)
+        & (padded_sentence[center_pos][:, :, None] == padded_sentence[context_pos][:, None, :])
+    )
+    return ChunkBand(
+        centers=padded_words[center_pos],
+        contexts=padded_words[context_pos],
+        mask=valid.astype(np.float32),
+        pairs=int(np.count_nonzero(valid)),
+    )
+
+
+def _positive_part(
+    w_in: np.ndarray, w_out: np.ndarray, centers: np.ndarray, contexts: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Gather a slice of blocks; return ``H, O, dL/dH, dL/dO`` and the positive loss."""
+    h = w_in[centers]  # (nb, b, d)
+    o = w_out[contexts]  # (nb, b + 2W, d)
+    g = sigmoid(np.matmul(h, o.transpose(0, 2, 1)))  # σ(S), (nb, b, b + 2W)
+    # log σ of the real pairs; masked entries are log(σ)*0 (σ >= σ(-6) > 0, so finite).
+    pos_loss = -float(np.vdot(np.log(g), mask))
+    g -= 1.0
+    g *= mask
+    grad_h = np.matmul(g, o)
+    grad_o = np.matmul(g.transpose(0, 2, 1), h)
+    return h, o, grad_h, grad_o, pos_loss
+
+
+def band_step_shared(
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    band: ChunkBand,
+    lo: int,
+    hi: int,
+    pool: np.ndarray,
+    negatives: int,
+    learning_rate: float,
+) -> float:
+    """One SGD step on blocks ``lo:hi`` of ``band`` with a shared pool of negatives.
+
+    Every pair's negative term is ``(K / P) Σ_p log σ(-u_p · h)`` over the pool
+    ``pool`` of ``P`` words (:func:`w2v_core.sgns.loss_shared`).  Updates ``w_in``
+    and ``w_out`` in place; returns the step's loss before the update.
+    """
+    centers, contexts, mask = band.centers[lo:hi], band.contexts[lo:hi], band.mask[lo:hi]
+    h, _, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
+    d = w_in.shape[1]
+    h = h.reshape(-1, d)
+    grad_h = grad_h.reshape(-1, d)
+    u = w_out[pool]  # (P, d)
+    weight = (np.float32(negatives / len(pool)) * mask.sum(axis=2)).reshape(-1, 1)  # c K / P
+    g_neg = sigmoid(h @ u.T)  # (n, P)
+    loss -= float(np.vdot(np.log1p(-g_neg), np.broadcast_to(weight, g_neg.shape)))
+    g_neg *= weight
+    grad_h += g_neg @ u
+    grad_u = g_neg.T @ h
+    step = -np.float32(learning_rate)
+    grad_h *= step
+    scatter_add(w_in, centers, grad_h)
+    out_updates = np.concatenate((grad_o.reshape(-1, d), grad_u))
+    out_updates *= step
+    scatter_add(w_out, np.concatenate((contexts.reshape(-1), pool)), out_updates)
+    return loss
+
+
+def band_step_exact(
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    band: ChunkBand,
+    lo: int,
+    hi: int,
+    noise: np.ndarray,
+    learning_rate: float,
+) -> float:
+    """One SGD step on blocks ``lo:hi`` with word2vec's own ``K`` negatives per pair.
+
+    ``noise`` is ``(pairs, K)``: row ``p`` holds the negatives of the ``p``-th pair
+    of these blocks in :func:`band_pairs` order (center by center).  A pair's
+    negative term ``Σ_k log σ(-u_k · h)`` involves only its center's ``h``.  As in
+    word2vec, a negative equal to the pair's context word is skipped (its error
+    is set to 0): on a small vocabulary that collision is common and would push
+    a true pair apart.
+    """
+    centers, contexts, mask = band.centers[lo:hi], band.contexts[lo:hi], band.mask[lo:hi]
+    h, _, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
+    d = w_in.shape[1]
+    h = h.reshape(-1, d)
+    grad_h = grad_h.reshape(-1, d)
+    block, a, c = np.nonzero(mask)
+    center = block * mask.shape[1] + a  # flat center of each pair, ascending
+    h_pair = h[center]  # (pairs, d)
+    u = w_out[noise]  # (pairs, K, d)
+    g_neg = sigmoid(np.einsum("pkd,pd->pk", u, h_pair))  # σ(u_k · h), (pairs, K)
+    # word2vec and gensim skip a negative that is the pair's own context word.
+    g_neg *= noise != contexts[block, c][:, None]
+    loss -= float(np.log1p(-g_neg).sum())
+    # dL/dh = Σ_k g_k u_k per pair, summed into each pair's center (faster than reduceat).
+    scatter_add(grad_h, center, np.einsum("pk,pkd->pd", g_neg, u))
+    step = -np.float32(learning_rate)
+    grad_h *= step
+    scatter_add(w_in, centers, grad_h)
+    grad_o *= step
+    scatter_add(w_out, contexts, grad_o)
+    g_neg *= step
+    # dL/du_k = g_k h, built straight in its final layout (no concatenation pass).
+    scatter_add(w_out, noise, g_neg[:, :, None] * h_pair[:, None, :])
+    return loss
+
+
+def band_pairs(band: ChunkBand, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (center, context) word ids of blocks ``lo:hi``, in center order (for tests).
+
+    These are the pairs whose gradients the band steps compute; the readable
+    reference :func:`w2v_core.sgns.gradients` can be run on them.
+    """
+    block, a, c = np.nonzero(band.mask[lo:hi])
+    return band.centers[lo:hi][block, a], band.contexts[lo:hi][block, c]
+
+
+PAIRS_PER_STEP = 1536
+"""Pairs per step by default (``TrainConfig.batch_size=0``).  Larger steps cost
+less Python per pair, but all their gradients come from the same stale weights;
+with the shared pool, steps much above ~1,500 pairs made WordSim-353 collapse or
+the loss diverge on some seeds."""
+
+DRAWS_PER_POOL_WORD = 256
+"""At most this many pair-negatives stand behind one pool word in a step
+(``pairs * K / P``); the pool grows with the step and ``K`` to respect it.  Above
+~200-250 a pool word's summed update overshoots: the shared mode diverged on
+``lee`` with ``K = 15`` and a 32-word pool (480 draws per pool word)."""
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """How a run cuts its text into steps; fixed for the whole run.
+
+    Attributes
+    ----------
+    window, negatives : int
+        ``W`` and ``K``.
+    shared : bool
+        Shared pool (:func:`band_step_shared`) or per-pair negatives (:func:`band_step_exact`).
+    pool : int
+        ``P``, words in the shared pool.
+    block : int
+        Centers per block.
+    blocks_per_step : int
+        Blocks in one step: ``block * blocks_per_step`` centers, about
+        ``(W + 1)`` pairs each (the mean of ``2r`` for ``r ~ U{1..W}``).
+    """
+
+    window: int
+    negatives: int
+    shared: bool
+    pool: int
+    block: int
+    blocks_per_step: int
+
+    @classmethod
+    def build(
+        cls,
+        window: int,
+        negatives: int,
+        shared: bool,
+        shared_pool: int,
+        vocab_size: int,
+        pairs_per_step: int = 0,
+    ) -> StepPlan:
+        """Choose the step size and pool for these settings.
+
+        A step holds at most ``2 * vocab_size`` pairs: with a tiny vocabulary the
+        same rows repeat so often in one step that their summed update would
+        overshoot.
+        """
+        pairs = min(pairs_per_step or PAIRS_PER_STEP, max(16, 2 * vocab_size))
+        centers = max(1, pairs // (window + 1))
+        block = min(BLOCK, centers)
+        blocks_per_step = max(1, centers // block)
+        expected_pairs = block * blocks_per_step * (window + 1)
+        pool = max(shared_pool, -(-expected_pairs * negatives // DRAWS_PER_POOL_WORD))
+        return cls(window, negatives, shared, pool, block, blocks_per_step)
+
+    @property
+    def centers_per_step(self) -> int:
+        return self.block * self.blocks_per_step
+
+
+def train_chunk(
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    plan: StepPlan,
+    kept: np.ndarray,
+    rng: np.random.Generator,
+    noise: UnigramTable,
+    alpha_of: Callable[[float], float],
+) -> Iterator[tuple[int, float, float, float]]:
+    """Train on one subsampled chunk, step by step.
+
+    ``alpha_of(f)`` gives the learning rate when a share ``f`` of the chunk is done.
+    Yields ``(pairs, loss, alpha, share done)`` after every step, so that the
+    caller can log, report and stop between steps.
+    """
+    band = chunk_band(kept, plan.window, rng, plan.block)
+    if band.pairs == 0:
+        return
+    exact = None
+    if not plan.shared:  # the whole chunk's negatives in one draw: 16 ns each
+        exact = noise.sample(rng, (band.pairs, plan.negatives))
+        pairs_per_block = band.mask.sum(axis=(1, 2), dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(pairs_per_block)))
+    for lo in range(0, band.blocks, plan.blocks_per_step):
+        hi = min(band.blocks, lo + plan.blocks_per_step)
+        alpha = alpha_of(lo / band.blocks)
+        if exact is None:
+            pool = noise.sample(rng, plan.pool)
+            loss = band_step_shared(w_in, w_out, band, lo, hi, pool, plan.negatives, alpha)
+            pairs = int(np.count_nonzero(band.mask[lo:hi]))
+        else:
+            first, last = int(offsets[lo]), int(offsets[hi])
+            loss = band_step_exact(w_in, w_out, band, lo, hi, exact[first:last], alpha)
+            pairs = last - first
+        yield pairs, loss, alpha, hi / band.blocks
