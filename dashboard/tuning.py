@@ -155,16 +155,29 @@ def _train(
     if job.stop_requested:
         training.request_stop()
     seen = 0
+    lock = threading.Lock()
+
+    def catch_up() -> bool:
+        """Hand every epoch end not yet seen to ``on_epoch``, in order; False: stop."""
+        nonlocal seen
+        with lock:
+            heldout = training.history.heldout_loss
+            while on_epoch is not None and seen < len(heldout):
+                seen += 1
+                if on_epoch(seen, heldout[seen - 1], training) is False:
+                    return False
+        return True
+
+    # At each epoch end, in the training thread (a pruned trial stops before its next
+    # epoch); the polling below only catches an epoch that ended before this was added.
+    training.epoch_listeners.append(lambda progress: catch_up())
     while True:
         finished = training.wait(POLL)
         entry.status = "queued" if training.state == training.QUEUED else "running"
         if training.progress is not None:
             entry.fraction = training.progress.fraction
-        heldout = training.history.heldout_loss
-        while on_epoch is not None and seen < len(heldout):  # epoch ends, in order
-            seen += 1
-            if on_epoch(seen, heldout[seen - 1], training) is False:
-                training.request_stop()
+        if not catch_up():
+            training.request_stop()
         if finished:
             break
     job.current = None

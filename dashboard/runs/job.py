@@ -75,6 +75,10 @@ class TrainingJob:
         self.started: float | None = None
         self.finished: float | None = None
         self.done = threading.Event()
+        #: Called in the training thread at every epoch end, before the next epoch
+        #: starts; one returning ``False`` stops the job (a search pruning a trial
+        #: must act there: polling from outside misses a run that ends in 0.1 s).
+        self.epoch_listeners: list[Callable[[Progress], bool | None]] = []
 
     def __repr__(self) -> str:
         return f"TrainingJob({self.label!r}, state={self.state!r})"
@@ -104,4 +108,8 @@ class TrainingJob:
     def callback(self, progress: Progress) -> bool:
         """Progress callback of the trainer: record progress; False once a stop is asked."""
         self.progress = progress
+        if progress.epoch_done:
+            for listener in list(self.epoch_listeners):
+                if listener(progress) is False:
+                    self.stop_requested = True
         return not self.stop_requested
