@@ -7,8 +7,8 @@ clicks a tab every 0.3 s during the first run, on a cold cache (a new server eac
 and afterwards every setting must still be the preset's; the same after an upload error.
 
 Each cold try trains the quick demo once (30-70 s on a busy 2-core machine), so the
-suite makes ``W2V_EAGER_TRIES`` tries (default 1, to keep the suite under 10 minutes); the issue's check is
-``W2V_EAGER_TRIES=10 pytest tests/browser/test_state.py``.
+suite makes ``W2V_EAGER_TRIES`` tries (default 1, to keep the suite under 10 minutes);
+the issue's check is ``W2V_EAGER_TRIES=10 pytest tests/browser/test_state.py``.
 """
 
 from __future__ import annotations

@@ -189,7 +189,8 @@ def test_map_labels_and_hover_show_words_literally(page, dialogs):
     query.fill(HOSTILE[1])
     query.press("Enter")
     main.get_by_text("Nearest neighbours of").wait_for(timeout=TIMEOUT_MS)
-    chart = main.locator(".st-key-map_chart .js-plotly-plot").last  # a rerun may keep the old one a moment
+    # .last: right after a rerun the old chart may still be in the page for a moment.
+    chart = main.locator(".st-key-map_chart .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
     # A label sits beside its dot, or (crowded highlighted words) in a callout annotation.
     labels = chart.locator(".textpoint, .annotation-text")
