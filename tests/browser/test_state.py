@@ -78,7 +78,7 @@ def settled(page) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
-# Known, intermittent, not fixed (issue 15 stays open): in 1 of 6 cold tries on the final
+# Known, intermittent, not fixed (issue 15 stays open): in 1 of 4 cold tries on the final
 # code every setting still fell to its slider's minimum ("Custom"). The likely cause is a
 # slider the browser mounts from its proto default (the minimum) and reports back before it
 # applies the value set through session state; dashboard.state then takes that report for a
