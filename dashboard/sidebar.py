@@ -190,12 +190,15 @@ def _apply_preset() -> None:
 def render(registry: RunRegistry, store: CorpusStore) -> Choice:
     """Draw the sidebar and return the user's choice."""
     bind_settings()
-    st.session_state["preset"] = matching_preset()  # not an input: follows the settings
+    shown = matching_preset()
+    st.session_state["preset"] = shown  # not an input: follows the settings
+    options = [*PRESETS, CUSTOM]
     with st.sidebar:
         st.radio(
             "Preset",
-            options=[*PRESETS, CUSTOM],
+            options=options,
             key="preset",
+            index=options.index(shown),  # see dashboard.state.widget
             horizontal=True,
             on_change=_apply_preset,
             help=PRESET_HELP,
@@ -219,7 +222,7 @@ def _corpus(store: CorpusStore) -> Corpus | None:
         "Where the text comes from",
         options=list(SOURCES),
         format_func=SOURCES.get,
-        key="corpus_source",
+        **state.arguments("corpus_source", options=list(SOURCES)),
         help="Word vectors are learned from a text: the more text, the better the vectors.",
     )
     if source == "upload":
@@ -247,7 +250,7 @@ def _builtin(store: CorpusStore) -> Corpus | None:
         "Built-in corpus",
         options=list(infos),
         format_func=lambda n: describe_builtin(infos[n]),
-        key="builtin",
+        **state.arguments("builtin", options=list(infos)),
         help="Corpora marked offline are ready at once; the others are downloaded once.",
     )
     info = infos[name]
@@ -337,7 +340,7 @@ def _pasted() -> Corpus | None:
     max_chars = AppLimits.from_env().max_paste_chars
     text = st.text_area(
         f"Your text (up to {max_chars:,} characters)",
-        key=state.bind("paste_text", ""),
+        **state.widget("paste_text", ""),
         height=180,
         max_chars=max_chars,
         placeholder="Paste a few paragraphs here. Each line is a sentence.",
@@ -384,7 +387,7 @@ def _stats(corpus: Corpus, unit: str) -> None:
 def _hp_slider(label: str, name: str, help: str) -> None:
     """A slider for one hyper-parameter, its range from :func:`slider_range`."""
     low, high, step = slider_range(name)
-    st.slider(label, low, high, step=step, key=f"hp_{name}", help=help)
+    st.slider(label, low, high, step=step, **state.arguments(f"hp_{name}"), help=help)
 
 
 def _settings(corpus: Corpus | None) -> TrainConfig | None:
@@ -413,56 +416,56 @@ def _settings(corpus: Corpus | None) -> TrainConfig | None:
         "Words seen fewer times than this are ignored: too rare to learn well.",
     )  # fmt: skip
     st.select_slider(
-        "Subsampling threshold", options=SAMPLE_CHOICES, key="hp_sample",
+        "Subsampling threshold", options=SAMPLE_CHOICES, **state.arguments("hp_sample"),
         format_func=lambda v: "off" if v == 0 else f"{v:g}",
         help="Very frequent words (the, of, and) are randomly skipped so that rarer words "
         "get more attention. Smaller values skip more; 'off' keeps every word.",
     )  # fmt: skip
     st.select_slider(
-        "Learning rate", options=ALPHA_CHOICES, key="hp_alpha",
+        "Learning rate", options=ALPHA_CHOICES, **state.arguments("hp_alpha"),
         format_func=lambda v: f"{v:g}",
         help="How big each learning step is at the start (it shrinks to almost zero by "
         "the end). Too big is unstable, too small learns slowly.",
     )  # fmt: skip
     st.number_input(
         "Seed", min_value=int(LIMITS["seed"][0]), max_value=int(LIMITS["seed"][1]), step=1,
-        key="hp_seed",
+        **state.arguments("hp_seed"),
         help="Starting point of the randomness. Same seed and settings: exactly the same "
         "vectors. Change it to see how much results vary by chance.",
     )  # fmt: skip
     with st.expander("Speed and early stopping"):
         st.checkbox(
-            "Shared negative samples (much faster)", key="hp_shared",
+            "Shared negative samples (much faster)", **state.arguments("hp_shared"),
             help="Use one pool of random words for every neighbour pair of a step instead "
             "of drawing new ones for each pair as word2vec does: several times faster, "
             "equally good vectors in our benchmarks (README, Performance).",
         )  # fmt: skip
         if CORES > 1:
             st.slider(
-                "Worker processes", 1, CORES, key="hp_workers",
+                "Worker processes", 1, CORES, **state.arguments("hp_workers"),
                 help="Train on this many cores at once. 1 gives exactly the same vectors "
                 "every time; more are faster but vary slightly from run to run. Small "
                 "corpora use one. Trainings of all users share this server's cores.",
             )  # fmt: skip
         st.select_slider(
-            "Batch size", options=BATCH_CHOICES, key="hp_batch",
+            "Batch size", options=BATCH_CHOICES, **state.arguments("hp_batch"),
             help="About how many word pairs are learned from in one step. Bigger is "
             "faster; each step then uses slightly older vectors.",
         )  # fmt: skip
         st.checkbox(
-            "Stop early when the loss stops improving", key="hp_early",
+            "Stop early when the loss stops improving", **state.arguments("hp_early"),
             help="End training before the last epoch if an epoch lowers the loss by less "
             "than the tolerance below.",
         )  # fmt: skip
         st.select_slider(
-            "Tolerance", options=TOLERANCE_CHOICES, key="hp_tol",
+            "Tolerance", options=TOLERANCE_CHOICES, **state.arguments("hp_tol"),
             format_func=lambda v: f"{v:.2%}",
             disabled=not state.get("hp_early"),
             help="Smallest improvement of the epoch loss, as a fraction of it, that keeps "
             "training going (1% = 0.01).",
         )  # fmt: skip
         st.checkbox(
-            f"Hold out {HELDOUT:.0%} of the text (held-out loss)", key="hp_heldout",
+            f"Hold out {HELDOUT:.0%} of the text (held-out loss)", **state.arguments("hp_heldout"),
             help="Keep some sentences out of training and measure the loss on them after "
             "every epoch: a score for any text, and it rises when the model over-fits. "
             "The same sentences for every run of a corpus, so runs compare (Tune tab).",

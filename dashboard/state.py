@@ -6,20 +6,28 @@ drop every sidebar slider to its minimum).  So the value a user typed or chose l
 in one non-widget ``st.session_state`` entry, :data:`STORE`, which Streamlit never
 cleans up, and each widget is re-seeded from it whenever Streamlit has forgotten it.
 
-Use it in two lines::
+Use it in one line::
 
-    key = state.bind("an_a", default=lambda: first_example.a, basis=run.key)
-    a = st.text_input("A", key=key)       # never pass value=/index= as well
+    a = st.text_input("A", **state.widget("an_a", lambda: first.a, basis=run.key))
 
-:func:`bind` records the widget's current value (the user's latest) or re-seeds the
-widget; a value the user never changed follows its default when ``basis`` changes
-(e.g. another run is shown), a value the user typed is theirs until they change it.
+:func:`widget` returns the widget's ``key`` and its stored value as the widget's own
+default (``value=``, or ``index=`` given ``options``).  Both matter: a browser that
+mounts a widget afresh (a click while the first training runs, a redrawn sidebar) may
+report the widget's *proto default* back before it applies the value sent through
+session state; without ``value=`` that default is the slider's minimum, and every
+setting "chose" its minimum (issue 15).  With the stored value as the default, such a
+report repeats the stored value and changes nothing.
+
+:func:`bind` (what :func:`widget` calls) records the widget's current value (the
+user's latest) or re-seeds the widget; a value the user never changed follows its
+default when ``basis`` changes (e.g. another run is shown), a value the user typed is
+theirs until they change it.
 :func:`put` sets an input from code (a preset, an example); :func:`get` reads one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -86,6 +94,47 @@ def bind(
     elif name not in session:  # Streamlit forgot the widget: re-seed it
         session[name] = slot.value
     return name
+
+
+def widget(
+    name: str,
+    default: T | Callable[[], T],
+    *,
+    basis: str | None = None,
+    valid: Callable[[Any], bool] | None = None,
+    options: Sequence[Any] | None = None,
+    param: str = "value",
+) -> dict[str, Any]:
+    """:func:`bind`, then the keyword arguments that draw the widget at its stored value.
+
+    Parameters
+    ----------
+    name, default, basis, valid
+        As for :func:`bind`.
+    options : sequence, optional
+        The options of a ``selectbox`` or ``radio``: the default is passed as ``index=``.
+    param : str
+        The widget's name for its default (``"value"``; ``"default"`` for
+        ``multiselect``).
+
+    Returns
+    -------
+    dict
+        ``{"key": name, param: stored value}`` or ``{"key": name, "index": i}``.
+    """
+    bind(name, default, basis=basis, valid=valid)
+    return arguments(name, options=options, param=param)
+
+
+def arguments(
+    name: str, *, options: Sequence[Any] | None = None, param: str = "value"
+) -> dict[str, Any]:
+    """The widget arguments of an input already bound in this run (see :func:`widget`)."""
+    value = get(name)
+    if options is not None:
+        choices = list(options)
+        return {"key": name, "index": choices.index(value) if value in choices else 0}
+    return {"key": name, param: value}
 
 
 def get(name: str, default: T | None = None) -> Any:

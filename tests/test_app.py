@@ -19,6 +19,7 @@ from planted import planted_text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.runs import Run
+from dashboard.sidebar import ALPHA_CHOICES, PRESETS, SAMPLE_CHOICES
 from dashboard.views.export import FORMATS, export_bytes, file_stem, load_imported
 from w2v_core.corpus import corpus_from_text
 from w2v_core.errors import W2VError
@@ -253,6 +254,30 @@ def test_presets_set_the_sliders(env):
     assert at.radio(key="preset").value == "Custom" and at.slider(key="hp_dim").value == 50
     at.slider(key="hp_window").set_value(5).run()
     assert at.radio(key="preset").value == "Quick demo"
+
+
+def test_a_browser_that_reports_each_widgets_default_changes_no_setting(env):
+    """Issue 15: a browser that mounts a widget afresh may send back the widget's proto
+    default before it applies the value set through session state.  That default must
+    be the stored value (it used to be each slider's minimum: every setting "chose" it)."""
+    at = start()
+    preset = PRESETS["Quick demo"]
+    sliders = [s for s in at.sidebar.slider if s.key in preset]
+    assert len(sliders) >= 6
+    for slider in sliders:  # what the browser would report: the proto's default
+        slider.set_value(type(preset[slider.key])(slider.proto.default[0]))
+    seed = at.sidebar.number_input(key="hp_seed")
+    seed.set_value(int(seed.proto.default))
+    for key, choices in (("hp_sample", SAMPLE_CHOICES), ("hp_alpha", ALPHA_CHOICES)):
+        widget = at.sidebar.select_slider(key=key)
+        widget.set_value(choices[int(widget.proto.default[0])])
+    at.run()
+    ok(at)
+    assert at.radio(key="preset").value == "Quick demo"
+    for key in ("hp_dim", "hp_window", "hp_negatives", "hp_epochs", "hp_min_count"):
+        assert at.slider(key=key).value == preset[key], key
+    assert at.number_input(key="hp_seed").value == preset["hp_seed"]
+    assert at.select_slider(key="hp_alpha").value == preset["hp_alpha"]
 
 
 def test_quality_preset_uses_text8_once_it_is_on_disk(env):

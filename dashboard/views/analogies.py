@@ -59,13 +59,13 @@ def render(ctx: Context) -> None:
     st.subheader("A is to B as C is to ?")
     a_col, b_col, c_col = st.columns(3)
     a = a_col.text_input(
-        "A", key=state.bind("an_a", first.a, basis=run.key), help="For example: man"
+        "A", **state.widget("an_a", first.a, basis=run.key), help="For example: man"
     )
     b = b_col.text_input(
-        "is to B", key=state.bind("an_b", first.b, basis=run.key), help="For example: king"
+        "is to B", **state.widget("an_b", first.b, basis=run.key), help="For example: king"
     )
     c = c_col.text_input(
-        "as C is to ?", key=state.bind("an_c", first.c, basis=run.key), help="For example: woman"
+        "as C is to ?", **state.widget("an_c", first.c, basis=run.key), help="For example: woman"
     )
     m_col, n_col = st.columns([2, 1])
     method = m_col.radio(
@@ -73,10 +73,10 @@ def render(ctx: Context) -> None:
         options=list(METHODS),
         format_func=METHODS.get,
         horizontal=True,
-        key=state.bind("an_method", "add"),
+        **state.widget("an_method", "add", options=list(METHODS)),
         help="Two ways of combining the three words; 3CosMul is often a little more accurate.",
     )
-    topn = n_col.slider("How many answers", 1, 20, key=state.bind("an_topn", 5))
+    topn = n_col.slider("How many answers", 1, 20, **state.widget("an_topn", 5))
     words = [resolve_word(kv, w.strip()) for w in (a, b, c)]
     if not all(words):
         st.info("Fill in the three words A, B and C.")
@@ -103,7 +103,7 @@ def render(ctx: Context) -> None:
     st.subheader("Which word doesn't belong?")
     text = st.text_input(
         "Three or more words",
-        key=state.bind("odd_words", lambda: odd_one_out_default(kv, examples), basis=run.key),
+        **state.widget("odd_words", lambda: odd_one_out_default(kv, examples), basis=run.key),
         help="Separate the words with spaces or commas; the odd one out is shown below.",
     )
     _odd_one_out(kv, plausible(parse_words(text), kv.words), min_count(run))

@@ -187,10 +187,10 @@ def _gensim_comparison(ctx: Context, run: Run, evaluation: Evaluation) -> None:
 
 def _side_by_side(run: Run, theirs: KeyedVectors) -> None:
     ours = run.kv
-    key = state.bind(
+    box = state.widget(
         "gensim_word", lambda: default_query(ours).split(",")[0].strip(), basis=run.key
     )
-    words = parse_words(st.text_input("Neighbours of", key=key, help="A word to compare."))
+    words = parse_words(st.text_input("Neighbours of", **box, help="A word to compare."))
     words = plausible(words, ours.words)
     if not words:
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -398,15 +399,23 @@ DEFAULTS = {
 }
 
 
-def _key(name: str) -> str:
-    """Bind one of :data:`DEFAULTS` (so it survives tab switches) and return its key."""
-    valid = (lambda v: v in SPEEDS) if name == "learn_speed" else None
-    return state.bind(name, DEFAULTS[name], valid=valid)
+def _text() -> str:
+    """The example sentences, whether or not their box is drawn yet in this run."""
+    state.bind("learn_text", toy_example)
+    return state.get("learn_text")
+
+
+def _widget(name: str) -> dict[str, Any]:
+    """The widget arguments of one of :data:`DEFAULTS` (it survives tab switches)."""
+    if name == "learn_speed":
+        return state.widget(name, DEFAULTS[name], valid=lambda v: v in SPEEDS, options=SPEEDS)
+    return state.widget(name, DEFAULTS[name])
 
 
 def _value(name: str):
     """An input's current value, whether or not its widget is drawn yet in this run."""
-    return st.session_state[_key(name)]
+    _widget(name)
+    return state.get(name)
 
 
 def _use_source(corpus) -> None:
@@ -428,13 +437,13 @@ def _example_source(ctx: Context) -> None:
             options=list(sources),
             format_func=lambda s: sources.get(s, s),
             horizontal=True,
-            key=state.bind("learn_source", "toy", valid=lambda v: v in sources),
+            **state.widget("learn_source", "toy", valid=lambda v: v in sources, options=sources),
             on_change=_use_source,
             args=(corpus,),
         )
         st.text_area(
             "One sentence per line",
-            key=state.bind("learn_text", toy_example),
+            **state.widget("learn_text", toy_example),
             height=180,
             max_chars=MAX_EXAMPLE_CHARS,
             help="Every word is kept; a short example keeps the plane readable.",
@@ -445,20 +454,20 @@ def _settings() -> None:
     """The knobs, in plain language (their values were read with :func:`_value`)."""
     one, two, three, four = st.columns([3, 3, 3, 2])
     one.slider(
-        "Step size (learning rate α)", 0.01, 1.0, step=0.01, key=_key("learn_lr"),
+        "Step size (learning rate α)", 0.01, 1.0, step=0.01, **_widget("learn_lr"),
         help="How far each vector moves in one step. Too big and the vectors jump around.",
     )  # fmt: skip
     two.slider(
-        "Random words per pair (negatives)", 1, 8, key=_key("learn_negatives"),
+        "Random words per pair (negatives)", 1, 8, **_widget("learn_negatives"),
         help="How many random words the model learns to tell apart from the real neighbour.",
     )  # fmt: skip
     three.slider(
-        "How far to look for neighbours (window)", 1, 5, key=_key("learn_window"),
+        "How far to look for neighbours (window)", 1, 5, **_widget("learn_window"),
         help="The largest distance between a word and a neighbour; applies from the next "
         "sentence.",
     )  # fmt: skip
     four.number_input(
-        "Seed", 0, 10_000, key=_key("learn_seed"),
+        "Seed", 0, 10_000, **_widget("learn_seed"),
         help="The same seed gives the same steps: rehearse a demo and get it again in class. "
         "Changing it starts the lesson again.",
     )  # fmt: skip
@@ -469,12 +478,12 @@ def _buttons() -> tuple[bool, bool, bool]:
     next_clicked = left.button("Next ▸", key="learn_next", type="primary", width="stretch")
     play_clicked = mid.button("Play ▸▸", key="learn_play", width="stretch")
     count.number_input(
-        "steps", 1, 5000, step=50, key=_key("learn_n"),
+        "steps", 1, 5000, step=50, **_widget("learn_n"),
         label_visibility="collapsed", help="How many steps Play takes.",
     )  # fmt: skip
     speed.selectbox(
         "speed", list(SPEEDS), label_visibility="collapsed",
-        key=_key("learn_speed"),
+        **_widget("learn_speed"),
     )  # fmt: skip
     reset_clicked = right.button("Reset", key="learn_reset", width="stretch")
     return next_clicked, play_clicked, reset_clicked
@@ -487,7 +496,8 @@ def _watch_word(lesson: Lesson) -> str:
     """The watched word: kept while the vocabulary has it, else a planted word, else the first."""
     index = lesson.vocab.index
     default = next((w for w in EXAMPLE_WORDS if w in index), lesson.vocab.words[0])
-    return st.session_state[state.bind("learn_watch", default, valid=lambda w: w in index)]
+    state.bind("learn_watch", default, valid=lambda w: w in index)
+    return state.get("learn_watch")
 
 
 def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = "") -> None:
@@ -504,7 +514,9 @@ def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = ""
             index = lesson.vocab.index
             st.selectbox(
                 "Word to watch", lesson.vocab.words,
-                key=state.bind("learn_watch", watch, valid=lambda w: w in index),
+                **state.widget(
+                    "learn_watch", watch, valid=lambda w: w in index, options=lesson.vocab.words
+                ),
                 help="Its nearest words in the tiny model, updated as the steps accumulate.",
             )  # fmt: skip
         st.markdown(f"**Nearest words to {md(watch)}** (cosine of the 2-D vectors)")
@@ -539,7 +551,7 @@ def render(ctx: Context) -> None:
         st.session_state[LESSON] = None
     # The knobs are drawn at the bottom of the tab; their values are read here.
     lesson = _lesson(
-        st.session_state[state.bind("learn_text", toy_example)],
+        _text(),
         int(_value("learn_seed")),
         float(_value("learn_lr")),
         int(_value("learn_negatives")),

@@ -118,9 +118,14 @@ def _replay_frames(
 # -- small helpers ---------------------------------------------------------------------
 
 
-def _bind(name: str, default: Any, valid: Callable[[Any], bool] | None = None) -> str:
-    """A map setting: the user's inputs (see :mod:`dashboard.state`)."""
-    return state.bind(name, default, valid=valid)
+def _bind(
+    name: str,
+    default: Any,
+    valid: Callable[[Any], bool] | None = None,
+    options: Sequence[Any] | None = None,
+) -> dict[str, Any]:
+    """A map setting's widget arguments: the user's inputs (see :mod:`dashboard.state`)."""
+    return state.widget(name, default, valid=valid, options=options)
 
 
 def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, str]]:
@@ -202,7 +207,7 @@ def _render_map(
             n = st.select_slider(
                 "Words on the map (most frequent first)",
                 options=sizes,
-                key=_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
+                **_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
                 format_func=lambda v: f"{v:,}",
                 help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
                 f"{charts.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
@@ -212,7 +217,7 @@ def _render_map(
                 "Words on the map (most frequent first)",
                 min_value=low_n,
                 max_value=max_n,
-                key=_bind("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n),
+                **_bind("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n),
             )
         else:
             n = max_n
@@ -221,10 +226,12 @@ def _render_map(
             "Words labelled (most frequent first)",
             min_value=0,
             max_value=MAX_LABELS,
-            key=_bind("map_n_labels", DEFAULT_LABELS, lambda v: 0 <= v <= MAX_LABELS),
+            **_bind("map_n_labels", DEFAULT_LABELS, lambda v: 0 <= v <= MAX_LABELS),
             help="Labels that would overlap are left out; hover over a dot for its word.",
         )
-        method = st.radio("Method", METHODS, key=_bind("map_method", METHODS[0]), horizontal=True)
+        method = st.radio(
+            "Method", METHODS, **_bind("map_method", METHODS[0], options=METHODS), horizontal=True
+        )
         if method == "t-SNE" and n > TSNE_MAX_WORDS:
             st.caption(
                 f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
@@ -234,7 +241,7 @@ def _render_map(
         dims_choice = st.radio(
             "Dimensions",
             ("2D", "3D"),
-            key=_bind("map_dims", "2D"),
+            **_bind("map_dims", "2D", options=("2D", "3D")),
             horizontal=True,
             disabled=method == "custom axes",
             help="Custom axes are always 2-D.",
@@ -249,7 +256,7 @@ def _render_map(
                 "t-SNE perplexity",
                 min_value=2,
                 max_value=100,
-                key=_bind("map_perplexity", 30, lambda v: 2 <= v <= 100),
+                **_bind("map_perplexity", 30, lambda v: 2 <= v <= 100),
                 help="Roughly how many neighbours each word tries to stay close to.",
             )
             used = projection.effective_perplexity(n, perplexity)
@@ -257,20 +264,22 @@ def _render_map(
                 st.caption(f"With {n} words the perplexity is capped at {used:.1f}.")
             seed = int(
                 st.number_input(
-                    "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, key=_bind("map_seed", 0)
+                    "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, **_bind("map_seed", 0)
                 )
             )
         elif method == "PCA":
             st.caption("PCA: the directions along which the words differ most.")
     with right:
-        colouring = st.selectbox("Colour by", COLOURINGS, key=_bind("map_colour", COLOURINGS[0]))
+        colouring = st.selectbox(
+            "Colour by", COLOURINGS, **_bind("map_colour", COLOURINGS[0], options=COLOURINGS)
+        )
         k = 0
         if colouring == "KMeans cluster":
             k = st.slider(
                 "Number of clusters",
                 min_value=2,
                 max_value=20,
-                key=_bind("map_k", 8, lambda v: 2 <= v <= 20),
+                **_bind("map_k", 8, lambda v: 2 <= v <= 20),
             )
 
     axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
@@ -278,19 +287,19 @@ def _render_map(
     search_col, topn_col, zoom_col = st.columns([3, 1, 1], vertical_alignment="bottom")
     with search_col:
         raw_query = st.text_input(
-            "Find a word", key=_bind("map_query", ""), placeholder="type a word and press Enter"
+            "Find a word", **_bind("map_query", ""), placeholder="type a word and press Enter"
         )
     with topn_col:
         topn = st.slider(
             "Neighbours",
             min_value=1,
             max_value=30,
-            key=_bind("map_topn", 10, lambda v: 1 <= v <= 30),
+            **_bind("map_topn", 10, lambda v: 1 <= v <= 30),
         )
     with zoom_col:
         zoom = st.toggle(
             "Zoom in",
-            key=_bind("map_zoom", False),
+            **_bind("map_zoom", False),
             help="Zoom to the searched word and its neighbours (2-D maps). "
             "Double-click the chart to come back here; its home button shows everything.",
         )
@@ -416,7 +425,7 @@ def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[
     values = []
     for col, key, label, default in zip(cols, keys, labels, (a, b, c, d), strict=True):
         with col:
-            values.append(st.text_input(label, key=state.bind(key, default, basis=run_id)))
+            values.append(st.text_input(label, **state.widget(key, default, basis=run_id)))
     try:
         a, b, c, d = (_resolve(kv, v) for v in values)
     except UnknownWordError as error:
@@ -477,7 +486,7 @@ def _render_replay(
         method = st.radio(
             "Replay projection",
             ("PCA", "t-SNE"),
-            key=_bind("map_replay_method", "PCA", lambda v: v in ("PCA", "t-SNE")),
+            **_bind("map_replay_method", "PCA", lambda v: v in ("PCA", "t-SNE"), ("PCA", "t-SNE")),
             horizontal=True,
             help="PCA uses one projection for every epoch; t-SNE maps each epoch and "
             "rotates it onto the last one.",
@@ -489,7 +498,7 @@ def _render_replay(
                 "Words in the replay",
                 min_value=2,
                 max_value=max_n,
-                key=_bind(
+                **_bind(
                     "map_replay_n", min(DEFAULT_REPLAY_WORDS, max_n), lambda v: 2 <= v <= max_n
                 ),
             )
@@ -504,14 +513,14 @@ def _render_replay(
         word = st.selectbox(
             "Word to follow",
             words,
-            key=_bind("map_replay_word", _default_replay_word(words), lambda v: v in words),
+            **_bind("map_replay_word", _default_replay_word(words), lambda v: v in words, words),
         )
     with controls[3]:
         topn = st.slider(
             "Neighbours",
             min_value=1,
             max_value=20,
-            key=_bind("map_replay_topn", 8, lambda v: 1 <= v <= 20),
+            **_bind("map_replay_topn", 8, lambda v: 1 <= v <= 20),
         )
 
     fingerprint = vectors_fingerprint(snapshots[:, :n])

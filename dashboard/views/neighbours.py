@@ -39,14 +39,14 @@ def render(ctx: Context) -> None:
     left, middle, right = st.columns([3, 1, 2])
     text = left.text_input(
         "Words to look up",
-        key=state.bind("nb_words", lambda: default_query(kv), basis=run.key),
+        **state.widget("nb_words", lambda: default_query(kv), basis=run.key),
         help="One or several words, separated by commas or spaces.",
     )
     topn = middle.slider(
         "How many neighbours",
         3,
         30,
-        key=state.bind("nb_topn", 10),
+        **state.widget("nb_topn", 10),
         help="Length of each list.",
     )
     choices = {k: label for k, label in ctx.run_choices().items() if k != run.key}
@@ -54,7 +54,9 @@ def render(ctx: Context) -> None:
         "Compare with",
         options=["", *choices],
         format_func=lambda k: "(no comparison)" if k == "" else choices.get(k, k),
-        key=state.bind("nb_compare", "", valid=lambda k: k == "" or k in choices),
+        **state.widget(
+            "nb_compare", "", valid=lambda k: k == "" or k in choices, options=["", *choices]
+        ),
         help="Another run: its neighbours of the same words are shown beside these.",
     )
     words = parse_words(text)

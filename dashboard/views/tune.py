@@ -188,7 +188,7 @@ def render(ctx: Context) -> None:
         "Score",
         options=list(SCORES),
         format_func=SCORES.get,
-        key=state.bind("tune_score", "heldout_loss"),
+        **state.widget("tune_score", "heldout_loss", options=list(SCORES)),
         help="What the charts and 'best' rank by. Losses: lower is better; "
         "benchmarks: higher is better.",
     )
@@ -211,13 +211,13 @@ def _sweep_form(
     from w2v_core.sweep import grid, parse_values
 
     st.subheader("Sweep")
-    grid_mode = st.toggle("Grid of two settings", key=state.bind("tune_grid", False))
+    grid_mode = st.toggle("Grid of two settings", **state.widget("tune_grid", False))
     names = list(SUGGESTED)
     left, right = st.columns([1, 2])
-    param = left.selectbox("Setting", names, key=state.bind("tune_param", "window"))
+    param = left.selectbox("Setting", names, **state.widget("tune_param", "window", options=names))
     values_text = right.text_input(
         "Values (comma-separated)",
-        key=state.bind(f"tune_values_{param}", SUGGESTED[param]),
+        **state.widget(f"tune_values_{param}", SUGGESTED[param]),
         help="Each value is one run; the other settings come from the sidebar.",
     )
     axes_text = [(param, values_text)]
@@ -225,10 +225,12 @@ def _sweep_form(
         others = [n for n in names if n != param]
         param2 = left.selectbox(
             "Second setting", others,
-            key=state.bind("tune_param2", others[0], valid=lambda v: v in others),
+            **state.widget(
+                "tune_param2", others[0], valid=lambda v: v in others, options=others
+            ),
         )  # fmt: skip
         values2 = right.text_input(
-            "Its values", key=state.bind(f"tune_values2_{param2}", SUGGESTED[param2])
+            "Its values", **state.widget(f"tune_values2_{param2}", SUGGESTED[param2])
         )
         axes_text.append((param2, values2))
     try:
@@ -270,7 +272,7 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
     chosen = st.multiselect(
         "Settings to search",
         list(SEARCH_RANGES),
-        key=state.bind("tune_search_params", ["window", "dim"]),
+        **state.widget("tune_search_params", ["window", "dim"], param="default"),
         help="Optuna proposes values inside these ranges; weak runs are stopped early.",
     )
     ranges = []
@@ -281,11 +283,11 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
         step = 1 if is_int else None
         fmt = "%d" if is_int else "%g"
         lo = a.number_input(f"{name}: from", step=step, format=fmt,
-                            key=state.bind(f"tune_lo_{name}", low))  # fmt: skip
+                            **state.widget(f"tune_lo_{name}", low))  # fmt: skip
         hi = b.number_input(f"{name}: to", step=step, format=fmt,
-                            key=state.bind(f"tune_hi_{name}", high))  # fmt: skip
+                            **state.widget(f"tune_hi_{name}", high))  # fmt: skip
         ranges.append(Range(name, float(lo), float(hi)))
-    minutes = st.slider("Time budget (minutes)", 1, 30, key=state.bind("tune_minutes", 3))
+    minutes = st.slider("Time budget (minutes)", 1, 30, **state.widget("tune_minutes", 3))
     busy = job is not None and job.active
     if st.button("Start search", disabled=busy or not ranges, key="tune_search_start"):
         try:

@@ -48,12 +48,12 @@ def render(ctx: Context) -> None:
     left, right = st.columns(2)
     word = left.text_input(
         "Word",
-        key=state.bind(company.WORD, lambda: _default_word(kv), basis=run.key),
+        **state.widget(company.WORD, lambda: _default_word(kv), basis=run.key),
         help="Any word of the vocabulary.",
     ).strip()
     other = right.text_input(
         "Compare with (optional)",
-        key=state.bind(company.OTHER, "", basis=run.key),
+        **state.widget(company.OTHER, "", basis=run.key),
         help="A second word: what company do the two share?",
         placeholder="e.g. a neighbour of the first word",
     ).strip()
