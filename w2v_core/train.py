@@ -34,7 +34,7 @@ import numpy as np
 from .errors import ConfigError, TrainingDivergedError
 from .heldout import HeldOut, split_corpus
 from .pairs import subsample
-from .steps import StepPlan, train_chunk
+from .steps import StepPlan, Workspace, train_chunk
 from .vectors import KeyedVectors
 from .vocab import UnigramTable, Vocab
 from .workers import (
@@ -343,6 +343,7 @@ class Trainer:
         self.seconds = 0.0
         self.stopped = False
         self._stop_requested = False
+        self._work = Workspace()  # the steps' scratch arrays, reused (steps.Workspace)
         self._snapshots: list[np.ndarray] = []
         self._snapshot()  # epoch 0: the random start
 
@@ -443,7 +444,7 @@ class Trainer:
                 return self.alpha_at(dealer.totals()[0] + chunk_words * share)
 
             for pairs, loss, alpha, share in train_chunk(
-                self.w_in, self.w_out, self.plan, kept, self.rng, self.noise, alpha_of
+                self.w_in, self.w_out, self.plan, kept, self.rng, self.noise, alpha_of, self._work
             ):
                 if not np.isfinite(loss) or dealer.diverged():
                     self._diverged(dealer.totals()[0])

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from .pairs import subsample
-from .steps import StepPlan, train_chunk
+from .steps import StepPlan, Workspace, train_chunk
 
 CHUNK_TOKENS = 10_000
 """Tokens per chunk, the unit dealt to a worker.  Chunk edges act as sentence
@@ -395,6 +395,7 @@ def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock_fd: int, pa
     n_chunks = max(1, -(-len(ids) // CHUNK_TOKENS))
     block["ready"][index] = 1
     epoch = 0
+    work = Workspace()  # this process's scratch arrays, reused by every step
     with np.errstate(over="ignore", invalid="ignore"):
         while True:
             while int(control[_EPOCH]) <= epoch:  # wait for the next epoch
@@ -406,7 +407,9 @@ def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock_fd: int, pa
                 chunk = _claim(control, lock_fd, n_chunks)
                 if chunk is None:
                     break
-                if not _train_one_chunk(block, spec, index, rng, noise, ids, chunk, w_in, w_out):
+                if not _train_one_chunk(
+                    block, spec, index, rng, noise, ids, chunk, w_in, w_out, work
+                ):
                     control[_DIVERGED] = 1
                     control[_STOP] = 1
                     return
@@ -423,6 +426,7 @@ def _train_one_chunk(
     chunk: int,
     w_in: np.ndarray,
     w_out: np.ndarray,
+    work: Workspace,
 ) -> bool:
     """Train one chunk in a worker; ``False`` if the loss became infinite."""
     words_slot, pairs_slot, loss_slot = block["words"], block["pairs"], block["loss"]
@@ -436,7 +440,9 @@ def _train_one_chunk(
         done = (int(words_slot.sum()) + chunk_words * share) / total
         return decayed_alpha(spec.alpha, spec.min_alpha, done)
 
-    for pairs, loss, _, _ in train_chunk(w_in, w_out, spec.plan, kept, rng, noise, alpha_of):
+    for pairs, loss, _, _ in train_chunk(
+        w_in, w_out, spec.plan, kept, rng, noise, alpha_of, work
+    ):
         if not np.isfinite(loss):
             return False
         pairs_slot[index] += pairs
