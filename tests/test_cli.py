@@ -86,6 +86,18 @@ def test_train_saves_a_loadable_model(model_file):
     assert model.corpus_name == "lee_small.txt"
 
 
+def test_train_defaults_to_the_shared_pool_and_takes_either_sampling_flag(model_file, tmp_path):
+    assert load_model(model_file).config.shared_negatives is True  # the default
+    parse = cli.build_parser().parse_args
+    base = ["train", "corpus.txt", "--out", str(tmp_path / "m.npz")]
+    assert parse(base).shared_negatives is True
+    assert parse([*base, "--shared-negatives"]).shared_negatives is True
+    assert parse([*base, "--per-pair-negatives"]).shared_negatives is False
+    with pytest.raises(SystemExit) as stop:
+        parse([*base, "--shared-negatives", "--per-pair-negatives"])
+    assert stop.value.code == 2
+
+
 def test_neighbors_prints_word_tab_cosine_lines_only(model_file):
     result = run("neighbors", model_file, "the", "--topn", 7)
     assert result.returncode == 0 and result.stderr == ""

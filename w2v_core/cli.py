@@ -154,7 +154,7 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
     ("min_alpha", "final learning rate (linear decay)"),
     ("seed", "random seed"),
     ("batch_size", "about this many training pairs per SGD step (0: automatic, 1536)"),
-    ("shared_negatives", "share one pool of negatives per step (faster, approximate)"),
+    ("shared_negatives", "share one pool of negatives per step (the fast default)"),
     ("shared_pool", "smallest size of that shared pool"),
     ("workers", "training processes (default: the cores available; 1 is reproducible)"),
     ("snapshot_words", "keep per-epoch vectors of this many most frequent words (0: none)"),
@@ -168,12 +168,28 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
 ]
 
 
+#: Switches that also have a flag for their other value: field -> (flag, help).
+OPPOSITE_FLAGS: dict[str, tuple[str, str]] = {
+    "shared_negatives": (
+        "--per-pair-negatives",
+        "word2vec's exact sampling: K negatives of its own for every pair (about 5x slower)",
+    ),
+}
+
+
 def _add_config_options(parser: argparse.ArgumentParser, defaults: TrainConfig) -> None:
     """One option per entry of :data:`TRAIN_OPTIONS`, typed by its default value."""
     for name, help_text in TRAIN_OPTIONS:
         flag = "--" + name.replace("_", "-")
         default = getattr(defaults, name)
-        if isinstance(default, bool):
+        if name in OPPOSITE_FLAGS:  # --shared-negatives / --per-pair-negatives
+            group = parser.add_mutually_exclusive_group()
+            group.add_argument(
+                flag, dest=name, action="store_true", default=default, help=help_text
+            )
+            other, other_help = OPPOSITE_FLAGS[name]
+            group.add_argument(other, dest=name, action="store_false", help=other_help)
+        elif isinstance(default, bool):
             parser.add_argument(flag, action="store_true", help=help_text)
         else:
             kind = float if isinstance(default, float) else int

@@ -114,8 +114,10 @@ class TrainConfig:
         vocabulary the same rows repeat many times in one step and their summed
         update would overshoot.
     shared_negatives : bool
-        Share one pool of negatives across a step (fast, see :mod:`w2v_core.steps`)
-        instead of drawing ``K`` per pair (word2vec's way).
+        Share one pool of negatives across a step (the default: several times
+        faster, and at gensim's quality in ``benchmarks/compare_gensim.py``; see
+        :mod:`w2v_core.steps`) instead of drawing ``K`` per pair (``False``:
+        word2vec's exact sampling, the one :mod:`w2v_core.sgns` states pair by pair).
     shared_pool : int
         Smallest size of that pool; it grows with the step and ``K`` so that no
         pool word stands for more than
@@ -160,7 +162,7 @@ class TrainConfig:
     min_alpha: float = 0.0001
     seed: int = 1
     batch_size: int = 0
-    shared_negatives: bool = False
+    shared_negatives: bool = True
     shared_pool: int = 32
     snapshot_words: int = 0
     log_every: int = 20
