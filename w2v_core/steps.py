@@ -390,9 +390,7 @@ def train_chunk(
         alpha = alpha_of(lo / band.blocks)
         if exact is None:
             pool = noise.sample(rng, plan.pool)
-            loss = band_step_shared(
-                w_in, w_out, band, lo, hi, pool, plan.negatives, alpha, work
-            )
+            loss = band_step_shared(w_in, w_out, band, lo, hi, pool, plan.negatives, alpha, work)
             pairs = int(np.count_nonzero(band.mask[lo:hi]))
         else:
             first, last = int(offsets[lo]), int(offsets[hi])

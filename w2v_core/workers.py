@@ -440,9 +440,7 @@ def _train_one_chunk(
         done = (int(words_slot.sum()) + chunk_words * share) / total
         return decayed_alpha(spec.alpha, spec.min_alpha, done)
 
-    for pairs, loss, _, _ in train_chunk(
-        w_in, w_out, spec.plan, kept, rng, noise, alpha_of, work
-    ):
+    for pairs, loss, _, _ in train_chunk(w_in, w_out, spec.plan, kept, rng, noise, alpha_of, work):
         if not np.isfinite(loss):
             return False
         pairs_slot[index] += pairs
