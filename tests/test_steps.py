@@ -7,6 +7,7 @@ from w2v_core import sgns
 from w2v_core.steps import (
     DRAWS_PER_POOL_WORD,
     StepPlan,
+    Workspace,
     band_pairs,
     band_step_exact,
     band_step_shared,
@@ -83,6 +84,29 @@ def test_exact_band_step_equals_the_per_pair_reference(block, lo, hi):
     np.testing.assert_allclose(got_in, want_in, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got_out, want_out, rtol=1e-5, atol=1e-5)
     assert not np.allclose(got_out, w_out)  # the step did something
+
+
+def test_steps_sharing_one_workspace_equal_steps_with_fresh_buffers():
+    """Reused scratch buffers (grown, then used smaller) leave no trace in the results."""
+    rng = np.random.default_rng(7)
+    band = chunk_band(_text(rng, 300), W, rng, block=8)
+    w_in, w_out = _weights(rng)
+    steps = [(0, 2), (2, 7), (7, 8)]  # small, larger (buffers grow), small again
+    noises = [rng.integers(0, V, size=(len(band_pairs(band, lo, hi)[0]), K)) for lo, hi in steps]
+    fresh_in, fresh_out, shared_in, shared_out = (
+        w_in.copy(),
+        w_out.copy(),
+        w_in.copy(),
+        w_out.copy(),
+    )
+    work = Workspace()
+    for (lo, hi), noise in zip(steps, noises, strict=True):
+        noise = noise.astype(np.int32)
+        want = band_step_exact(fresh_in, fresh_out, band, lo, hi, noise, 0.1)
+        got = band_step_exact(shared_in, shared_out, band, lo, hi, noise, 0.1, work)
+        assert got == want
+    np.testing.assert_array_equal(shared_in, fresh_in)
+    np.testing.assert_array_equal(shared_out, fresh_out)
 
 
 def test_a_negative_equal_to_the_context_is_skipped():
