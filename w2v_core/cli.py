@@ -171,7 +171,7 @@ TRAIN_OPTIONS: list[tuple[str, str]] = [
 OPPOSITE_FLAGS: dict[str, tuple[str, str]] = {
     "shared_negatives": (
         "--per-pair-negatives",
-        "word2vec's exact sampling: K negatives of its own for every pair (about 5x slower)",
+        "word2vec's exact sampling: K negatives of its own for every pair (several times slower)",
     ),
 }
 
@@ -187,7 +187,10 @@ def _add_config_options(parser: argparse.ArgumentParser, defaults: TrainConfig) 
                 flag, dest=name, action="store_true", default=default, help=help_text
             )
             other, other_help = OPPOSITE_FLAGS[name]
-            group.add_argument(other, dest=name, action="store_false", help=other_help)
+            # SUPPRESS: the help shows the field's default once, on the first flag.
+            group.add_argument(
+                other, dest=name, action="store_false", default=argparse.SUPPRESS, help=other_help
+            )
         elif isinstance(default, bool):
             parser.add_argument(flag, action="store_true", help=help_text)
         else:
