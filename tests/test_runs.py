@@ -207,10 +207,14 @@ def test_a_job_stopped_while_queued_is_cancelled(tmp_path, corpus):
     registry = gated_registry(tmp_path, gate, max_concurrent=1)
     running = registry.submit(corpus, config(seed=1)).job
     queued = registry.submit(corpus, config(seed=2)).job
+    behind = registry.submit(corpus, config(seed=3)).job
     queued.request_stop()
-    gate.set()
-    assert running.wait(WAIT) and queued.wait(WAIT)
+    # Ended at once, not when the running job frees its slot (that can take minutes).
+    assert queued.wait(WAIT) and not running.done.is_set()
     assert queued.state == TrainingJob.CANCELLED and queued.run is None
+    assert registry.job(queued.key) is None and registry.queue_position(behind) == 1
+    gate.set()
+    assert running.wait(WAIT) and behind.wait(WAIT) and behind.state == TrainingJob.DONE
     assert not registry.is_cached(queued.key)
 
 

@@ -79,6 +79,9 @@ class TrainingJob:
         #: starts; one returning ``False`` stops the job (a search pruning a trial
         #: must act there: polling from outside misses a run that ends in 0.1 s).
         self.epoch_listeners: list[Callable[[Progress], bool | None]] = []
+        #: Set by the registry: takes a job that has not started out of the queue, so
+        #: that Stop on a waiting job ends it now, not when a slot frees (minutes).
+        self.cancel_queued: Callable[[TrainingJob], None] | None = None
 
     def __repr__(self) -> str:
         return f"TrainingJob({self.label!r}, state={self.state!r})"
@@ -94,6 +97,8 @@ class TrainingJob:
         trainer = self.trainer
         if trainer is not None:
             trainer.request_stop()
+        elif self.cancel_queued is not None:
+            self.cancel_queued(self)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has finished; False on timeout."""
