@@ -78,7 +78,33 @@ class Example:
     source: str
 
     def text(self) -> str:
-        return f"{self.a} : {self.b} :: {self.c} : ?   ({self.source})"
+        return f"{self.a} : {self.b} :: {self.c} : ?   — {self.source}"
+
+
+#: Short names of the sections of Google's analogy test set, for tables that must fit
+#: a projector ("Google · capitals" rather than "Google: capital-common-countries").
+GOOGLE_SECTIONS = {
+    "capital-common-countries": "capitals",
+    "capital-world": "world capitals",
+    "currency": "currencies",
+    "city-in-state": "US states",
+    "family": "family",
+    "gram1-adjective-to-adverb": "adverbs",
+    "gram2-opposite": "opposites",
+    "gram3-comparative": "comparatives",
+    "gram4-superlative": "superlatives",
+    "gram5-present-participle": "-ing forms",
+    "gram6-nationality-adjective": "nationalities",
+    "gram7-past-tense": "past tense",
+    "gram8-plural": "plurals",
+    "gram9-plural-verbs": "verb forms",
+}
+TOY_SOURCE = "toy corpus (planted)"
+
+
+def google_source(section: str) -> str:
+    """``"capital-world"`` -> ``"Google · world capitals"`` (unknown names kept)."""
+    return f"Google · {GOOGLE_SECTIONS.get(section, section)}"
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +122,7 @@ def _google_questions() -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...
 def toy_examples(kv: KeyedVectors) -> list[Example]:
     """The toy corpus's planted analogies whose words are all in ``kv``."""
     return [
-        Example(a, b, c, d, "toy corpus")
+        Example(a, b, c, d, TOY_SOURCE)
         for a, b, c, d in TOY_ANALOGIES
         if all(w in kv for w in (a, b, c, d))
     ]
@@ -117,7 +143,7 @@ def google_examples(kv: KeyedVectors, n: int = 8, seed: int = 0) -> list[Example
             if len(picked) >= n:
                 break
             question = known.pop(rng.randrange(len(known)))
-            picked.append(Example(*question, source=f"Google: {name}"))
+            picked.append(Example(*question, source=google_source(name)))
             if not known:
                 by_section.remove((name, known))
     return picked
