@@ -498,16 +498,6 @@ def scatter_map(
         legend={"itemsizing": "constant", "font": {"size": max(12, font_size - 1)}},
         showlegend=categorical or bool(hl_rows) or bool(mk_rows),
     )
-    if compact:
-        fig.update_layout(
-            margin=COMPACT_MARGIN,
-            legend={
-                "orientation": "h", "yanchor": "top", "y": -0.01, "x": 0,
-                "font": {"size": legend_font(font_size)}, "itemwidth": 30,
-            },
-        )  # fmt: skip
-        fig.update_xaxes(showticklabels=False)
-        fig.update_yaxes(showticklabels=False)
     titles = [esc(t) for t in axis_titles or ("", "", "")]
     if three_d:
         fig.update_layout(
@@ -520,6 +510,17 @@ def scatter_map(
     else:
         fig.update_xaxes(title=titles[0], range=x_range, autorange=False, zeroline=False)
         fig.update_yaxes(title=titles[1], range=y_range, autorange=False, zeroline=False)
+    if compact and not three_d:
+        fig.update_layout(
+            margin=COMPACT_MARGIN,
+            legend={
+                "orientation": "h", "yanchor": "top", "y": -0.01, "x": 0,
+                "font": {"size": legend_font(font_size)}, "itemwidth": 30,
+            },
+        )  # fmt: skip
+        # no ticks, and no axis title at all: an empty title still takes its room
+        fig.update_xaxes(showticklabels=False, title=None)
+        fig.update_yaxes(showticklabels=False, title=None)
     return fig
 
 

@@ -27,7 +27,7 @@ MAP_WORDS = 200
 """Words on the overview map: enough to show groups, few enough for t-SNE in ~1 s."""
 MAP_CLUSTERS = 8
 MAP_LABELS = 40
-NEIGHBOURS = 7
+NEIGHBOURS = 6
 #: The first screen at 1280x720 (normal mode / presentation mode): the map's height and
 #: the width its labels are placed for (the overview column at that size).
 ROW = 31
@@ -125,8 +125,8 @@ def render(ctx: Context, word: str = "") -> None:
     with left:
         _map(run.key, kv, analogy, focus, big)
     with right:
-        _analogy(kv, analogy)
-        _neighbours(kv, focus)
+        score = _analogy(kv, analogy)
+        _neighbours(kv, focus, score)
 
 
 def _map(
@@ -166,11 +166,12 @@ def _map(
     st.plotly_chart(fig, key="overview_map", config={"displaylogo": False})
 
 
-def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> None:
+def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> float | None:
+    """The analogy answered; returns the answer's cosine (None: no analogy)."""
     st.markdown("**Word arithmetic**")
     if analogy is None:
         st.markdown("This text does not contain the words of the usual examples (king, man, …).")
-        return
+        return None
     a, b, c, expected = analogy
     first = first_known(kv)
     answers = kv.analogy(a, b, c, topn=3)
@@ -179,9 +180,8 @@ def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> Non
     st.markdown(f"{level} {md(b)} − {md(a)} + {md(c)} = **{md(answer)}**")
     if answer == expected:
         st.markdown(
-            f"Start from *{md(b)}*, take away *{md(a)}*, add *{md(c)}*: the nearest word is "
-            f"*{md(answer)}*. Nobody told the computer: it follows from how the words are "
-            "used."
+            f"From *{md(b)}*, take away *{md(a)}*, add *{md(c)}*: the nearest word is "
+            f"*{md(answer)}*. Nobody told the computer; it learned it from how words are used."
         )
         if first is not None and first != analogy:  # say what did not work, too
             fa, fb, fc, fd = first
@@ -198,11 +198,10 @@ def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> Non
             f"answer is *{md(expected)}*. Analogies need tens of millions of words of text; "
             "neighbours (below) need far fewer."
         )
-    if not presentation.is_on():
-        st.caption(f"3CosAdd, cosine {score:.2f}. More in the Analogies tab.")
+    return score
 
 
-def _neighbours(kv: KeyedVectors, focus: str | None) -> None:
+def _neighbours(kv: KeyedVectors, focus: str | None, score: float | None) -> None:
     if focus is None:
         return
     st.markdown(f"**Closest words to “{md(focus)}”**")
@@ -227,3 +226,5 @@ def _neighbours(kv: KeyedVectors, focus: str | None) -> None:
         f"The words whose vectors point the most in the same direction as *{md(focus)}*'s: "
         "the computer learned them only from the company each word keeps."
     )
+    if score is not None and not presentation.is_on():  # the small print, last
+        st.caption(f"Arithmetic by 3CosAdd (cosine {score:.2f}). More in the other tabs.")
