@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, state
 from dashboard.runs import RunInfo, RunStatus
 from dashboard.views import Context, explain, md, show
 from w2v_core.evaluate import MIN_COVERAGE
@@ -153,9 +153,15 @@ def _loss_charts(ctx: Context) -> None:
         chosen = st.multiselect(
             "Compare with other runs on this corpus",
             options=list(labels),
-            default=mine[-3:],
             format_func=lambda key: labels.get(key, key),
-            key=f"overlay_runs_{run.key}",
+            # kept across tabs; follows this session's newest runs until the user picks
+            **state.widget(
+                f"overlay_runs_{run.key}",
+                mine[-3:],
+                basis=",".join(mine[-3:]),
+                valid=lambda keys: all(key in labels for key in keys),
+                param="default",
+            ),
             help="Draw the loss curves of other runs on the same corpus on the same charts.",
         )
     selected = [info for info in others if info.key in chosen]
