@@ -40,10 +40,10 @@ METHODS = {"add": "3CosAdd (add and subtract)", "mul": "3CosMul (multiply, often
 
 # Per-run derived data, cached by run key (the vectors travel unhashed in ``_kv``).
 @st.cache_data(show_spinner=False, max_entries=64)
-def _examples(run_key: str, _kv: KeyedVectors) -> list[Example]:
+def _examples(run_key: str, _kv: KeyedVectors, planted: bool = True) -> list[Example]:
     """The examples, those this run answers right first: the boxes start with one it
     gets right, and the table shows its successes before its failures."""
-    examples = examples_for(_kv)
+    examples = examples_for(_kv, planted)
     right = examples_frame(_kv, examples, "add")["right?"] == "✓" if examples else []
     return [ex for ex, ok in zip(examples, right, strict=True) if ok] + [
         ex for ex, ok in zip(examples, right, strict=True) if not ok
@@ -51,8 +51,10 @@ def _examples(run_key: str, _kv: KeyedVectors) -> list[Example]:
 
 
 @st.cache_data(show_spinner="Answering the examples…", max_entries=64)
-def _example_answers(run_key: str, method: str, _kv: KeyedVectors) -> pd.DataFrame:
-    return examples_frame(_kv, _examples(run_key, _kv), method)
+def _example_answers(
+    run_key: str, method: str, _kv: KeyedVectors, planted: bool = True
+) -> pd.DataFrame:
+    return examples_frame(_kv, _examples(run_key, _kv, planted), method)
 
 
 #: The examples table's columns: narrow word columns, room for the source, so the
@@ -74,7 +76,8 @@ def render(ctx: Context) -> None:
     if run is None:
         return
     kv = run.kv
-    examples = _examples(run.key, kv)
+    planted = run.corpus_name == "toy"
+    examples = _examples(run.key, kv, planted)
     first = examples[0] if examples else Example(*(kv.words[:3] + ["", "", ""])[:3], "", "")
 
     st.subheader("A is to B as C is to ?")
@@ -106,12 +109,14 @@ def render(ctx: Context) -> None:
 
     st.subheader("Examples")
     if examples:
-        answers = _example_answers(run.key, method, kv)
+        answers = _example_answers(run.key, method, kv, planted)
         right = int((answers["right?"] == "✓").sum())
         st.caption(
             f"What this run answers for analogies whose words it knows: {right} of "
             f"{len(answers)} right."
-        )
+            + ("" if planted or 2 * right >= len(answers) else " Analogies need tens of "
+               "millions of words of text: on less, expect most of them wrong.")
+        )  # fmt: skip
         st.dataframe(
             answers,
             hide_index=True,

@@ -187,9 +187,8 @@ def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> flo
             fa, fb, fc, fd = first
             wrong = kv.analogy(fa, fb, fc, topn=1)[0][0]
             st.markdown(
-                f"Not every riddle works on this text: {md(fb)} − {md(fa)} + {md(fc)} gives "
-                f"*{md(wrong)}*, not *{md(fd)}*. Analogies like that need tens of millions of "
-                "words; neighbours (below) need far fewer."
+                f"But {md(fb)} − {md(fa)} + {md(fc)} gives *{md(wrong)}* here, not *{md(fd)}*: "
+                "that takes tens of millions of words."
             )
     else:
         runner_up = ", ".join(md(w) for w, _ in answers[1:])

@@ -268,7 +268,7 @@ def runs_columns() -> dict[str, object]:
     helps = {"dim": "Dimensions", "win": "Window", "neg": "Negative samples", "ep": "Epochs"}
     for short, text in helps.items():
         columns[short] = number(short, width=46, help=text)
-    blank = f" Blank: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
+    blank = f" None: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
     for header, text in SCORE_COLUMNS.values():
         columns[header] = number(header, width=58, format="%.2f", help=text + blank)
     return columns
