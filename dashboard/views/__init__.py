@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from dashboard import presentation
 from w2v_core.errors import UnknownWordError, W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,9 +138,20 @@ def tab_run(ctx: Context, explanation: str) -> Run | None:
     return ctx.run
 
 
+#: Chart type size in presentation mode (Plotly's default is 12).
+PRESENT_FONT = 16
+
+
 def show(fig: go.Figure | None, key: str | None = None) -> None:
-    """Draw a Plotly figure full-width (nothing if None)."""
+    """Draw a Plotly figure full-width (nothing if None); larger type in presentation
+    mode (ticks, axis titles, legends: whatever the figure does not size itself)."""
     if fig is not None:
+        if presentation.is_on():
+            title = fig.layout.title.font.size or 0
+            fig.update_layout(
+                font_size=max(PRESENT_FONT, fig.layout.font.size or 0),
+                title_font_size=max(PRESENT_FONT + 2, title),
+            )
         st.plotly_chart(fig, width="stretch", key=key)
 
 
