@@ -548,9 +548,9 @@ def main(argv: list[str] | None = None) -> int:
         max_concurrent=args.max_concurrent,
     )
     if args.json is not None:
-        from w2v_core.io import atomic_write
+        from w2v_core.files import write_file
 
-        with atomic_write(args.json, "w", encoding="utf-8") as handle:
+        with write_file(args.json, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(report, indent=2) + "\n")
     print(format_report(report))
     return 0 if report["errors"] == 0 else 1

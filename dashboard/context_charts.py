@@ -48,6 +48,20 @@ def _legible(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def _ppmi_bar(scores: Sequence[ContextScore], colour: str, **trace: Any) -> go.Bar:
+    """Horizontal bars of context words: length the PPMI, label the times seen together."""
+    return go.Bar(
+        x=[s.ppmi for s in scores],
+        y=[esc(s.word) for s in scores],
+        orientation="h",
+        marker_color=colour,
+        text=[_times(s.count) for s in scores],
+        textposition="outside",
+        cliponaxis=False,
+        **trace,
+    )
+
+
 def context_bars(word: str, scores: Sequence[ContextScore]) -> go.Figure:
     """The word's most characteristic context words, most characteristic on top.
 
@@ -56,14 +70,9 @@ def context_bars(word: str, scores: Sequence[ContextScore]) -> go.Figure:
     """
     scores = list(scores)[::-1]  # Plotly draws the first bar at the bottom
     fig = go.Figure(
-        go.Bar(
-            x=[s.ppmi for s in scores],
-            y=[esc(s.word) for s in scores],
-            orientation="h",
-            marker_color=WORD_COLOUR,
-            text=[_times(s.count) for s in scores],
-            textposition="outside",
-            cliponaxis=False,
+        _ppmi_bar(
+            scores,
+            WORD_COLOUR,
             customdata=[[s.count] for s in scores],
             hovertemplate="%{y}: near '" + esc(word) + "' %{customdata[0]:,} times"
             "<br>PPMI %{x:.2f}<extra></extra>",
@@ -144,16 +153,8 @@ def company_bars(pair: PairExplanation) -> go.Figure:
     for col, scores, colour in ((1, pair.only_a, WORD_COLOUR), (2, pair.only_b, OTHER_COLOUR)):
         scores = list(scores)[::-1]
         fig.add_trace(
-            go.Bar(
-                x=[s.ppmi for s in scores],
-                y=[esc(s.word) for s in scores],
-                orientation="h",
-                marker_color=colour,
-                text=[_times(s.count) for s in scores],
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="%{y}: PPMI %{x:.2f}<extra></extra>",
-                showlegend=False,
+            _ppmi_bar(
+                scores, colour, hovertemplate="%{y}: PPMI %{x:.2f}<extra></extra>", showlegend=False
             ),
             row=1,
             col=col,

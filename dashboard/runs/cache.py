@@ -31,7 +31,8 @@ from pathlib import Path
 
 from dashboard.runs.record import Run, RunInfo, RunStatus, run_label
 from w2v_core.errors import ConfigError, ModelFileError
-from w2v_core.io import atomic_write, load_model, save_model
+from w2v_core.files import write_file
+from w2v_core.io import load_model, save_model
 from w2v_core.train import TrainConfig, run_key
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ class DiskCache:
             )
             with contextlib.suppress(OSError):
                 os.replace(directory / f"{old}.npz", directory / f"{new}.npz")
-                with atomic_write(directory / f"{new}.json", "w", encoding="utf-8") as handle:
+                with write_file(directory / f"{new}.json", "w", encoding="utf-8") as handle:
                     handle.write(info.to_json())
                 sidecar.unlink()
                 log.info("cache entry %s renamed to %s (new run key)", old[:12], new[:12])
@@ -293,7 +294,7 @@ class DiskCache:
         try:
             with self._lock:
                 save_model(run.model, model_path)
-                with atomic_write(info_path, "w", encoding="utf-8") as handle:
+                with write_file(info_path, "w", encoding="utf-8") as handle:
                     handle.write(run.info().to_json())
         except (ModelFileError, OSError) as error:
             self.remove(run.key)
@@ -309,7 +310,7 @@ class DiskCache:
         if not model_path.is_file():
             return
         try:
-            with self._lock, atomic_write(info_path, "w", encoding="utf-8") as handle:
+            with self._lock, write_file(info_path, "w", encoding="utf-8") as handle:
                 handle.write(run.info().to_json())
         except (ModelFileError, OSError) as error:
             self._disable(self.directory, str(error))

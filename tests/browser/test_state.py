@@ -78,12 +78,11 @@ def settled(page) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
-# Known, intermittent, not fixed (issue 15 stays open): in 1 of 4 cold tries on the final
-# code every setting still fell to its slider's minimum ("Custom"). The likely cause is a
-# slider the browser mounts from its proto default (the minimum) and reports back before it
-# applies the value set through session state; dashboard.state then takes that report for a
-# user's choice. Not strict: a pass is reported as XPASS, a failure keeps its full diff.
-@pytest.mark.xfail(strict=False, reason="issue 15.1: intermittent reset to slider minimums")
+# The cause of the reset this test used to find (1 of 4 cold tries, every setting at its
+# slider's minimum): a browser that mounts a slider afresh can report the slider's proto
+# default before it applies the value sent through session state, and that default was
+# the minimum. Widgets are now drawn with their stored value as their default too (see
+# dashboard.state.widget), so such a report repeats the stored value.
 @pytest.mark.parametrize("attempt", range(1, TRIES + 1))
 def test_eager_tab_clicks_during_the_first_training_never_change_a_setting(
     server_factory, browser, screenshot, attempt
