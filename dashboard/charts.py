@@ -420,10 +420,15 @@ def scatter_map(
         else:
             plot_w, plot_h = _plot_area(fig, width_hint, height, bool(title), categorical)
         pixels = labels.to_pixels(coords, tuple(x_range), tuple(y_range), plot_w, plot_h)
+        order = labels.label_order(counts, priority, words, groups=color if categorical else None)
+        if compact:  # a small map names only words with a meaning ("1", "the": no label)
+            order = order[: len(priority)] + [
+                i for i in order[len(priority) :] if labels.is_meaningful(words[i])
+            ]
         placed = labels.place_labels(
             pixels,
             words,
-            labels.label_order(counts, priority, words, groups=color if categorical else None),
+            order,
             n_labels,
             plot_w,
             plot_h,

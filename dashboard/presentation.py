@@ -33,6 +33,8 @@ h1 { font-size: 2rem !important; padding: 0 !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
   font-size: 1.2rem;
 }
+[data-testid="stTextInput"] input, [data-testid="stNumberInput"] input,
+[data-baseweb="select"] div { font-size: 1.15rem; }
 </style>
 """
 

@@ -197,10 +197,12 @@ def test_compact_map_legend_below_and_labels_in_its_plot_area():
     rng = np.random.default_rng(3)
     n = 200
     coords = rng.normal(size=(n, 2))
-    words = [f"w{i}" for i in range(n)]
+    # words of letters ("wbx" for 1): a compact map labels only words with a meaning
+    words = ["w" + "".join(chr(97 + int(d)) for d in str(i)) + "x" for i in range(n)]
+    words[5] = "the"  # a function word: never labelled there
     clusters = (coords[:, 0] > 0).astype(int) + 2 * (coords[:, 1] > 0)
     names = {c: f"group {c} · members" for c in range(4)}
-    kwargs = {"color": clusters, "cluster_names": names, "highlight": ["w1", "w2"]}
+    kwargs = {"color": clusters, "cluster_names": names, "highlight": ["wbx", "wcx"]}
     small = charts.scatter_map(
         coords, words, np.arange(n, 0, -1), **kwargs, compact=True, height=390, width_hint=476
     )
@@ -214,7 +216,7 @@ def test_compact_map_legend_below_and_labels_in_its_plot_area():
     # the compact one, for a shorter plot, cannot name more words
     tall = charts.scatter_map(coords, words, np.arange(n, 0, -1), **kwargs, height=600)
     assert 10 <= len(label_texts(small)) <= len(label_texts(tall))
-    assert {"w1", "w2"} <= set(label_texts(small))
+    assert {"wbx", "wcx"} <= set(label_texts(small)) and "the" not in label_texts(small)
 
 
 def test_map_3d():

@@ -180,7 +180,7 @@ def _loss_charts(ctx: Context) -> None:
     epochs = None
     if any(losses for _, losses in epoch_runs):
         epochs = charts.epoch_loss_curve(epoch_runs)
-        epochs.update_layout(title="Loss per epoch")
+        epochs.update_layout(title="Loss per epoch", margin_t=50)  # as the step chart: aligned
     left, right = st.columns(2)
     for column, fig, key in ((left, steps, "loss_steps"), (right, epochs, "loss_epochs")):
         if fig is not None and len(fig.data) > 1:
