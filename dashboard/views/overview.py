@@ -122,11 +122,11 @@ def render(ctx: Context, word: str = "") -> None:
     focus = pick_focus(kv, wanted)
     big = presentation.is_on()
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        _map(run.key, kv, analogy, focus, big)
-    with right:
+    with right:  # first: the answer is on screen while the map is still being drawn
         score = _analogy(kv, analogy)
         _neighbours(kv, focus, score)
+    with left:
+        _map(run.key, kv, analogy, focus, big)
 
 
 def _map(

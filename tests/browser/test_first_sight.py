@@ -73,6 +73,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         assert len(words) >= 20
         assert {"king", "queen", "man", "woman"} <= set(words)  # the analogy's words, named
         main = page.locator(".stMain")
+        main.get_by_text("king − man + woman = queen").wait_for(timeout=30_000)
         assert main.get_by_text("king − man + woman = queen").count() == 1
         assert main.get_by_text("Closest words to").count() == 1
         # the map and the answer are on the first screen, no scrolling
