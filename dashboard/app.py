@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,7 +86,7 @@ ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 STOP_WAIT = 5.0
 #: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
 ACTIVE, JOB, TRAINED, OPENED_LOCAL = "active", "job", "_trained_here", "_opened_local"
-SHARE_NOTICE = "_share_notice"
+SHARE_NOTICE, SESSION = "_share_notice", "_session"
 
 
 # --------------------------------------------------------------------------- process-wide state
@@ -122,6 +123,21 @@ def get_store() -> CorpusStore:
 
 def _set_active(key: str | None) -> None:
     st.session_state[ACTIVE] = key
+
+
+def _session_id() -> str:
+    """This session's id: which pages watch a shared training (see TrainingJob.request_stop)."""
+    return st.session_state.setdefault(SESSION, uuid.uuid4().hex)
+
+
+def _detach() -> None:
+    """Stop's callback when another session watches the same training: stop watching."""
+    st.session_state[JOB] = None
+    _flash(
+        "info",
+        "Another user is training these same settings: their training goes on. This page "
+        "stopped watching it (click Train to watch it again).",
+    )
 
 
 def _flash(kind: str, message: str) -> None:
@@ -330,7 +346,7 @@ def main() -> None:
     job: TrainingJob | None = state.get(JOB)
     if job is not None:
         if not job.done.is_set():
-            training.watch_job(job, registry, panel)
+            training.watch_job(job, registry, panel, _session_id(), on_detach=_detach)
         _finish(job)
         st.rerun()  # the link's notice (if any) stays for this rerun
     state.pop(SHARE_NOTICE, None)  # and is gone at the user's next click

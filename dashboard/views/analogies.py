@@ -127,18 +127,16 @@ def render(ctx: Context) -> None:
         labels = {i: ex.text() for i, ex in enumerate(examples)}
         # The box shows the example the three words above come from (none: own words),
         # so it always says what was chosen; it follows the boxes, like the preset radio.
-        shown = next(
-            (i for i, ex in enumerate(examples) if [ex.a, ex.b, ex.c] == words), None
-        )
+        shown = next((i for i, ex in enumerate(examples) if [ex.a, ex.b, ex.c] == words), None)
         options = [None, *labels]
         st.session_state["an_example"] = shown  # not an input: follows the boxes
         st.selectbox(
             "Try an example",
             options=options,
             index=options.index(shown),
-            format_func=lambda i: "(your own words: choose one to fill in the boxes)"
-            if i is None
-            else labels[i],
+            format_func=lambda i: (
+                "(your own words: choose one to fill in the boxes)" if i is None else labels[i]
+            ),
             key="an_example",
             on_change=_load_example,
             args=(examples,),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -69,14 +70,26 @@ def format_seconds(seconds: float) -> str:
 
 
 def watch_job(
-    job: TrainingJob, registry: RunRegistry, panel: st.delta_generator.DeltaGenerator
+    job: TrainingJob,
+    registry: RunRegistry,
+    panel: st.delta_generator.DeltaGenerator,
+    session: str | None = None,
+    on_detach: Callable[[], None] | None = None,
 ) -> None:
     """Show a job's progress in ``panel`` until it finishes.
 
     Draws a progress bar with words/s and time left, the live loss curve and a Stop
     button.  Returns when the job is done (the caller then reruns the page); a click
     anywhere on the page interrupts this loop, and the next run of the page resumes it.
+    ``session`` marks this page as watching the job: Stop while another session watches
+    it too only stops this page's watching, and ``on_detach`` is called (see
+    :meth:`TrainingJob.request_stop`).
     """
+
+    def stop() -> None:
+        if not job.request_stop(session) and on_detach is not None:
+            on_detach()
+
     with panel.container(border=True):
         head, button = st.columns([5, 1], vertical_alignment="center")
         head.markdown(f"**Training** · {md(job.label)}")
@@ -87,7 +100,7 @@ def watch_job(
             key="stop_training",
             icon=":material/stop_circle:",
             disabled=job.stop_requested,
-            on_click=job.request_stop,
+            on_click=stop,
             help="Stop now and keep the model as trained so far.",
         )
         for note in job.notes:
@@ -98,6 +111,8 @@ def watch_job(
     last_chart = 0.0
     frame = 0
     while not job.done.is_set():
+        if session is not None:
+            job.watched_by(session)
         fraction = job.progress.fraction if job.progress is not None else 0.0
         bar.progress(
             min(1.0, max(0.0, fraction)),
