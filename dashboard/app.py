@@ -93,23 +93,14 @@ SHARE_NOTICE, SESSION = "_share_notice", "_session"
 
 
 @st.cache_resource(show_spinner=False)
-def _registry(
-    cache_dir: str | None, max_runs: int, disk_mb: float, max_concurrent: int
-) -> RunRegistry:
-    settings = RegistrySettings(
-        cache_dir=Path(cache_dir) if cache_dir else None,
-        max_runs_in_memory=max_runs,
-        disk_cache_mb=disk_mb,
-        max_concurrent=max_concurrent,
-    )
+def _registry(settings: RegistrySettings) -> RunRegistry:
     return RunRegistry(settings)
 
 
 def get_registry() -> RunRegistry:
-    """The registry for the current settings (one per process and settings)."""
-    s = RegistrySettings.from_env()
-    cache_dir = str(s.cache_dir) if s.cache_dir is not None else None
-    return _registry(cache_dir, s.max_runs_in_memory, s.disk_cache_mb, s.max_concurrent)
+    """The registry for the current settings (one per process and settings: the
+    settings dataclass is the cache key, so every setting counts)."""
+    return _registry(RegistrySettings.from_env())
 
 
 @st.cache_resource(show_spinner=False)
