@@ -9,6 +9,7 @@ on B's page: what a person sees.  ``--alone`` measures the same without user A.
 Usage (from the repository root)::
 
     python -m benchmarks.stop_latency              # 3 stops while A trains
+    python -m benchmarks.stop_latency --worker-budget 4     # B trains too (4 processes, 2 cores)
     python -m benchmarks.stop_latency --alone --repeats 3
 
 Prints the seconds of every stop and their median and maximum (the issue's bar: 2 s).
@@ -48,7 +49,7 @@ def _quality(page, seed: int) -> None:
     page.get_by_text("words/s").first.wait_for(timeout=TIMEOUT_MS)
 
 
-def measure(repeats: int, alone: bool) -> list[float]:
+def measure(repeats: int, alone: bool, worker_budget: int = 0) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
@@ -58,7 +59,12 @@ def measure(repeats: int, alone: bool) -> list[float]:
     with (
         tempfile.TemporaryDirectory(prefix="w2v-stop-") as work,
         StreamlitServer(
-            Path(work), env={"W2V_AUTOTRAIN": "0", "W2V_MAX_CONCURRENT_TRAININGS": "2"}
+            Path(work),
+            env={
+                "W2V_AUTOTRAIN": "0",
+                "W2V_MAX_CONCURRENT_TRAININGS": "2",
+                "W2V_MAX_TRAINING_WORKERS": str(worker_budget),
+            },
         ) as server,
         sync_playwright() as playwright,
     ):
@@ -75,6 +81,7 @@ def measure(repeats: int, alone: bool) -> list[float]:
         for repeat in range(repeats):
             _quality(b, seed=100 + repeat)
             b.wait_for_timeout(2_000)  # let it train a little
+            waiting = b.get_by_text("Waiting for a free training slot").count() > 0
             stopped = b.get_by_text("Training was stopped")
             b.get_by_role("button", name="Stop", exact=True).click()
             began = time.perf_counter()
@@ -82,7 +89,8 @@ def measure(repeats: int, alone: bool) -> list[float]:
             seconds.append(time.perf_counter() - began)
             if not alone:
                 assert a.get_by_text("words/s").count() >= 1, "user A stopped training"
-            print(f"stop {repeat + 1}: {seconds[-1]:.2f} s", flush=True)
+            what = "queued" if waiting else "training"
+            print(f"stop {repeat + 1} (B was {what}): {seconds[-1]:.2f} s", flush=True)
             _settle(b)
         browser.close()
     return seconds
@@ -92,8 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stop_latency")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--alone", action="store_true", help="no other user training")
+    parser.add_argument(
+        "--worker-budget",
+        type=int,
+        default=0,
+        help="W2V_MAX_TRAINING_WORKERS of the server (0: the cores, so B waits in the queue "
+        "while A trains on every core; 4 on 2 cores: both train at once)",
+    )
     args = parser.parse_args(argv)
-    seconds = measure(args.repeats, args.alone)
+    seconds = measure(args.repeats, args.alone, args.worker_budget)
     who = "alone" if args.alone else "while another user trains"
     print(
         f"Stop -> 'Training was stopped' shown, {who}: median {statistics.median(seconds):.2f} s, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,30 +86,21 @@ ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 STOP_WAIT = 5.0
 #: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
 ACTIVE, JOB, TRAINED, OPENED_LOCAL = "active", "job", "_trained_here", "_opened_local"
-SHARE_NOTICE = "_share_notice"
+SHARE_NOTICE, SESSION = "_share_notice", "_session"
 
 
 # --------------------------------------------------------------------------- process-wide state
 
 
 @st.cache_resource(show_spinner=False)
-def _registry(
-    cache_dir: str | None, max_runs: int, disk_mb: float, max_concurrent: int
-) -> RunRegistry:
-    settings = RegistrySettings(
-        cache_dir=Path(cache_dir) if cache_dir else None,
-        max_runs_in_memory=max_runs,
-        disk_cache_mb=disk_mb,
-        max_concurrent=max_concurrent,
-    )
+def _registry(settings: RegistrySettings) -> RunRegistry:
     return RunRegistry(settings)
 
 
 def get_registry() -> RunRegistry:
-    """The registry for the current settings (one per process and settings)."""
-    s = RegistrySettings.from_env()
-    cache_dir = str(s.cache_dir) if s.cache_dir is not None else None
-    return _registry(cache_dir, s.max_runs_in_memory, s.disk_cache_mb, s.max_concurrent)
+    """The registry for the current settings (one per process and settings: the
+    settings dataclass is the cache key, so every setting counts)."""
+    return _registry(RegistrySettings.from_env())
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,6 +114,21 @@ def get_store() -> CorpusStore:
 
 def _set_active(key: str | None) -> None:
     st.session_state[ACTIVE] = key
+
+
+def _session_id() -> str:
+    """This session's id: which pages watch a shared training (see TrainingJob.request_stop)."""
+    return st.session_state.setdefault(SESSION, uuid.uuid4().hex)
+
+
+def _detach() -> None:
+    """Stop's callback when another session watches the same training: stop watching."""
+    st.session_state[JOB] = None
+    _flash(
+        "info",
+        "Another user is training these same settings: their training goes on. This page "
+        "stopped watching it (click Train to watch it again).",
+    )
 
 
 def _flash(kind: str, message: str) -> None:
@@ -330,7 +337,7 @@ def main() -> None:
     job: TrainingJob | None = state.get(JOB)
     if job is not None:
         if not job.done.is_set():
-            training.watch_job(job, registry, panel)
+            training.watch_job(job, registry, panel, _session_id(), on_detach=_detach)
         _finish(job)
         st.rerun()  # the link's notice (if any) stays for this rerun
     state.pop(SHARE_NOTICE, None)  # and is gone at the user's next click

@@ -283,6 +283,7 @@ def scatter_map(
     dim: bool = True,
     height: int = MAP_HEIGHT,
     width_hint: int = MAP_WIDTH_HINT,
+    compact: bool = False,
 ) -> go.Figure:
     """Scatter plot of words with readable labels, 2-D or 3-D (``coords.shape[1]``).
 
@@ -323,6 +324,10 @@ def scatter_map(
         highlighted words are only pointed out (the overview).
     height, width_hint : int
         Figure height, and the width assumed for label placement.
+    compact : bool
+        A small map for a first screen (the overview): the legend in rows *below* the
+        plot (not a column on its right, which would take a third of a narrow map), no
+        axis ticks or titles, thin margins; the labels are placed for that plot area.
 
     Returns
     -------
@@ -408,12 +413,22 @@ def scatter_map(
         frequent = [i for i in order if i not in priority][: min(n_labels, 15)]
         positions = {i: "top center" for i in priority + frequent}
     else:
-        plot_w, plot_h = _plot_area(fig, width_hint, height, bool(title), categorical)
+        if compact:
+            entries = [t.name for t in fig.data if t.showlegend is not False and t.name]
+            entries += ["axis words"] * bool(mk_rows) + [esc(highlight_name)] * bool(hl_rows)
+            plot_w, plot_h = _compact_plot_area(entries, width_hint, height, font_size)
+        else:
+            plot_w, plot_h = _plot_area(fig, width_hint, height, bool(title), categorical)
         pixels = labels.to_pixels(coords, tuple(x_range), tuple(y_range), plot_w, plot_h)
+        order = labels.label_order(counts, priority, words, groups=color if categorical else None)
+        if compact:  # a small map names only words with a meaning ("1", "the": no label)
+            order = order[: len(priority)] + [
+                i for i in order[len(priority) :] if labels.is_meaningful(words[i])
+            ]
         placed = labels.place_labels(
             pixels,
             words,
-            labels.label_order(counts, priority, words, groups=color if categorical else None),
+            order,
             n_labels,
             plot_w,
             plot_h,
@@ -422,6 +437,7 @@ def scatter_map(
             always=len(priority),
             # no label may hide a highlighted dot
             obstacles=[labels.marker_box(*pixels[i], LABEL_MARKER) for i in priority],
+            room=font_size * 0.5 if compact else 0.0,  # a small map: keep its key words clear
         )
         positions = {label.index: label.position for label in placed}
         callouts = {label.index: label.offset for label in placed if label.offset}
@@ -499,6 +515,17 @@ def scatter_map(
     else:
         fig.update_xaxes(title=titles[0], range=x_range, autorange=False, zeroline=False)
         fig.update_yaxes(title=titles[1], range=y_range, autorange=False, zeroline=False)
+    if compact and not three_d:
+        fig.update_layout(
+            margin=COMPACT_MARGIN,
+            legend={
+                "orientation": "h", "yanchor": "top", "y": -0.01, "x": 0,
+                "font": {"size": legend_font(font_size)}, "itemwidth": 30,
+            },
+        )  # fmt: skip
+        # no ticks, and no axis title at all: an empty title still takes its room
+        fig.update_xaxes(showticklabels=False, title=None)
+        fig.update_yaxes(showticklabels=False, title=None)
     return fig
 
 
@@ -510,6 +537,49 @@ def _plot_area(
     del fig
     plot_w = width - 20 - 50 - (190 if legend else 0)
     plot_h = height - (50 if has_title else 20) - 10 - 45
+    return float(max(plot_w, 100)), float(max(plot_h, 100))
+
+
+#: Margins of a compact map (see :func:`scatter_map`): the legend sits below the plot.
+COMPACT_MARGIN = {"l": 2, "r": 2, "t": 6, "b": 4}
+#: Pixels Plotly gives each legend entry besides its text (symbol and gaps, itemwidth 30).
+LEGEND_ITEM_EXTRA = 40
+
+
+def legend_font(font_size: int) -> int:
+    """Legend type of a compact map: a little smaller than the labels."""
+    return max(11, font_size - 2)
+
+
+def legend_rows(names: Sequence[str], width: float, font_size: float) -> int:
+    """How many rows a horizontal legend of ``names`` takes in ``width`` pixels.
+
+    Entries are packed left to right as Plotly does; each is its text
+    (:func:`dashboard.labels.text_size`) plus :data:`LEGEND_ITEM_EXTRA`.
+    """
+    rows, used = 0, width
+    for name in names:
+        item = labels.text_size(html.unescape(name), font_size)[0] + LEGEND_ITEM_EXTRA
+        if used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def legend_height(rows: int, font_size: float) -> float:
+    """Pixels of a horizontal legend of ``rows`` rows (Plotly: about 1.5 lines a row)."""
+    return rows * (1.5 * font_size + 4) + 8 if rows else 0.0
+
+
+def _compact_plot_area(
+    names: Sequence[str], width: int, height: int, font_size: int
+) -> tuple[float, float]:
+    """The plot area of a compact map: figure minus thin margins and the legend rows."""
+    font = legend_font(font_size)
+    m = COMPACT_MARGIN
+    rows = legend_rows(names, width - m["l"] - m["r"], font)
+    plot_w = width - m["l"] - m["r"]
+    plot_h = height - m["t"] - m["b"] - legend_height(rows, font)
     return float(max(plot_w, 100)), float(max(plot_h, 100))
 
 

@@ -194,6 +194,7 @@ def place_labels(
     always: int = 0,
     positions: Sequence[str] = POSITIONS,
     obstacles: Sequence[Box] = (),
+    room: float = 0.0,
 ) -> list[Label]:
     """Greedy non-overlapping labels.
 
@@ -219,6 +220,9 @@ def place_labels(
         Slots to try, in order.
     obstacles : sequence of Box
         Boxes no label may cover (e.g. the highlighted markers, see :func:`marker_box`).
+    room : float
+        Pixels kept free around the labels of the first ``always`` rows: other labels
+        keep that far away, so the words that matter do not drown in a crowd.
 
     Returns
     -------
@@ -226,7 +230,8 @@ def place_labels(
         Pairwise non-overlapping boxes, inside the plot, in placement order.
     """
     placed: list[Label] = []
-    boxes: list[Box] = list(obstacles)
+    boxes: list[Box] = list(obstacles)  # what a priority label may not touch
+    kept: list[Box] = list(obstacles)  # the same with ``room`` around priority labels
     frequent = 0
     for rank, row in enumerate(order):
         is_priority = rank < always
@@ -235,22 +240,26 @@ def place_labels(
         x, y = float(pixels[row, 0]), float(pixels[row, 1])
         if not (np.isfinite(x) and np.isfinite(y)) or not (0 <= x <= width and 0 <= y <= height):
             continue  # outside the visible range (e.g. zoomed in): nothing to label
+        taken = boxes if is_priority else kept
         label = None
         for position in positions:
             box = label_box(x, y, texts[row], position, font_size, marker_size)
-            if box.inside(width, height) and not any(box.overlaps(b) for b in boxes):
+            if box.inside(width, height) and not any(box.overlaps(b) for b in taken):
                 label = Label(int(row), texts[row], position, box)
                 break
         if label is None and is_priority:
             w, h = text_size(texts[row], font_size)
             for dx, dy in CALLOUTS:
                 box = Box(x + dx - w / 2, y + dy - h / 2, x + dx + w / 2, y + dy + h / 2)
-                if box.inside(width, height) and not any(box.overlaps(b) for b in boxes):
+                if box.inside(width, height) and not any(box.overlaps(b) for b in taken):
                     label = Label(int(row), texts[row], "callout", box, (dx, dy))
                     break
         if label is not None:
             placed.append(label)
-            boxes.append(label.box)
+            b = label.box
+            boxes.append(b)
+            pad = room if is_priority else 0.0
+            kept.append(Box(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad))
             frequent += 0 if is_priority else 1
     return placed
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import state
+
 KEY = "presentation"
 
 #: Less empty space above the title in both modes: the first 720 pixels are the demo.
 _COMPACT = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.6rem; padding-bottom: 2rem; }
+h1 { font-size: 2.3rem !important; }
 </style>
 """
 
@@ -30,6 +33,8 @@ h1 { font-size: 2rem !important; padding: 0 !important; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li {
   font-size: 1.2rem;
 }
+[data-testid="stTextInput"] input, [data-testid="stNumberInput"] input,
+[data-baseweb="select"] div { font-size: 1.15rem; }
 </style>
 """
 
@@ -48,7 +53,7 @@ def toggle() -> bool:
     """The switch (drawn where it is called) and the page styles it implies."""
     on = st.toggle(
         "Presentation mode",
-        key=KEY,
+        **state.widget(KEY, False),
         help="For a projector: hides the sidebar and the small print, enlarges the "
         "charts' words. Switch off to change settings again.",
     )

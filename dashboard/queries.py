@@ -78,7 +78,35 @@ class Example:
     source: str
 
     def text(self) -> str:
-        return f"{self.a} : {self.b} :: {self.c} : ?   ({self.source})"
+        return f"{self.a} : {self.b} :: {self.c} : ?   — {self.source}"
+
+
+#: Short names of the sections of Google's analogy test set, for tables that must fit
+#: a projector ("Google · capitals" rather than "Google: capital-common-countries").
+GOOGLE_SECTIONS = {
+    "capital-common-countries": "capitals",
+    "capital-world": "world capitals",
+    "currency": "currencies",
+    "city-in-state": "US states",
+    "family": "family",
+    "gram1-adjective-to-adverb": "adverbs",
+    "gram2-opposite": "opposites",
+    "gram3-comparative": "comparatives",
+    "gram4-superlative": "superlatives",
+    "gram5-present-participle": "-ing forms",
+    "gram6-nationality-adjective": "nationalities",
+    "gram7-past-tense": "past tense",
+    "gram8-plural": "plurals",
+    "gram9-plural-verbs": "verb forms",
+}
+TOY_SOURCE = "toy corpus (planted)"
+#: The same list of simple analogies, for a run on another text (nothing was planted).
+CLASSIC_SOURCE = "simple (toy list)"
+
+
+def google_source(section: str) -> str:
+    """``"capital-world"`` -> ``"Google · world capitals"`` (unknown names kept)."""
+    return f"Google · {GOOGLE_SECTIONS.get(section, section)}"
 
 
 @lru_cache(maxsize=1)
@@ -93,10 +121,12 @@ def _google_questions() -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...
     return tuple((name, tuple(questions)) for name, questions in sections)
 
 
-def toy_examples(kv: KeyedVectors) -> list[Example]:
-    """The toy corpus's planted analogies whose words are all in ``kv``."""
+def toy_examples(kv: KeyedVectors, planted: bool = True) -> list[Example]:
+    """The toy corpus's planted analogies whose words are all in ``kv`` (named as simple
+    examples when ``planted`` is False: a run on another text)."""
+    source = TOY_SOURCE if planted else CLASSIC_SOURCE
     return [
-        Example(a, b, c, d, "toy corpus")
+        Example(a, b, c, d, source)
         for a, b, c, d in TOY_ANALOGIES
         if all(w in kv for w in (a, b, c, d))
     ]
@@ -117,15 +147,16 @@ def google_examples(kv: KeyedVectors, n: int = 8, seed: int = 0) -> list[Example
             if len(picked) >= n:
                 break
             question = known.pop(rng.randrange(len(known)))
-            picked.append(Example(*question, source=f"Google: {name}"))
+            picked.append(Example(*question, source=google_source(name)))
             if not known:
                 by_section.remove((name, known))
     return picked
 
 
-def examples_for(kv: KeyedVectors) -> list[Example]:
-    """Examples to offer: toy analogies first (at most 8), then Google ones."""
-    return toy_examples(kv)[:8] + google_examples(kv)
+def examples_for(kv: KeyedVectors, planted: bool = True) -> list[Example]:
+    """Examples to offer: toy analogies first (at most 8), then Google ones (``planted``:
+    the run is on the toy corpus, so the toy ones were planted in its text)."""
+    return toy_examples(kv, planted)[:8] + google_examples(kv)
 
 
 def analogy_frame(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int) -> pd.DataFrame:
@@ -163,13 +194,19 @@ def examples_frame(kv: KeyedVectors, examples: list[Example], method: str) -> pd
 
 
 def odd_one_out_default(kv: KeyedVectors, examples: list[Example]) -> str:
-    """Four words, three of a kind and one not: from the toy groups or an example."""
+    """Four words, three of a kind and one not, from the toy groups or an example:
+    the first such set the run answers right (the first one tried if none)."""
     groups = [[w for w in words if w in kv] for words in TOY_GROUPS.values()]
     groups = [g for g in groups if len(g) >= 3]
-    if len(groups) >= 2:
-        return " ".join(groups[0][:3] + groups[2 % len(groups)][:1])
-    if examples:
+    candidates: list[list[str]] = []
+    for i, group in enumerate(groups):
+        for other in groups[i + 2 :] + groups[:i]:  # skip the paired group (male/female)
+            candidates.append([*group[:3], other[0]])
+    if examples and not candidates:
         ex = examples[0]
         same = [ex.a, ex.c] + [e.a for e in examples[1:] if e.source == ex.source][:1]
-        return " ".join([*same, ex.b])
-    return " ".join(kv.words[10:14])
+        candidates.append([*same, ex.b])
+    for words in candidates[:12]:
+        if len(set(words)) == 4 and kv.doesnt_match(words) == words[-1]:
+            return " ".join(words)
+    return " ".join(candidates[0]) if candidates else " ".join(kv.words[10:14])

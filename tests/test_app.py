@@ -662,3 +662,53 @@ def test_local_vector_files_open_without_upload_and_never_by_a_browser_path(env,
     for hostile in ["../secret.npz", str(secret), "link.npz", "tools.npz/../../secret.npz"]:
         with pytest.raises(W2VError, match="not one of the files"):
             open_local(hostile, files)
+
+
+def test_runs_table_names_only_differing_other_settings_and_hides_thin_scores():
+    """The runs table must fit 1280x720: the less used settings share one column that
+    names only what differs (none when nothing does), and a score on under half of a
+    test is blank, like Evaluate's "not enough overlap"."""
+    from dashboard.runs import RunInfo, RunStatus
+    from dashboard.views.training import runs_columns, runs_frame
+
+    def info(key: str, alpha: float, coverage: float) -> RunInfo:
+        config = {"dim": 50, "window": 5, "negatives": 5, "epochs": 5, "min_count": 5,
+                  "sample": 1e-3, "alpha": alpha, "seed": 1}  # fmt: skip
+        scores = {"ws353": 0.4, "ws353_coverage": coverage, "toy_analogies": 1.0,
+                  "toy_analogies_coverage": 1.0}  # fmt: skip
+        return RunInfo(key, key, "toy", "f", config, RunStatus.COMPLETE, 5, 2.0, 9e4, 456, 50,
+                       scores=scores)  # fmt: skip
+
+    one = runs_frame([info("a", 0.025, 0.02)], active="a")
+    assert "other" not in one.columns and "analog." not in one.columns  # no run has it
+    assert "WS-353" not in one.columns and one["toy"][0] == 1.0  # 2 % of the pairs: no score
+    two = runs_frame([info("a", 0.025, 0.9), info("b", 0.05, 0.9)], active="b")
+    assert list(two["other"]) == ["lr 0.025", "lr 0.05"] and list(two["shown"]) == ["", "▶"]
+    assert list(two["WS-353"]) == [0.4, 0.4]
+    widths = runs_columns()
+    assert sum(widths[c]["width"] for c in two.columns) <= 820  # beside the sidebar
+
+
+def test_overview_shows_a_riddle_the_run_gets_right_and_a_frequent_focus_word():
+    """Planted vectors: king − man + woman lands on a decoy, he : his :: she : her holds.
+    The overview shows the one it gets right (and names the one it got wrong); its
+    neighbours are those of a demo word seen often enough, not of a rare "king"."""
+    from dashboard.views import overview
+
+    rng = np.random.default_rng(0)
+    base = {w: rng.normal(size=16) for w in ["man", "king", "woman", "queen", "he", "she"]}
+    base["decoy"] = base["king"] - base["man"] + base["woman"]
+    g = rng.normal(size=16)
+    base["his"], base["her"] = base["he"] + g, base["she"] + g
+    words = [*base, "music"]
+    vectors = np.array([*base.values(), rng.normal(size=16)])
+    counts = np.array([500] * len(base) + [150])
+    for rare in ("king", "queen", "woman"):
+        counts[words.index(rare)] = 60  # too rare for good neighbours
+    kv = KeyedVectors(words, vectors, counts)
+    assert overview.first_known(kv) == ("man", "king", "woman", "queen")
+    assert overview.pick_analogy(kv) == ("he", "his", "she", "her")
+    assert overview.pick_focus(kv) == "music"
+    assert overview.pick_focus(kv, "King") == "king"  # asked for (a link, a search): shown
+    wrong = KeyedVectors(words[:4], vectors[:4], counts[:4])
+    assert overview.pick_analogy(wrong) == ("man", "king", "woman", "queen")  # none right

@@ -180,6 +180,45 @@ def test_map_search_zoom_and_marked_axis_words():
     assert "w0" not in trace(fig, "labels").text  # not labelled twice
 
 
+def test_legend_rows_pack_entries_like_plotly():
+    names = ["barn · tractor", "table · picnic", "wine · trains", "size · length"]
+    item = [charts.labels.text_size(n, 11)[0] + charts.LEGEND_ITEM_EXTRA for n in names]
+    assert charts.legend_rows(names, sum(item) + 1, 11) == 1
+    assert charts.legend_rows(names, max(item[0] + item[1], item[2] + item[3]) + 1, 11) == 2
+    assert charts.legend_rows(names, 10, 11) == 4  # never fewer than one entry a row
+    assert charts.legend_rows([], 500, 11) == 0
+    heights = [charts.legend_height(rows, 11) for rows in (0, 2, 3)]
+    assert heights[0] == 0 < heights[1] < heights[2]
+
+
+def test_compact_map_legend_below_and_labels_in_its_plot_area():
+    """The overview's map: legend rows under the plot, no axis ticks or titles, and the
+    labels placed for the plot area left above the legend (none past its bottom)."""
+    rng = np.random.default_rng(3)
+    n = 200
+    coords = rng.normal(size=(n, 2))
+    # words of letters ("wbx" for 1): a compact map labels only words with a meaning
+    words = ["w" + "".join(chr(97 + int(d)) for d in str(i)) + "x" for i in range(n)]
+    words[5] = "the"  # a function word: never labelled there
+    clusters = (coords[:, 0] > 0).astype(int) + 2 * (coords[:, 1] > 0)
+    names = {c: f"group {c} · members" for c in range(4)}
+    kwargs = {"color": clusters, "cluster_names": names, "highlight": ["wbx", "wcx"]}
+    small = charts.scatter_map(
+        coords, words, np.arange(n, 0, -1), **kwargs, compact=True, height=390, width_hint=476
+    )
+    legend = small.layout.legend
+    assert legend.orientation == "h" and legend.y < 0
+    assert small.layout.xaxis.showticklabels is False and small.layout.xaxis.title.text is None
+    assert small.layout.margin.l < 10 and small.layout.margin.r < 10
+    entries = [t.name for t in small.data if t.showlegend is not False]
+    assert set(names.values()) | {charts.HIGHLIGHT_NAME} <= set(entries)
+    # the same map with a column legend on its right places labels for a wider plot:
+    # the compact one, for a shorter plot, cannot name more words
+    tall = charts.scatter_map(coords, words, np.arange(n, 0, -1), **kwargs, height=600)
+    assert 10 <= len(label_texts(small)) <= len(label_texts(tall))
+    assert {"wbx", "wcx"} <= set(label_texts(small)) and "the" not in label_texts(small)
+
+
 def test_map_3d():
     coords = np.random.default_rng(0).normal(size=(5, 3))
     fig = charts.scatter_map(coords, list("abcde"), [1] * 5, highlight=["b"])

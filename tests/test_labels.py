@@ -120,3 +120,22 @@ def test_obstacles_are_never_covered():
     placed = labels.place_labels(pixels[:1], ["queen"], [0], 1, 300, 300, obstacles=[blocker])
     assert placed and placed[0].position != "top center"
     assert not placed[0].box.overlaps(blocker)
+
+
+def test_room_keeps_other_labels_away_from_the_key_words():
+    """A crowd around two priority words: with ``room``, no other label comes within
+    that many pixels of theirs; priority words still get labels next to each other."""
+    rng = np.random.default_rng(1)
+    pixels = np.vstack([[[150.0, 150.0], [150.0, 170.0]], rng.uniform(100, 200, (60, 2))])
+    texts = ["king", "queen"] + [f"w{i}" for i in range(60)]
+    order = list(range(len(texts)))
+    room = 8.0
+    placed = labels.place_labels(pixels, texts, order, 60, 300, 300, always=2, room=room)
+    key = [p.box for p in placed if p.index < 2]
+    others = [p.box for p in placed if p.index >= 2]
+    assert len(key) == 2 and others and boxes_disjoint(placed)
+    grown = [labels.Box(b.x0 - room, b.y0 - room, b.x1 + room, b.y1 + room) for b in key]
+    assert not any(g.overlaps(o) for g in grown for o in others)
+    crowded = labels.place_labels(pixels, texts, order, 60, 300, 300, always=2)
+    near = [p.box for p in crowded if p.index >= 2]
+    assert any(g.overlaps(o) for g in grown for o in near)  # without room, the crowd is close

@@ -75,11 +75,11 @@ def test_two_sessions_asking_for_the_same_configuration_share_one_training(
             gate.wait(WAIT)
             return super().run(callback)
 
-    def watch_job(job, registry, panel):
+    def watch_job(job, registry, panel, *args, **kwargs):
         watchers.append((threading.current_thread().name, job))
         if len(watchers) == 2:
             gate.set()  # the second session is watching: let the training go on
-        return real_watch(job, registry, panel)
+        return real_watch(job, registry, panel, *args, **kwargs)
 
     monkeypatch.setattr("dashboard.runs.registry.Trainer", GatedTrainer)
     monkeypatch.setattr(training, "watch_job", watch_job)
@@ -133,13 +133,13 @@ def test_a_session_beyond_the_training_slots_sees_its_place_in_the_queue(env, mo
             gate.wait(WAIT)
             return super().run(callback)
 
-    def watch_job(job, registry, panel):
+    def watch_job(job, registry, panel, *args, **kwargs):
         shown.append(
             training.progress_text(job, registry.queue_position(job), training.slots(registry))
         )
         if len(shown) == 2:
             gate.set()
-        return real_watch(job, registry, panel)
+        return real_watch(job, registry, panel, *args, **kwargs)
 
     monkeypatch.setattr("dashboard.runs.registry.Trainer", GatedTrainer)
     monkeypatch.setattr(training, "watch_job", watch_job)

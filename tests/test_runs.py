@@ -208,11 +208,37 @@ def test_a_job_stopped_while_queued_is_cancelled(tmp_path, corpus):
     registry = gated_registry(tmp_path, gate, max_concurrent=1)
     running = registry.submit(corpus, config(seed=1)).job
     queued = registry.submit(corpus, config(seed=2)).job
+    behind = registry.submit(corpus, config(seed=3)).job
     queued.request_stop()
-    gate.set()
-    assert running.wait(WAIT) and queued.wait(WAIT)
+    # Ended at once, not when the running job frees its slot (that can take minutes).
+    assert queued.wait(WAIT) and not running.done.is_set()
     assert queued.state == TrainingJob.CANCELLED and queued.run is None
+    assert registry.job(queued.key) is None and registry.queue_position(behind) == 1
+    gate.set()
+    assert running.wait(WAIT) and behind.wait(WAIT) and behind.state == TrainingJob.DONE
     assert not registry.is_cached(queued.key)
+
+
+def test_stop_from_one_of_two_watching_sessions_leaves_the_training_to_the_other(
+    tmp_path, corpus, monkeypatch
+):
+    gate = threading.Event()
+    registry = gated_registry(tmp_path, gate, max_concurrent=1)
+    job = registry.submit(corpus, config(seed=1)).job
+    assert registry.submit(corpus, config(seed=1)).job is job  # the second session joins
+    job.watched_by("first")
+    job.watched_by("second")
+    assert job.request_stop("second") is False  # only the second page stops watching
+    assert not job.stop_requested
+    assert job.request_stop("first") is True  # nobody else watches: it stops
+    gate.set()
+    assert job.wait(WAIT) and job.stop_requested
+    # A page that stopped polling (a closed tab) no longer keeps a training alive.
+    other = registry.submit(corpus, config(seed=2)).job
+    other.watched_by("gone")
+    monkeypatch.setattr("dashboard.runs.job.WATCH_TIMEOUT", 0.0)
+    assert other.request_stop("here") is True
+    assert other.wait(WAIT)
 
 
 # --------------------------------------------------------------------------- caches

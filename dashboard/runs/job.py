@@ -21,6 +21,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.corpus import Corpus
 
 
+#: Seconds after its last poll that a session still counts as watching a job (its page
+#: polls every fraction of a second while it shows the progress).
+WATCH_TIMEOUT = 5.0
+
+
 class JobState(StrEnum):
     """``QUEUED`` -> ``RUNNING`` -> ``DONE`` (also after a stop: the partial model is
     kept), ``FAILED`` (:attr:`TrainingJob.error` says why) or ``CANCELLED`` (stopped
@@ -79,6 +84,12 @@ class TrainingJob:
         #: starts; one returning ``False`` stops the job (a search pruning a trial
         #: must act there: polling from outside misses a run that ends in 0.1 s).
         self.epoch_listeners: list[Callable[[Progress], bool | None]] = []
+        #: Set by the registry: takes a job that has not started out of the queue, so
+        #: that Stop on a waiting job ends it now, not when a slot frees (minutes).
+        self.cancel_queued: Callable[[TrainingJob], None] | None = None
+        #: session id -> when its page last showed this job's progress (see request_stop)
+        self._watchers: dict[str, float] = {}
+        self._watch_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"TrainingJob({self.label!r}, state={self.state!r})"
@@ -88,12 +99,38 @@ class TrainingJob:
         """True while queued or running."""
         return self.state in (JobState.QUEUED, JobState.RUNNING)
 
-    def request_stop(self) -> None:
-        """Stop after the current step and keep the partial model (thread-safe)."""
+    def watched_by(self, session: str) -> None:
+        """A page of ``session`` shows this job's progress now (called while it polls)."""
+        with self._watch_lock:
+            self._watchers[session] = time.monotonic()
+
+    def request_stop(self, session: str | None = None) -> bool:
+        """Stop after the current step and keep the partial model (thread-safe).
+
+        A job is shared by every session that asked for its configuration: Stop from
+        ``session`` while another session's page is watching it too only ends that
+        session's watching (returns ``False``), so one user cannot end another's
+        training.  Without ``session`` (a sweep, a search) the job always stops.
+
+        Returns
+        -------
+        bool
+            True if the job was asked to stop.
+        """
+        if session is not None:
+            with self._watch_lock:
+                self._watchers.pop(session, None)
+                now = time.monotonic()
+                others = [s for s, seen in self._watchers.items() if now - seen < WATCH_TIMEOUT]
+            if others:
+                return False
         self.stop_requested = True
         trainer = self.trainer
         if trainer is not None:
             trainer.request_stop()
+        elif self.cancel_queued is not None:
+            self.cancel_queued(self)
+        return True
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job has finished; False on timeout."""

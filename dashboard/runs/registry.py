@@ -273,10 +273,26 @@ class RunRegistry:
                 self.forget(key)
             warning = warning or self.disk.legacy_notes.pop(key, None)
             job = TrainingJob(key, corpus, config, notes=[warning] if warning else [])
+            job.cancel_queued = self._cancel_queued
             self._jobs[key] = job
             self._queue.append(job)
             self._start_ready_jobs()
             return Submission(job=job, warning=warning)
+
+    def _cancel_queued(self, job: TrainingJob) -> None:
+        """Take a job that is still waiting out of the queue and end it as cancelled
+        (a running job stops through its trainer instead)."""
+        with self._lock:
+            if job not in self._queue:
+                return  # it has started (its thread checks stop_requested) or ended
+            self._queue.remove(job)
+            if self._jobs.get(job.key) is job:
+                del self._jobs[job.key]
+            job.state = JobState.CANCELLED
+            job.finished = time.time()
+            job.corpus = None
+            self._start_ready_jobs()  # the jobs behind it move up
+        job.done.set()
 
     def _start_ready_jobs(self) -> None:
         """Start queued jobs, in order, while slots and workers are free (lock held).

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from dashboard import presentation
 from w2v_core.errors import UnknownWordError, W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,9 +138,27 @@ def tab_run(ctx: Context, explanation: str) -> Run | None:
     return ctx.run
 
 
+#: Chart type size in presentation mode (Plotly's default is 12).
+PRESENT_FONT = 16
+
+
 def show(fig: go.Figure | None, key: str | None = None) -> None:
-    """Draw a Plotly figure full-width (nothing if None)."""
+    """Draw a Plotly figure full-width (nothing if None); larger type in presentation
+    mode (ticks, axis titles, legends: whatever the figure does not size itself)."""
     if fig is not None:
+        if presentation.is_on():
+            # Streamlit's chart theme sizes ticks and legends itself, so the layout font
+            # alone is not enough: every part is sized here
+            title = fig.layout.title.font.size or 0
+            fig.update_layout(
+                font_size=max(PRESENT_FONT, fig.layout.font.size or 0),
+                title_font_size=max(PRESENT_FONT + 2, title),
+                legend_font_size=PRESENT_FONT - 1,
+            )
+            axes = {"tickfont_size": PRESENT_FONT - 2, "title_font_size": PRESENT_FONT}
+            fig.update_xaxes(**axes)
+            fig.update_yaxes(**axes)
+            fig.update_traces(textfont_size=PRESENT_FONT - 2, selector={"type": "bar"})
         st.plotly_chart(fig, width="stretch", key=key)
 
 

@@ -29,7 +29,9 @@ lands near the royal version of *woman*.
 * **3CosAdd** is that arithmetic. **3CosMul** multiplies similarities instead of adding
   them, so one very similar word cannot drown the others; it is often a little better.
 * **Examples** come from the toy corpus's planted analogies and from Google's analogy test
-  set (19,544 questions), keeping those whose four words this run knows.
+  set (19,544 questions), keeping those whose four words this run knows; those it answers
+  right come first. Analogies need a lot of text: tens of millions of words for Google's
+  questions, so a run on a few million words gets most of them wrong.
 * **Which word doesn't belong?** finds the word farthest from the average of the others.
 """
 
@@ -38,13 +40,34 @@ METHODS = {"add": "3CosAdd (add and subtract)", "mul": "3CosMul (multiply, often
 
 # Per-run derived data, cached by run key (the vectors travel unhashed in ``_kv``).
 @st.cache_data(show_spinner=False, max_entries=64)
-def _examples(run_key: str, _kv: KeyedVectors) -> list[Example]:
-    return examples_for(_kv)
+def _examples(run_key: str, _kv: KeyedVectors, planted: bool = True) -> list[Example]:
+    """The examples, those this run answers right first: the boxes start with one it
+    gets right, and the table shows its successes before its failures."""
+    examples = examples_for(_kv, planted)
+    right = examples_frame(_kv, examples, "add")["right?"] == "✓" if examples else []
+    return [ex for ex, ok in zip(examples, right, strict=True) if ok] + [
+        ex for ex, ok in zip(examples, right, strict=True) if not ok
+    ]
 
 
 @st.cache_data(show_spinner="Answering the examples…", max_entries=64)
-def _example_answers(run_key: str, method: str, _kv: KeyedVectors) -> pd.DataFrame:
-    return examples_frame(_kv, _examples(run_key, _kv), method)
+def _example_answers(
+    run_key: str, method: str, _kv: KeyedVectors, planted: bool = True
+) -> pd.DataFrame:
+    return examples_frame(_kv, _examples(run_key, _kv, planted), method)
+
+
+#: The examples table's columns: narrow word columns, room for the source, so the
+#: table reads whole at 1280x720 (the source used to be cut: "Google: capital-commo…").
+EXAMPLE_COLUMNS = {
+    "A": st.column_config.TextColumn("A", width=95),
+    "is to B": st.column_config.TextColumn("is to B", width=95),
+    "as C": st.column_config.TextColumn("as C", width=95),
+    "is to (expected)": st.column_config.TextColumn("expected", width=95),
+    "model's answer": st.column_config.TextColumn("answer", width=95),
+    "right?": st.column_config.TextColumn("right?", width=55),
+    "from": st.column_config.TextColumn("from", width=190),
+}
 
 
 def render(ctx: Context) -> None:
@@ -53,7 +76,8 @@ def render(ctx: Context) -> None:
     if run is None:
         return
     kv = run.kv
-    examples = _examples(run.key, kv)
+    planted = run.corpus_name == "toy"
+    examples = _examples(run.key, kv, planted)
     first = examples[0] if examples else Example(*(kv.words[:3] + ["", "", ""])[:3], "", "")
 
     st.subheader("A is to B as C is to ?")
@@ -85,13 +109,34 @@ def render(ctx: Context) -> None:
 
     st.subheader("Examples")
     if examples:
-        st.caption("What this run answers for analogies whose words it knows.")
-        st.dataframe(_example_answers(run.key, method, kv), hide_index=True, width="stretch")
+        answers = _example_answers(run.key, method, kv, planted)
+        right = int((answers["right?"] == "✓").sum())
+        st.caption(
+            f"What this run answers for analogies whose words it knows: {right} of "
+            f"{len(answers)} right."
+            + ("" if planted or 2 * right >= len(answers) else " Analogies need tens of "
+               "millions of words of text: on less, expect most of them wrong.")
+        )  # fmt: skip
+        st.dataframe(
+            answers,
+            hide_index=True,
+            width="stretch",
+            height=35 * (min(len(answers), 16) + 1) + 3,
+            column_config=EXAMPLE_COLUMNS,
+        )
         labels = {i: ex.text() for i, ex in enumerate(examples)}
+        # The box shows the example the three words above come from (none: own words),
+        # so it always says what was chosen; it follows the boxes, like the preset radio.
+        shown = next((i for i, ex in enumerate(examples) if [ex.a, ex.b, ex.c] == words), None)
+        options = [None, *labels]
+        st.session_state["an_example"] = shown  # not an input: follows the boxes
         st.selectbox(
             "Try an example",
-            options=[None, *labels],
-            format_func=lambda i: "(choose one to fill in the boxes)" if i is None else labels[i],
+            options=options,
+            index=options.index(shown),
+            format_func=lambda i: (
+                "(your own words: choose one to fill in the boxes)" if i is None else labels[i]
+            ),
             key="an_example",
             on_change=_load_example,
             args=(examples,),
@@ -116,7 +161,6 @@ def _load_example(examples: list[Example]) -> None:
         state.put("an_a", ex.a)
         state.put("an_b", ex.b)
         state.put("an_c", ex.c)
-        st.session_state["an_example"] = None  # a one-shot action, not an input
 
 
 def _answer(

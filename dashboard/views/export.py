@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import local_vectors
+from dashboard import local_vectors, state
 from dashboard.runs import Run
 from dashboard.settings import AppLimits
 from dashboard.views import Context, explain, md
@@ -236,7 +236,7 @@ def _open_local(ctx: Context) -> None:
     name = left.selectbox(
         "Open vectors on this server (no upload, any size)",
         names,
-        key="local_file",
+        **state.widget("local_file", names[0], valid=lambda n: n in names, options=names),
         format_func=lambda n: f"{n} ({sizes[n] / 1e6:,.0f} MB)",
         help="Files named with --vectors when the app was started, or in $"
         f"{local_vectors.ENV_DIR}. Large files open memory-mapped after `python -m "

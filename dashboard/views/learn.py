@@ -474,16 +474,18 @@ def _settings() -> None:
 
 
 def _buttons() -> tuple[bool, bool, bool]:
-    left, mid, count, speed, right = st.columns([1.2, 1.2, 1.2, 2.2, 1])
+    # Play's two settings keep their labels: a bare "100" told an audience nothing
+    left, mid, count, speed, right = st.columns(
+        [1.2, 1.2, 1.2, 2.2, 1], vertical_alignment="bottom"
+    )
     next_clicked = left.button("Next ▸", key="learn_next", type="primary", width="stretch")
     play_clicked = mid.button("Play ▸▸", key="learn_play", width="stretch")
     count.number_input(
         "steps", 1, 5000, step=50, **_widget("learn_n"),
-        label_visibility="collapsed", help="How many steps Play takes.",
+        help="How many steps Play takes.",
     )  # fmt: skip
     speed.selectbox(
-        "speed", list(SPEEDS), label_visibility="collapsed",
-        **_widget("learn_speed"),
+        "speed", list(SPEEDS), **_widget("learn_speed"), help="How fast Play goes.",
     )  # fmt: skip
     reset_clicked = right.button("Reset", key="learn_reset", width="stretch")
     return next_clicked, play_clicked, reset_clicked

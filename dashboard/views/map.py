@@ -199,7 +199,13 @@ def _render_map(
 
     max_n = min(MAX_WORDS, len(kv))
     low_n = min(10, max_n)
-    left, middle, right = st.columns(3)
+    # The choices people make first on one row, the finer ones in an expander: at
+    # 1280x720 the map itself must start on the first screen, not under three rows.
+    method_col, dims_col, colour_col, search_col = st.columns(
+        [1.45, 0.8, 1.1, 1.4], vertical_alignment="bottom"
+    )
+    more = st.expander("Map settings: words, labels, t-SNE, clusters, neighbours, zoom")
+    left, middle, right = more.columns(3)
     with left:
         if max_n > SMOOTH_UP_TO:
             # A linear slider to 100,000 cannot pick 300: steps that grow with the size.
@@ -229,15 +235,17 @@ def _render_map(
             **_bind("map_n_labels", DEFAULT_LABELS, lambda v: 0 <= v <= MAX_LABELS),
             help="Labels that would overlap are left out; hover over a dot for its word.",
         )
+    with method_col:
         method = st.radio(
             "Method", METHODS, **_bind("map_method", METHODS[0], options=METHODS), horizontal=True
         )
-        if method == "t-SNE" and n > TSNE_MAX_WORDS:
-            st.caption(
-                f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
-                f"beyond): PCA is drawn for these {n:,}."
-            )
-            method = "PCA"
+    if method == "t-SNE" and n > TSNE_MAX_WORDS:
+        st.caption(
+            f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
+            f"beyond): PCA is drawn for these {n:,}."
+        )
+        method = "PCA"
+    with dims_col:
         dims_choice = st.radio(
             "Dimensions",
             ("2D", "3D"),
@@ -269,11 +277,12 @@ def _render_map(
             )
         elif method == "PCA":
             st.caption("PCA: the directions along which the words differ most.")
-    with right:
+    with colour_col:
         colouring = st.selectbox(
             "Colour by", COLOURINGS, **_bind("map_colour", COLOURINGS[0], options=COLOURINGS)
         )
-        k = 0
+    k = 0
+    with right:
         if colouring == "KMeans cluster":
             k = st.slider(
                 "Number of clusters",
@@ -281,28 +290,26 @@ def _render_map(
                 max_value=20,
                 **_bind("map_k", 8, lambda v: 2 <= v <= 20),
             )
-
-    axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
-
-    search_col, topn_col, zoom_col = st.columns([3, 1, 1], vertical_alignment="bottom")
     with search_col:
         raw_query = st.text_input(
-            "Find a word", **_bind("map_query", ""), placeholder="type a word and press Enter"
+            "Find a word", **_bind("map_query", ""), placeholder="type a word, press Enter"
         )
-    with topn_col:
+    with middle:
         topn = st.slider(
-            "Neighbours",
+            "Neighbours of the word found",
             min_value=1,
             max_value=30,
             **_bind("map_topn", 10, lambda v: 1 <= v <= 30),
         )
-    with zoom_col:
+    with right:
         zoom = st.toggle(
-            "Zoom in",
+            "Zoom in on the word found",
             **_bind("map_zoom", False),
             help="Zoom to the searched word and its neighbours (2-D maps). "
             "Double-click the chart to come back here; its home button shows everything.",
         )
+
+    axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
 
     query, neighbours = "", []
     if raw_query.strip():

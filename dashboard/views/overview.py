@@ -27,7 +27,12 @@ MAP_WORDS = 200
 """Words on the overview map: enough to show groups, few enough for t-SNE in ~1 s."""
 MAP_CLUSTERS = 8
 MAP_LABELS = 40
-NEIGHBOURS = 8
+NEIGHBOURS = 6
+#: The first screen at 1280x720 (normal mode / presentation mode): the map's height and
+#: the width its labels are placed for (the overview column at that size).
+ROW = 31
+"""Neighbour table row height: the whole table on the first screen."""
+MAP_SIZE = {False: (390, 476), True: (470, 700)}
 
 ANALOGIES: tuple[tuple[str, str, str, str], ...] = (
     ("man", "king", "woman", "queen"),
@@ -37,22 +42,35 @@ ANALOGIES: tuple[tuple[str, str, str, str], ...] = (
     ("he", "his", "she", "her"),
     ("good", "better", "bad", "worse"),
 )
-"""Analogies ``a : b :: c : expected`` tried in order; the first whose four words the
-run knows is shown (the demo corpus plants the first four)."""
+"""Analogies ``a : b :: c : expected`` tried in order: the first the run answers right
+is shown, else the first whose four words it knows (the demo corpus plants the first
+four; a few million words of real text get "he : his :: she : her" right, not king)."""
 
-FOCUS_WORDS = ("king", "paris", "queen", "woman", "city", "war", "family", "school")
-"""Words whose neighbours the overview shows by default, when the run knows one."""
+FOCUS_WORDS = (
+    "king", "paris", "queen", "woman", "music", "school", "january", "army", "city", "war",
+)  # fmt: skip
+"""Words whose neighbours the overview shows by default, when the run has seen one at
+least :data:`FOCUS_MIN_COUNT` times (``wiki`` has "king" 66 times: poor neighbours)."""
+FOCUS_MIN_COUNT = 100
 
 
 # -- what to show (pure) -----------------------------------------------------------------
 
 
 def pick_analogy(kv: KeyedVectors) -> tuple[str, str, str, str] | None:
-    """The first of :data:`ANALOGIES` whose four words are all in the vocabulary."""
-    for analogy in ANALOGIES:
-        if all(word in kv for word in analogy):
-            return analogy
-    return None
+    """The first of :data:`ANALOGIES` the run answers right, else the first whose four
+    words are all in the vocabulary (None: no such analogy)."""
+    known = [a for a in ANALOGIES if all(word in kv for word in a)]
+    for a, b, c, expected in known:
+        answers = kv.analogy(a, b, c, topn=1)
+        if answers and answers[0][0] == expected:
+            return a, b, c, expected
+    return known[0] if known else None
+
+
+def first_known(kv: KeyedVectors) -> tuple[str, str, str, str] | None:
+    """The first of :data:`ANALOGIES` whose four words the run knows."""
+    return next((a for a in ANALOGIES if all(word in kv for word in a)), None)
 
 
 def pick_focus(kv: KeyedVectors, wanted: str = "") -> str | None:
@@ -62,7 +80,8 @@ def pick_focus(kv: KeyedVectors, wanted: str = "") -> str | None:
         word = resolve_word(kv, wanted.strip())
         if word in kv:
             return word
-    return labels.meaningful_word(kv.words[:2000], prefer=FOCUS_WORDS)
+    frequent = [w for w in FOCUS_WORDS if w in kv and kv.count(w) >= FOCUS_MIN_COUNT]
+    return labels.meaningful_word(kv.words[:2000], prefer=frequent)
 
 
 def map_rows(kv: KeyedVectors, extra: Sequence[str]) -> tuple[int, ...]:
@@ -103,11 +122,11 @@ def render(ctx: Context, word: str = "") -> None:
     focus = pick_focus(kv, wanted)
     big = presentation.is_on()
     left, right = st.columns([3, 2], gap="medium")
+    with right:  # first: the answer is on screen while the map is still being drawn
+        score = _analogy(kv, analogy)
+        _neighbours(kv, focus, score)
     with left:
         _map(run.key, kv, analogy, focus, big)
-    with right:
-        _analogy(kv, analogy)
-        _neighbours(kv, focus)
 
 
 def _map(
@@ -122,61 +141,66 @@ def _map(
     coords, clusters = _overview_map(run_key, rows, _kv=kv)
     words = [kv.words[i] for i in rows]
     counts = kv.counts[list(rows)]
+    height, width = MAP_SIZE[big]
     fig = charts.scatter_map(
         coords,
         words,
         counts,
         color=clusters,
         color_title="group",
-        cluster_names=labels.cluster_names(clusters, words, counts),
+        # two members name a group in a legend that must fit two or three rows
+        cluster_names=labels.cluster_names(clusters, words, counts, members=2),
         highlight=list(dict.fromkeys(words_of_interest)),
         highlight_name="the words on the right",
         dim=False,
         n_labels=MAP_LABELS,
         font_size=17 if big else 13,
-        height=460 if big else 440,
-        width_hint=900 if big else 640,
+        height=height,
+        width_hint=width,
+        compact=True,
     )
-    fig.update_layout(
-        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
-        margin={"l": 0, "r": 0, "t": 10, "b": 0},
-    )
-    fig.update_xaxes(showticklabels=False, title=None)
-    fig.update_yaxes(showticklabels=False, title=None)
     st.markdown(
-        "**A map of the words.** Each dot is a word; words used in similar sentences sit "
-        "close together, and the colours are groups the computer found on its own."
+        "**A map of the words.** Words used in similar sentences sit close together; "
+        "the colours are groups the computer found on its own."
     )
     st.plotly_chart(fig, key="overview_map", config={"displaylogo": False})
 
 
-def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> None:
+def _analogy(kv: KeyedVectors, analogy: tuple[str, str, str, str] | None) -> float | None:
+    """The analogy answered; returns the answer's cosine (None: no analogy)."""
     st.markdown("**Word arithmetic**")
     if analogy is None:
         st.markdown("This text does not contain the words of the usual examples (king, man, …).")
-        return
+        return None
     a, b, c, expected = analogy
+    first = first_known(kv)
     answers = kv.analogy(a, b, c, topn=3)
     answer, score = answers[0]
     level = "###" if presentation.is_on() else "#####"
     st.markdown(f"{level} {md(b)} − {md(a)} + {md(c)} = **{md(answer)}**")
     if answer == expected:
         st.markdown(
-            f"Start from *{md(b)}*, take away *{md(a)}*, add *{md(c)}*: the nearest word is "
-            f"*{md(answer)}*. The computer was never told this; it follows from how the "
-            "words are used."
+            f"From *{md(b)}*, take away *{md(a)}*, add *{md(c)}*: the nearest word is "
+            f"*{md(answer)}*. Nobody told the computer; it learned it from how words are used."
         )
+        if first is not None and first != analogy:  # say what did not work, too
+            fa, fb, fc, fd = first
+            wrong = kv.analogy(fa, fb, fc, topn=1)[0][0]
+            st.markdown(
+                f"But {md(fb)} − {md(fa)} + {md(fc)} gives *{md(wrong)}* here, not *{md(fd)}*: "
+                "that takes tens of millions of words."
+            )
     else:
         runner_up = ", ".join(md(w) for w, _ in answers[1:])
         st.markdown(
             f"The model's nearest word is *{md(answer)}* (then {runner_up}); the expected "
-            f"answer is *{md(expected)}*. More text, or more epochs, usually fixes this."
+            f"answer is *{md(expected)}*. Analogies need tens of millions of words of text; "
+            "neighbours (below) need far fewer."
         )
-    if not presentation.is_on():
-        st.caption(f"3CosAdd, cosine {score:.2f}. More in the Analogies tab.")
+    return score
 
 
-def _neighbours(kv: KeyedVectors, focus: str | None) -> None:
+def _neighbours(kv: KeyedVectors, focus: str | None, score: float | None) -> None:
     if focus is None:
         return
     st.markdown(f"**Closest words to “{md(focus)}”**")
@@ -188,7 +212,8 @@ def _neighbours(kv: KeyedVectors, focus: str | None) -> None:
         frame,
         hide_index=True,
         width="stretch",
-        height=36 * (len(frame) + 1) + 2,
+        height=ROW * (len(frame) + 1) + 3,
+        row_height=ROW,
         key="overview_neighbours",
         column_config={
             "similarity": st.column_config.ProgressColumn(
@@ -200,3 +225,5 @@ def _neighbours(kv: KeyedVectors, focus: str | None) -> None:
         f"The words whose vectors point the most in the same direction as *{md(focus)}*'s: "
         "the computer learned them only from the company each word keeps."
     )
+    if score is not None and not presentation.is_on():  # the small print, last
+        st.caption(f"Arithmetic by 3CosAdd (cosine {score:.2f}). More in the other tabs.")

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, state
 from dashboard.runs import RunInfo, RunStatus
 from dashboard.views import Context, explain, md, show
+from w2v_core.evaluate import MIN_COVERAGE
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import RunRegistry, TrainingJob
@@ -68,14 +70,26 @@ def format_seconds(seconds: float) -> str:
 
 
 def watch_job(
-    job: TrainingJob, registry: RunRegistry, panel: st.delta_generator.DeltaGenerator
+    job: TrainingJob,
+    registry: RunRegistry,
+    panel: st.delta_generator.DeltaGenerator,
+    session: str | None = None,
+    on_detach: Callable[[], None] | None = None,
 ) -> None:
     """Show a job's progress in ``panel`` until it finishes.
 
     Draws a progress bar with words/s and time left, the live loss curve and a Stop
     button.  Returns when the job is done (the caller then reruns the page); a click
     anywhere on the page interrupts this loop, and the next run of the page resumes it.
+    ``session`` marks this page as watching the job: Stop while another session watches
+    it too only stops this page's watching, and ``on_detach`` is called (see
+    :meth:`TrainingJob.request_stop`).
     """
+
+    def stop() -> None:
+        if not job.request_stop(session) and on_detach is not None:
+            on_detach()
+
     with panel.container(border=True):
         head, button = st.columns([5, 1], vertical_alignment="center")
         head.markdown(f"**Training** · {md(job.label)}")
@@ -86,7 +100,7 @@ def watch_job(
             key="stop_training",
             icon=":material/stop_circle:",
             disabled=job.stop_requested,
-            on_click=job.request_stop,
+            on_click=stop,
             help="Stop now and keep the model as trained so far.",
         )
         for note in job.notes:
@@ -97,6 +111,8 @@ def watch_job(
     last_chart = 0.0
     frame = 0
     while not job.done.is_set():
+        if session is not None:
+            job.watched_by(session)
         fraction = job.progress.fraction if job.progress is not None else 0.0
         bar.progress(
             min(1.0, max(0.0, fraction)),
@@ -152,9 +168,15 @@ def _loss_charts(ctx: Context) -> None:
         chosen = st.multiselect(
             "Compare with other runs on this corpus",
             options=list(labels),
-            default=mine[-3:],
             format_func=lambda key: labels.get(key, key),
-            key=f"overlay_runs_{run.key}",
+            # kept across tabs; follows this session's newest runs until the user picks
+            **state.widget(
+                f"overlay_runs_{run.key}",
+                mine[-3:],
+                basis=",".join(mine[-3:]),
+                valid=lambda keys: all(key in labels for key in keys),
+                param="default",
+            ),
             help="Draw the loss curves of other runs on the same corpus on the same charts.",
         )
     selected = [info for info in others if info.key in chosen]
@@ -173,7 +195,7 @@ def _loss_charts(ctx: Context) -> None:
     epochs = None
     if any(losses for _, losses in epoch_runs):
         epochs = charts.epoch_loss_curve(epoch_runs)
-        epochs.update_layout(title="Loss per epoch")
+        epochs.update_layout(title="Loss per epoch", margin_t=50)  # as the step chart: aligned
     left, right = st.columns(2)
     for column, fig, key in ((left, steps, "loss_steps"), (right, epochs, "loss_epochs")):
         if fig is not None and len(fig.data) > 1:
@@ -194,35 +216,77 @@ def _loss_charts(ctx: Context) -> None:
             st.caption(f"This run was stopped by the Stop button after {done} of {total} epochs.")
 
 
+#: Settings the runs table gives a column each (short headers); the others are named in
+#: one "other" column, and only where runs differ in them.
+MAIN_SETTINGS = {"dim": "dim", "window": "win", "negatives": "neg", "epochs": "ep"}
+OTHER_SETTINGS = ("min_count", "sample", "alpha", "seed", "shared_negatives", "batch_size")
+SCORE_COLUMNS = {
+    "ws353": ("WS-353", "Spearman correlation with WordSim-353 (see Evaluate)."),
+    "simlex999": ("SimLex", "Spearman correlation with SimLex-999 (see Evaluate)."),
+    "analogies": ("analog.", "Share of Google's analogy questions answered right."),
+    "toy_analogies": ("toy", "Share of the toy corpus's planted analogies answered right."),
+}
+
+
 def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
-    """The runs table: configuration, training time and evaluation scores per run."""
+    """The runs table: configuration, training time and evaluation scores per run.
+
+    It must fit a 1280x720 page without sideways scrolling, so: short headers, the
+    less used settings in one "other" column that names only what differs between the
+    runs (absent when nothing does), and no score column that no run has.
+    """
+    configs = [info.config or {} for info in infos]
+    others = [{k: c[k] for k in OTHER_SETTINGS if k in c} for c in configs]
+    differs = any(len({repr(o.get(k)) for o in others}) > 1 for k in OTHER_SETTINGS)
+    other = charts.differing_labels(others, fallback="") if differs else []
     rows = []
-    for info in infos:
-        config = info.config or {}
+    for n, (info, config) in enumerate(zip(infos, configs, strict=True)):
         scores = info.scores or {}
-        rows.append(
-            {
-                "shown": "▶" if info.key == active else "",
-                "corpus": info.corpus_name,
-                "status": _status(info),
-                "dim": config.get("dim", info.dim),
-                "window": config.get("window"),
-                "neg": config.get("negatives"),
-                "epochs": config.get("epochs"),
-                "min-count": config.get("min_count"),
-                "sample": config.get("sample"),
-                "lr": config.get("alpha"),
-                "seed": config.get("seed"),
-                "vocab": info.vocab_size,
-                "time (s)": round(info.seconds, 1) if info.config else None,
-                "words/s": round(info.words_per_sec) if info.config else None,
-                "WS-353": scores.get("ws353"),
-                "SimLex": scores.get("simlex999"),
-                "analogies": scores.get("analogies"),
-                "toy": scores.get("toy_analogies"),
-            }
-        )
-    return pd.DataFrame(rows)
+        row = {
+            "shown": "▶" if info.key == active else "",
+            "corpus": info.corpus_name,
+            "status": _status(info),
+        }
+        row.update({short: config.get(k) for k, short in MAIN_SETTINGS.items()})
+        row["dim"] = config.get("dim", info.dim)
+        if other:
+            row["other"] = other[n].split(" (#")[0]
+        row["vocab"] = info.vocab_size
+        row["time (s)"] = round(info.seconds, 1) if info.config else None
+        row["k words/s"] = round(info.words_per_sec / 1000, 1) if info.config else None
+        for key, (header, _) in SCORE_COLUMNS.items():
+            # a score on a small share of the test is no score (blank, as in Evaluate)
+            coverage = scores.get(f"{key}_coverage")
+            enough = coverage is None or coverage >= MIN_COVERAGE
+            row[header] = scores.get(key) if enough else None
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    empty = [h for h, _ in SCORE_COLUMNS.values() if frame[h].isna().all()]
+    return frame.drop(columns=empty)
+
+
+def runs_columns() -> dict[str, object]:
+    """``column_config`` of the runs table: pixel widths that add up to the page width
+    at 1280x720 (about 800 px beside the sidebar)."""
+    number = st.column_config.NumberColumn
+    columns: dict[str, object] = {
+        "shown": st.column_config.TextColumn("", width=28, help="The run shown in every tab."),
+        "corpus": st.column_config.TextColumn("corpus", width=70),
+        "status": st.column_config.TextColumn("status", width=130),
+        "other": st.column_config.TextColumn(
+            "other", width=110, help="The other settings, where the runs differ."
+        ),
+        "vocab": number("vocab", width=58, help="Words in the vocabulary."),
+        "time (s)": number("time", width=56, format="%.0f s", help="Training time."),
+        "k words/s": number("speed", width=62, format="%.0fk/s", help="Words per second."),
+    }
+    helps = {"dim": "Dimensions", "win": "Window", "neg": "Negative samples", "ep": "Epochs"}
+    for short, text in helps.items():
+        columns[short] = number(short, width=46, help=text)
+    blank = f" None: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
+    for header, text in SCORE_COLUMNS.values():
+        columns[header] = number(header, width=58, format="%.2f", help=text + blank)
+    return columns
 
 
 def _status(info: RunInfo) -> str:
@@ -242,10 +306,7 @@ def _runs_table(ctx: Context) -> None:
         runs_frame(infos, active),
         hide_index=True,
         width="stretch",
-        column_config={
-            "shown": st.column_config.TextColumn("", width=30),
-            "status": st.column_config.TextColumn("status", width="medium"),
-        },
+        column_config=runs_columns(),
     )
     labels = {info.key: info.label for info in infos}
     keys = list(labels)

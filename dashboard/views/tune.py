@@ -161,6 +161,27 @@ def scoreboard_frame(
     return pd.DataFrame(rows)
 
 
+#: Short headers of the scoreboard's score columns (it must fit 1280x720).
+SHORT_SCORES = {
+    "held-out loss": "held-out", "training loss": "train loss", "WordSim-353": "WS-353",
+    "SimLex-999": "SimLex", "Google analogies": "analog.", "toy analogies": "toy",
+}  # fmt: skip
+
+
+def board_columns(frame: pd.DataFrame) -> list[str]:
+    """The scoreboard columns worth a place on the page: the settings that differ between
+    the runs (dim and window when none does), scores some run has, time, origin."""
+    varied = [n for n in SETTINGS if n in frame and frame[n].nunique(dropna=False) > 1]
+    columns = ["shown", *(varied or ["dim", "window"])]
+    if frame["shared negatives"].nunique() > 1:
+        columns.append("shared negatives")
+    columns += [t for t in SCORES.values() if frame[t].notna().any()]
+    columns.append("seconds")
+    if (frame["from"] != "").any():
+        columns.append("from")
+    return columns
+
+
 def _format(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -421,16 +442,24 @@ def _scoreboard(
     origins = _origins()
     active = ctx.run.key if ctx.run is not None else None
     frame = scoreboard_frame(infos, origins, active)
-    st.dataframe(
-        frame.drop(columns=["key"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            title: st.column_config.NumberColumn(title, format="%.4f") for title in SCORES.values()
-        },
+    columns = board_columns(frame)
+    config: dict[str, Any] = {
+        title: st.column_config.NumberColumn(
+            SHORT_SCORES.get(title, title), format="%.4f", width=78, help=title
+        )
+        for title in SCORES.values()
+    }
+    config["shown"] = st.column_config.TextColumn("", width=28)
+    config["seconds"] = st.column_config.NumberColumn("time", format="%.0f s", width=60)
+    config["from"] = st.column_config.TextColumn("from", width=130)
+    config.update({n: st.column_config.NumberColumn(n, width=70) for n in SETTINGS})
+    st.dataframe(frame[columns], hide_index=True, width="stretch", column_config=config)
+    hidden = [n for n in SETTINGS if n not in columns]
+    st.caption(
+        "Click a column header to sort. None: no score (held-out loss off, or a benchmark "
+        "that covers too few of this corpus's words)."
+        + (f" The same for every run, so not shown: {', '.join(hidden)}." if hidden else "")
     )
-    st.caption("Click a column header to sort. n/a: no score (held-out loss off, or a "
-               "benchmark that covers too few of this corpus's words).")  # fmt: skip
     varied = [name for name in SETTINGS if frame[name].nunique(dropna=True) > 1]
     rows = [{**(info.config or {}), score: run_score(info, score)} for info in infos if info.config]
     scored = [r for r in rows if r[score] is not None]

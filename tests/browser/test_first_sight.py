@@ -19,6 +19,11 @@ TABS = (
     "Evaluate", "Tune", "Export / import",
 )  # fmt: skip
 
+#: JavaScript: [scrollWidth, clientWidth] of every table's scroller (sideways scrolling
+#: means a column is out of view).
+TABLE_WIDTHS = """() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]
+    .map(e => [e.scrollWidth, e.clientWidth])"""
+
 #: JavaScript: the non-empty words drawn as text in one chart (labels and callouts).
 WORDS_ON = """(selector) => [...document.querySelectorAll(
     selector + ' .textpoint text, ' + selector + ' .annotation-text')]
@@ -68,11 +73,13 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         assert len(words) >= 20
         assert {"king", "queen", "man", "woman"} <= set(words)  # the analogy's words, named
         main = page.locator(".stMain")
+        main.get_by_text("king − man + woman = queen").wait_for(timeout=30_000)
         assert main.get_by_text("king − man + woman = queen").count() == 1
         assert main.get_by_text("Closest words to").count() == 1
         # the map and the answer are on the first screen, no scrolling
         box = page.locator(f"{chart} .js-plotly-plot").bounding_box()
         assert box is not None and box["y"] < VIEWPORT["height"] - 200
+        assert box["y"] + box["height"] <= VIEWPORT["height"]  # its legend too, no scrolling
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
         assert page.locator("[data-testid='stException']").count() == 0
         normal_font = label_font_px(page, chart)
@@ -100,6 +107,9 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
                     f"() => ({WORDS_ON})('.st-key-map_chart').length >= 20", timeout=60_000
                 )
             assert page.locator("[data-testid='stException']").count() == 0, tab
+            # every table fits the page: no column out of view (the runs table was)
+            for scroll, client in page.evaluate(TABLE_WIDTHS):
+                assert scroll <= client + 1, (tab, scroll, client)
             shoot(page, screenshot, f"tab-{tab.split()[0].lower().strip('?')}")
     finally:
         page.close()
