@@ -257,8 +257,11 @@ def test_a_killed_registry_training_leaves_no_half_written_entry(tmp_path, plant
     else:
         job = submission.job
         assert job is not None and submission.warning is None
-        if moment == "training":
-            job.request_stop()  # 1000 epochs: stop after the first steps
+        if moment == "training":  # 1000 epochs: stop after the first steps
+            deadline = time.monotonic() + 60  # (a stop before the first step cancels)
+            while job.progress is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            job.request_stop()
         assert job.wait(60) and job.state == TrainingJob.DONE, job.error
         assert load_model(model).config == TrainConfig(**config)
     names = {p.name for p in cache.iterdir()}

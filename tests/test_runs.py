@@ -369,6 +369,7 @@ def test_a_stopped_training_keeps_a_complete_partial_model_and_no_temp_file(tmp_
     # Train again on purpose: a stopped run is trained from scratch.
     again = registry.submit(corpus, cfg, retrain_stopped=True)
     assert again.job is not None and again.job is not job
+    wait_until(lambda: again.job.progress is not None)  # (a stop before that cancels it)
     again.job.request_stop()
     again.job.wait(WAIT)
     # Without retrain_stopped the partial model is returned as it is.

@@ -327,14 +327,17 @@ class RunRegistry:
             config = job.config
             if config.workers != job.workers:  # more than the server's budget: capped
                 config = dataclasses.replace(config, workers=job.workers)
-            trainer = self._trainer_factory(corpus, config)
+            trainer = self._trainer_factory(corpus, config)  # the vocabulary: seconds
+            if job.stop_requested:  # Stop came while the vocabulary was built
+                job.state = JobState.CANCELLED
+                return
             job.history = trainer.history
             job.trainer = trainer
             job.started = time.time()
             with self._lock:
                 self.trainings_started += 1
             log.info("training %s started: %s", job.key[:12], job.label)
-            if job.stop_requested:
+            if job.stop_requested:  # between the check above and job.trainer = trainer
                 trainer.request_stop()
             model = trainer.run(job.callback)
             run = Run.from_model(job.key, model)
