@@ -63,7 +63,7 @@ def test_two_workers_train_report_and_snapshot(corpus, no_leak):
 
 
 def _children(parent: int | None = None) -> list[int]:
-    """Pids of live worker processes (``python -m w2v_core.workers``) of ``parent``."""
+    """Pids of live worker processes (their command line names w2v_core.workers) of ``parent``."""
     parent = os.getpid() if parent is None else parent
     pids = []
     for entry in Path("/proc").iterdir():

@@ -12,7 +12,7 @@ tolerates.  NumPy holds the GIL for too much of a step for threads to help
 * the corpus is dealt out in chunks of :data:`CHUNK_TOKENS` tokens, one at a time,
   to whichever worker asks next (one lock per chunk, none per step: a POSIX
   record lock on an already-deleted file, so there is nothing to clean up);
-* the workers are plain ``python -m w2v_core.workers`` subprocesses, not
+* the workers are plain Python subprocesses running :func:`_worker_main`, not
   :mod:`multiprocessing` ones: those re-import the parent's main script, and in a
   Streamlit server (or any unguarded script) that script is the whole app;
 * each worker adds the words it finished to its own counter; the learning rate
@@ -62,6 +62,14 @@ _START_TIMEOUT = 120.0  # seconds a worker may take to start and attach
 
 # Control slots (int64).
 _EPOCH, _NEXT, _STOP, _DIVERGED, _QUIT = range(5)
+
+#: What a worker process runs: its index in argv, the rest of its orders on stdin.  Not
+#: ``python -m w2v_core.workers``: the package imports this module first, and runpy then
+#: warns on every start that it runs a module already imported.
+_WORKER_COMMAND = (
+    "import json, sys; from w2v_core.workers import _worker_main; "
+    "_worker_main(int(sys.argv[1]), json.loads(sys.stdin.read()))"
+)
 
 
 def decayed_alpha(alpha: float, min_alpha: float, done: float) -> float:
@@ -214,7 +222,7 @@ class HogwildPool:
                 filter(None, [root, os.environ.get("PYTHONPATH")]))}  # fmt: skip
             for index in range(1, workers):
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "w2v_core.workers", str(index)],
+                    [sys.executable, "-c", _WORKER_COMMAND, str(index)],
                     stdin=subprocess.PIPE,
                     pass_fds=(self._lock_file.fileno(), b.fd),
                     env=env,
@@ -451,5 +459,3 @@ def _train_one_chunk(
     return True
 
 
-if __name__ == "__main__":  # a worker started by HogwildPool: index in argv, the rest on stdin
-    _worker_main(int(sys.argv[1]), json.loads(sys.stdin.read()))
