@@ -206,9 +206,16 @@ def render(registry: RunRegistry, store: CorpusStore) -> Choice:
             help=PRESET_HELP,
         )
         st.subheader("1 · Corpus")
-        corpus = _corpus(store)
+        corpus_box = st.container()
         st.subheader("2 · Settings")
-        config = _settings(corpus)
+        # The settings are drawn before the corpus is loaded (seconds for wiki after a
+        # preset switch), though shown below it: a click during that load used to reach
+        # the server before the sliders had their new values, and their old values then
+        # counted as the user's choice (the preset undone, shown as "Custom").
+        _settings()
+        with corpus_box:
+            corpus = _corpus(store)
+        config = _config(corpus)
         st.subheader("3 · Train")
         choice = Choice(corpus, config)
         choice.train_clicked = _train_button(choice)
@@ -392,7 +399,8 @@ def _hp_slider(label: str, name: str, help: str) -> None:
     st.slider(label, low, high, step=step, **state.arguments(f"hp_{name}"), help=help)
 
 
-def _settings(corpus: Corpus | None) -> TrainConfig | None:
+def _settings() -> None:
+    """The hyper-parameter widgets (their values are read by :func:`_config`)."""
     _hp_slider(
         "Dimensions", "dim",
         "How many numbers describe each word. More can hold more meaning, "
@@ -472,7 +480,6 @@ def _settings(corpus: Corpus | None) -> TrainConfig | None:
             "every epoch: a score for any text, and it rises when the model over-fits. "
             "The same sentences for every run of a corpus, so runs compare (Tune tab).",
         )  # fmt: skip
-    return _config(corpus)
 
 
 def _config(corpus: Corpus | None) -> TrainConfig | None:

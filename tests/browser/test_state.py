@@ -129,3 +129,30 @@ def test_an_upload_error_never_changes_a_setting(server_factory, browser, screen
         assert shown == expected_settings()
     finally:
         page.close()
+
+
+def test_a_preset_picked_after_the_first_visit_is_kept_by_the_next_change(
+    server_factory, browser, screenshot
+):
+    """Picking Quality loads wiki (seconds); a change made before that run ended used to
+    carry the sliders' old values back, so the preset was undone ("Custom", dim 50)."""
+    quality = PRESETS["Quality"]
+    server = server_factory(W2V_AUTOTRAIN="1")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(server.url)
+        page.locator(".stMain").get_by_text("Showing: toy").wait_for(timeout=TRAIN_TIMEOUT * 1000)
+        settled(page)
+        page.locator(".stSidebar").get_by_text("Quality", exact=True).click()
+        settled(page)
+        seed = page.locator(".st-key-hp_seed input")
+        seed.fill("5")
+        seed.press("Enter")
+        settled(page)
+        shown = sidebar_settings(page)
+        screenshot(page, "preset-then-seed.png")
+        assert {key: shown[key] for key in SLIDERS} == {key: quality[key] for key in SLIDERS}
+        assert shown["hp_seed"] == 5 and shown["preset"] == "Custom"
+    finally:
+        page.close()
+        server.stop()
