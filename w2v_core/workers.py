@@ -457,5 +457,3 @@ def _train_one_chunk(
             break
     words_slot[index] += chunk_words
     return True
-
-

@@ -557,12 +557,14 @@ def _render_replay(
         hide_index=True,
         key="map_replay_table",
         width="stretch",
+        # 790 px in all: the main column is 818 px at 1280x720 with the sidebar open
+        # (820 px overflowed by 2 and scrolled sideways).
         column_config={
             "epoch": st.column_config.TextColumn("epoch", width=60),
             "neighbours": st.column_config.TextColumn(
-                "nearest neighbours, best first (＋ = new since the epoch before)", width=470
+                "nearest neighbours, best first (＋ = new since the epoch before)", width=460
             ),
-            "left": st.column_config.TextColumn("left the list", width=290),
+            "left": st.column_config.TextColumn("left the list", width=270),
         },
     )
     final = {w for w, _ in history[-1]}
