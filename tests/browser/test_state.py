@@ -105,13 +105,24 @@ def test_eager_tab_clicks_during_the_first_training_never_change_a_setting(
         server.stop()
 
 
-def test_an_upload_error_never_changes_a_setting(server_factory, browser, screenshot, tmp_path):
-    server = server_factory(W2V_AUTOTRAIN="1")
+@pytest.fixture(scope="module")
+def demo_server(server_factory):
+    """One server whose first visitor trains the quick demo (later ones get it cached)."""
+    return server_factory(W2V_AUTOTRAIN="1")
+
+
+def first_visit(browser, url: str):
+    """A new session's page, once its demo run is shown and the page has settled."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(url)
+    page.locator(".stMain").get_by_text("Showing: toy").wait_for(timeout=TRAIN_TIMEOUT * 1000)
+    settled(page)
+    return page
+
+
+def test_an_upload_error_never_changes_a_setting(demo_server, browser, screenshot, tmp_path):
+    page = first_visit(browser, demo_server.url)
     try:
-        page.goto(server.url)
-        page.locator(".stMain").get_by_text("Showing: toy").wait_for(timeout=TRAIN_TIMEOUT * 1000)
-        settled(page)
         sidebar = page.locator(".stSidebar")
         sidebar.get_by_text("Upload .txt files").click()
         empty = tmp_path / "empty.txt"
@@ -132,17 +143,13 @@ def test_an_upload_error_never_changes_a_setting(server_factory, browser, screen
 
 
 def test_a_preset_picked_after_the_first_visit_is_kept_by_the_next_change(
-    server_factory, browser, screenshot
+    demo_server, browser, screenshot
 ):
     """Picking Quality loads wiki (seconds); a change made before that run ended used to
     carry the sliders' old values back, so the preset was undone ("Custom", dim 50)."""
     quality = PRESETS["Quality"]
-    server = server_factory(W2V_AUTOTRAIN="1")
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page = first_visit(browser, demo_server.url)
     try:
-        page.goto(server.url)
-        page.locator(".stMain").get_by_text("Showing: toy").wait_for(timeout=TRAIN_TIMEOUT * 1000)
-        settled(page)
         page.locator(".stSidebar").get_by_text("Quality", exact=True).click()
         settled(page)
         seed = page.locator(".st-key-hp_seed input")
@@ -155,4 +162,3 @@ def test_a_preset_picked_after_the_first_visit_is_kept_by_the_next_change(
         assert shown["hp_seed"] == 5 and shown["preset"] == "Custom"
     finally:
         page.close()
-        server.stop()
