@@ -332,10 +332,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             print(f"best by {score.replace('_', ' ')}: {point} ({top.score(score):.4f})")
     print(f"{n_runs} runs in {result.seconds:.1f} s")
     if json_out is not None:
-        with write_file(json_out, "w", encoding="utf-8") as handle:
-            json.dump(result.to_dict(), handle, indent=2)
-            handle.write("\n")
-        print(f"-> {json_out}")
+        _write_json(json_out, result.to_dict())
     return 0
 
 
@@ -383,11 +380,16 @@ def _cmd_search(args: argparse.Namespace) -> int:
         print(f"best: trial {top.number}: {params} (held-out loss {top.heldout_loss:.4f})")
     print(f"{len(result.trials)} trials in {result.seconds:.1f} s")
     if json_out is not None:
-        with write_file(json_out, "w", encoding="utf-8") as handle:
-            json.dump(result.to_dict(), handle, indent=2)
-            handle.write("\n")
-        print(f"-> {json_out}")
+        _write_json(json_out, result.to_dict())
     return 0
+
+
+def _write_json(path: str | Path, data: dict) -> None:
+    """Write ``data`` as indented JSON (atomically, see files.write_file) and say where."""
+    with write_file(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
+    print(f"-> {path}")
 
 
 def _lookup(kv: KeyedVectors, word: str) -> str:
