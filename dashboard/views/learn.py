@@ -233,15 +233,19 @@ def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
     )
     st.dataframe(_score_table(lesson, t), hide_index=True, width="stretch")
     terms = [rf"- \log(1 - {num(p)})" for p in t.neg_probs]
-    lines = [r"L &= -\log \sigma(u_o \cdot h) - \textstyle\sum_k \log \sigma(-u_k \cdot h)"]
-    body = _chunks([rf"-\log {num(t.pos_prob)}", *terms], 2)
-    lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
-    lines.append(rf"&= {num(t.loss_before)}")
-    st.latex(_aligned(lines))
+    head = r"L &= -\log \sigma(u_o \cdot h) - \textstyle\sum_k \log \sigma(-u_k \cdot h)"
+    terms = [rf"-\log {num(t.pos_prob)}", *terms]
+    st.latex(_aligned(_derivation(head, terms, num(t.loss_before))))
     reading(
         "the loss is small when the real context scores high and the random "
         "words score low (σ(−x) = 1 − σ(x))."
     )
+
+
+def _derivation(head: str, terms: list[str], result: str) -> list[str]:
+    """Aligned lines of ``head``, then ``= terms`` two to a line, then ``= result``."""
+    body = _chunks(terms, 2)
+    return [head, "&= " + body[0], *(r"&\quad " + line for line in body[1:]), rf"&= {result}"]
 
 
 def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
@@ -260,11 +264,8 @@ def _stage_gradients(lesson: Lesson, t: StepTrace) -> None:
     terms = [rf"({num(t.g_pos)}){vec(t.u_pos)}"] + [
         rf"+ ({num(g)}){vec(u)}" for g, u in zip(t.g_neg, t.u_neg, strict=True)
     ]
-    body = _chunks(terms, 2)
-    lines = [r"\frac{\partial L}{\partial h} &= g_o u_o + \textstyle\sum_k g_k u_k"]
-    lines += ["&= " + body[0]] + [r"&\quad " + line for line in body[1:]]
-    lines.append(rf"&= {vec(t.grad_h)}")
-    st.latex(_aligned(lines))
+    head = r"\frac{\partial L}{\partial h} &= g_o u_o + \textstyle\sum_k g_k u_k"
+    st.latex(_aligned(_derivation(head, terms, vec(t.grad_h))))
     reading(
         "the center word is pulled towards its real context and pushed away "
         "from each negative, the more strongly the bigger the error."
