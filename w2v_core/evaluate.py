@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import W2VError
+from .files import open_for_reading
 from .vectors import KeyedVectors
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -156,15 +157,13 @@ def dataset_path(name: str, data_dir: PathLike | None = None) -> Path:
 
 
 def _read_text(path: PathLike) -> list[str]:
-    path = Path(path)
+    # files.open_for_reading: one-line errors for a missing file, a directory, no access.
+    with open_for_reading(path, "dataset file", W2VError) as handle:
+        data = handle.read()
     try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise W2VError(f"dataset file not found: {path}") from None
+        return data.decode("utf-8").splitlines()
     except UnicodeDecodeError:
         raise W2VError(f"dataset file is not UTF-8 text: {path}") from None
-    except OSError as exc:
-        raise W2VError(f"cannot read dataset {path}: {exc.strerror or exc}") from None
 
 
 def read_word_pairs(path: PathLike) -> list[tuple[str, str, float]]:
