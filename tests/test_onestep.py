@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from gradcheck import numeric_gradient
 
 from w2v_core import sgns
 from w2v_core.errors import ConfigError
@@ -9,20 +10,6 @@ from w2v_core.onestep import Lesson, LessonConfig, toy_example
 from w2v_core.pairs import window_pairs
 
 TEXT = toy_example()
-
-
-def numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central differences of a scalar function of an array."""
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + eps
-        up = f()
-        x[index] = old - eps
-        down = f()
-        x[index] = old
-        grad[index] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.fixture(scope="module")

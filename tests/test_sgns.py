@@ -2,24 +2,9 @@
 
 import numpy as np
 import pytest
+from gradcheck import numeric_gradient
 
 from w2v_core import sgns
-
-
-def _numeric_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central differences of scalar f with respect to every entry of x (in place, restored)."""
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + eps
-        up = f()
-        x[i] = old - eps
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.fixture
@@ -37,9 +22,9 @@ def test_per_pair_gradients_match_finite_differences(batch):
     grad_h, grad_pos, grad_neg, batch_loss = sgns.gradients(h, u_pos, u_neg)
     loss = lambda: sgns.loss(h, u_pos, u_neg)
     assert batch_loss == pytest.approx(loss(), rel=1e-10)
-    np.testing.assert_allclose(grad_h, _numeric_gradient(loss, h), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(grad_pos, _numeric_gradient(loss, u_pos), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(grad_neg, _numeric_gradient(loss, u_neg), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_h, numeric_gradient(loss, h), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_pos, numeric_gradient(loss, u_pos), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_neg, numeric_gradient(loss, u_neg), rtol=1e-6, atol=1e-8)
 
 
 def test_shared_pool_gradients_match_finite_differences(batch):
@@ -48,9 +33,9 @@ def test_shared_pool_gradients_match_finite_differences(batch):
     grad_h, grad_pos, grad_pool, batch_loss = sgns.gradients_shared(h, u_pos, pool, negatives=3)
     loss = lambda: sgns.loss_shared(h, u_pos, pool, negatives=3)
     assert batch_loss == pytest.approx(loss(), rel=1e-6)
-    np.testing.assert_allclose(grad_h, _numeric_gradient(loss, h), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(grad_pos, _numeric_gradient(loss, u_pos), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(grad_pool, _numeric_gradient(loss, pool), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_h, numeric_gradient(loss, h), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_pos, numeric_gradient(loss, u_pos), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grad_pool, numeric_gradient(loss, pool), rtol=1e-6, atol=1e-8)
 
 
 def test_shared_pool_matches_per_pair_loss_in_expectation():
