@@ -34,15 +34,15 @@ def test_quick_demo_trains_and_shows_the_loss_chart_and_the_map(page, screenshot
     main = page.locator(".stMain")
     # The app trains the quick demo on open (the Overview shows it); the Training tab
     # then has the two loss charts.
-    page.locator(".st-key-overview_map .js-plotly-plot").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    page.locator(".st-key-overview_map .js-plotly-plot").last.wait_for(timeout=TRAIN_TIMEOUT_MS)
     page.get_by_role("tab", name="Training").click()
-    page.locator(".st-key-loss_epochs .js-plotly-plot").wait_for(timeout=TRAIN_TIMEOUT_MS)
+    page.locator(".st-key-loss_epochs .js-plotly-plot").last.wait_for(timeout=TRAIN_TIMEOUT_MS)
     assert page.locator(".st-key-loss_steps .js-plotly-plot").count() == 1
     assert main.get_by_text("Showing: toy").count() == 1
     screenshot(page, "dashboard-training.png")
 
     page.get_by_role("tab", name="Map").click()
-    page.locator(".st-key-map_chart .js-plotly-plot").wait_for(timeout=60_000)
+    page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for(timeout=60_000)
     assert main.locator(".js-plotly-plot").count() >= 2  # the map and the training replay
     screenshot(page, "dashboard-map.png")
 

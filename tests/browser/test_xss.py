@@ -133,7 +133,7 @@ def test_a_pasted_corpus_full_of_markup_trains_and_stays_inert(page, dialogs):
     page.get_by_role("button", name="Train", exact=True).click()
     page.locator(".stMain").get_by_text("Showing: pasted text").wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("tab", name="Training").click()  # the page opens on the Overview
-    page.locator(".st-key-loss_steps .js-plotly-plot").wait_for(timeout=TIMEOUT_MS)
+    page.locator(".st-key-loss_steps .js-plotly-plot").last.wait_for(timeout=TIMEOUT_MS)
     assert_inert(page, dialogs)
 
 
@@ -150,7 +150,8 @@ def test_imported_words_show_literally_in_the_neighbours_table_and_chart(page, d
     box.fill(HOSTILE[0])
     box.press("Enter")
     main.get_by_text(f"Nearest words to: {HOSTILE[0]}", exact=True).wait_for(timeout=TIMEOUT_MS)
-    chart = main.locator(".st-key-nb_bars_0 .js-plotly-plot")
+    # .last: right after a rerun the old chart may still be in the page for a moment.
+    chart = main.locator(".st-key-nb_bars_0 .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
     eventually(lambda: set(HOSTILE[1:]) <= set(cells(main)), lambda: cells(main))
     title = f"Closest to '{HOSTILE[0]}'"
@@ -170,7 +171,8 @@ def test_analogy_answers_and_chart_show_words_literally(page, dialogs):
         field.press("Enter")
     expected = f"{TOOLS[0]} is to {HOSTILE[0]} as {TOOLS[1]} is to: "
     main.get_by_text(expected).wait_for(timeout=TIMEOUT_MS)
-    chart = main.locator(".st-key-an_bars .js-plotly-plot")
+    # .last: right after a rerun the old chart may still be in the page for a moment.
+    chart = main.locator(".st-key-an_bars .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
     title = f"{TOOLS[0]} : {HOSTILE[0]} :: {TOOLS[1]} : ?"
     eventually(lambda: title in text_of(chart.locator("text")), lambda: text_of(chart))
