@@ -6,12 +6,16 @@ import pytest
 from w2v_core import sgns
 from w2v_core.steps import (
     DRAWS_PER_POOL_WORD,
+    ROUNDS,
+    SMALL_SCATTER,
     StepPlan,
     Workspace,
+    add_at,
     band_pairs,
     band_step_exact,
     band_step_shared,
     chunk_band,
+    pair_layout,
     scatter_add,
 )
 from w2v_core.vocab import UnigramTable
@@ -57,8 +61,26 @@ def test_band_holds_exactly_the_reduced_window_pairs():
         if j != i and sentence[i] == sentence[j]
     ]
     centers, contexts = band_pairs(band, 0, band.blocks)
-    assert list(zip(centers.tolist(), contexts.tolist(), strict=True)) == expected
+    got = list(zip(centers.tolist(), contexts.tolist(), strict=True))
+    assert sorted(got) == sorted((int(a), int(b)) for a, b in expected)
     assert band.pairs == len(expected)
+
+
+def test_pair_layout_groups_each_centers_pairs_by_their_count():
+    """The exact step relies on it: a center's pairs are contiguous, centers by pair count."""
+    rng = np.random.default_rng(4)
+    band = chunk_band(_text(rng, 200), W, rng, block=8)
+    layout = pair_layout(band.mask)
+    runs = np.flatnonzero(np.diff(layout.center)) + 1
+    starts = np.concatenate(([0], runs))
+    sizes = np.diff(np.concatenate((starts, [len(layout.center)])))
+    assert len(set(layout.center[starts].tolist())) == len(starts)  # contiguous per center
+    assert np.all(np.diff(sizes) >= 0)  # by ascending pair count
+    assert sizes.sum() == band.pairs
+    counts = np.count_nonzero(band.mask.reshape(-1, band.mask.shape[2]), axis=1)
+    np.testing.assert_array_equal(
+        layout.per_count, np.bincount(counts, minlength=band.mask.shape[2])
+    )
 
 
 @pytest.mark.parametrize("block,lo,hi", [(8, 0, 4), (8, 1, 3), (5, 2, 9)])
@@ -157,6 +179,23 @@ def test_scatter_add_sums_repeated_rows_exactly():
     np.add.at(want, rows, updates)
     scatter_add(matrix, rows, updates)
     np.testing.assert_allclose(matrix, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("n", [SMALL_SCATTER - 1, SMALL_SCATTER, 5000])
+def test_scatter_add_by_rounds_sums_rare_and_frequent_rows_exactly(n):
+    """Rows named once, a few times (the rounds) and hundreds of times (the runs)."""
+    rng = np.random.default_rng(n)
+    rows = rng.zipf(1.3, size=n) % 400  # row 1 about a third of the time, many rows once
+    matrix = rng.normal(size=(400, 6)).astype(np.float32)
+    updates = rng.normal(size=(n, 6)).astype(np.float32)
+    assert np.bincount(rows).max() > 4 * ROUNDS and np.any(np.bincount(rows) == 1)
+    want = matrix.astype(np.float64)
+    np.add.at(want, rows, updates)
+    got, simple = matrix.copy(), matrix.copy()
+    scatter_add(got, rows, updates)
+    add_at(simple, rows, updates)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(simple, want, rtol=1e-4, atol=1e-4)
 
 
 def test_unigram_table_draws_the_noise_distribution():

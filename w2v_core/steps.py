@@ -85,17 +85,24 @@ class Workspace:
         return buf[:size].reshape(shape)
 
 
-def scatter_add(
+ROUNDS = 4
+"""Rounds of plain fancy-indexed ``+=`` in :func:`scatter_add` before the
+frequent rows' remaining updates are summed by runs."""
+
+SMALL_SCATTER = 1024
+"""Below this many updates :func:`scatter_add` uses one ``np.add.at``: sorting
+and rounds cost more than they save on a few hundred rows."""
+
+
+def add_at(
     matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Workspace | None = None
 ) -> None:
-    """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly.
+    """``matrix[rows[i]] += updates[i]`` with one ``np.add.at`` (exact, simple, slow).
 
     ``np.add.at`` on the *flattened* matrix, one index per float
-    (``row * d + column``), was the fastest exact method measured here: about
-    250-390 ns per 100-float row, against 1,100-1,900 ns for the 2-D ``np.add.at``
-    and 350-390 ns for sorting and ``np.add.reduceat`` (which also allocates more).
-    ``matrix`` must be C-contiguous (``reshape(-1)`` is then a view).  The index
-    array is built in ``work`` when given.
+    (``row * d + column``), runs at about 250-390 ns per 100-float row, against
+    1,100-1,900 ns for the 2-D ``np.add.at``.  ``matrix`` must be C-contiguous
+    (``reshape(-1)`` is then a view).  The index array is built in ``work`` when given.
     """
     d = matrix.shape[1]
     # int32 indices halve the cost of building them, when the matrix is small enough.
@@ -105,6 +112,64 @@ def scatter_add(
     np.multiply(rows.reshape(-1, 1), dtype(d), out=flat, casting="unsafe")
     flat += np.arange(d, dtype=dtype)
     np.add.at(matrix.reshape(-1), flat.reshape(-1), updates.reshape(-1))
+
+
+def scatter_add(
+    matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Workspace | None = None
+) -> None:
+    """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly.
+
+    Fancy indexing, ``matrix[rows] += updates``, moves whole rows and is several
+    times faster than ``np.add.at``, but of a row named twice it keeps one update.
+    So the updates are sorted by row and numbered within their row (the *rank*:
+    0 for a row's first update, 1 for its second, ...).  The updates of rank
+    ``k`` name every row at most once: round ``k`` adds them with fancy indexing,
+    exactly.  After :data:`ROUNDS` rounds only the frequent rows are left (a
+    negative like "the" is drawn about 150 times in a step); their remaining
+    updates lie in long runs of the sorted order, summed with one
+    ``np.add.reduceat`` and added once per row.
+
+    On the updates of the per-pair mode's negatives (about 7,700 rows of 100
+    floats per step, wiki) this took 220-300 ns per row against 360-420 ns for
+    :func:`add_at`.  The sum of a row's updates may be taken in another order
+    than :func:`add_at`'s, so results agree to float rounding.
+    """
+    rows = rows.reshape(-1)
+    n = rows.size
+    if n < SMALL_SCATTER:
+        add_at(matrix, rows, updates, work)
+        return
+    updates = updates.reshape(n, -1)
+    position = np.arange(n, dtype=np.int64)
+    # One int64 sort of (row, position): NumPy sorts plain integers several times
+    # faster than argsort, and the position in the low bits makes it stable.
+    key = rows.astype(np.int64)
+    key <<= 32
+    key |= position
+    key.sort()
+    source = key & 0xFFFFFFFF  # which update, in row order
+    key >>= 32  # now the sorted rows
+    sorted_rows = key
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
+    start = np.where(first, position, 0)
+    np.maximum.accumulate(start, out=start)  # where each row's run begins
+    rank = position - start
+    for k in range(ROUNDS):
+        at = np.flatnonzero(rank == k)
+        if at.size == 0:
+            return
+        unique_rows = sorted_rows[at]
+        summed = np.take(matrix, unique_rows, axis=0)
+        summed += np.take(updates, source[at], axis=0)
+        matrix[unique_rows] = summed
+    at = np.flatnonzero(rank >= ROUNDS)
+    if at.size:
+        frequent = sorted_rows[at]
+        runs = np.flatnonzero(np.concatenate(([True], frequent[1:] != frequent[:-1])))
+        sums = np.add.reduceat(np.take(updates, source[at], axis=0), runs, axis=0)
+        matrix[frequent[runs]] += sums
 
 
 @dataclass
@@ -228,6 +293,50 @@ def band_step_shared(
     return loss
 
 
+@dataclass
+class PairLayout:
+    """The pairs of some blocks, grouped by how many pairs their center has.
+
+    A center with ``m`` pairs has ``m K`` negatives, all scored against its one
+    ``h``.  With the centers sorted by ``m``, the negatives of the ``n_m``
+    centers that have ``m`` pairs are one contiguous ``(n_m, m K, d)`` array:
+    their scores and their :math:`\\partial L / \\partial h` are stacked matrix
+    products, summed straight into each center (no scatter of per-pair rows).
+
+    Attributes
+    ----------
+    order : (centers,) int
+        Flat center positions (``block * b + a``), by ascending pair count.
+    per_count : (2W + 1,) int
+        ``per_count[m]``: how many centers have ``m`` pairs.
+    center : (pairs,) int
+        Flat center position of each pair, in ``order``.
+    context : (pairs,) int
+        Flat context position (``block * (b + 2W) + c``) of each pair.
+    """
+
+    order: np.ndarray
+    per_count: np.ndarray
+    center: np.ndarray
+    context: np.ndarray
+
+
+def pair_layout(mask: np.ndarray) -> PairLayout:
+    """Group the pairs of ``mask`` (``blocks x b x (b + 2W)``) center by center, by pair count."""
+    blocks, b, width = mask.shape
+    flat = mask.reshape(blocks * b, width)
+    count = np.count_nonzero(flat, axis=1)
+    order = np.argsort(count, kind="stable")
+    row, column = np.nonzero(flat[order])
+    center = order[row]
+    return PairLayout(
+        order=order,
+        per_count=np.bincount(count, minlength=width),
+        center=center,
+        context=(center // b) * width + column,
+    )
+
+
 def band_step_exact(
     w_in: np.ndarray,
     w_out: np.ndarray,
@@ -241,11 +350,20 @@ def band_step_exact(
     """One SGD step on blocks ``lo:hi`` with word2vec's own ``K`` negatives per pair.
 
     ``noise`` is ``(pairs, K)``: row ``p`` holds the negatives of the ``p``-th pair
-    of these blocks in :func:`band_pairs` order (center by center).  A pair's
-    negative term ``Σ_k log σ(-u_k · h)`` involves only its center's ``h``.  As in
-    word2vec, a negative equal to the pair's context word is skipped (its error
-    is set to 0): on a small vocabulary that collision is common and would push
-    a true pair apart.  The large temporaries live in ``work`` (see
+    of these blocks in :func:`band_pairs` order (the :class:`PairLayout`).  A
+    pair's negative term ``Σ_k log σ(-u_k · h)`` involves only its center's
+    ``h``, so the centers with ``m`` pairs are done together:
+
+    .. math::
+
+        s = U h, \\quad g = \\sigma(s), \\quad
+        \\frac{\\partial L}{\\partial h} \\mathrel{+}= U^\\top g, \\quad
+        \\frac{\\partial L}{\\partial u_j} = g_j h
+
+    with ``U`` the ``m K`` negative rows of one center (stacked over the group).
+    As in word2vec, a negative equal to the pair's context word is skipped (its
+    error is set to 0): on a small vocabulary that collision is common and would
+    push a true pair apart.  The large temporaries live in ``work`` (see
     :class:`Workspace`), reused by the next step.
     """
     work = work or Workspace()
@@ -255,40 +373,49 @@ def band_step_exact(
     pairs, k = noise.shape
     h = h.reshape(-1, d)
     grad_h = grad_h.reshape(-1, d)
-    block, a, c = np.nonzero(mask)
-    center = block * mask.shape[1] + a  # flat center of each pair, ascending
+    layout = pair_layout(mask)
     # mode="clip": take() with out= and the default mode="raise" buffers a copy.
-    h_pair = np.take(h, center, axis=0, out=work.get("h_pair", (pairs, d)), mode="clip")
     u = np.take(w_out, noise, axis=0, out=work.get("u", (pairs, k, d)), mode="clip")
-    scores = np.einsum("pkd,pd->pk", u, h_pair, out=work.get("scores", (pairs, k)))
-    g_neg = sigmoid(scores, out=scores)  # σ(u_k · h), (pairs, K)
     # word2vec and gensim skip a negative that is the pair's own context word.
-    g_neg *= noise != contexts[block, c][:, None]
-    loss -= float(np.log1p(-g_neg).sum())
-    # dL/dh = Σ_k g_k u_k per pair, summed into each pair's center (faster than reduceat).
-    # A stacked (1 x K) @ (K x d) product: 5-10% faster here than einsum "pk,pkd->pd".
-    grad_pair = np.matmul(g_neg[:, None, :], u, out=work.get("grad_pair", (pairs, 1, d)))[:, 0]
-    scatter_add(grad_h, center, grad_pair, work)
+    keep = noise != contexts.reshape(-1)[layout.context][:, None]
     step = -np.float32(learning_rate)
+    first_center = int(layout.per_count[0])  # centers without pairs come first
+    first_pair = 0
+    for m in np.flatnonzero(layout.per_count[1:]) + 1:
+        n_m = int(layout.per_count[m])
+        group = layout.order[first_center : first_center + n_m]
+        end_pair = first_pair + n_m * m
+        u_group = u[first_pair:end_pair].reshape(n_m, m * k, d)
+        h_group = h[group]  # (n_m, d)
+        g = sigmoid(np.matmul(u_group, h_group[:, :, None])[:, :, 0])  # σ(u_j · h), (n_m, mK)
+        g *= keep[first_pair:end_pair].reshape(n_m, m * k)
+        loss -= float(np.log1p(-g).sum())
+        grad_h[group] += np.matmul(g[:, None, :], u_group)[:, 0]  # Σ_j g_j u_j
+        g *= step
+        # dL/du_j = g_j h, written over the group's u rows (no longer needed).
+        np.multiply(g[:, :, None], h_group[:, None, :], out=u_group)
+        first_center += n_m
+        first_pair = end_pair
     grad_h *= step
     scatter_add(w_in, centers, grad_h, work)
     grad_o *= step
     scatter_add(w_out, contexts, grad_o, work)
-    g_neg *= step
-    # dL/du_k = g_k h, built straight in its final layout (no concatenation pass).
-    grad_u = np.multiply(g_neg[:, :, None], h_pair[:, None, :], out=u)  # u is no longer needed
-    scatter_add(w_out, noise, grad_u, work)
+    scatter_add(w_out, noise, u, work)
     return loss
 
 
 def band_pairs(band: ChunkBand, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (center, context) word ids of blocks ``lo:hi``, in center order (for tests).
+    """The (center, context) word ids of blocks ``lo:hi``, in the step's order (for tests).
 
-    These are the pairs whose gradients the band steps compute; the readable
-    reference :func:`w2v_core.sgns.gradients` can be run on them.
+    These are the pairs whose gradients the band steps compute, in the order of
+    :func:`pair_layout` (row ``p`` of :func:`band_step_exact`'s ``noise`` belongs
+    to pair ``p``); the readable reference :func:`w2v_core.sgns.gradients` can be
+    run on them.
     """
-    block, a, c = np.nonzero(band.mask[lo:hi])
-    return band.centers[lo:hi][block, a], band.contexts[lo:hi][block, c]
+    layout = pair_layout(band.mask[lo:hi])
+    return band.centers[lo:hi].reshape(-1)[layout.center], band.contexts[lo:hi].reshape(-1)[
+        layout.context
+    ]
 
 
 PAIRS_PER_STEP = 1536
