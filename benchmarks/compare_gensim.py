@@ -24,7 +24,7 @@ Figures for each system
   (reported apart as ``setup_seconds``).
 * ``peak_mb``: peak memory of training above the state before the vocabulary was
   built, so it includes the weights (RSS for both systems; ours is cross-checked
-  with tracemalloc on an extra untimed epoch; see :mod:`benchmarks._measure`).
+  with tracemalloc on the start of an extra untimed epoch; see :mod:`benchmarks._measure`).
   ``run_extra_mb`` is the part allocated during the training call itself.
 * ``ws353``, ``simlex999``: Spearman correlations; ``analogy``: accuracy on the
   Google analogies, all with :mod:`w2v_core.evaluate` on the 30,000 most frequent
@@ -348,8 +348,9 @@ def comparison_table(
         "words/s = raw corpus tokens x epochs / training seconds (vocabulary building excluded).",
         "peak MB = peak above the state before the vocabulary was built (weights included);",
         "run+ MB = part of it allocated during the training call.  Both measured by RSS",
-        "(ru_maxrss / sampling); ours also by tracemalloc over one untimed extra epoch (JSON",
-        "traced_peak_mb), since tracing every allocation would slow the timed run.",
+        "(ru_maxrss / sampling); ours also by tracemalloc over the first 500k words of an",
+        "untimed extra epoch (JSON traced_peak_mb), since tracing every allocation would",
+        "slow the timed run.",
         f"Quality: our evaluate functions, {RESTRICT_VOCAB:,} most frequent words of each model.",
     ]
     return "\n".join(lines)
@@ -445,8 +446,8 @@ def compare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "words_per_sec": "raw corpus tokens x epochs / training seconds",
             "memory": {
                 "ours": "RSS peak during Trainer.run() minus RSS before Trainer() (vocabulary, "
-                "encoded ids, weights, temporaries); traced_peak_mb: tracemalloc over one "
-                "untimed extra epoch",
+                "encoded ids, weights, temporaries); traced_peak_mb: tracemalloc over the "
+                "first 500,000 words of an untimed extra epoch",
                 "gensim": "RSS peak during train() (ru_maxrss, or 10 ms sampling when the "
                 "high-water mark was set earlier) minus RSS before build_vocab()",
             },

@@ -89,6 +89,10 @@ ROUNDS = 4
 """Rounds of plain fancy-indexed ``+=`` in :func:`scatter_add` before the
 frequent rows' remaining updates are summed by runs."""
 
+ROUND_ROWS = 512
+"""Rows per fancy-indexed ``+=`` of a round: short, so that another worker's
+updates of those rows are rarely overwritten (see :func:`scatter_add`)."""
+
 SMALL_SCATTER = 1024
 """Below this many updates :func:`scatter_add` uses one ``np.add.at``: sorting
 and rounds cost more than they save on a few hundred rows."""
@@ -121,18 +125,28 @@ def scatter_add(
 
     Fancy indexing, ``matrix[rows] += updates``, moves whole rows and is several
     times faster than ``np.add.at``, but of a row named twice it keeps one update.
-    So the updates are sorted by row and numbered within their row (the *rank*:
-    0 for a row's first update, 1 for its second, ...).  The updates of rank
-    ``k`` name every row at most once: round ``k`` adds them with fancy indexing,
-    exactly.  After :data:`ROUNDS` rounds only the frequent rows are left (a
-    negative like "the" is drawn about 150 times in a step); their remaining
-    updates lie in long runs of the sorted order, summed with one
-    ``np.add.reduceat`` and added once per row.
+    So the updates are sorted by row (one integer sort) and split in two:
 
-    On the updates of the per-pair mode's negatives (about 7,700 rows of 100
-    floats per step, wiki) this took 220-300 ns per row against 360-420 ns for
-    :func:`add_at`.  The sum of a row's updates may be taken in another order
-    than :func:`add_at`'s, so results agree to float rounding.
+    * **frequent rows**, named more than :data:`ROUNDS` times (a negative like
+      "the" is drawn about 150 times in a per-pair step): their updates lie in
+      long runs of the sorted order, summed with one ``np.add.reduceat``; the
+      sums, one per row, go in with :func:`add_at`.
+    * **the other rows**: each update gets its *rank* within its row (0 for a
+      row's first update, 1 for its second, ...).  The updates of rank ``k`` name
+      every row at most once, so round ``k`` adds them by fancy indexing, exactly.
+
+    Why pieces of :data:`ROUND_ROWS` rows and ``np.add.at`` for the frequent rows:
+    with two workers (Hogwild) a row read at the start of a fancy ``+=`` and
+    written at its end loses what the other worker added in between.  The
+    frequent rows are the ones both workers update all the time (reading 4,000
+    rows at once lost enough of their updates to cost WordSim-353 0.02-0.03 with
+    2 workers); ``np.add.at`` adds float by float, and short pieces keep the
+    window of the others to microseconds.
+
+    On the negatives of the per-pair mode (about 7,700 rows of 100 floats per
+    step, wiki) this took 220-300 ns per row against 360-420 ns for :func:`add_at`.
+    A row's updates are summed in another order than :func:`add_at`'s, so the two
+    agree to float rounding.
     """
     rows = rows.reshape(-1)
     n = rows.size
@@ -148,28 +162,29 @@ def scatter_add(
     key |= position
     key.sort()
     source = key & 0xFFFFFFFF  # which update, in row order
-    key >>= 32  # now the sorted rows
+    key >>= 32
     sorted_rows = key
     first = np.empty(n, dtype=bool)
     first[0] = True
     np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
-    start = np.where(first, position, 0)
-    np.maximum.accumulate(start, out=start)  # where each row's run begins
-    rank = position - start
-    for k in range(ROUNDS):
-        at = np.flatnonzero(rank == k)
-        if at.size == 0:
-            return
-        unique_rows = sorted_rows[at]
-        summed = np.take(matrix, unique_rows, axis=0)
-        summed += np.take(updates, source[at], axis=0)
-        matrix[unique_rows] = summed
-    at = np.flatnonzero(rank >= ROUNDS)
-    if at.size:
-        frequent = sorted_rows[at]
-        runs = np.flatnonzero(np.concatenate(([True], frequent[1:] != frequent[:-1])))
+    starts = np.flatnonzero(first)
+    lengths = np.diff(starts, append=n)  # updates per distinct row
+    frequent = lengths > ROUNDS
+    if frequent.any():
+        at = np.flatnonzero(np.repeat(frequent, lengths))
+        runs = np.concatenate(([0], np.cumsum(lengths[frequent])[:-1]))
         sums = np.add.reduceat(np.take(updates, source[at], axis=0), runs, axis=0)
-        matrix[frequent[runs]] += sums
+        add_at(matrix, sorted_rows[starts[frequent]], sums, work)
+    rank = position - np.repeat(starts, lengths)
+    rank[np.repeat(frequent, lengths)] = ROUNDS  # done above
+    for k in range(min(ROUNDS, int(lengths[~frequent].max(initial=0)))):
+        at = np.flatnonzero(rank == k)
+        for piece in range(0, at.size, ROUND_ROWS):
+            some = at[piece : piece + ROUND_ROWS]
+            unique_rows = sorted_rows[some]
+            change = np.take(updates, source[some], axis=0)
+            change += np.take(matrix, unique_rows, axis=0)
+            matrix[unique_rows] = change
 
 
 @dataclass

@@ -73,7 +73,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         assert len(words) >= 20
         assert {"king", "queen", "man", "woman"} <= set(words)  # the analogy's words, named
         main = page.locator(".stMain")
-        main.get_by_text("king − man + woman = queen").wait_for(timeout=30_000)
+        main.get_by_text("king − man + woman = queen").first.wait_for(timeout=30_000)
         assert main.get_by_text("king − man + woman = queen").count() == 1
         assert main.get_by_text("Closest words to").count() == 1
         # the map and the answer are on the first screen, no scrolling
@@ -121,9 +121,9 @@ def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
     try:
         page.goto(link)
         # the two bad values are named once, in a notice; everything else is applied
-        page.get_by_text("were ignored: epochs, evil").wait_for(timeout=FIRST_SIGHT_MS)
+        page.get_by_text("were ignored: epochs, evil").first.wait_for(timeout=FIRST_SIGHT_MS)
         main = page.locator(".stMain")
-        main.get_by_text("Showing: toy: dim 20").wait_for(timeout=FIRST_SIGHT_MS)
+        main.get_by_text("Showing: toy: dim 20").first.wait_for(timeout=FIRST_SIGHT_MS)
         assert main.get_by_text("were ignored").count() == 1  # still there, once
         assert page.get_by_role("tab", name="Map").get_attribute("aria-selected") == "true"
         search = page.locator(".st-key-map_query input")
@@ -144,8 +144,8 @@ def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
     try:
         other.goto(copied)
         main = other.locator(".stMain")
-        main.get_by_text("Showing: toy: dim 20").wait_for(timeout=FIRST_SIGHT_MS)
-        main.get_by_text("Closest words to “queen”").wait_for(timeout=60_000)
+        main.get_by_text("Showing: toy: dim 20").first.wait_for(timeout=FIRST_SIGHT_MS)
+        main.get_by_text("Closest words to “queen”").first.wait_for(timeout=60_000)
         assert other.get_by_role("tab", name="Overview").get_attribute("aria-selected") == "true"
         assert other.get_by_text("were ignored").count() == 0
     finally:

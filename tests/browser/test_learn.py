@@ -41,7 +41,7 @@ def settled(page) -> None:
 
 
 def check_stage(page, number: int) -> None:
-    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").wait_for(timeout=60_000)
+    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").first.wait_for(timeout=60_000)
     settled(page)
     page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=30_000)
     page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=30_000)
@@ -68,7 +68,7 @@ def test_play_takes_the_steps(page, screenshot):
     page.get_by_label("speed", exact=True).click()
     page.get_by_text("instant", exact=True).last.click()
     page.get_by_role("button", name="Play ▸▸").click()
-    page.get_by_text("Step 21 · stage 5 of 5").wait_for(timeout=60_000)
+    page.get_by_text("Step 21 · stage 5 of 5").first.wait_for(timeout=60_000)
     settled(page)
     page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0

@@ -115,7 +115,7 @@ def first_visit(browser, url: str):
     """A new session's page, once its demo run is shown and the page has settled."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(url)
-    page.locator(".stMain").get_by_text("Showing: toy").wait_for(timeout=TRAIN_TIMEOUT * 1000)
+    page.locator(".stMain").get_by_text("Showing: toy").first.wait_for(timeout=TRAIN_TIMEOUT * 1000)
     settled(page)
     return page
 
@@ -128,7 +128,7 @@ def test_an_upload_error_never_changes_a_setting(demo_server, browser, screensho
         empty = tmp_path / "empty.txt"
         empty.write_bytes(b"")
         sidebar.locator("input[type='file']").set_input_files(str(empty))
-        sidebar.get_by_text("This upload cannot be used").wait_for(timeout=30_000)
+        sidebar.get_by_text("This upload cannot be used").first.wait_for(timeout=30_000)
         settled(page)
         screenshot(page, "upload-error-settings.png")
         for tab in TABS:  # reruns after the error

@@ -66,7 +66,7 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
     page.on("websocket", lambda socket: requests.append(socket.url))
     try:
         page.goto(server.url)
-        page.locator(".stMain").get_by_text("Showing: toy").wait_for(timeout=TRAIN_TIMEOUT_MS)
+        page.locator(".stMain").get_by_text("Showing: toy").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
         settle(page)
         screenshot(page, "visit-training.png")
         for tab, key, text in TYPED:
@@ -90,7 +90,7 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
             open_tab(page, tab)
             assert picked_label(page, key).startswith(label), (tab, key)
         open_tab(page, "Analogies")
-        page.get_by_text("france is to paris as italy is to: rome").wait_for(timeout=30_000)
+        page.get_by_text("france is to paris as italy is to: rome").first.wait_for(timeout=30_000)
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         page.close()

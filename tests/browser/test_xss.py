@@ -127,11 +127,11 @@ def test_a_pasted_corpus_full_of_markup_trains_and_stays_inert(page, dialogs):
     area = page.locator(".st-key-paste_text textarea")
     area.fill(PASTED)
     area.press("Control+Enter")
-    sidebar.get_by_text("(the vocabulary)").wait_for(timeout=TIMEOUT_MS)
+    sidebar.get_by_text("(the vocabulary)").first.wait_for(timeout=TIMEOUT_MS)
     sidebar.get_by_text("Most frequent words").click()
     assert {"script", "alert", "img"} <= set(cells(sidebar))
     page.get_by_role("button", name="Train", exact=True).click()
-    page.locator(".stMain").get_by_text("Showing: pasted text").wait_for(timeout=TIMEOUT_MS)
+    page.locator(".stMain").get_by_text("Showing: pasted text").first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_role("tab", name="Training").click()  # the page opens on the Overview
     page.locator(".st-key-loss_steps .js-plotly-plot").last.wait_for(timeout=TIMEOUT_MS)
     assert_inert(page, dialogs)
@@ -143,13 +143,13 @@ def test_imported_words_show_literally_in_the_neighbours_table_and_chart(page, d
     page.locator(".st-key-import_file input[type=file]").set_input_files(
         files=[{"name": FILE_NAME, "mimeType": "text/plain", "buffer": word2vec_text()}]
     )
-    main.get_by_text(f"Showing: {FILE_NAME} (imported)", exact=True).wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(f"Showing: {FILE_NAME} (imported)", exact=True).first.wait_for(timeout=TIMEOUT_MS)
 
     page.get_by_role("tab", name="Neighbours").click()
     box = main.locator(".st-key-nb_words input")
     box.fill(HOSTILE[0])
     box.press("Enter")
-    main.get_by_text(f"Nearest words to: {HOSTILE[0]}", exact=True).wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(f"Nearest words to: {HOSTILE[0]}", exact=True).first.wait_for(timeout=TIMEOUT_MS)
     # .last: right after a rerun the old chart may still be in the page for a moment.
     chart = main.locator(".st-key-nb_bars_0 .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
@@ -170,7 +170,7 @@ def test_analogy_answers_and_chart_show_words_literally(page, dialogs):
         field.fill(word)
         field.press("Enter")
     expected = f"{TOOLS[0]} is to {HOSTILE[0]} as {TOOLS[1]} is to: "
-    main.get_by_text(expected).wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(expected).first.wait_for(timeout=TIMEOUT_MS)
     # .last: right after a rerun the old chart may still be in the page for a moment.
     chart = main.locator(".st-key-an_bars .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
@@ -190,7 +190,7 @@ def test_map_labels_and_hover_show_words_literally(page, dialogs):
     query.wait_for(timeout=TIMEOUT_MS)
     query.fill(HOSTILE[1])
     query.press("Enter")
-    main.get_by_text("Nearest neighbours of").wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text("Nearest neighbours of").first.wait_for(timeout=TIMEOUT_MS)
     # .last: right after a rerun the old chart may still be in the page for a moment.
     chart = main.locator(".st-key-map_chart .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
