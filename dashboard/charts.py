@@ -435,6 +435,7 @@ def scatter_map(
             font_size=font_size,
             marker_size=LABEL_MARKER,
             always=len(priority),
+            always_font_size=font_size + 1,  # as special() draws them
             # no label may hide a highlighted dot
             obstacles=[labels.marker_box(*pixels[i], LABEL_MARKER) for i in priority],
             room=font_size * 0.5 if compact else 0.0,  # a small map: keep its key words clear

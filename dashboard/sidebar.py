@@ -93,7 +93,7 @@ PRESET_HELP = (
     "Quick demo: a generated corpus (310k words) built for the demo: trains in seconds, "
     "and its planted analogies come out right (king − man + woman = queen, paris − france "
     "+ italy = rome). Quality: real text (116 Wikipedia articles, 460k words), bigger "
-    "vectors, more passes, word2vec's exact method; about 5 minutes on 2 cores. That is "
+    "vectors, more passes, word2vec's exact method; about half a minute on 2 cores. That is "
     "enough for sensible neighbours of frequent words (music: folk, poetry, dance, songs), "
     "not for analogies: those need tens of millions of words. It gets about 3 % of the "
     "Google questions it can try, and king − man + woman is not queen there; the Overview "

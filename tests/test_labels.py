@@ -3,6 +3,7 @@
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +140,24 @@ def test_room_keeps_other_labels_away_from_the_key_words():
     crowded = labels.place_labels(pixels, texts, order, 60, 300, 300, always=2)
     near = [p.box for p in crowded if p.index >= 2]
     assert any(g.overlaps(o) for g in grown for o in near)  # without room, the crowd is close
+
+
+def test_wide_letters_are_measured_wider():
+    """'woman' is wider than 'lilts' (same length): one average width drew labels touching."""
+    assert labels.text_size("woman", 12)[0] > 1.5 * labels.text_size("lilts", 12)[0]
+    assert labels.text_size("WOMAN", 12)[0] > labels.text_size("woman", 12)[0]
+
+
+def test_priority_labels_are_placed_at_the_size_they_are_drawn():
+    """Two highlighted words side by side (the Overview's queen and woman, drawn a size
+    larger): measured at their own size, their boxes keep apart."""
+    pixels = np.array([[100.0, 100.0], [140.0, 100.0]])
+    texts = ["queen", "woman"]
+    small = labels.place_labels(pixels, texts, [0, 1], 0, 400, 300, font_size=12, always=2)
+    big = labels.place_labels(
+        pixels, texts, [0, 1], 0, 400, 300, font_size=12, always=2, always_font_size=13
+    )
+    assert len(big) == 2 and boxes_disjoint(big)
+    width = {label.text: label.box.x1 - label.box.x0 for label in big}
+    assert width["woman"] == pytest.approx(labels.text_size("woman", 13)[0])
+    assert width["woman"] > {label.text: label.box.x1 - label.box.x0 for label in small}["woman"]
