@@ -216,3 +216,12 @@ def test_step_plan_caps_the_draws_behind_each_pool_word(window, negatives):
     assert 16 <= pairs <= 1536 + (window + 1)
     assert pairs * negatives / plan.pool <= DRAWS_PER_POOL_WORD
     assert plan.pool >= 32
+
+
+def test_step_cap_shrinks_with_the_workers_that_step_at_once():
+    one = StepPlan.build(1, 25, True, 32, vocab_size=456, workers=1)
+    two = StepPlan.build(1, 25, True, 32, vocab_size=456, workers=2)
+    assert one.centers_per_step * 2 <= 2 * 456
+    assert two.centers_per_step * 2 <= 456 < one.centers_per_step * 2
+    big = StepPlan.build(5, 5, True, 32, vocab_size=9034, workers=2)  # wiki: no change
+    assert big == StepPlan.build(5, 5, True, 32, vocab_size=9034, workers=1)

@@ -177,3 +177,22 @@ def test_one_worker_is_bit_reproducible_and_uses_no_process(corpus):
 def test_small_corpus_trains_in_one_process():
     tiny = corpus_from_text(planted_text(200))
     assert Trainer(tiny, TrainConfig(min_count=1, workers=8)).workers == 1
+
+
+def test_two_workers_train_the_sliders_extremes_on_the_demo_corpus(no_leak):
+    """toy, K = 25, window 1, min-count 1, the default learning rate: with the one-worker
+    step cap the shared mode diverged in one of three 2-worker runs (two steps at once
+    from the same weights overshoot like one step twice as large)."""
+    from w2v_core.corpus import load_corpus
+
+    toy = load_corpus("toy")
+    for shared in (True, False):
+        config = TrainConfig(
+            dim=50, window=1, negatives=25, epochs=1, min_count=1, workers=2, seed=1,
+            shared_negatives=shared,
+        )  # fmt: skip
+        trainer = Trainer(toy, config)
+        assert trainer.workers == 2
+        assert trainer.plan.centers_per_step * (config.window + 1) <= len(trainer.vocab)
+        model = trainer.run()
+        assert np.all(np.isfinite(model.wv.vectors))

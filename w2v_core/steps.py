@@ -481,14 +481,19 @@ class StepPlan:
         shared_pool: int,
         vocab_size: int,
         pairs_per_step: int = 0,
+        workers: int = 1,
     ) -> StepPlan:
         """Choose the step size and pool for these settings.
 
-        A step holds at most ``2 * vocab_size`` pairs: with a tiny vocabulary the
-        same rows repeat so often in one step that their summed update would
-        overshoot.
+        A step holds at most ``2 * vocab_size / workers`` pairs: with a tiny
+        vocabulary the same rows repeat so often in one step that their summed
+        update would overshoot, and ``workers`` Hogwild processes take their steps
+        at the same time from the same weights, like one step ``workers`` times as
+        large (the shared mode on ``toy`` with ``K = 25``, window 1, diverged in one
+        of three 2-worker runs with the 1-worker cap).
         """
-        pairs = min(pairs_per_step or PAIRS_PER_STEP, max(16, 2 * vocab_size))
+        cap = max(16, 2 * vocab_size // max(1, workers))
+        pairs = min(pairs_per_step or PAIRS_PER_STEP, cap)
         centers = max(1, pairs // (window + 1))
         block = min(BLOCK, centers)
         blocks_per_step = max(1, centers // block)

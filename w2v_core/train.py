@@ -336,6 +336,7 @@ class Trainer:
             config.shared_pool,
             len(self.vocab),
             config.batch_size,
+            self.workers,
         )
         self.batch_size = self.plan.centers_per_step * (config.window + 1)  # expected pairs
         self.history = History()

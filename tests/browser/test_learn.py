@@ -41,7 +41,9 @@ def settled(page) -> None:
 
 
 def check_stage(page, number: int) -> None:
-    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").first.wait_for(timeout=60_000)
+    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").first.wait_for(
+        timeout=60_000
+    )
     settled(page)
     page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=30_000)
     page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=30_000)

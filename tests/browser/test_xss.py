@@ -143,13 +143,17 @@ def test_imported_words_show_literally_in_the_neighbours_table_and_chart(page, d
     page.locator(".st-key-import_file input[type=file]").set_input_files(
         files=[{"name": FILE_NAME, "mimeType": "text/plain", "buffer": word2vec_text()}]
     )
-    main.get_by_text(f"Showing: {FILE_NAME} (imported)", exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(f"Showing: {FILE_NAME} (imported)", exact=True).first.wait_for(
+        timeout=TIMEOUT_MS
+    )
 
     page.get_by_role("tab", name="Neighbours").click()
     box = main.locator(".st-key-nb_words input")
     box.fill(HOSTILE[0])
     box.press("Enter")
-    main.get_by_text(f"Nearest words to: {HOSTILE[0]}", exact=True).first.wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(f"Nearest words to: {HOSTILE[0]}", exact=True).first.wait_for(
+        timeout=TIMEOUT_MS
+    )
     # .last: right after a rerun the old chart may still be in the page for a moment.
     chart = main.locator(".st-key-nb_bars_0 .js-plotly-plot").last
     chart.wait_for(timeout=TIMEOUT_MS)
