@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -113,10 +114,17 @@ def text_size(text: str, font_size: float) -> tuple[float, float]:
     average width for all, two labels judged side by side ("queen", "woman") were
     drawn touching, as one word.
     """
+    return CHAR_WIDTH * font_size * _width_units(text), LINE_HEIGHT * font_size
+
+
+@lru_cache(maxsize=4096)
+def _width_units(text: str) -> float:
+    """Width of ``text`` in average characters (at least 1); cached, as placement
+    measures each word once per slot it tries."""
     units = sum(
         0.5 if c in NARROW else 1.5 if c in WIDE else 1.15 if c.isupper() else 1.0 for c in text
     )
-    return CHAR_WIDTH * font_size * max(1.0, units), LINE_HEIGHT * font_size
+    return max(1.0, units)
 
 
 def label_box(
