@@ -43,7 +43,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -83,13 +82,17 @@ TRAINING_LINE = re.compile(r"training ([0-9a-f]{12}) started")
 # --------------------------------------------------------------------------- helpers
 
 
+#: The one browser the tests and benchmarks drive: Debian's ``chromium`` package.
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
 def find_chromium() -> str | None:
-    """Debian's Chromium (or another system Chromium/Chrome), never a downloaded one."""
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
+    """Debian's Chromium (:data:`DEBIAN_CHROMIUM`), or ``None`` when it is not installed.
+
+    One rule on every machine, the README's: never a browser found elsewhere on the
+    ``PATH`` (a Chrome, a snap) nor Playwright's own download in ``~/.cache/ms-playwright``,
+    so that a test run here and one in CI drive the same browser."""
+    return DEBIAN_CHROMIUM if os.access(DEBIAN_CHROMIUM, os.X_OK) else None
 
 
 def free_port() -> int:

@@ -53,6 +53,9 @@ ENV_MAX_RUNS = "W2V_MAX_RUNS_IN_MEMORY"
 ENV_DISK_MB = "W2V_DISK_CACHE_MB"
 ENV_MAX_TRAININGS = "W2V_MAX_CONCURRENT_TRAININGS"
 ENV_MAX_WORKERS = "W2V_MAX_TRAINING_WORKERS"
+#: Not a limit: a file whose absence pauses every training at its first progress report
+#: (the browser tests hold a training this way; see TrainingJob.hold).
+ENV_HOLD_TRAINING = "W2V_HOLD_TRAINING"
 #: Finished runs kept in memory (LRU).
 DEFAULT_MAX_RUNS = 12
 #: Size cap of the on-disk model cache.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import struct
-import time
 from pathlib import Path
 
 import numpy as np
@@ -125,10 +124,9 @@ def test_opens_on_the_quick_demo_trained_and_cached(tmp_path, monkeypatch):
     key = at.session_state["active"]
     assert (tmp_path / "runs" / f"{key}.npz").is_file()
 
-    started = time.perf_counter()
     again = start()  # another session (or a reload): from memory, no training
-    assert again.session_state["active"] == key
-    assert time.perf_counter() - started < 5
+    # shown in its first script run, with no training job: it came from the cache
+    assert again.session_state["active"] == key and again.session_state["job"] is None
 
     st.cache_resource.clear()  # a server restart: from disk
     restarted = start()
@@ -205,10 +203,9 @@ def test_switching_back_to_a_trained_configuration_shows_it_at_once(env):
     train_clicked(at)
     second = at.session_state["active"]
     assert second != first
-    started = time.perf_counter()
     set_settings(at, hp_dim=10)  # no click: the cached run is shown
-    assert at.session_state["active"] == first
-    assert time.perf_counter() - started < 5
+    # in the same script run, with no training job: from the cache, not trained again
+    assert at.session_state["active"] == first and at.session_state["job"] is None
     assert any("shown again from the cache" in c for c in texts(at.caption))
 
 

@@ -164,3 +164,16 @@ def test_helpers() -> None:
     assert summary["seconds"] == 2.0 and summary["n"] == 6 and summary["m"] == "rss"
     assert summary["x"] is None and len(summary["runs"]) == 3
     assert Settings().to_dict()["dim"] == 100
+
+
+def test_the_browser_is_debians_chromium_whatever_else_is_on_the_path(tmp_path, monkeypatch):
+    """One rule on every machine (the README's): never a Chrome found on the PATH nor
+    Playwright's own download, only Debian's ``chromium``."""
+    from benchmarks.load import DEBIAN_CHROMIUM, find_chromium
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert find_chromium() in (DEBIAN_CHROMIUM, None)
+    assert find_chromium() == (DEBIAN_CHROMIUM if os.access(DEBIAN_CHROMIUM, os.X_OK) else None)

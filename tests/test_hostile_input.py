@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -154,14 +153,11 @@ def test_a_lying_header_is_refused_before_anything_large_is_allocated(
     path = write(tmp_path, "header", header + body)
     tracemalloc.start()
     try:
-        started = time.perf_counter()
         read_cleanly(lambda p: load_word2vec_format(p, binary=binary), path)
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 5_000_000, f"{peak / 1e6:.1f} MB allocated for a {path.stat().st_size} B file"
-    assert elapsed < 1.0
 
 
 @FUZZ

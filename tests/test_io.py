@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -399,17 +398,17 @@ def test_malformed_text_files(tmp_path, data, message):
         load_word2vec_format(path, binary=False)
 
 
-def test_absurd_header_is_refused_instantly_without_allocating(tmp_path):
+def test_absurd_header_is_refused_without_allocating(tmp_path):
+    # Memory, not seconds, is the measure (a timed assertion fails on a busy machine;
+    # pytest-timeout guards against a hang).
     path = _write(tmp_path / "huge.bin", b"1000000000000 300\n" + os.urandom(1000))
     for binary in (None, True, False):
         tracemalloc.start()
-        start = time.perf_counter()
         with pytest.raises(ModelFileError):
             load_word2vec_format(path, binary=binary)
-        elapsed = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        assert elapsed < 0.5 and peak < 10_000_000
+        assert peak < 10_000_000
     # Plausible-looking but too large for the file: also refused before allocation.
     path = _write(tmp_path / "big.bin", b"50000000 10\n" + os.urandom(1000))
     tracemalloc.start()

@@ -499,3 +499,36 @@ def test_using_a_run_from_memory_keeps_its_file_young(tmp_path, corpus, monkeypa
     monkeypatch.setattr("dashboard.runs.cache._TOUCH_INTERVAL", 0.0)
     assert registry.fetch(run.key)[0] is run  # a memory hit
     assert path.stat().st_mtime > old + 900
+
+
+# --------------------------------------------------------------------------- holding a training
+
+
+def test_a_held_training_pauses_running_until_released_and_a_stop_still_ends_it(
+    tmp_path, corpus
+):
+    """``W2V_HOLD_TRAINING``: the seam the browser tests use to act while a training is
+    surely running, on any machine, instead of racing one that may finish first."""
+    release = tmp_path / "release"
+    registry = RunRegistry(settings(tmp_path / "runs", hold_file=release))
+    job = registry.submit(corpus, config(seed=11)).job
+    assert job is not None
+    wait_until(lambda: job.progress is not None)  # it reported once, and holds there
+    assert job.state == TrainingJob.RUNNING and not job.done.is_set()
+    release.touch()
+    assert job.wait(WAIT) and job.state == TrainingJob.DONE
+    assert job.run is not None and job.run.model.stopped is False
+
+    held = registry.submit(corpus, config(seed=12)).job  # the file exists: no pause
+    assert held is not None and held.wait(WAIT) and held.state == TrainingJob.DONE
+    release.unlink()
+    stopped = registry.submit(corpus, config(seed=13)).job
+    wait_until(lambda: stopped.progress is not None)
+    stopped.request_stop()
+    assert stopped.wait(WAIT) and stopped.run is not None and stopped.run.model.stopped
+
+
+def test_hold_is_read_from_the_environment(tmp_path):
+    env = {"W2V_HOLD_TRAINING": str(tmp_path / "h"), "W2V_CACHE_DIR": str(tmp_path)}
+    assert RegistrySettings.from_env(env).hold_file == tmp_path / "h"
+    assert RegistrySettings.from_env({"W2V_CACHE_DIR": str(tmp_path)}).hold_file is None

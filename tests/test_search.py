@@ -65,10 +65,20 @@ def test_search_prunes_weak_trials_and_returns_the_best_complete_one(corpus, tmp
 
 
 def test_the_budget_and_a_user_stop_end_the_search(corpus):
+    """The budget runs out while the first trial trains: it is stopped, and no other
+    starts.  The test moves the search's clock itself (past the budget at the trial's
+    first progress report), so the outcome does not depend on the machine's speed."""
     slow = TrainConfig(dim=8, epochs=200, min_count=1, heldout=0.1)
-    result = search(corpus, slow, [parse_range("dim=4:16")], budget_seconds=1.0, use_cache=False)
+    now = [0.0]
+
+    def budget_runs_out(_trial: int, _progress) -> None:
+        now[0] = 61.0  # one second past the 60 s budget
+
+    result = search(corpus, slow, [parse_range("dim=4:16")], budget_seconds=60,
+                    use_cache=False, progress=budget_runs_out, clock=lambda: now[0])  # fmt: skip
     assert len(result.trials) == 1 and result.trials[0].state == "stopped"
-    assert result.seconds < 10
+    assert result.trials[0].heldout_loss is None or len(result.trials[0].heldout_curve) < 200
+    assert result.seconds == 61.0
     stopped = search(corpus, slow, [parse_range("dim=4:16")], budget_seconds=60,
                      use_cache=False, progress=lambda _n, _p: False)  # fmt: skip
     assert len(stopped.trials) == 1 and stopped.trials[0].state == "stopped"

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from dashboard.runs.record import run_label
@@ -87,6 +88,9 @@ class TrainingJob:
         #: Set by the registry: takes a job that has not started out of the queue, so
         #: that Stop on a waiting job ends it now, not when a slot frees (minutes).
         self.cancel_queued: Callable[[TrainingJob], None] | None = None
+        #: Set by the registry from ``W2V_HOLD_TRAINING`` (tests and demos of the queue):
+        #: the training pauses at its first progress report until this file exists.
+        self.hold: Path | None = None
         #: session id -> when its page last showed this job's progress (see request_stop)
         self._watchers: dict[str, float] = {}
         self._watch_lock = threading.Lock()
@@ -145,8 +149,16 @@ class TrainingJob:
     def callback(self, progress: Progress) -> bool:
         """Progress callback of the trainer: record progress; False once a stop is asked."""
         self.progress = progress
+        self._wait_for_release()
         if progress.epoch_done:
             for listener in list(self.epoch_listeners):
                 if listener(progress) is False:
                     self.stop_requested = True
         return not self.stop_requested
+
+    def _wait_for_release(self) -> None:
+        """While :attr:`hold` names a file that does not exist yet, pause the training
+        (a Stop still ends it). A test that needs a training to be running while it acts
+        holds it this way, instead of racing a training that may end first."""
+        while self.hold is not None and not self.hold.exists() and not self.stop_requested:
+            time.sleep(0.05)

@@ -35,6 +35,7 @@ from dashboard.settings import (
     DEFAULT_MAX_RUNS,
     ENV_CACHE_DIR,
     ENV_DISK_MB,
+    ENV_HOLD_TRAINING,
     ENV_MAX_RUNS,
     ENV_MAX_TRAININGS,
     ENV_MAX_WORKERS,
@@ -70,6 +71,9 @@ class RegistrySettings:
     max_workers : int
         Training processes of all running trainings together (``TrainConfig.workers``
         summed); ``0``: the cores available.  A training asking for more gets this many.
+    hold_file : Path or None
+        While set and missing, every training pauses at its first progress report
+        (``W2V_HOLD_TRAINING``; lets a test act while a training is surely running).
     """
 
     cache_dir: Path | None
@@ -77,6 +81,7 @@ class RegistrySettings:
     disk_cache_mb: float = DEFAULT_DISK_MB
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     max_workers: int = 0
+    hold_file: Path | None = None
 
     @property
     def worker_budget(self) -> int:
@@ -105,6 +110,7 @@ class RegistrySettings:
             disk_cache_mb=disk_mb,
             max_concurrent=int(env_number(env, ENV_MAX_TRAININGS, os.cpu_count() or 1, 1)),
             max_workers=int(env_number(env, ENV_MAX_WORKERS, 0, 0)),
+            hold_file=Path(env[ENV_HOLD_TRAINING]) if env.get(ENV_HOLD_TRAINING) else None,
         )
 
 
@@ -274,6 +280,7 @@ class RunRegistry:
             warning = warning or self.disk.legacy_notes.pop(key, None)
             job = TrainingJob(key, corpus, config, notes=[warning] if warning else [])
             job.cancel_queued = self._cancel_queued
+            job.hold = self.settings.hold_file
             self._jobs[key] = job
             self._queue.append(job)
             self._start_ready_jobs()

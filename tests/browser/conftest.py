@@ -28,6 +28,15 @@ def chromium() -> str:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expect() -> None:
+    """``expect(...)`` retries until its condition holds: give it as long as a rerun of a
+    busy 2-core machine can take (Playwright's default is 5 s)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=60_000)
+
+
 @pytest.fixture(scope="module")
 def browser(chromium) -> Iterator:
     """One headless Chromium for the module (pages come from ``browser.new_page``)."""

@@ -9,7 +9,10 @@ can be found and ``CI`` is not set; in CI a missing browser is a failure.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -17,9 +20,18 @@ TRAIN_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def server(server_factory) -> str:
+def hold(tmp_path_factory) -> Path:
+    """While this file is missing, the server's trainings pause at their first progress
+    report (``W2V_HOLD_TRAINING``); it exists at first, so the quick demo trains."""
+    path = tmp_path_factory.mktemp("hold") / "release"
+    path.touch()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(server_factory, hold) -> str:
     """``streamlit run dashboard/app.py`` on a free port with a private cache."""
-    return server_factory(W2V_AUTOTRAIN="1").url
+    return server_factory(W2V_AUTOTRAIN="1", W2V_HOLD_TRAINING=str(hold)).url
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +49,8 @@ def test_quick_demo_trains_and_shows_the_loss_chart_and_the_map(page, screenshot
     page.locator(".st-key-overview_map .js-plotly-plot").last.wait_for(timeout=TRAIN_TIMEOUT_MS)
     page.get_by_role("tab", name="Training").click()
     page.locator(".st-key-loss_epochs .js-plotly-plot").last.wait_for(timeout=TRAIN_TIMEOUT_MS)
-    assert page.locator(".st-key-loss_steps .js-plotly-plot").count() == 1
-    assert main.get_by_text("Showing: toy").count() == 1
+    expect(page.locator(".st-key-loss_steps .js-plotly-plot")).to_have_count(1)
+    expect(main.get_by_text("Showing: toy")).to_have_count(1)
     screenshot(page, "dashboard-training.png")
 
     page.get_by_role("tab", name="Map").click()
@@ -48,16 +60,17 @@ def test_quick_demo_trains_and_shows_the_loss_chart_and_the_map(page, screenshot
 
     page.get_by_role("tab", name="Analogies").click()
     main.get_by_text("man is to king as woman is to: queen").first.wait_for(timeout=30_000)
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
-def test_training_shows_progress_and_stop_keeps_the_partial_model(page, screenshot):
+def test_training_shows_progress_and_stop_keeps_the_partial_model(page, screenshot, hold):
     page.get_by_role("tab", name="Training").click()
     page.locator(".stSidebar").get_by_text("Quality", exact=True).click()
     page.get_by_text("116 early English Wikipedia articles").first.wait_for(timeout=30_000)
     # Let the rerun finish (the sliders show the preset) before clicking again.
     epochs = page.locator(".st-key-hp_epochs [data-testid='stSliderThumbValue']")
     epochs.get_by_text("10", exact=True).first.wait_for(timeout=30_000)
+    hold.unlink()  # the training pauses at its first report: Stop surely finds it running
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("words/s").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     screenshot(page, "dashboard-progress.png")
@@ -67,5 +80,5 @@ def test_training_shows_progress_and_stop_keeps_the_partial_model(page, screensh
     # The notice can come a redraw before the caption: wait for the stopped run to be shown.
     main.get_by_text("Showing: wiki: dim 100").first.wait_for(timeout=30_000)
     main.get_by_text("(stopped)").first.wait_for(timeout=30_000)
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "dashboard-stopped.png")

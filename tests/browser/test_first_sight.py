@@ -9,6 +9,7 @@ directory (and ``$W2V_ARTIFACTS`` if set).
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,14 +75,14 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         assert {"king", "queen", "man", "woman"} <= set(words)  # the analogy's words, named
         main = page.locator(".stMain")
         main.get_by_text("king − man + woman = queen").first.wait_for(timeout=30_000)
-        assert main.get_by_text("king − man + woman = queen").count() == 1
-        assert main.get_by_text("Closest words to").count() == 1
+        expect(main.get_by_text("king − man + woman = queen")).to_have_count(1)
+        expect(main.get_by_text("Closest words to")).to_have_count(1)
         # the map and the answer are on the first screen, no scrolling
         box = page.locator(f"{chart} .js-plotly-plot").last.bounding_box()
         assert box is not None and box["y"] < VIEWPORT["height"] - 200
         assert box["y"] + box["height"] <= VIEWPORT["height"]  # its legend too, no scrolling
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
-        assert page.locator("[data-testid='stException']").count() == 0
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
         normal_font = label_font_px(page, chart)
         shoot(page, screenshot, "overview")
 
@@ -93,7 +94,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
                  return t && parseFloat(getComputedStyle(t).fontSize) > {normal_font}; }}""",
             timeout=60_000,
         )
-        assert main.get_by_text("king − man + woman = queen").count() == 1
+        expect(main.get_by_text("king − man + woman = queen")).to_have_count(1)
         shoot(page, screenshot, "present")
         page.get_by_text("Presentation mode").click()
         page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
@@ -106,7 +107,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
                 page.wait_for_function(
                     f"() => ({WORDS_ON})('.st-key-map_chart').length >= 20", timeout=60_000
                 )
-            assert page.locator("[data-testid='stException']").count() == 0, tab
+            expect(page.locator("[data-testid='stException']"), str(tab)).to_have_count(0)
             # every table fits the page: no column out of view (the runs table was)
             for scroll, client in page.evaluate(TABLE_WIDTHS):
                 assert scroll <= client + 1, (tab, scroll, client)
@@ -147,6 +148,6 @@ def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
         main.get_by_text("Showing: toy: dim 20").first.wait_for(timeout=FIRST_SIGHT_MS)
         main.get_by_text("Closest words to “queen”").first.wait_for(timeout=60_000)
         assert other.get_by_role("tab", name="Overview").get_attribute("aria-selected") == "true"
-        assert other.get_by_text("were ignored").count() == 0
+        expect(other.get_by_text("were ignored")).to_have_count(0)
     finally:
         other.close()

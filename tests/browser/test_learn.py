@@ -9,6 +9,7 @@ stage go to the test's temporary directory (and ``$W2V_ARTIFACTS`` if set).
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,7 +48,7 @@ def check_stage(page, number: int) -> None:
     settled(page)
     page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=30_000)
     page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=30_000)
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
 
 
@@ -73,6 +74,6 @@ def test_play_takes_the_steps(page, screenshot):
     page.get_by_text("Step 21 · stage 5 of 5").first.wait_for(timeout=60_000)
     settled(page)
     page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for(timeout=30_000)
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
     screenshot(page, "learn-played.png")

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.sidebar import PRESETS
 
@@ -54,14 +56,20 @@ def expected_settings() -> dict[str, object]:
     return shown
 
 
-def click_tabs_until_trained(page) -> int:
+def click_tabs_until_trained(page, release: Path, clicks_held: int = 3) -> int:
     """Click the next tab every 0.3 s from the moment the tabs appear until the first
-    training has finished (the "Showing:" caption); returns the number of clicks."""
+    training has finished (the "Showing:" caption); returns the number of clicks.
+
+    The server holds its first training (``W2V_HOLD_TRAINING``) until ``release`` exists:
+    the first ``clicks_held`` clicks surely land while it trains, however fast the
+    machine; then it is released and the clicking goes on until it has finished."""
     page.get_by_role("tab", name="Training").wait_for(timeout=60_000)
     clicks, deadline = 0, time.monotonic() + TRAIN_TIMEOUT
     showing = page.locator(".stMain").get_by_text("Showing: toy")
     while showing.count() == 0:
         assert time.monotonic() < deadline, "the first training did not finish"
+        if clicks >= clicks_held and not release.exists():
+            release.touch()  # enough clicks came during the training: let it finish
         tab = page.get_by_role("tab", name=TABS[clicks % len(TABS)])
         try:
             tab.click(timeout=1_000)
@@ -69,6 +77,7 @@ def click_tabs_until_trained(page) -> int:
         except Exception:  # a rerun redrew the tabs under the pointer: try the next one
             pass
         page.wait_for_timeout(300)
+    assert release.exists(), "the held training finished before it was released"
     return clicks
 
 
@@ -85,19 +94,21 @@ def settled(page) -> None:
 # dashboard.state.widget), so such a report repeats the stored value.
 @pytest.mark.parametrize("attempt", range(1, TRIES + 1))
 def test_eager_tab_clicks_during_the_first_training_never_change_a_setting(
-    server_factory, browser, screenshot, attempt
+    server_factory, browser, screenshot, attempt, tmp_path
 ):
-    server = server_factory(W2V_AUTOTRAIN="1")  # a new server: a cold cache
+    release = tmp_path / f"release-{attempt}"
+    # A new server (a cold cache) whose first training waits for `release`.
+    server = server_factory(W2V_AUTOTRAIN="1", W2V_HOLD_TRAINING=str(release))
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(server.url)
-        clicks = click_tabs_until_trained(page)
+        clicks = click_tabs_until_trained(page, release)
         assert clicks >= 3, clicks  # the clicks did come during the first training
         settled(page)
         assert sidebar_settings(page) == expected_settings()
         sidebar = page.locator(".stSidebar")
-        assert sidebar.get_by_text("Trained before").count() == 0, "it was trained just now"
-        assert sidebar.get_by_text("Trained just now").count() == 1
+        expect(sidebar.get_by_text("Trained before"), "it was trained just now").to_have_count(0)
+        expect(sidebar.get_by_text("Trained just now")).to_have_count(1)
         if attempt == 1:
             screenshot(page, "eager-clicks-settings.png")
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -91,7 +92,7 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
             assert picked_label(page, key).startswith(label), (tab, key)
         open_tab(page, "Analogies")
         page.get_by_text("france is to paris as italy is to: rome").first.wait_for(timeout=30_000)
-        assert page.locator("[data-testid='stException']").count() == 0
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)
     finally:
         page.close()
 

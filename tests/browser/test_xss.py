@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -92,7 +93,7 @@ def page(server_factory, browser, dialogs):
 def assert_inert(page, dialogs: list[str]) -> None:
     assert dialogs == [], f"a JavaScript dialog opened: {dialogs}"
     assert page.evaluate(INJECTED) == []
-    assert page.locator("[data-testid='stException']").count() == 0
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
 def texts_of(locator) -> list[str]:
