@@ -109,9 +109,16 @@ def test_callback_returning_false_stops_with_a_usable_partial_model(planted):
 
 def test_request_stop_from_another_thread(planted):
     trainer = Trainer(planted, TrainConfig(**{**SMALL, "epochs": 200}, log_every=1))
-    timer = threading.Timer(0.3, trainer.request_stop)
-    timer.start()
-    model = trainer.run()
+    running = threading.Event()  # set by the first progress report: a condition, not a delay
+
+    def stop_once_running() -> None:
+        if running.wait(60):
+            trainer.request_stop()
+
+    stopper = threading.Thread(target=stop_once_running)
+    stopper.start()
+    model = trainer.run(lambda _progress: running.set())
+    stopper.join()
     assert model.stopped and model.history.step_loss
 
 

@@ -25,12 +25,15 @@ def corpus():
     return corpus_from_text(planted_text(400, seed=3), name="planted")
 
 
-def registry(tmp_path, slots: int = 2) -> RunRegistry:
+def registry(tmp_path, slots: int = 2, hold: bool = False) -> RunRegistry:
+    """With ``hold``, every training pauses at its first progress report (the release
+    file never appears): a Stop then surely finds it running, on any machine."""
     return RunRegistry(
         RegistrySettings(
-            cache_dir=tmp_path, max_runs_in_memory=20, disk_cache_mb=100.0, max_concurrent=slots
+            cache_dir=tmp_path, max_runs_in_memory=20, disk_cache_mb=100.0, max_concurrent=slots,
+            hold_file=(tmp_path / "never-released") if hold else None,
         )
-    )
+    )  # fmt: skip
 
 
 def test_sweep_trains_each_value_once_holding_one_queue_place(corpus, tmp_path):
@@ -64,12 +67,13 @@ def test_sweep_trains_each_value_once_holding_one_queue_place(corpus, tmp_path):
 
 
 def test_one_stop_ends_the_run_in_progress_and_skips_the_rest(corpus, tmp_path):
-    reg = registry(tmp_path)
+    reg = registry(tmp_path, hold=True)
     slow = TrainConfig(**{**TINY.to_dict(), "epochs": 400})
     job = start_sweep(reg, corpus, slow, [("dim", [4, 6, 8])])
     deadline = time.time() + WAIT
     while job.entries[0].status != "running" and time.time() < deadline:
         time.sleep(0.02)
+    assert job.entries[0].status == "running"
     job.stop()
     assert job.wait(WAIT)
     assert job.state == "stopped"
@@ -91,7 +95,7 @@ def test_search_trains_its_trials_through_the_registry(corpus, tmp_path):
 
 
 def test_stopping_a_search_ends_it(corpus, tmp_path):
-    reg = registry(tmp_path, slots=1)
+    reg = registry(tmp_path, slots=1, hold=True)
     slow = TrainConfig(**{**TINY.to_dict(), "epochs": 400})
     job = start_search(reg, corpus, slow, [parse_range("dim=4:16")], 120)
     deadline = time.time() + WAIT

@@ -83,8 +83,10 @@ def test_stop_keeps_the_partial_model(corpus, no_leak):
     calls = []
 
     def stop_soon(progress):
+        # The first report: however the chunks were shared between the two processes,
+        # it comes before the last epoch ends (the end of epoch 1 reports too).
         calls.append(progress)
-        return len(calls) < 3
+        return False
 
     model = train(corpus, TrainConfig(**CONFIG, workers=2, log_every=5), stop_soon)
     assert model.stopped
