@@ -77,7 +77,10 @@ def test_sweep_runs_with_progress_then_chart_and_click_to_activate():
     assert any("Showing:" in c and "window 3" in c for c in texts(at.caption))
 
 
-def test_one_stop_ends_the_whole_sweep():
+def test_one_stop_ends_the_whole_sweep(monkeypatch, tmp_path):
+    # Every training pauses at its first report (the release file never appears), so the
+    # Stop surely lands while the first run trains, however fast the machine.
+    monkeypatch.setenv("W2V_HOLD_TRAINING", str(tmp_path / "never-released"))
     at = tune_app(hp_epochs=50)
     at.text_input(key="tune_values_window").input("1,2,3").run()
     at.button(key="tune_start").click().run()
