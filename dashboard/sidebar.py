@@ -92,7 +92,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "corpus_source": "builtin",
         "builtin": SEED.corpus,
         **{f"hp_{key}": SEED.settings[key] for key in SEED_SLIDERS},
-        "hp_shared": True,
+        "hp_shared": SEED.settings["shared_negatives"],
         "hp_batch": 1536,
         "hp_workers": SEED.settings["workers"],
         "hp_early": False,
@@ -118,9 +118,9 @@ PRESET_HELP = (
     "Once text8 (17M words) has been downloaded, Quality trains on it instead "
     "(5 passes, shared negatives: several minutes). "
     f"{SEED.name}: the book and settings of the small NumPy word2vec this project grew "
-    "from (100 dimensions, 30 passes, words seen 3 times or more; the rest word2vec's "
-    "defaults), so its published neighbours can be compared (rabbit: white); a few "
-    "seconds, one process. "
+    "from (100 dimensions, 30 passes, words seen 3 times or more, negatives drawn for "
+    "each pair; the rest word2vec's defaults), so its published neighbours can be "
+    "compared (rabbit: white, hole, kid); about ten seconds, one process. "
     f"{CUSTOM}: shown when a setting differs from every preset."
 )
 

@@ -864,7 +864,15 @@ def build_parser(train_defaults: TrainConfig | None = None) -> argparse.Argument
 
 
 def _preset_summary(preset: Preset) -> str:
-    return ", ".join(f"--{k.replace('_', '-')} {v:g}" for k, v in preset.settings.items())
+    """The options a preset stands for, e.g. ``--dim 100, --per-pair-negatives``."""
+    parts = []
+    for name, value in preset.settings.items():
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            parts.append(flag if value else OPPOSITE_FLAGS[name][0])
+        else:
+            parts.append(f"{flag} {value:g}")
+    return ", ".join(parts)
 
 
 def _error_line(exc: BaseException) -> str:

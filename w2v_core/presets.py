@@ -50,9 +50,8 @@ _SEED_README = "the seed's README"
 _WORD2VEC = "word2vec's default"
 
 #: The seed's published results came from skip-gram with negative sampling, 100
-#: dimensions and 30 epochs on Alice; its table implies the min-count, and the rest
-#: is not stated there (word2vec's defaults).  Negatives are our shared pool (the
-#: default): word2vec's per-pair sampling gives the same neighbours ten times slower.
+#: dimensions and 30 epochs on Alice; its table implies the min-count and its loss the
+#: per-pair negatives; the rest is not stated there (word2vec's defaults).
 SEED = Preset(
     name="As in the seed (Alice)",
     key="seed",
@@ -66,6 +65,7 @@ SEED = Preset(
         "sample": 1e-3,
         "alpha": 0.025,
         "min_alpha": 0.0001,
+        "shared_negatives": False,
         "seed": 1,
         "workers": 1,
     },
@@ -80,6 +80,8 @@ SEED = Preset(
         "sample": _WORD2VEC,
         "alpha": _WORD2VEC,
         "min_alpha": _WORD2VEC,
+        "shared_negatives": "the seed's README: its loss has K negatives of its own for "
+        "each pair, as word2vec draws them",
         "seed": "ours (the README does not give one; other seeds: docs/alice.md)",
         "workers": "ours: one process, so a run is reproducible bit for bit",
     },
