@@ -10,8 +10,8 @@ import socket
 import subprocess
 import sys
 import venv
+from pathlib import Path
 
-import numpy as np
 import pytest
 from pip_index import LoopbackIndex, fake_brotli_sdist, pip_only_from
 from planted import planted_text
@@ -333,4 +333,23 @@ def test_the_sidebar_preset_matches_the_core_preset():
     for key, value in SEED.settings.items():
         if f"hp_{key}" in shown:
             assert shown[f"hp_{key}"] == value, key
-    assert np.isclose(shown["hp_alpha"], 0.025)
+
+
+def test_the_sidebar_preset_picks_alice_and_the_seed_settings(cache, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("W2V_AUTOTRAIN", "0")
+    pip_only_from(monkeypatch, closed_port_url("/simple"))
+    app = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.run()
+    at.radio(key="preset").set_value(SEED.name).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="preset").value == SEED.name
+    assert at.selectbox(key="builtin").value == "alice"
+    shown = {key: at.slider(key=f"hp_{key}").value for key in ("dim", "epochs", "min_count")}
+    assert shown == {"dim": 100, "epochs": 30, "min_count": 3}
+    assert at.session_state["hp_shared"] is False
+    # Not on disk yet: the app offers the download, and trains nothing by itself.
+    assert at.button(key="download_corpus_alice") is not None
+    assert at.button(key="train").proto.disabled
