@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from w2v_core.corpus import load_corpus
+from w2v_core.evaluate import train_gensim
 from w2v_core.presets import SEED
 from w2v_core.train import train
 
@@ -55,25 +56,9 @@ def ours_shared(corpus, seed: int) -> tuple[list[str], np.ndarray]:
 
 
 def gensims(corpus, seed: int) -> tuple[list[str], np.ndarray]:
-    from gensim.models import Word2Vec  # optional: only this referee needs it
-
-    s = SEED.settings
-    model = Word2Vec(
-        sentences=corpus.sentences(),
-        vector_size=s["dim"],
-        window=s["window"],
-        negative=s["negatives"],
-        min_count=s["min_count"],
-        sample=s["sample"],
-        alpha=s["alpha"],
-        min_alpha=s["min_alpha"],
-        epochs=s["epochs"],
-        sg=1,
-        hs=0,
-        workers=1,
-        seed=seed,
-    )
-    return list(model.wv.index_to_key), model.wv.vectors
+    """gensim 4 with the preset's settings (w2v_core.evaluate's one mapping), one worker."""
+    kv = train_gensim(corpus, SEED.config(seed=seed), workers=1).kv
+    return list(kv.words), kv.vectors
 
 
 def measure(corpus, system, seeds: list[int]) -> dict:

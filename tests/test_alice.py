@@ -12,6 +12,7 @@ import sys
 import venv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pip_index import LoopbackIndex, fake_brotli_sdist, pip_only_from
 from planted import planted_text
@@ -353,3 +354,28 @@ def test_the_sidebar_preset_picks_alice_and_the_seed_settings(cache, monkeypatch
     # Not on disk yet: the app offers the download, and trains nothing by itself.
     assert at.button(key="download_corpus_alice") is not None
     assert at.button(key="train").proto.disabled
+
+
+# --------------------------------------------------------------------------- the benchmark
+
+
+def test_the_seed_table_benchmark_counts_what_it_says():
+    from benchmarks.alice_seed import PUBLISHED, measure, seed_table, table
+
+    words = sorted({t for t in PUBLISHED} | {w for pairs in PUBLISHED.values() for w, _ in pairs})
+    words += [f"filler{i}" for i in range(40)]
+
+    def system(corpus, seed):
+        """Random vectors, except white right beside rabbit and knave beside queen."""
+        vectors = np.random.default_rng(seed).normal(size=(len(words), 20))
+        for near, target in (("white", "rabbit"), ("knave", "queen")):
+            vectors[words.index(near)] = vectors[words.index(target)] + 0.01
+        return words, vectors
+
+    result = measure(None, system, [1, 2, 3])
+    assert result["rabbit_white_top3"] == 3 and result["queen_hearts_or_knave_top10"] == 3
+    assert result["targets"]["rabbit"]["first_seed_top4"][0][0] == "white"
+    assert result["targets"]["rabbit"]["published"]["white"]["in_top10"] == 3
+    shown = table({"ours": result})
+    assert shown.splitlines()[2].startswith("| rabbit | white (0.71), hole (0.59)")
+    assert "| queen | knave (0.47) | 3/3 (1.00) |" in seed_table({"ours": result})
