@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit as st
+from pip_index import pip_only_from
 from planted import planted_text
 from streamlit.testing.v1 import AppTest
 
@@ -551,6 +552,7 @@ def test_runs_on_another_sessions_upload_stay_private(env):
 
 def test_a_download_that_fails_offline_says_so(env, monkeypatch):
     monkeypatch.setenv("W2V_ALICE_URL", "http://127.0.0.1:9/alice.txt")  # nothing listens
+    pip_only_from(monkeypatch, "http://127.0.0.1:9/simple")  # alice's second route: pip
     at = start()
     at.selectbox(key="builtin").set_value("alice").run()
     ok(at)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from pip_index import pip_only_from
 
 from w2v_core import corpus as corpus_module
 from w2v_core.corpus import BUILTIN_CORPORA, DOWNLOADS, download, load_corpus
@@ -113,6 +114,8 @@ def specs(server, monkeypatch):
     monkeypatch.setitem(
         DOWNLOADS, "alice", replace(DOWNLOADS["alice"], url=server.url + "/pg11.txt")
     )
+    # Alice's second route, pip (tests/test_alice.py), finds nothing either.
+    pip_only_from(monkeypatch, server.url + "/simple")
     return DOWNLOADS
 
 

@@ -43,6 +43,7 @@ from .io import (
     save_word2vec_format,
     sniff_format,
 )
+from .presets import PRESETS, Preset
 from .sweep import SWEEP_HELDOUT
 from .train import Progress, StopReason, TrainConfig, train
 from .vectors import KeyedVectors
@@ -599,8 +600,11 @@ def _corpus_spelling(contexts: Contexts, word: str) -> str:
 # --------------------------------------------------------------------------- parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for all commands (every option shows its default)."""
+def build_parser(train_defaults: TrainConfig | None = None) -> argparse.ArgumentParser:
+    """The argument parser for all commands (every option shows its default).
+
+    `train_defaults` are the defaults of ``train``'s options (a ``--preset``'s).
+    """
     defaults = TrainConfig()
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = _Parser(
@@ -622,7 +626,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a built-in corpus name (toy, lee, wiki, alice, text8) or a text file",
     )
     p.add_argument("--out", "-o", default="model.npz", help="where to save the model")
-    _add_config_options(p, defaults)
+    p.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        default=None,
+        help="start from a preset's settings; options given here still win "
+        "(seed: as in the seed project, for alice: " + _preset_summary(PRESETS["seed"]) + ")",
+    )
+    _add_config_options(p, train_defaults or defaults)
     p.add_argument(
         "--cache-dir",
         default=None,
@@ -852,6 +863,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _preset_summary(preset: Preset) -> str:
+    """The options a preset stands for, e.g. ``--dim 100, --per-pair-negatives``."""
+    parts = []
+    for name, value in preset.settings.items():
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            parts.append(flag if value else OPPOSITE_FLAGS[name][0])
+        else:
+            parts.append(f"{flag} {value:g}")
+    return ", ".join(parts)
+
+
 def _error_line(exc: BaseException) -> str:
     # One line, whatever the message: the contract is "error: <one line>".
     return " ".join(str(exc).split()) or type(exc).__name__
@@ -861,6 +884,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "preset", None):
+        # The preset becomes the options' defaults: what is typed still overrides it.
+        args = build_parser(PRESETS[args.preset].config()).parse_args(argv)
     try:
         return args.handler(args)
     except W2VError as exc:

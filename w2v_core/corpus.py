@@ -16,7 +16,8 @@ Python string per *distinct* word, never one per token.  (text8 is a single 100 
 it is read in blocks too.)
 
 Two jobs live next door: :mod:`w2v_core.wiki` turns the Wikipedia dump into plain text,
-and :mod:`w2v_core.download` fetches and checks ``alice`` and ``text8``.  Their public
+and :mod:`w2v_core.download` fetches and checks ``alice`` and ``text8`` (``alice`` from
+Project Gutenberg, or from a package on the Python registry: :mod:`w2v_core.alice`).  Their public
 names (:func:`clean_wiki_markup`, :func:`download`, :data:`DOWNLOADS`,
 :class:`DownloadSpec`) can be imported from here too.
 """
@@ -41,7 +42,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from w2v_core.download import DOWNLOADS, DownloadSpec, ProgressCallback, download, gutenberg_body
+from w2v_core.alice import alice_path, story_text
+from w2v_core.download import DOWNLOADS, DownloadSpec, ProgressCallback, download
 from w2v_core.errors import CorpusError, DownloadError, ModelFileError
 from w2v_core.files import default_cache_dir, is_regular, open_for_reading, write_file
 from w2v_core.toy import generate_toy_corpus
@@ -558,7 +560,8 @@ BUILTIN_CORPORA: dict[str, CorpusInfo] = {
         ),
         CorpusInfo(
             "alice",
-            "Lewis Carroll, Alice's Adventures in Wonderland (Project Gutenberg #11).",
+            "Lewis Carroll, Alice's Adventures in Wonderland: the seed project's corpus "
+            "(Project Gutenberg #11, or else the copy inside brotli's source package on PyPI).",
             False,
             27_000,
             170_000,
@@ -698,9 +701,10 @@ def _load_text8(cache: Path, progress: ProgressCallback | None, lowercase: bool)
 
 
 def _load_alice(cache: Path, progress: ProgressCallback | None, lowercase: bool) -> Corpus:
-    path = download("alice", cache_dir=cache, progress=progress)
+    # Gutenberg, else the copy in a package on the registry (w2v_core.alice).
+    path = alice_path(cache, progress)
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    return corpus_from_text(gutenberg_body(text), "alice", lowercase)
+    return corpus_from_text(story_text(text), "alice", lowercase)
 
 
 _BUILTIN_LOADERS: dict[str, Callable[[Path, ProgressCallback | None, bool], Corpus]] = {

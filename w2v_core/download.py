@@ -28,7 +28,14 @@ from pathlib import Path
 from w2v_core.errors import CorpusError, DownloadError
 from w2v_core.files import default_cache_dir
 
-__all__ = ["DOWNLOADS", "DownloadSpec", "ProgressCallback", "download", "gutenberg_body"]
+__all__ = [
+    "DOWNLOADS",
+    "DownloadSpec",
+    "FetchFailed",
+    "ProgressCallback",
+    "download",
+    "gutenberg_body",
+]
 
 #: ``progress(bytes_done, bytes_total_or_None)``, called as the bytes of a download arrive.
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -53,7 +60,8 @@ class DownloadSpec:
         compared as :func:`_normalised` says: either apostrophe, any case, ``***START``
         or ``*** START``.
     alternatives : tuple of str
-        Other file names that may be placed in the cache instead (an unzipped copy).
+        Other file names that may be in the cache instead (text8: an unzipped copy;
+        alice: the registry's copy, see :mod:`w2v_core.alice`).
     """
 
     url: str
@@ -80,6 +88,7 @@ DOWNLOADS: dict[str, DownloadSpec] = {
         filename="pg11.txt",
         # No size or hash: Project Gutenberg revises its files now and then.
         must_contain=("Alice's Adventures in Wonderland", "*** START OF", "*** END OF"),
+        alternatives=("alice29.txt",),  # w2v_core.alice.REGISTRY_FILENAME
     ),
 }
 
@@ -133,6 +142,18 @@ def _normalised(text: str) -> str:
 # --------------------------------------------------------------------------- fetching
 
 
+class FetchFailed(DownloadError):
+    """A download that failed, its reason kept apart from the advice that follows it.
+
+    ``str(error)`` is the whole line (``"<reason>; <advice>"``); :attr:`reason` alone
+    lets a caller that tries another route name both failures in one line.
+    """
+
+    def __init__(self, reason: str, advice: str) -> None:
+        super().__init__(f"{reason}; {advice}")
+        self.reason = reason
+
+
 def _one_line(error: BaseException) -> str:
     """A short, single-line reason for a failed request or file operation."""
     if isinstance(error, urllib.error.HTTPError):
@@ -174,17 +195,17 @@ def _fetch(
                         if progress is not None:
                             progress(done, total)
             except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-                raise DownloadError(
-                    f"could not download {url} ({_one_line(error)}); {manual}"
+                raise FetchFailed(
+                    f"could not download {url} ({_one_line(error)})", manual
                 ) from None
         # urllib returns a short body without complaint when the connection drops.
         if total is not None and done != total:
-            raise DownloadError(
-                f"download of {url} was interrupted after {done:,} of {total:,} bytes; {manual}"
+            raise FetchFailed(
+                f"download of {url} was interrupted after {done:,} of {total:,} bytes", manual
             )
         problem = _integrity_problem(temp, spec, thorough=True)
         if problem is not None:
-            raise DownloadError(f"{url} failed its integrity check: {problem}; nothing was saved")
+            raise FetchFailed(f"{url} failed its integrity check: {problem}", "nothing was saved")
         os.replace(temp, target)
     except BaseException:  # also KeyboardInterrupt: never leave a partial file behind
         temp.unlink(missing_ok=True)
