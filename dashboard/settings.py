@@ -53,6 +53,7 @@ ENV_MAX_RUNS = "W2V_MAX_RUNS_IN_MEMORY"
 ENV_DISK_MB = "W2V_DISK_CACHE_MB"
 ENV_MAX_TRAININGS = "W2V_MAX_CONCURRENT_TRAININGS"
 ENV_MAX_WORKERS = "W2V_MAX_TRAINING_WORKERS"
+ENV_ORPHAN_SECONDS = "W2V_ORPHAN_SECONDS"
 #: Finished runs kept in memory (LRU).
 DEFAULT_MAX_RUNS = 12
 #: Size cap of the on-disk model cache.
@@ -66,6 +67,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     (ENV_MAX_PASTE_CHARS, f"{DEFAULT_MAX_PASTE_CHARS:,}", "characters of pasted text"),
     (ENV_MAX_TRAININGS, "number of cores", "trainings running at once"),
     (ENV_MAX_WORKERS, "number of cores", "training processes of all trainings together"),
+    (ENV_ORPHAN_SECONDS, "60", "seconds before a closed tab's trainings and sweeps stop"),
     (ENV_MAX_RUNS, f"{DEFAULT_MAX_RUNS}", "finished runs kept in memory (LRU)"),
     (ENV_DISK_MB, f"{DEFAULT_DISK_MB:g}", "size of the on-disk model cache (LRU; 0: none)"),
     (ENV_CACHE_DIR, "~/.cache/w2v_core", "where corpora and cached models are kept"),

@@ -7,7 +7,8 @@ share).  Runs already cached come back at once.  One :meth:`TuneJob.stop` stops
 the run in progress and every run not started yet.
 
 The thread belongs to the process; the job object to the session that started it
-(only that session can stop it).
+(only that session can stop it).  With an ``owner``, the registry's reaper stops the
+sweep once that session has gone (:mod:`dashboard.runs.owners`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class TuneJob:
     current: TrainingJob | None = None
     stop_requested: bool = False
     done: threading.Event = field(default_factory=threading.Event)
+    owner: str | None = None  # the session that started it
 
     @property
     def names(self) -> list[str]:
@@ -94,6 +96,7 @@ def start_sweep(
     corpus: Corpus,
     base: TrainConfig,
     axes: Sequence[tuple[str, Sequence[Any]]],
+    owner: str | None = None,
 ) -> TuneJob:
     """Start a sweep over ``axes`` (one setting, or two for a grid) in a thread.
 
@@ -106,11 +109,20 @@ def start_sweep(
     names = [name for name, _ in axes]
     job = TuneJob("sweep", [(n, list(v)) for n, v in axes], corpus.fingerprint)
     job.entries = [Entry({n: getattr(c, n) for n in names}, c) for c in configs]
+    _own(registry, job, owner)
     threading.Thread(
         target=_run_sweep, args=(job, registry, corpus), daemon=True,
         name="w2v-sweep",
     ).start()  # fmt: skip
     return job
+
+
+def _own(registry: RunRegistry, job: TuneJob, owner: str | None) -> None:
+    """Make ``owner`` the sweep's owner: its runs queue in its turn, and it stops when
+    the owner has gone (the reaper calls :meth:`TuneJob.stop`)."""
+    job.owner = owner
+    if owner:
+        registry.presence.own(owner, job, job.stop)
 
 
 def _run_sweep(job: TuneJob, registry: RunRegistry, corpus: Corpus) -> None:
@@ -140,7 +152,7 @@ def _train(
 ) -> Run | None:
     """Ask the registry for one run and follow it to the end; return it (or None)."""
     try:
-        submission = registry.submit(corpus, config, retrain_stopped=True)
+        submission = registry.submit(corpus, config, retrain_stopped=True, owner=job.owner)
     except W2VError as error:
         entry.status, entry.error = "failed", str(error)
         return None
@@ -209,6 +221,7 @@ def start_search(
     ranges: Sequence[Range],
     budget_seconds: float,
     max_trials: int | None = None,
+    owner: str | None = None,
 ) -> TuneJob:
     """Start a budgeted search (:func:`w2v_core.search.search`) whose trials are
     trained by the registry, one at a time."""
@@ -217,6 +230,7 @@ def start_search(
     base = check_search(base, ranges, budget_seconds)
     job = TuneJob("search", [(r.name, []) for r in ranges], corpus.fingerprint)
     job.budget_seconds = budget_seconds
+    _own(registry, job, owner)
 
     def train(config: TrainConfig, callback: Any) -> tuple[Model, bool]:
         names = job.names
