@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dashboard import budget
 from w2v_core.errors import W2VError
 from w2v_core.search import Range, search
 from w2v_core.sweep import grid
@@ -104,8 +105,13 @@ def start_sweep(
     ------
     ConfigError
         If a configuration of the grid is invalid (nothing is started).
+    BudgetError
+        If a value is outside the sidebar's sliders, or the runs still to train would
+        take longer than one session's budget (nothing is started).
     """
+    budget.check_slider_ranges(axes)
     configs = grid(base, axes)
+    budget.check_budget(sweep_estimate(registry, corpus, configs), "This sweep")
     names = [name for name, _ in axes]
     job = TuneJob("sweep", [(n, list(v)) for n, v in axes], corpus.fingerprint)
     job.entries = [Entry({n: getattr(c, n) for n in names}, c) for c in configs]
@@ -115,6 +121,18 @@ def start_sweep(
         name="w2v-sweep",
     ).start()  # fmt: skip
     return job
+
+
+def sweep_estimate(registry: RunRegistry, corpus: Corpus, configs: Sequence[TrainConfig]) -> float:
+    """Estimated seconds of the runs of ``configs`` not cached yet (the cost model,
+    scaled by what this corpus's runs took on this server)."""
+    from w2v_core.train import run_key
+
+    todo = [c for c in configs if not registry.is_cached(run_key(corpus.fingerprint, c))]
+    if not todo:
+        return 0.0
+    scale = budget.calibration(registry.list_runs(corpus.fingerprint), corpus)
+    return budget.estimate_seconds(todo, corpus, scale)
 
 
 def _own(registry: RunRegistry, job: TuneJob, owner: str | None) -> None:
@@ -228,6 +246,7 @@ def start_search(
     from w2v_core.search import check_search
 
     base = check_search(base, ranges, budget_seconds)
+    budget.check_budget(budget_seconds, "This search")
     job = TuneJob("search", [(r.name, []) for r in ranges], corpus.fingerprint)
     job.budget_seconds = budget_seconds
     _own(registry, job, owner)

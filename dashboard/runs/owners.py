@@ -78,6 +78,14 @@ class Presence:
             self._work.append((owner, work, stop))
         self._start()
 
+    def stop_work_running(self, owner: str, job: object) -> None:
+        """Stop ``owner``'s work (a sweep) whose run in progress is ``job``."""
+        with self._lock:
+            work = [(w, stop) for o, w, stop in self._work if o == owner and w is not job]
+        for item, stop in work:
+            if item.active and getattr(item, "current", None) is job:
+                stop()
+
     def here(self, owner: str, now: float | None = None) -> bool:
         """Has ``owner`` been seen lately, or does its probe say it is still connected?"""
         now = time.monotonic() if now is None else now

@@ -229,6 +229,21 @@ class RunRegistry:
         with self._lock:
             return len(self._running), len(self._queue)
 
+    def queue_snapshot(self) -> tuple[list[TrainingJob], list[TrainingJob]]:
+        """(running jobs, waiting jobs in the order they will start): the server's queue."""
+        with self._lock:
+            running = list(self._running.values())
+            return running, self._queue.order(running)
+
+    def stop_own(self, owner: str, job: TrainingJob) -> bool:
+        """Stop ``job`` for the session that owns it, and that session's sweep or search
+        running it (else the sweep would start its next run).  False if not its own."""
+        if not owner or job.owner != owner:
+            return False
+        self.presence.stop_work_running(owner, job)
+        job.request_stop()
+        return True
+
     def busy_workers(self) -> int:
         """Training processes in use by the running trainings."""
         with self._lock:
