@@ -8,10 +8,10 @@
   ``T`` the tokens kept by min-count and subsampling (:func:`kept_tokens`, exact from
   the corpus's counts), ``P = window + 1`` the word pairs per token (word2vec shrinks
   each side's window uniformly to 1..window, mean ``(window + 1) / 2``), ``k =
-  negatives + 1`` output vectors per pair, or ``1`` with shared negatives (its pool
-  is scored once per step: the ``b`` term).  One process; more processes only make it
-  faster, so the figure is an upper bound there, and :func:`calibration` scales it by
-  the runs already measured on this server and corpus.
+  negatives + 1`` output vectors per pair; each sampling mode has its own
+  coefficients.  Measured with one process: more processes are faster, so there the
+  figure is an upper bound, and :func:`calibration` scales it by the runs already
+  measured on this server and corpus.
 * :func:`session_budget_seconds`: the most training time one session may have
   planned at once (``W2V_SESSION_BUDGET_MINUTES``); :func:`check_budget` refuses
   more with a plain message, before anything starts.
@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from dashboard.settings import ENV_SESSION_BUDGET
 from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.corpus import Corpus
     from w2v_core.train import TrainConfig
 
-ENV_SESSION_BUDGET = "W2V_SESSION_BUDGET_MINUTES"
 #: Training time one session may have planned at once (a sweep, a link, a training).
 DEFAULT_SESSION_BUDGET_MINUTES = 30.0
 #: A sweep or a link estimated above this asks for a confirming click.
@@ -66,7 +66,7 @@ def kept_tokens(corpus: Corpus, config: TrainConfig) -> float:
 def features(config: TrainConfig, tokens: float) -> list[float]:
     """The terms of the cost model for one epoch: ``[1, T, T P, T P dim k]``."""
     pairs = config.window + 1
-    k = 1 if config.shared_negatives else config.negatives + 1
+    k = config.negatives + 1
     return [1.0, tokens, tokens * pairs, tokens * pairs * config.dim * k]
 
 
@@ -87,8 +87,8 @@ class CostModel:
 #: Fitted by ``python -m benchmarks.cost_model`` (benchmarks/results/cost_model.json):
 #: one process on this project's 2-core test machine, shared with other jobs.
 MEASURED = CostModel(
-    per_pair=(0.05, 1.5e-06, 1.0e-07, 1.5e-09),
-    shared=(0.05, 1.5e-06, 2.0e-07, 3.0e-10),
+    per_pair=(1.444, 0.0, 6.741e-08, 1.0603e-08),
+    shared=(0.987, 0.0, 0.0, 5.379e-10),
 )
 
 

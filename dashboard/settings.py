@@ -54,6 +54,8 @@ ENV_DISK_MB = "W2V_DISK_CACHE_MB"
 ENV_MAX_TRAININGS = "W2V_MAX_CONCURRENT_TRAININGS"
 ENV_MAX_WORKERS = "W2V_MAX_TRAINING_WORKERS"
 ENV_ORPHAN_SECONDS = "W2V_ORPHAN_SECONDS"
+ENV_DISK_SHARE = "W2V_DISK_SHARE"
+ENV_SESSION_BUDGET = "W2V_SESSION_BUDGET_MINUTES"
 #: Finished runs kept in memory (LRU).
 DEFAULT_MAX_RUNS = 12
 #: Size cap of the on-disk model cache.
@@ -68,6 +70,8 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     (ENV_MAX_TRAININGS, "number of cores", "trainings running at once"),
     (ENV_MAX_WORKERS, "number of cores", "training processes of all trainings together"),
     (ENV_ORPHAN_SECONDS, "60", "seconds before a closed tab's trainings and sweeps stop"),
+    (ENV_SESSION_BUDGET, "30", "minutes of training one visitor may plan at once (0: no limit)"),
+    (ENV_DISK_SHARE, "0.25", "largest share of the disk cache one run may take"),
     (ENV_MAX_RUNS, f"{DEFAULT_MAX_RUNS}", "finished runs kept in memory (LRU)"),
     (ENV_DISK_MB, f"{DEFAULT_DISK_MB:g}", "size of the on-disk model cache (LRU; 0: none)"),
     (ENV_CACHE_DIR, "~/.cache/w2v_core", "where corpora and cached models are kept"),

@@ -129,6 +129,7 @@ def test_stop_on_a_queued_run_ends_it_at_once_and_on_a_running_run_at_the_next_s
     assert queued.state == TrainingJob.QUEUED
     assert queued.request_stop()
     assert queued.done.is_set() and queued.state == TrainingJob.CANCELLED  # no waiting
+    wait_until(lambda: running.trainer is not None)  # past the vocabulary: training
     assert running.request_stop()
     assert running.wait(WAIT) and running.run is not None and running.run.stopped
 
@@ -163,7 +164,44 @@ def test_a_closed_sessions_sweep_stops_and_starts_no_more_runs(corpus):
     registry = registry_with(gate, orphan_seconds=0.2)
     registry.heartbeat("gone", probe=lambda: False)
     base = config(seed=HELD_SEED)
-    sweep = start_sweep(registry, corpus, base, [("dim", [8, 9, 10])], owner="gone")
+    sweep = start_sweep(registry, corpus, base, [("dim", [10, 20, 30])], owner="gone")
     assert sweep.wait(WAIT), "the reaper did not stop the abandoned sweep"
     assert sweep.state == "stopped"
     assert [entry.status for entry in sweep.entries][1:] == ["skipped", "skipped"]
+
+
+# --------------------------------------------------------------------------- the disk cache
+
+
+def _train(registry: RunRegistry, corpus, cfg: TrainConfig):
+    job = registry.submit(corpus, cfg).job
+    assert job is not None and job.wait(WAIT) and job.run is not None, job.error
+    return job.run
+
+
+def test_one_run_cannot_take_more_than_its_share_of_the_disk_cache(tmp_path, corpus, caplog):
+    caplog.set_level("INFO", logger="dashboard.runs.cache")
+    big_bytes = 2 * 4 * len(corpus.words) * 300  # both float32 matrices at dim 300
+    cap_mb = 2 * big_bytes / 1e6  # the big run would take half of the cache
+    settings = RegistrySettings(cache_dir=tmp_path, disk_cache_mb=cap_mb, disk_share=0.25)
+    registry = RunRegistry(settings)
+    big = _train(registry, corpus, config(dim=300, snapshot_words=0))
+    assert not registry.disk.has(big.key) and registry.peek(big.key) is big  # memory only
+    assert "more than the 25% share of the" in caplog.text
+    small = _train(registry, corpus, config(dim=10, snapshot_words=0))
+    assert registry.disk.has(small.key)
+
+
+def test_evictions_are_logged_with_why(tmp_path, corpus, caplog):
+    caplog.set_level("INFO", logger="dashboard.runs.cache")
+    one_run = 2 * 4 * len(corpus.words) * 60 + 20_000  # matrices, header and sidecar
+    settings = RegistrySettings(
+        cache_dir=tmp_path, disk_cache_mb=1.5 * one_run / 1e6, disk_share=1.0
+    )
+    registry = RunRegistry(settings)
+    first = _train(registry, corpus, config(dim=60, seed=1, snapshot_words=0))
+    assert registry.disk.has(first.key)
+    second = _train(registry, corpus, config(dim=60, seed=2, snapshot_words=0))
+    assert registry.disk.has(second.key) and not registry.disk.has(first.key)
+    assert f"evicted run {first.key[:12]} from the disk cache" in caplog.text
+    assert f"after run {second.key[:12]} was written" in caplog.text

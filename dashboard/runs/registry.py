@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.runs.cache import DiskCache
+from dashboard.runs.cache import DEFAULT_MAX_SHARE, DiskCache
 from dashboard.runs.job import JobState, TrainerFactory, TrainingJob
 from dashboard.runs.owners import DEFAULT_ORPHAN_SECONDS, Presence, Probe
 from dashboard.runs.queue import FairQueue, owner_of
@@ -37,6 +37,7 @@ from dashboard.settings import (
     DEFAULT_MAX_RUNS,
     ENV_CACHE_DIR,
     ENV_DISK_MB,
+    ENV_DISK_SHARE,
     ENV_MAX_RUNS,
     ENV_MAX_TRAININGS,
     ENV_MAX_WORKERS,
@@ -76,6 +77,9 @@ class RegistrySettings:
     orphan_seconds : float
         A session unseen this long, whose tab is closed, loses its trainings and sweeps
         (stopped, partial model kept; :mod:`dashboard.runs.owners`).  ``0``: never.
+    disk_share : float
+        The largest share of the disk cache one run may take (a bigger one stays in
+        memory only), so one run cannot flush everybody's cache.
     """
 
     cache_dir: Path | None
@@ -84,6 +88,7 @@ class RegistrySettings:
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     max_workers: int = 0
     orphan_seconds: float = DEFAULT_ORPHAN_SECONDS
+    disk_share: float = DEFAULT_MAX_SHARE
 
     @property
     def worker_budget(self) -> int:
@@ -100,7 +105,8 @@ class RegistrySettings:
         :data:`DEFAULT_DISK_MB`; ``0`` keeps nothing on disk) and
         ``W2V_MAX_CONCURRENT_TRAININGS`` (default: the number of cores),
         ``W2V_MAX_TRAINING_WORKERS`` (default ``0``: the cores available),
-        ``W2V_ORPHAN_SECONDS`` (default :data:`DEFAULT_ORPHAN_SECONDS`).
+        ``W2V_ORPHAN_SECONDS`` (default :data:`DEFAULT_ORPHAN_SECONDS`),
+        ``W2V_DISK_SHARE`` (default 0.25).
         Invalid values are logged and replaced by the default.
         """
         env = os.environ if environ is None else environ
@@ -114,6 +120,7 @@ class RegistrySettings:
             max_concurrent=int(env_number(env, ENV_MAX_TRAININGS, os.cpu_count() or 1, 1)),
             max_workers=int(env_number(env, ENV_MAX_WORKERS, 0, 0)),
             orphan_seconds=env_number(env, ENV_ORPHAN_SECONDS, DEFAULT_ORPHAN_SECONDS, 0.0),
+            disk_share=min(1.0, env_number(env, ENV_DISK_SHARE, DEFAULT_MAX_SHARE, 0.01)),
         )
 
 
@@ -149,7 +156,7 @@ class RunRegistry:
         self._running: dict[str, TrainingJob] = {}
         self._busy_workers = 0  # training processes of the running jobs
         self.trainings_started = 0
-        self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb)
+        self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb, settings.disk_share)
         self.presence = Presence(settings.orphan_seconds)
 
     # ---- the disk cache, as the app sees it
