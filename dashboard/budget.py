@@ -85,10 +85,11 @@ class CostModel:
 
 
 #: Fitted by ``python -m benchmarks.cost_model`` (benchmarks/results/cost_model.json):
-#: one process on this project's 2-core test machine, shared with other jobs.
+#: 24 one-epoch trainings on wiki and its first quarter, one process, on this project's
+#: 2-core test machine while other jobs ran (docs/reliability.md: how close it is).
 MEASURED = CostModel(
-    per_pair=(1.444, 0.0, 6.741e-08, 1.0603e-08),
-    shared=(0.987, 0.0, 0.0, 5.379e-10),
+    per_pair=(1.177, 3.940e-06, 3.973e-06, 2.5642e-08),
+    shared=(0.979, 0.0, 0.0, 3.7983e-09),
 )
 
 
