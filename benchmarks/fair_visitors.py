@@ -7,8 +7,9 @@ sessions) against a real ``streamlit run``:
    per-pair negatives).  It must *not* train on arrival (the page asks for a click),
    and Train is refused: over the session budget.  A then opens a link for minutes
    of training, which asks for a click too; A clicks Train and it runs.
-2. Visitor B arrives and gets the demo training (toy).  Figure: seconds from B's
-   arrival to its run shown, while A's training still runs.
+2. Visitor B arrives and gets the demo training (toy).  Figures: seconds from B's
+   arrival to its training's progress line and to its run shown, whether its page
+   ever said "Waiting for a free training slot", and that A's training still runs.
 3. B's sidebar shows the server queue with A's training, anonymously.
 4. A presses Stop.  Figure: seconds from the click to "Training was stopped".
 5. A trains again and closes its tab.  Figure: seconds from the close until the
@@ -40,7 +41,7 @@ TIMEOUT_MS = 240_000
 #: The hostile pass's link: hours of training on a shared server (over the session budget).
 HUGE_LINK = "?corpus=wiki&dim=300&window=15&neg=5&epochs=50&min_count=1&shared=0&seed=301"
 #: Minutes of training: over the 2-minute confirmation threshold, under the budget.
-LONG_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=20&min_count=5&shared=1&seed=302"
+LONG_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=5&min_count=5&shared=0&seed=302"
 RUNNING = re.compile(r"Epoch \d+ of \d+ · \d+% · [\d,]+ words/s")
 ORPHAN_SECONDS = 5
 OUT = Path(__file__).parent / "results" / "fair_visitors.json"
@@ -57,6 +58,24 @@ def _queue_title(page) -> str:
     return title.first.inner_text()
 
 
+def _follow_b(b, began: float) -> dict[str, Any]:
+    """Watch B's page until its run is shown: did it ever wait in the queue, when did
+    its training start (progress line), when was the run shown."""
+    waiting = b.get_by_text("Waiting for a free training slot")
+    started = b.get_by_text(re.compile(r"Preparing the vocabulary|Epoch \d+ of \d+"))
+    shown = b.get_by_text(re.compile(r"Showing: toy"))
+    facts: dict[str, Any] = {"b_saw_waiting": False, "b_started_s": None}
+    deadline = began + TIMEOUT_MS / 1000
+    while shown.count() == 0:
+        assert time.perf_counter() < deadline, "B's run was never shown"
+        facts["b_saw_waiting"] |= waiting.count() > 0
+        if facts["b_started_s"] is None and started.count() > 0:
+            facts["b_started_s"] = time.perf_counter() - began
+        b.wait_for_timeout(100)
+    facts["b_shown_s"] = time.perf_counter() - began
+    return facts
+
+
 def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
     """Run the two visitors; return the figures and the facts seen on the pages."""
     assert server.process is not None
@@ -70,9 +89,9 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
     a.goto(server.url + "/" + HUGE_LINK)
     _settle(a)
     facts["baseline_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
-    facts["huge_link_asks_for_a_click"] = (
-        a.get_by_text("This link's settings would train for about").count() > 0
-    )
+    asks = a.get_by_text("This link's settings would train for about")
+    asks.first.wait_for(timeout=TIMEOUT_MS)  # (raises if the page never asks)
+    facts["huge_link_asks_for_a_click"] = True
     facts["huge_link_trained_on_arrival"] = a.get_by_text(RUNNING).count() > 0
     if shots:
         a.screenshot(path=str(shots / "link-asks.png"))
@@ -84,17 +103,16 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
         a.screenshot(path=str(shots / "link-refused.png"))
     a.goto(server.url + "/" + LONG_LINK)
     _settle(a)
-    facts["long_link_asks_for_a_click"] = (
-        a.get_by_text("This link's settings would train for about").count() > 0
-    )
-    facts["long_link_notice"] = a.get_by_text("This link's settings").first.inner_text()
+    asks.first.wait_for(timeout=TIMEOUT_MS)
+    facts["long_link_asks_for_a_click"] = True
+    facts["long_link_notice"] = asks.first.inner_text()
+    facts["long_link_trained_on_arrival"] = a.get_by_text(RUNNING).count() > 0
     a.get_by_role("button", name="Train", exact=True).click()
     a.get_by_text(RUNNING).first.wait_for(timeout=TIMEOUT_MS)
 
     began = time.perf_counter()
     b.goto(server.url)
-    b.get_by_text(re.compile(r"Showing: toy")).first.wait_for(timeout=TIMEOUT_MS)
-    facts["b_wait_s"] = time.perf_counter() - began
+    facts.update(_follow_b(b, began))
     facts["a_still_running_when_b_done"] = a.get_by_text(RUNNING).count() > 0
     _settle(b)
     facts["b_queue_title"] = _queue_title(b)

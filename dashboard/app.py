@@ -183,9 +183,15 @@ def _link_waits(choice: sidebar.Choice, registry: RunRegistry) -> bool:
     seconds = _estimate(choice, registry)
     if seconds <= budget.CONFIRM_SECONDS:
         return False
+    over = seconds > budget.session_budget_seconds()
     st.info(
         f"This link's settings would train for about {budget.minutes(seconds)} on this "
-        "shared server: click **Train** in the sidebar to start it.",
+        "shared server: "
+        + (
+            "more than one visitor may ask at once; lower the epochs or the dimension."
+            if over
+            else "click **Train** in the sidebar to start it."
+        ),
         icon=":material/hourglass_top:",
     )
     return True

@@ -144,10 +144,10 @@ def check_budget(seconds: float, what: str, environ: Mapping[str, str] | None = 
     budget = session_budget_seconds(environ)
     if seconds > budget:
         raise BudgetError(
-            f"{what} would train for about {minutes(seconds)}, more than the "
+            f"{what} would need about {minutes(seconds)} of training, more than the "
             f"{minutes(budget)} one visitor may ask of this shared server at once. "
-            f"Use fewer values, fewer epochs or a smaller dimension (the operator can "
-            f"change the budget with {ENV_SESSION_BUDGET})."
+            "Use fewer epochs, a smaller dimension or window (or fewer values in a sweep); "
+            f"the operator can change the budget with {ENV_SESSION_BUDGET}."
         )
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dashboard.runs import memory
 from dashboard.runs.cache import DEFAULT_MAX_SHARE, DiskCache
 from dashboard.runs.job import JobState, TrainerFactory, TrainingJob
 from dashboard.runs.owners import DEFAULT_ORPHAN_SECONDS, Presence, Probe
@@ -411,7 +412,10 @@ class RunRegistry:
                 if self._jobs.get(job.key) is job:
                     del self._jobs[job.key]
                 self._start_ready_jobs()
+                idle = not self._running
             job.done.set()
+            if idle:  # the last training ended: give its temporaries back to the system
+                memory.release()
 
     # ---- memory
 

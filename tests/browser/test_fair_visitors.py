@@ -29,8 +29,8 @@ def test_a_short_training_runs_beside_a_long_one_and_a_closed_tab_stops(
     facts = scenario(server, browser, shots)
     assert facts["huge_link_asks_for_a_click"] and not facts["huge_link_trained_on_arrival"]
     assert "W2V_SESSION_BUDGET_MINUTES" in facts["huge_link_refusal"]
-    assert facts["long_link_asks_for_a_click"]
-    assert facts["a_still_running_when_b_done"]
+    assert facts["long_link_asks_for_a_click"] and not facts["long_link_trained_on_arrival"]
+    assert facts["a_still_running_when_b_done"] and not facts["b_saw_waiting"]
     assert facts["b_queue_title"].startswith("Server queue: 1 running")
     assert facts["b_sees_a_anonymously"]
     assert facts["queue_after_close"].startswith("Server queue: 0 running, 0 waiting")
