@@ -52,6 +52,15 @@ def _connected_probe() -> Callable[[], bool] | None:
     return lambda: runtime.is_active_session(streamlit_id)
 
 
+def page_gone() -> Callable[[], bool]:
+    """A check for long reads: True once this page's browser tab has disconnected
+    (always False where that cannot be known, e.g. in AppTest)."""
+    probe = _connected_probe()
+    if probe is None:
+        return lambda: False
+    return lambda: not probe()
+
+
 def heartbeat(registry: RunRegistry) -> str:
     """Tell the registry this session is here (each run of the page); its id."""
     me = session_id()
