@@ -205,3 +205,20 @@ def test_evictions_are_logged_with_why(tmp_path, corpus, caplog):
     assert registry.disk.has(second.key) and not registry.disk.has(first.key)
     assert f"evicted run {first.key[:12]} from the disk cache" in caplog.text
     assert f"after run {second.key[:12]} was written" in caplog.text
+
+
+def test_the_server_queue_names_the_owner_anonymously(corpus):
+    from dashboard.views.server import queue_lines
+
+    gate = threading.Event()
+    registry = registry_with(gate, max_concurrent=1)
+    mine = registry.submit(corpus, config(seed=HELD_SEED), owner="me-1234").job
+    theirs = registry.submit(corpus, config(seed=51), owner="them-5678").job
+    lines = queue_lines(registry, "me-1234")
+    assert lines[0].startswith("▶ ") and "for you" in lines[0] and "running" in lines[0]
+    assert lines[1].startswith("1. ") and "for visitor " in lines[1] and "waiting" in lines[1]
+    assert not any("them-5678" in line or "me-1234" in line for line in lines)
+    assert not registry.stop_own("them-5678", mine)  # not theirs to stop
+    assert registry.stop_own("them-5678", theirs) and theirs.state == TrainingJob.CANCELLED
+    gate.set()
+    assert mine.wait(WAIT)

@@ -33,6 +33,8 @@ class Work(Protocol):
 
 
 Probe = Callable[[], bool]
+#: Seconds after which a session that owns nothing is forgotten.
+_FORGET_AFTER = 24 * 3600.0
 
 
 class Presence:
@@ -108,6 +110,12 @@ class Presence:
         with self._lock:
             work = [entry for entry in self._work if entry[1].active]
             self._work = work
+            # forget sessions long gone that own nothing (one entry per visitor ever)
+            busy, now = {owner for owner, _, _ in work}, time.monotonic()
+            for owner in [o for o, seen in self._seen.items() if now - seen > _FORGET_AFTER]:
+                if owner not in busy:
+                    self._seen.pop(owner, None)
+                    self._probes.pop(owner, None)
         stopped = []
         for owner, item, stop in work:
             watched = getattr(item, "watched", None)
