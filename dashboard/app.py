@@ -150,7 +150,8 @@ def _submit(
     """
     assert choice.corpus is not None and choice.config is not None
     try:
-        budget.check_budget(_estimate(choice, registry), "This training")
+        if _would_train(choice, registry, retrain_stopped):
+            budget.check_budget(_estimate(choice, registry), "This training")
         submission = registry.submit(
             choice.corpus, choice.config, retrain_stopped=retrain_stopped, owner=_session_id()
         )
@@ -174,6 +175,16 @@ def _estimate(choice: sidebar.Choice, registry: RunRegistry) -> float:
     assert corpus is not None and config is not None
     scale = budget.calibration(registry.list_runs(corpus.fingerprint), corpus)
     return budget.estimate_seconds([config], corpus, scale)
+
+
+def _would_train(choice: sidebar.Choice, registry: RunRegistry, retrain_stopped: bool) -> bool:
+    """Would submitting the choice start a new training (not a cached run, not joining
+    a training that runs already)?  Only those count against the session budget."""
+    key = choice.key
+    if key is None or registry.job(key) is not None:
+        return False
+    run = registry.fetch(key)[0] if registry.is_cached(key) else None
+    return run is None or (retrain_stopped and run.status == RunStatus.STOPPED)
 
 
 def _link_waits(choice: sidebar.Choice, registry: RunRegistry) -> bool:
