@@ -64,3 +64,27 @@ def corpus_advice(tokens: int, planted: bool = False) -> Advice | None:
             "few of them right.",
         )
     return None
+
+
+#: Below these the vectors come out near random whatever the corpus (found with the
+#: sliders' minima: dim 10, window 1, 1 negative, rate 0.001 gave "king -> litter 0.84").
+WEAK = {"dim": 20, "window": 2, "negatives": 2, "alpha": 0.0025}
+
+
+def weak_settings(dim: int, window: int, negatives: int, alpha: float) -> str | None:
+    """A hint when some settings are too weak to learn much (None: nothing to say)."""
+    weak = []
+    if dim < WEAK["dim"]:
+        weak.append(f"dimension {dim}")
+    if window < WEAK["window"]:
+        weak.append(f"window {window}")
+    if negatives < WEAK["negatives"]:
+        weak.append(f"{negatives} negative sample")
+    if alpha < WEAK["alpha"]:
+        weak.append(f"learning rate {alpha:g}")
+    if not weak:
+        return None
+    return (
+        f"Weak settings ({', '.join(weak)}): expect nearly random neighbours. "
+        "The presets are good starting points."
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,8 +20,8 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import local_vectors, presentation, share, sidebar  # noqa: E402
-from dashboard.advice import corpus_advice  # noqa: E402
+from dashboard import budget, local_vectors, presence, presentation, share, sidebar  # noqa: E402
+from dashboard.advice import corpus_advice, weak_settings  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import (  # noqa: E402
     JobState,
@@ -42,6 +41,7 @@ from dashboard.views import (  # noqa: E402
     md,
     neighbours,
     overview,
+    server,
     training,
     tune,
     why,
@@ -86,7 +86,7 @@ ENV_AUTOTRAIN = "W2V_AUTOTRAIN"
 STOP_WAIT = 5.0
 #: Session-state keys of the app's own bookkeeping (not user inputs, see dashboard.state).
 ACTIVE, JOB, TRAINED, OPENED_LOCAL = "active", "job", "_trained_here", "_opened_local"
-SHARE_NOTICE, SESSION = "_share_notice", "_session"
+SHARE_NOTICE, SESSION = "_share_notice", presence.SESSION
 
 
 # --------------------------------------------------------------------------- process-wide state
@@ -118,7 +118,7 @@ def _set_active(key: str | None) -> None:
 
 def _session_id() -> str:
     """This session's id: which pages watch a shared training (see TrainingJob.request_stop)."""
-    return st.session_state.setdefault(SESSION, uuid.uuid4().hex)
+    return presence.session_id()
 
 
 def _detach() -> None:
@@ -150,7 +150,11 @@ def _submit(
     """
     assert choice.corpus is not None and choice.config is not None
     try:
-        submission = registry.submit(choice.corpus, choice.config, retrain_stopped=retrain_stopped)
+        if _would_train(choice, registry, retrain_stopped):
+            budget.check_budget(_estimate(choice, registry), "This training")
+        submission = registry.submit(
+            choice.corpus, choice.config, retrain_stopped=retrain_stopped, owner=_session_id()
+        )
     except W2VError as error:
         st.error(f"Cannot train these settings: {md(error)}")
         return
@@ -164,6 +168,46 @@ def _submit(
         st.session_state[JOB] = job
 
 
+def _estimate(choice: sidebar.Choice, registry: RunRegistry) -> float:
+    """Estimated seconds of training the choice (the cost model, scaled by this corpus's
+    runs on this server; :mod:`dashboard.budget`)."""
+    corpus, config = choice.corpus, choice.config
+    assert corpus is not None and config is not None
+    scale = budget.calibration(registry.list_runs(corpus.fingerprint), corpus)
+    return budget.estimate_seconds([config], corpus, scale)
+
+
+def _would_train(choice: sidebar.Choice, registry: RunRegistry, retrain_stopped: bool) -> bool:
+    """Would submitting the choice start a new training (not a cached run, not joining
+    a training that runs already)?  Only those count against the session budget."""
+    key = choice.key
+    if key is None or registry.job(key) is not None:
+        return False
+    run = registry.fetch(key)[0] if registry.is_cached(key) else None
+    return run is None or (retrain_stopped and run.status == RunStatus.STOPPED)
+
+
+def _link_waits(choice: sidebar.Choice, registry: RunRegistry) -> bool:
+    """A link's settings that would train long on arrival wait for a click on Train."""
+    if not st.session_state.get(share.LINK_SETTINGS) or registry.is_cached(choice.key or ""):
+        return False
+    seconds = _estimate(choice, registry)
+    if seconds <= budget.CONFIRM_SECONDS:
+        return False
+    over = seconds > budget.session_budget_seconds()
+    st.info(
+        f"This link's settings would train for about {budget.minutes(seconds)} on this "
+        "shared server: "
+        + (
+            "more than one visitor may ask at once; lower the epochs or the dimension."
+            if over
+            else "click **Train** in the sidebar to start it."
+        ),
+        icon=":material/hourglass_top:",
+    )
+    return True
+
+
 def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
     """Train on click (or on the first visit); show a cached run when the settings match."""
     state = st.session_state
@@ -172,7 +216,8 @@ def _handle_choice(choice: sidebar.Choice, registry: RunRegistry) -> None:
     state["_visited"] = True
     # Started with --vectors: the first file is shown instead of training the demo.
     autotrain = os.environ.get(ENV_AUTOTRAIN, "1") != "0" and not state.get(OPENED_LOCAL)
-    if key is not None and (choice.train_clicked or (first_visit and autotrain)):
+    arrival = first_visit and autotrain and key is not None and not _link_waits(choice, registry)
+    if key is not None and (choice.train_clicked or arrival):
         _submit(choice, registry, retrain_stopped=choice.train_clicked)
     elif key is not None and key != state.get("_last_key"):
         running = registry.job(key)
@@ -272,6 +317,7 @@ def main() -> None:
     state.setdefault(JOB, None)
     registry = get_registry()
     store = get_store()
+    me = presence.heartbeat(registry)  # this tab is here: its trainings stay wanted
 
     title, switch = st.columns([3, 1], vertical_alignment="center")
     title.title("word2vec playground")
@@ -307,6 +353,8 @@ def main() -> None:
     choice = sidebar.Choice(None, None)
     with guard("the sidebar"):
         choice = sidebar.render(registry, store)
+    with st.sidebar, guard("the server queue"):
+        server.render_queue(registry, me)
     _handle_choice(choice, registry)
     if open_first:  # after the sidebar, so that a slow first open never cuts it short
         _open_first_local(state)
@@ -314,10 +362,13 @@ def main() -> None:
     if choice.note is not None:
         active = run.key if run is not None else None
         note = sidebar.train_note(choice, registry, active, state.get(TRAINED, []))
-        choice.note.caption(note)
+        config = choice.config
+        hint = config and weak_settings(config.dim, config.window, config.negatives, config.alpha)
+        choice.note.caption(f"{note}  \n{hint}" if hint else note)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")
-        tokens = int(run.kv.counts.sum())
+        # imported word2vec files have rank pseudo-counts, not a corpus: no corpus advice
+        tokens = int(run.kv.counts.sum()) if run.model is not None else 0
         advice = corpus_advice(tokens, planted=run.corpus_name == "toy") if tokens else None
         if advice is not None and advice.level == "warning":  # a note above every tab
             st.warning(advice.text, icon=":material/menu_book:")

@@ -56,6 +56,9 @@ ENV_MAX_WORKERS = "W2V_MAX_TRAINING_WORKERS"
 #: Not a limit: a file whose absence pauses every training at its first progress report
 #: (the browser tests hold a training this way; see TrainingJob.hold).
 ENV_HOLD_TRAINING = "W2V_HOLD_TRAINING"
+ENV_ORPHAN_SECONDS = "W2V_ORPHAN_SECONDS"
+ENV_DISK_SHARE = "W2V_DISK_SHARE"
+ENV_SESSION_BUDGET = "W2V_SESSION_BUDGET_MINUTES"
 #: Finished runs kept in memory (LRU).
 DEFAULT_MAX_RUNS = 12
 #: Size cap of the on-disk model cache.
@@ -69,6 +72,9 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     (ENV_MAX_PASTE_CHARS, f"{DEFAULT_MAX_PASTE_CHARS:,}", "characters of pasted text"),
     (ENV_MAX_TRAININGS, "number of cores", "trainings running at once"),
     (ENV_MAX_WORKERS, "number of cores", "training processes of all trainings together"),
+    (ENV_ORPHAN_SECONDS, "60", "seconds before a closed tab's trainings and sweeps stop"),
+    (ENV_SESSION_BUDGET, "30", "minutes of training one visitor may plan at once (0: no limit)"),
+    (ENV_DISK_SHARE, "0.25", "largest share of the disk cache one run may take"),
     (ENV_MAX_RUNS, f"{DEFAULT_MAX_RUNS}", "finished runs kept in memory (LRU)"),
     (ENV_DISK_MB, f"{DEFAULT_DISK_MB:g}", "size of the on-disk model cache (LRU; 0: none)"),
     (ENV_CACHE_DIR, "~/.cache/w2v_core", "where corpora and cached models are kept"),

@@ -160,6 +160,10 @@ TAB_SLUGS = {
     "tune": "Tune",
     "export": "Export / import",
 }
+LINK_SETTINGS = "_link_settings"
+"""Session key set when a link chose the settings: the app then trains on arrival only
+what is estimated under :data:`dashboard.budget.CONFIRM_SECONDS`, and asks for a click
+on Train for more (a link is anyone's, and its training would hold a shared slot)."""
 WORD_KEY = "share_word"
 """Session key of the word a link asked to look at (the Overview's and the Map's)."""
 
@@ -216,6 +220,9 @@ def restore_app(tabs: list[str], notice: Callable[[str], None]) -> None:
     from dashboard import state
 
     accepted = restore(app_fields(tabs), notice)
+    if any(key.startswith("hp_") or key == "builtin" for key in accepted):
+        # a training asked for by a link: long ones wait for a click (see LINK_SETTINGS)
+        st.session_state[LINK_SETTINGS] = True
     for key, value in accepted.items():
         if key.startswith("hp_") or key == "builtin":
             state.put(key, value)

@@ -532,6 +532,13 @@ def _config(corpus: Corpus | None) -> TrainConfig | None:
         if vocabulary < 2:
             top = corpus.most_common(1)
             most = top[0][1] if top else 0
+            if len(corpus.words) < 2:  # one word repeated: no min-count or size helps
+                st.error(
+                    f"This text is one word repeated ({most:,} times): word2vec learns a "
+                    "word from the different words around it, so it needs a text with "
+                    "many different words."
+                )
+                return None
             advice = (
                 "lower the min-count, or use a larger corpus"
                 if config.min_count > 1

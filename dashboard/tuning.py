@@ -7,7 +7,8 @@ share).  Runs already cached come back at once.  One :meth:`TuneJob.stop` stops
 the run in progress and every run not started yet.
 
 The thread belongs to the process; the job object to the session that started it
-(only that session can stop it).
+(only that session can stop it).  With an ``owner``, the registry's reaper stops the
+sweep once that session has gone (:mod:`dashboard.runs.owners`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dashboard import budget
 from w2v_core.errors import W2VError
 from w2v_core.search import Range, search
 from w2v_core.sweep import grid
@@ -64,6 +66,7 @@ class TuneJob:
     current: TrainingJob | None = None
     stop_requested: bool = False
     done: threading.Event = field(default_factory=threading.Event)
+    owner: str | None = None  # the session that started it
 
     @property
     def names(self) -> list[str]:
@@ -94,6 +97,7 @@ def start_sweep(
     corpus: Corpus,
     base: TrainConfig,
     axes: Sequence[tuple[str, Sequence[Any]]],
+    owner: str | None = None,
 ) -> TuneJob:
     """Start a sweep over ``axes`` (one setting, or two for a grid) in a thread.
 
@@ -101,16 +105,42 @@ def start_sweep(
     ------
     ConfigError
         If a configuration of the grid is invalid (nothing is started).
+    BudgetError
+        If a value is outside the sidebar's sliders, or the runs still to train would
+        take longer than one session's budget (nothing is started).
     """
+    budget.check_slider_ranges(axes)
     configs = grid(base, axes)
+    budget.check_budget(sweep_estimate(registry, corpus, configs), "This sweep")
     names = [name for name, _ in axes]
     job = TuneJob("sweep", [(n, list(v)) for n, v in axes], corpus.fingerprint)
     job.entries = [Entry({n: getattr(c, n) for n in names}, c) for c in configs]
+    _own(registry, job, owner)
     threading.Thread(
         target=_run_sweep, args=(job, registry, corpus), daemon=True,
         name="w2v-sweep",
     ).start()  # fmt: skip
     return job
+
+
+def sweep_estimate(registry: RunRegistry, corpus: Corpus, configs: Sequence[TrainConfig]) -> float:
+    """Estimated seconds of the runs of ``configs`` not cached yet (the cost model,
+    scaled by what this corpus's runs took on this server)."""
+    from w2v_core.train import run_key
+
+    todo = [c for c in configs if not registry.is_cached(run_key(corpus.fingerprint, c))]
+    if not todo:
+        return 0.0
+    scale = budget.calibration(registry.list_runs(corpus.fingerprint), corpus)
+    return budget.estimate_seconds(todo, corpus, scale)
+
+
+def _own(registry: RunRegistry, job: TuneJob, owner: str | None) -> None:
+    """Make ``owner`` the sweep's owner: its runs queue in its turn, and it stops when
+    the owner has gone (the reaper calls :meth:`TuneJob.stop`)."""
+    job.owner = owner
+    if owner:
+        registry.presence.own(owner, job, job.stop)
 
 
 def _run_sweep(job: TuneJob, registry: RunRegistry, corpus: Corpus) -> None:
@@ -140,7 +170,7 @@ def _train(
 ) -> Run | None:
     """Ask the registry for one run and follow it to the end; return it (or None)."""
     try:
-        submission = registry.submit(corpus, config, retrain_stopped=True)
+        submission = registry.submit(corpus, config, retrain_stopped=True, owner=job.owner)
     except W2VError as error:
         entry.status, entry.error = "failed", str(error)
         return None
@@ -209,14 +239,17 @@ def start_search(
     ranges: Sequence[Range],
     budget_seconds: float,
     max_trials: int | None = None,
+    owner: str | None = None,
 ) -> TuneJob:
     """Start a budgeted search (:func:`w2v_core.search.search`) whose trials are
     trained by the registry, one at a time."""
     from w2v_core.search import check_search
 
     base = check_search(base, ranges, budget_seconds)
+    budget.check_budget(budget_seconds, "This search")
     job = TuneJob("search", [(r.name, []) for r in ranges], corpus.fingerprint)
     job.budget_seconds = budget_seconds
+    _own(registry, job, owner)
 
     def train(config: TrainConfig, callback: Any) -> tuple[Model, bool]:
         names = job.names

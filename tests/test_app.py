@@ -573,7 +573,7 @@ def test_progress_text_says_queue_position_speed_and_time_left():
     corpus = corpus_from_text(TEXT)
     job = TrainingJob("k" * 64, corpus, TrainConfig(epochs=5))
     assert "position 2 in the queue" in progress_text(job, 2, 1)
-    assert "1 training run at once" in progress_text(job, 2, 1)
+    assert "1 training running on this server now" in progress_text(job, 2, 1)
     job.state = TrainingJob.RUNNING
     assert progress_text(job, None, 2) == "Preparing the vocabulary..."
     job.progress = Progress(2, 5, 0.25, 100, 400, 1.5, 0.02, 12345.6, 10.0)

@@ -134,9 +134,8 @@ def test_a_session_beyond_the_training_slots_sees_its_place_in_the_queue(env, mo
             return super().run(callback)
 
     def watch_job(job, registry, panel, *args, **kwargs):
-        shown.append(
-            training.progress_text(job, registry.queue_position(job), training.slots(registry))
-        )
+        running = training.running_now(registry)
+        shown.append(training.progress_text(job, registry.queue_position(job), running))
         if len(shown) == 2:
             gate.set()
         return real_watch(job, registry, panel, *args, **kwargs)
@@ -166,6 +165,6 @@ def test_a_session_beyond_the_training_slots_sees_its_place_in_the_queue(env, mo
     assert not first.exception and not second.exception
     assert shown[0] == "Preparing the vocabulary..."  # the first one runs at once
     assert shown[1].startswith("Waiting for a free training slot: position 1 in the queue")
-    assert "1 training run at once" in shown[1]
+    assert "1 training running on this server now" in shown[1]
     assert first.session_state["active"] != second.session_state["active"]
     assert None not in (first.session_state["active"], second.session_state["active"])

@@ -109,7 +109,7 @@ def test_grid_gives_a_heatmap_and_search_records_trials():
     at.toggle(key="tune_grid").set_value(True).run()
     at.text_input(key="tune_values_window").input("1,2").run()
     at.selectbox(key="tune_param2").set_value("dim").run()
-    at.text_input(key="tune_values2_dim").input("4,8").run()
+    at.text_input(key="tune_values2_dim").input("10,20").run()  # inside the slider
     ok(at)
     at.button(key="tune_start").click().run()
     wait_for(at, lambda j: not j.active)

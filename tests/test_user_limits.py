@@ -83,8 +83,10 @@ def test_advice_fits_the_run(env):
 
     at.text_area(key="paste_text").input("same same same").run()  # one distinct word
     ok(at)
-    error = next(e for e in texts(at.error) if "keeps" in e)
-    assert "lower the min-count" not in error and "larger corpus" in error
+    error = next(e for e in texts(at.error) if "one word repeated" in e)
+    # neither a lower min-count nor a larger text of the same word would help
+    assert "min-count" not in error and "larger corpus" not in error
+    assert "many different words" in error
 
 
 def test_nan_vectors_from_a_file_are_not_blamed_on_the_learning_rate(env):

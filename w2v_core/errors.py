@@ -36,6 +36,10 @@ class ModelFileError(W2VError, ValueError):
     """A model or embedding file is missing, corrupt, or of the wrong kind."""
 
 
+class ReadCancelledError(ModelFileError):
+    """Reading a file was stopped on request (its page closed, a person pressed Stop)."""
+
+
 class UnknownWordError(W2VError, KeyError):
     """A query word is not in the vocabulary.
 

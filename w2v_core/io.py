@@ -41,7 +41,7 @@ from typing import IO, Any
 import numpy as np
 
 from . import npz
-from .errors import ConfigError, ModelFileError, W2VError
+from .errors import ConfigError, ModelFileError, ReadCancelledError, W2VError
 from .files import is_regular, open_for_reading, write_file
 from .train import History, Model, StopReason, TrainConfig
 from .vectors import KeyedVectors, row_norms
@@ -64,6 +64,20 @@ MAX_NPZ_BYTES = 4 * MAX_FLOATS
 CHUNK_BYTES = 1 << 22
 #: Longest header line we are willing to read from a word2vec file.
 _MAX_HEADER_BYTES = 1024
+#: Longest word a word2vec file may hold (the C tool's limit is 100 bytes; phrases
+#: and gensim files stay far below this).  Past it, a file without separators (a
+#: zeroed or sparse file, a truncated download) fails at once instead of growing a
+#: buffer without end.
+MAX_WORD_BYTES = 4096
+#: Longest a text row's values may be, per value: '%.9g' writes at most 15 characters,
+#: and anything past 64 is not a number a word2vec tool wrote.
+MAX_VALUE_BYTES = 64
+#: After the header's rows, at most this much is scanned to count surplus rows.
+_MAX_SURPLUS_SCAN = 64 << 20
+
+#: A function the readers call between chunks: True means "stop reading now" (the
+#: page that asked has gone, a person pressed Stop).
+CancelCheck = Callable[[], bool]
 #: What a word2vec header line looks like (signs allowed, so "-5 100" gets a clear error).
 _HEADER_RE = re.compile(rb"^\s*[-+]?\d+\s+[-+]?\d+\s*$")
 
@@ -489,6 +503,7 @@ def load_word2vec_format(
     *,
     unicode_errors: str = "replace",
     limit: int | None = None,
+    cancel: CancelCheck | None = None,
 ) -> KeyedVectors:
     """Read a word2vec text or binary file (the C tool's, or gensim's), in chunks.
 
@@ -510,6 +525,9 @@ def load_word2vec_format(
     limit : int, optional
         Read only the first ``limit`` words (the most frequent ones: word2vec files are
         sorted by frequency), like gensim's ``limit``.
+    cancel : callable, optional
+        Asked before every chunk; ``True`` ends the reading with
+        :class:`~w2v_core.errors.ReadCancelledError`.
 
     Returns
     -------
@@ -521,15 +539,34 @@ def load_word2vec_format(
     ------
     ModelFileError
         For a missing file, a directory, a bad or absurd header, a truncated file, a
-        row of the wrong length, a non-numeric or non-finite value, or (with
-        ``"strict"``) a non-UTF-8 word.
+        row of the wrong length, a non-numeric or non-finite value, a word longer
+        than :data:`MAX_WORD_BYTES`, a line longer than any row of the header's
+        dimension, or (with ``"strict"``) a non-UTF-8 word.  Each check is made chunk
+        by chunk, so a lying file fails within a few chunks, in bounded memory.
     """
     with open_for_reading(path, "vector file") as handle:
-        return _read_word2vec(handle, Path(path), binary, unicode_errors, limit)
+        return _read_word2vec(handle, Path(path), binary, unicode_errors, limit, cancel)
+
+
+class _Chunks:
+    """A file read :data:`CHUNK_BYTES` at a time, asking ``cancel`` before each read."""
+
+    def __init__(self, handle: IO[bytes], path: Path, cancel: CancelCheck | None) -> None:
+        self._handle, self._path, self._cancel = handle, path, cancel
+
+    def read(self, size: int = CHUNK_BYTES) -> bytes:
+        if self._cancel is not None and self._cancel():
+            raise ReadCancelledError(f"{self._path}: reading was stopped")
+        return self._handle.read(size)
 
 
 def _read_word2vec(
-    handle: IO[bytes], path: Path, binary: bool | None, unicode_errors: str, limit: int | None
+    handle: IO[bytes],
+    path: Path,
+    binary: bool | None,
+    unicode_errors: str,
+    limit: int | None,
+    cancel: CancelCheck | None = None,
 ) -> KeyedVectors:
     """Parse a word2vec stream positioned at its start (see :func:`load_word2vec_format`)."""
     try:
@@ -550,7 +587,8 @@ def _read_word2vec(
         n_rows = n_words if limit is None else max(0, min(int(limit), n_words))
         vectors = np.empty((n_rows, dim), dtype=np.float32)
         parse = _parse_binary if binary else _parse_text
-        words = parse(handle, buffer, path, vectors, n_words, unicode_errors)
+        chunks = _Chunks(handle, path, cancel)
+        words = parse(chunks, buffer, path, vectors, n_words, unicode_errors)
     except OSError as exc:
         raise ModelFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     # Text rows are numbered as lines (the header is line 1), binary rows as vectors.
@@ -581,21 +619,31 @@ def _decode_word(raw: bytes, path: Path, row: int, unicode_errors: str) -> str:
 
 
 def _parse_binary(
-    handle: IO[bytes],
+    handle: _Chunks,
     buffer: bytes,
     path: Path,
     vectors: np.ndarray,
     n_words: int,
     unicode_errors: str,
 ) -> list[str]:
-    """Fill ``vectors`` row by row: ``word``, a space, ``dim`` little-endian float32."""
+    """Fill ``vectors`` row by row: ``word``, a space, ``dim`` little-endian float32.
+
+    The buffer keeps at most one chunk plus the unfinished row (a word of at most
+    :data:`MAX_WORD_BYTES` and ``4 dim`` bytes): memory and time stay linear whatever
+    the file holds.
+    """
     n_rows, dim = vectors.shape
     row_bytes = 4 * dim
     words: list[str] = []
     position = 0
     row = 0
     while row < n_rows:
-        space = buffer.find(b" ", position)
+        space = buffer.find(b" ", position, position + MAX_WORD_BYTES + 2)
+        if space == -1 and len(buffer) - position > MAX_WORD_BYTES + 1:
+            raise ModelFileError(
+                f"{path}: word {row + 1} of {n_words} is longer than {MAX_WORD_BYTES} bytes "
+                "or has no separator (corrupt file or wrong header)"
+            )
         if space == -1 or len(buffer) - (space + 1) < row_bytes:
             more = handle.read(CHUNK_BYTES)
             if not more:
@@ -618,7 +666,7 @@ def _parse_binary(
     return words
 
 
-def _only_whitespace_left(rest: bytes, handle: IO[bytes]) -> bool:
+def _only_whitespace_left(rest: bytes, handle: _Chunks) -> bool:
     while True:
         if rest.strip():
             return False
@@ -628,24 +676,42 @@ def _only_whitespace_left(rest: bytes, handle: IO[bytes]) -> bool:
 
 
 def _parse_text(
-    handle: IO[bytes],
+    handle: _Chunks,
     buffer: bytes,
     path: Path,
     vectors: np.ndarray,
     n_words: int,
     unicode_errors: str,
 ) -> list[str]:
-    """Fill ``vectors`` a chunk of lines at a time: ``word v1 v2 ... vdim`` per line."""
+    """Fill ``vectors`` a chunk of lines at a time: ``word v1 v2 ... vdim`` per line.
+
+    No line may be longer than a word of :data:`MAX_WORD_BYTES` and ``dim`` values of
+    :data:`MAX_VALUE_BYTES`: a file without line ends fails once its buffer passes
+    that, instead of growing (and being copied) without end.
+    """
     n_rows, dim = vectors.shape
+    max_line = MAX_WORD_BYTES + dim * MAX_VALUE_BYTES
     words: list[str] = []
     row = 0
     at_end = False
     while row < n_rows:
         cut = buffer.rfind(b"\n") + 1
+        if cut == 0 and len(buffer) > max_line:
+            raise ModelFileError(
+                f"{path}: line {row + 2} has no line end within {max_line:,} bytes, longer "
+                f"than any row of {dim} values (corrupt file or wrong header)"
+            )
         if not at_end and (cut == 0 or len(buffer) < CHUNK_BYTES // 2):
-            more = handle.read(CHUNK_BYTES)
-            at_end = not more
-            buffer += more
+            # Pieces are joined once a line end (or the end) arrives: re-joining the
+            # buffer per chunk would copy it again for every chunk (quadratic).
+            pieces = [buffer]
+            while not at_end and len(pieces) - 1 <= max_line // CHUNK_BYTES + 1:
+                more = handle.read(CHUNK_BYTES)
+                at_end = not more
+                pieces.append(more)
+                if b"\n" in more:
+                    break
+            buffer = b"".join(pieces)
             continue
         if at_end:
             cut = len(buffer)  # the last line may lack its newline
@@ -682,7 +748,7 @@ def _parse_text(
             raise ModelFileError(
                 f"{path}: file has {n_words + extra} rows but its header says {n_words} "
                 "(wrong header?)"
-            )
+            )  # (past the scan limit the count is a lower bound: still a wrong header)
     return words
 
 
@@ -711,11 +777,16 @@ def _floats(text: bytes) -> np.ndarray | None:
             return None
 
 
-def _count_rows_left(rest: bytes, handle: IO[bytes]) -> int:
-    """Non-blank lines left in the stream (to say how many rows a file really has)."""
-    count = 0
-    while rest:
+def _count_rows_left(rest: bytes, handle: _Chunks) -> int:
+    """Non-blank lines left in the stream (to say how many rows a file really has).
+
+    Scans at most :data:`_MAX_SURPLUS_SCAN` bytes: enough to name the count for an
+    honest mistake, and a bound for a file with gigabytes after its rows.
+    """
+    count = scanned = 0
+    while rest and scanned < _MAX_SURPLUS_SCAN:
         count += sum(1 for line in rest.split(b"\n") if line.strip())
+        scanned += len(rest)
         rest = handle.read(CHUNK_BYTES)  # (a line cut between chunks counts twice: fine
         # for a message that only reports a wrong header)
     return count
@@ -896,7 +967,11 @@ class _Bytes:
 
 
 def load_vectors(
-    path: PathLike, *, limit: int | None = None, max_bytes: int = MAX_NPZ_BYTES
+    path: PathLike,
+    *,
+    limit: int | None = None,
+    max_bytes: int = MAX_NPZ_BYTES,
+    cancel: CancelCheck | None = None,
 ) -> KeyedVectors:
     """Load word vectors from any format this package reads, detected from the content.
 
@@ -914,6 +989,9 @@ def load_vectors(
         files, by position for word2vec files, which are sorted by frequency).
     max_bytes : int
         For ``.npz`` files: refuse arrays that would take more memory than this.
+    cancel : callable, optional
+        For word2vec files: asked before every chunk, ``True`` stops the reading
+        (:class:`~w2v_core.errors.ReadCancelledError`).
 
     Raises
     ------
@@ -931,7 +1009,7 @@ def load_vectors(
             return _load_npz_vectors(handle, Path(path), fmt, limit, max_bytes)
         # A stream's first row may not have arrived when it was sniffed: detect again.
         binary = fmt == "word2vec-binary" if is_regular(handle) else None
-        return _read_word2vec(handle, Path(path), binary, "replace", limit)
+        return _read_word2vec(handle, Path(path), binary, "replace", limit, cancel)
 
 
 #: What :func:`load_vectors` reads of each kind of ``.npz``: (matrix, required fields).

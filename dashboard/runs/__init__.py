@@ -9,7 +9,10 @@ process-wide :class:`RunRegistry` (created once per server by ``st.cache_resourc
 * :mod:`~dashboard.runs.job`: :class:`TrainingJob` and its :class:`JobState`;
 * :mod:`~dashboard.runs.registry`: :class:`RunRegistry` (memory LRU, queue, threads)
   and :class:`RegistrySettings`;
-* :mod:`~dashboard.runs.cache`: :class:`DiskCache`, the models on disk.
+* :mod:`~dashboard.runs.cache`: :class:`DiskCache`, the models on disk;
+* :mod:`~dashboard.runs.queue`: the fair queue (round-robin by session);
+* :mod:`~dashboard.runs.owners`: heartbeats, and the reaper of abandoned work;
+* :mod:`~dashboard.runs.memory`: memory given back when trainings end.
 
 A run's key is :func:`w2v_core.train.run_key`: corpus fingerprint + every field of the
 validated configuration (early stopping included).

@@ -52,17 +52,35 @@ LEGACY_EARLY_STOP_NOTE = (
 )
 
 
+def _model_bytes(run: Run) -> int:
+    """About the bytes of a run's model file: its arrays (the rest is small)."""
+    model = run.model
+    if model is None:
+        return 0
+    arrays = [model.w_in, model.w_out, model.snapshots]
+    return sum(int(a.nbytes) for a in arrays if a is not None)
+
+
 def is_run_key(key: str) -> bool:
     """True if ``key`` looks like a run key (the only names used for cache files)."""
     return isinstance(key, str) and _KEY_RE.fullmatch(key) is not None
 
 
+#: Default share of the disk cache one run may take (W2V_DISK_SHARE).
+DEFAULT_MAX_SHARE = 0.25
+
+
 class DiskCache:
     """Finished runs on disk (thread-safe for writes through one instance)."""
 
-    def __init__(self, directory: Path | None, cap_mb: float) -> None:
+    def __init__(
+        self, directory: Path | None, cap_mb: float, max_share: float = DEFAULT_MAX_SHARE
+    ) -> None:
         self.directory: Path | None = None
         self.cap_mb = cap_mb
+        #: The largest share of the cap one run may take: a single huge run (a stopped
+        #: dim-2000 training) stays in memory rather than flush everybody's cache.
+        self.max_share = max_share
         self.problem: str | None = None
         self.temp_files_removed = 0
         self.legacy_notes: dict[str, str] = {}
@@ -290,6 +308,14 @@ class DiskCache:
         directory = self.directory
         if directory is None or run.model is None or not is_run_key(run.key):
             return
+        size = _model_bytes(run)
+        if size > self.max_share * self.cap_mb * 1e6:
+            log.info(
+                "run %s not written to the disk cache: %.0f MB is more than the %.0f%% "
+                "share of the %.0f MB cache one run may take (kept in memory only)",
+                run.key[:12], size / 1e6, 100 * self.max_share, self.cap_mb,
+            )  # fmt: skip
+            return
         model_path, info_path = self.paths(run.key)
         try:
             with self._lock:
@@ -368,12 +394,18 @@ class DiskCache:
         cap = self.cap_mb * 1e6
         entries = sorted(self._entries())
         total = sum(size for _, size, _ in entries)
-        for _, size, key in entries:
+        for used, size, key in entries:
             if total <= cap:
                 break
             if key == keep:
                 continue
+            log.info(
+                "evicted run %s from the disk cache (%.1f MB, unused for %.0f s): the cache "
+                "held %.0f MB of its %.0f MB after run %s was written",
+                key[:12], size / 1e6, time.time() - used, total / 1e6, self.cap_mb, keep[:12],
+            )  # fmt: skip
             self.remove(key)
             total -= size
         if total > cap:
+            log.info("run %s removed from the disk cache: alone over its cap", keep[:12])
             self.remove(keep)

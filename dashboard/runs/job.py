@@ -78,6 +78,8 @@ class TrainingJob:
         self.stop_requested = False
         self.workers = 1  # training processes, set by the registry when the job starts
         self.submitted = time.time()
+        #: The session that asked first (see dashboard.runs.queue and .owners).
+        self.owner: str | None = None
         self.started: float | None = None
         self.finished: float | None = None
         self.done = threading.Event()
@@ -107,6 +109,12 @@ class TrainingJob:
         """A page of ``session`` shows this job's progress now (called while it polls)."""
         with self._watch_lock:
             self._watchers[session] = time.monotonic()
+
+    def watched(self) -> bool:
+        """True while some page shows this job's progress (polled in the last seconds)."""
+        now = time.monotonic()
+        with self._watch_lock:
+            return any(now - seen < WATCH_TIMEOUT for seen in self._watchers.values())
 
     def request_stop(self, session: str | None = None) -> bool:
         """Stop after the current step and keep the partial model (thread-safe).

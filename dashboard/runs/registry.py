@@ -21,14 +21,17 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.runs.cache import DiskCache
+from dashboard.runs import memory
+from dashboard.runs.cache import DEFAULT_MAX_SHARE, DiskCache
 from dashboard.runs.job import JobState, TrainerFactory, TrainingJob
+from dashboard.runs.owners import DEFAULT_ORPHAN_SECONDS, Presence, Probe
+from dashboard.runs.queue import FairQueue, owner_of
 from dashboard.runs.record import Run, RunInfo, RunStatus
 from dashboard.settings import (
     DEFAULT_DISK_MB,
@@ -36,9 +39,11 @@ from dashboard.settings import (
     ENV_CACHE_DIR,
     ENV_DISK_MB,
     ENV_HOLD_TRAINING,
+    ENV_DISK_SHARE,
     ENV_MAX_RUNS,
     ENV_MAX_TRAININGS,
     ENV_MAX_WORKERS,
+    ENV_ORPHAN_SECONDS,
     env_number,
 )
 from w2v_core.corpus import Corpus, default_cache_dir
@@ -74,6 +79,12 @@ class RegistrySettings:
     hold_file : Path or None
         While set and missing, every training pauses at its first progress report
         (``W2V_HOLD_TRAINING``; lets a test act while a training is surely running).
+    orphan_seconds : float
+        A session unseen this long, whose tab is closed, loses its trainings and sweeps
+        (stopped, partial model kept; :mod:`dashboard.runs.owners`).  ``0``: never.
+    disk_share : float
+        The largest share of the disk cache one run may take (a bigger one stays in
+        memory only), so one run cannot flush everybody's cache.
     """
 
     cache_dir: Path | None
@@ -82,6 +93,8 @@ class RegistrySettings:
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     max_workers: int = 0
     hold_file: Path | None = None
+    orphan_seconds: float = DEFAULT_ORPHAN_SECONDS
+    disk_share: float = DEFAULT_MAX_SHARE
 
     @property
     def worker_budget(self) -> int:
@@ -97,7 +110,9 @@ class RegistrySettings:
         :data:`DEFAULT_MAX_RUNS`), ``W2V_DISK_CACHE_MB`` (default
         :data:`DEFAULT_DISK_MB`; ``0`` keeps nothing on disk) and
         ``W2V_MAX_CONCURRENT_TRAININGS`` (default: the number of cores),
-        ``W2V_MAX_TRAINING_WORKERS`` (default ``0``: the cores available).
+        ``W2V_MAX_TRAINING_WORKERS`` (default ``0``: the cores available),
+        ``W2V_ORPHAN_SECONDS`` (default :data:`DEFAULT_ORPHAN_SECONDS`),
+        ``W2V_DISK_SHARE`` (default 0.25).
         Invalid values are logged and replaced by the default.
         """
         env = os.environ if environ is None else environ
@@ -111,6 +126,8 @@ class RegistrySettings:
             max_concurrent=int(env_number(env, ENV_MAX_TRAININGS, os.cpu_count() or 1, 1)),
             max_workers=int(env_number(env, ENV_MAX_WORKERS, 0, 0)),
             hold_file=Path(env[ENV_HOLD_TRAINING]) if env.get(ENV_HOLD_TRAINING) else None,
+            orphan_seconds=env_number(env, ENV_ORPHAN_SECONDS, DEFAULT_ORPHAN_SECONDS, 0.0),
+            disk_share=min(1.0, env_number(env, ENV_DISK_SHARE, DEFAULT_MAX_SHARE, 0.01)),
         )
 
 
@@ -142,11 +159,12 @@ class RunRegistry:
         self._lock = threading.RLock()
         self._memory: OrderedDict[str, Run] = OrderedDict()
         self._jobs: dict[str, TrainingJob] = {}
-        self._queue: deque[TrainingJob] = deque()
+        self._queue = FairQueue()  # round-robin by session (dashboard.runs.queue)
         self._running: dict[str, TrainingJob] = {}
         self._busy_workers = 0  # training processes of the running jobs
         self.trainings_started = 0
-        self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb)
+        self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb, settings.disk_share)
+        self.presence = Presence(settings.orphan_seconds)
 
     # ---- the disk cache, as the app sees it
 
@@ -167,6 +185,11 @@ class RunRegistry:
     def close(self) -> None:
         """Release the cache directory (the registry keeps working in memory only)."""
         self.disk.close()
+        self.presence.close()
+
+    def heartbeat(self, owner: str, probe: Probe | None = None) -> None:
+        """Session ``owner`` is here (its page ran); ``probe`` says later if it still is."""
+        self.presence.heartbeat(owner, probe)
 
     def disk_usage(self) -> int:
         """Bytes used by cached models and sidecars."""
@@ -213,15 +236,27 @@ class RunRegistry:
     def queue_position(self, job: TrainingJob) -> int | None:
         """1-based place of a waiting job in the queue (None once it runs)."""
         with self._lock:
-            for position, queued in enumerate(self._queue, start=1):
-                if queued is job:
-                    return position
-        return None
+            return self._queue.position(job, self._running.values())
 
     def counts(self) -> tuple[int, int]:
         """(trainings running, trainings waiting)."""
         with self._lock:
             return len(self._running), len(self._queue)
+
+    def queue_snapshot(self) -> tuple[list[TrainingJob], list[TrainingJob]]:
+        """(running jobs, waiting jobs in the order they will start): the server's queue."""
+        with self._lock:
+            running = list(self._running.values())
+            return running, self._queue.order(running)
+
+    def stop_own(self, owner: str, job: TrainingJob) -> bool:
+        """Stop ``job`` for the session that owns it, and that session's sweep or search
+        running it (else the sweep would start its next run).  False if not its own."""
+        if not owner or job.owner != owner:
+            return False
+        self.presence.stop_work_running(owner, job)
+        job.request_stop()
+        return True
 
     def busy_workers(self) -> int:
         """Training processes in use by the running trainings."""
@@ -250,13 +285,20 @@ class RunRegistry:
     # ---- training
 
     def submit(
-        self, corpus: Corpus, config: TrainConfig, *, retrain_stopped: bool = False
+        self,
+        corpus: Corpus,
+        config: TrainConfig,
+        *,
+        retrain_stopped: bool = False,
+        owner: str | None = None,
     ) -> Submission:
         """Return the cached run for this configuration, or the job training it.
 
         A second request for a configuration that is being trained joins the same
         job.  With ``retrain_stopped``, a run that a person stopped part-way is
-        trained again from scratch instead of being returned.
+        trained again from scratch instead of being returned.  ``owner`` (a session
+        id) places the job in its owner's turn of the fair queue, and lets the reaper
+        stop it once the owner has gone and nobody watches it.
 
         Raises
         ------
@@ -281,10 +323,13 @@ class RunRegistry:
             job = TrainingJob(key, corpus, config, notes=[warning] if warning else [])
             job.cancel_queued = self._cancel_queued
             job.hold = self.settings.hold_file
+            job.owner = owner
             self._jobs[key] = job
             self._queue.append(job)
             self._start_ready_jobs()
-            return Submission(job=job, warning=warning)
+        if owner:
+            self.presence.own(owner, job, job.request_stop)
+        return Submission(job=job, warning=warning)
 
     def _cancel_queued(self, job: TrainingJob) -> None:
         """Take a job that is still waiting out of the queue and end it as cancelled
@@ -302,18 +347,19 @@ class RunRegistry:
         job.done.set()
 
     def _start_ready_jobs(self) -> None:
-        """Start queued jobs, in order, while slots and workers are free (lock held).
-
-        The first job in the queue waits until its workers fit beside the running
-        ones: the total never exceeds the budget, and no job is overtaken.
-        """
-        budget = self.settings.worker_budget
-        while self._queue and len(self._running) < self.settings.max_concurrent:
-            job = self._queue[0]
-            workers = self.workers_for(job.config)
-            if self._busy_workers + workers > budget:
+        """Start queued jobs while slots and workers are free (lock held), in the fair
+        order of :class:`~dashboard.runs.queue.FairQueue` (round-robin by session)."""
+        while True:
+            running = list(self._running.values())
+            wanted = {id(job): self.workers_for(job.config) for job in self._queue}
+            start = self._queue.next_start(
+                running, self._busy_workers, self.settings.worker_budget,
+                self.settings.max_concurrent, wanted,
+            )  # fmt: skip
+            if start is None:
                 break
-            self._queue.popleft()
+            job, workers = start.job, start.workers
+            self._queue.remove(job)
             job.workers = workers
             self._busy_workers += workers
             job.state = JobState.RUNNING
@@ -322,6 +368,8 @@ class RunRegistry:
                 target=self._work, args=(job,), name=f"w2v-train-{job.key[:8]}", daemon=True
             )
             thread.start()
+            log.info("training %s starts for %s with %d workers",
+                     job.key[:12], owner_of(job)[:6] or "-", workers)  # fmt: skip
 
     def _work(self, job: TrainingJob) -> None:
         """Train one job (in its own thread) and store the result."""
@@ -371,7 +419,10 @@ class RunRegistry:
                 if self._jobs.get(job.key) is job:
                     del self._jobs[job.key]
                 self._start_ready_jobs()
+                idle = not self._running
             job.done.set()
+            if idle:  # the last training ended: give its temporaries back to the system
+                memory.release()
 
     # ---- memory
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import local_vectors, state
+from dashboard import local_vectors, presence, state
 from dashboard.runs import Run
 from dashboard.settings import AppLimits
 from dashboard.views import Context, explain, md
@@ -194,14 +194,17 @@ def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _opened(path: str, mtime_ns: int, size: int) -> KeyedVectors:
+def _opened(
+    path: str, mtime_ns: int, size: int, _cancel: Callable[[], bool] | None = None
+) -> KeyedVectors:
     """A local file's vectors, opened once per process and shared by every session.
 
     Read-only (a ``.npz`` is memory-mapped, so its pages are the page cache's); keyed by
-    modification time and size, so a replaced file is opened again.
+    modification time and size, so a replaced file is opened again.  ``_cancel`` (not
+    part of the key) stops a word2vec file's reading when the page that asked has gone.
     """
     del mtime_ns, size
-    return load_vectors(path)
+    return load_vectors(path, cancel=_cancel)
 
 
 def open_local(name: str, files: list[local_vectors.LocalFile]) -> Run:
@@ -219,7 +222,7 @@ def open_local(name: str, files: list[local_vectors.LocalFile]) -> Run:
     stamp = f"{path}|{info.st_mtime_ns}|{info.st_size}".encode()
     key = "local-" + hashlib.sha256(stamp).hexdigest()[:16]
     try:
-        kv = _opened(str(path), info.st_mtime_ns, info.st_size)
+        kv = _opened(str(path), info.st_mtime_ns, info.st_size, _cancel=presence.page_gone())
     except W2VError as error:
         raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
     return Run.from_file(key, kv, name)

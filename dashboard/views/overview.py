@@ -120,6 +120,11 @@ def render(ctx: Context, word: str = "") -> None:
     # the word of a shared link, or the Map's search, if the run knows it
     wanted = word or str(state.get("map_query", "") or st.session_state.get(WORD_KEY, ""))
     focus = pick_focus(kv, wanted)
+    if wanted.strip() and focus != resolve_word(kv, wanted.strip()):
+        st.caption(
+            f"“{md(wanted.strip())}” is not in this run's vocabulary: showing "
+            f"“{md(focus or '')}” instead."
+        )
     big = presentation.is_on()
     left, right = st.columns([3, 2], gap="medium")
     with right:  # first: the answer is on screen while the map is still being drawn

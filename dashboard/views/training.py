@@ -40,13 +40,17 @@ POLL_INTERVAL = 0.25
 # --------------------------------------------------------------------------- progress panel
 
 
-def progress_text(job: TrainingJob, queue_position: int | None, slots: int) -> str:
-    """One line saying where a job is: queued, starting, or epoch, speed and time left."""
+def progress_text(job: TrainingJob, queue_position: int | None, running: int) -> str:
+    """One line saying where a job is: queued, starting, or epoch, speed and time left.
+
+    ``running`` is the number of trainings running on the server *now* (not the
+    number of slots: "2 trainings run at once" while one runs would not be true).
+    """
     if job.state == job.QUEUED:
         where = f"position {queue_position}" if queue_position else "next"
         return (
             f"Waiting for a free training slot: {where} in the queue "
-            f"({slots} training{'s' if slots != 1 else ''} run at once on this server)."
+            f"({running} training{'s' if running != 1 else ''} running on this server now)."
         )
     progress = job.progress
     if progress is None:
@@ -105,7 +109,7 @@ def watch_job(
         )
         for note in job.notes:
             st.warning(md(note))
-        text = progress_text(job, registry.queue_position(job), slots(registry))
+        text = progress_text(job, registry.queue_position(job), running_now(registry))
         bar = st.progress(0.0, text=text)
         chart = st.empty()
     last_chart = 0.0
@@ -116,7 +120,7 @@ def watch_job(
         fraction = job.progress.fraction if job.progress is not None else 0.0
         bar.progress(
             min(1.0, max(0.0, fraction)),
-            text=progress_text(job, registry.queue_position(job), slots(registry)),
+            text=progress_text(job, registry.queue_position(job), running_now(registry)),
         )
         now = time.monotonic()
         if now - last_chart >= CHART_INTERVAL:
@@ -130,9 +134,9 @@ def watch_job(
         job.done.wait(POLL_INTERVAL)
 
 
-def slots(registry: RunRegistry) -> int:
-    """How many trainings may run at once."""
-    return registry.settings.max_concurrent
+def running_now(registry: RunRegistry) -> int:
+    """How many trainings run on the server now."""
+    return registry.counts()[0]
 
 
 # --------------------------------------------------------------------------- the tab

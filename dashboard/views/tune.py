@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import statistics
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import budget, presence, state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.evaluate import MIN_COVERAGE
@@ -82,26 +81,6 @@ JOB = "tune_job"
 
 
 # --------------------------------------------------------------------------- pure helpers
-
-
-def measured_speed(infos: Sequence[RunInfo], shared_negatives: bool) -> float | None:
-    """Median words/s of this corpus's finished runs in the same sampling mode."""
-    speeds = [
-        i.words_per_sec
-        for i in infos
-        if i.config
-        and not i.stopped
-        and i.words_per_sec > 0
-        and bool(i.config.get("shared_negatives")) == shared_negatives
-    ]
-    return statistics.median(speeds) if speeds else None
-
-
-def estimate_seconds(configs: Sequence[TrainConfig], tokens: int, speed: float | None) -> float:
-    """Rough time of a sweep: every run's words (tokens × epochs) at the measured speed."""
-    if not speed:
-        return math.nan
-    return sum(tokens * c.epochs for c in configs) / speed
 
 
 def run_score(info: RunInfo | None, score: str) -> float | None:
@@ -256,30 +235,28 @@ def _sweep_form(
         axes_text.append((param2, values2))
     try:
         axes = [(name, parse_values(name, text)) for name, text in axes_text]
+        budget.check_slider_ranges(axes)  # the sidebar's ranges, not the engine's limits
         configs = grid(base, axes)
     except W2VError as error:
         st.error(md(error))
         return
     corpus = ctx.corpus
     assert corpus is not None
-    speed = measured_speed(infos, base.shared_negatives)
     to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus.fingerprint, c))]
-    seconds = estimate_seconds(to_train, corpus.n_tokens, speed)
+    # the cost model (every setting that changes the work), scaled by this server's runs
+    seconds = budget.estimate_seconds(to_train, corpus, budget.calibration(infos, corpus))
     cached = len(configs) - len(to_train)
-    if not to_train:
-        when = "nothing to train"
-    elif math.isfinite(seconds):
-        when = f"about {_duration(seconds)} at {speed:,.0f} words/s (measured on this corpus)"
-    else:
-        when = "time unknown until a run of this corpus has finished"
+    when = f"about {budget.minutes(seconds)} of training" if to_train else "nothing to train"
     st.caption(
         f"{len(configs)} runs ({cached} already cached), the other settings from the "
         f"sidebar · {when}"
     )
     busy = job is not None and job.active
-    if st.button("Start sweep", type="primary", disabled=busy, key="tune_start"):
+    allowed = _budget_ok(seconds, len(to_train), repr(axes))
+    if st.button("Start sweep", type="primary", disabled=busy or not allowed, key="tune_start"):
         try:
-            st.session_state[JOB] = start_sweep(ctx.registry, corpus, base, axes)
+            owner = presence.session_id()
+            st.session_state[JOB] = start_sweep(ctx.registry, corpus, base, axes, owner=owner)
         except W2VError as error:
             st.error(md(error))
         st.rerun()
@@ -317,23 +294,41 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
             for r in ranges:
                 if not r.low < r.high:
                     raise W2VError(f"the range of {r.name} must go from low to high")
-            st.session_state[JOB] = start_search(ctx.registry, corpus, base, ranges, 60.0 * minutes)
+            st.session_state[JOB] = start_search(
+                ctx.registry, corpus, base, ranges, 60.0 * minutes, owner=presence.session_id()
+            )
         except W2VError as error:
             st.error(md(error))
             return
         st.rerun()
 
 
+def _budget_ok(seconds: float, runs: int, plan: str) -> bool:
+    """Over the session budget: say so (no start).  Over :data:`budget.CONFIRM_SECONDS`:
+    a box to tick first.  Returns whether the sweep may start."""
+    limit = budget.session_budget_seconds()
+    if seconds > limit:
+        st.warning(
+            f"About {budget.minutes(seconds)} of training: more than the "
+            f"{budget.minutes(limit)} one visitor may plan at once on this shared server. "
+            "Use fewer values, fewer epochs or a smaller dimension.",
+            icon=":material/hourglass_disabled:",
+        )
+        return False
+    if seconds <= budget.CONFIRM_SECONDS:
+        return True
+    return st.checkbox(
+        f"Yes, train {runs} runs for about {budget.minutes(seconds)}",
+        key=f"tune_confirm_{abs(hash(plan))}",  # a new plan asks again
+        help="Long sweeps hold a training slot of this shared server; the queue in the "
+        "sidebar shows everyone's trainings.",
+    )
+
+
 def _key(fingerprint: str, config: TrainConfig) -> str:
     from w2v_core.train import run_key
 
     return run_key(fingerprint, config)
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
 
 
 def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], None]) -> None:

@@ -1,0 +1,106 @@
+"""Budgets shown before starting: the cost model, the sliders' ranges, the per-session
+budget (refused before anything starts) and the confirming click."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from planted import planted_text
+
+from dashboard import budget
+from dashboard.advice import weak_settings
+from dashboard.runs import RegistrySettings, RunRegistry
+from dashboard.tuning import start_sweep
+from w2v_core.corpus import corpus_from_text
+from w2v_core.train import TrainConfig
+
+BASE = dict(dim=50, window=5, negatives=5, epochs=5, min_count=1, sample=0.0, workers=1)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return corpus_from_text(planted_text(400, seed=3), name="planted")
+
+
+def config(**kwargs) -> TrainConfig:
+    return TrainConfig(**{**BASE, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("setting", "more"),
+    [("dim", 300), ("window", 10), ("negatives", 15), ("epochs", 20), ("min_count", 1)],
+)
+def test_the_estimate_grows_with_every_setting_that_adds_work(corpus, setting, more):
+    less = {"dim": 20, "window": 2, "negatives": 2, "epochs": 2, "min_count": 15}[setting]
+    for shared in (False, True):
+        small_config = config(**{setting: less}, shared_negatives=shared)
+        big_config = config(**{setting: more}, shared_negatives=shared)
+        small = budget.MEASURED.seconds(small_config, budget.kept_tokens(corpus, small_config))
+        big = budget.MEASURED.seconds(big_config, budget.kept_tokens(corpus, big_config))
+        assert big > small > 0
+
+
+def test_the_estimate_scales_with_the_corpus_and_the_mode(corpus):
+    per_pair, shared = config(shared_negatives=False), config(shared_negatives=True)
+    tokens = 1_000_000  # a corpus where the work, not the start-up, dominates
+    assert budget.MEASURED.seconds(per_pair, 10 * tokens) > 5 * budget.MEASURED.seconds(
+        per_pair, tokens
+    )
+    assert budget.MEASURED.seconds(shared, tokens) < budget.MEASURED.seconds(per_pair, tokens)
+
+
+def test_kept_tokens_follow_min_count_and_subsampling(corpus):
+    all_tokens = budget.kept_tokens(corpus, config())
+    assert all_tokens == corpus.n_tokens
+    assert budget.kept_tokens(corpus, config(min_count=15)) < all_tokens
+    subsampled = budget.kept_tokens(corpus, config(sample=1e-3))
+    assert budget.kept_tokens(corpus, config(sample=1e-5)) < subsampled < all_tokens
+
+
+def test_a_grid_beyond_the_budget_is_refused_before_it_starts(monkeypatch):
+    corpus = corpus_from_text(planted_text(40_000, seed=4), name="bigger")  # 160k tokens
+    monkeypatch.setenv(budget.ENV_SESSION_BUDGET, "1")  # one minute per session
+    registry = RunRegistry(RegistrySettings(cache_dir=None, disk_cache_mb=0.0))
+    sweeps_before = {t for t in threading.enumerate() if t.name == "w2v-sweep"}
+    axes = [("dim", [200, 250, 300]), ("epochs", [40, 45, 50])]
+    with pytest.raises(budget.BudgetError, match="more than the 60 s one visitor may ask"):
+        start_sweep(registry, corpus, config(), axes, owner="A")
+    assert registry.counts() == (0, 0) and registry.trainings_started == 0
+    assert {t for t in threading.enumerate() if t.name == "w2v-sweep"} == sweeps_before
+
+
+def test_the_budget_message_names_the_estimate_the_limit_and_the_variable(monkeypatch):
+    monkeypatch.setenv(budget.ENV_SESSION_BUDGET, "2")
+    with pytest.raises(budget.BudgetError) as caught:
+        budget.check_budget(50 * 60, "This sweep")
+    text = str(caught.value)
+    assert "about 50 min" in text and "2 min" in text and budget.ENV_SESSION_BUDGET in text
+    budget.check_budget(100, "This sweep")  # under: no error
+
+
+@pytest.mark.parametrize(
+    ("env", "seconds"),
+    [({}, 1800.0), ({"W2V_SESSION_BUDGET_MINUTES": "5"}, 300.0),
+     ({"W2V_SESSION_BUDGET_MINUTES": "lots"}, 1800.0),
+     ({"W2V_SESSION_BUDGET_MINUTES": "0"}, float("inf"))],
+)  # fmt: skip
+def test_the_session_budget_comes_from_the_environment(env, seconds):
+    assert budget.session_budget_seconds(env) == seconds
+
+
+def test_sweep_values_outside_the_sliders_are_refused(corpus):
+    registry = RunRegistry(RegistrySettings(cache_dir=None, disk_cache_mb=0.0))
+    with pytest.raises(budget.BudgetError, match="dim 1991 is outside the sidebar's range"):
+        start_sweep(registry, corpus, config(), [("dim", [100, 1991])], owner="A")
+    with pytest.raises(budget.BudgetError, match="epochs 991"):
+        budget.check_slider_ranges([("epochs", [5, 991])])
+    budget.check_slider_ranges([("dim", [10, 300]), ("alpha", [0.001, 0.2])])  # the ends
+
+
+def test_weak_settings_get_a_hint_and_usual_ones_none():
+    hint = weak_settings(10, 1, 1, 0.001)
+    assert hint is not None
+    for part in ("dimension 10", "window 1", "1 negative", "learning rate 0.001"):
+        assert part in hint
+    assert weak_settings(100, 5, 5, 0.025) is None
