@@ -69,7 +69,7 @@ def test_sweep_trains_each_value_once_holding_one_queue_place(corpus, tmp_path):
 def test_one_stop_ends_the_run_in_progress_and_skips_the_rest(corpus, tmp_path):
     reg = registry(tmp_path, hold=True)
     slow = TrainConfig(**{**TINY.to_dict(), "epochs": 400})
-    job = start_sweep(reg, corpus, slow, [("dim", [4, 6, 8])])
+    job = start_sweep(reg, corpus, slow, [("dim", [10, 12, 14])])
     deadline = time.time() + WAIT
     while job.entries[0].status != "running" and time.time() < deadline:
         time.sleep(0.02)
