@@ -85,21 +85,22 @@ def selection_frame(
 
 
 def file_stem(*parts: object) -> str:
-    """A file name stem from its parts: letters, digits, ``-`` and ``_`` only."""
-    text = "_".join(str(p) for p in parts if str(p))
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")[:60] or "map"
+    """A file name stem from its parts, each cut to 16 characters (a run key is a long
+    hash): letters, digits, ``-`` and ``_`` only."""
+    text = "_".join(str(p)[:16] for p in parts if str(p))
+    return re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_") or "map"
 
 
-def chart_config(stem: str, image_format: str = "PNG") -> dict[str, Any]:
+def chart_config(name: Sequence[str], image_format: str = "PNG") -> dict[str, Any]:
     """The Plotly chart's config: no logo, and the camera button of its toolbar saving
-    the map as ``stem.png`` or ``stem.svg`` at :data:`IMAGE_WIDTH` x :data:`IMAGE_HEIGHT`
-    (PNG: times :data:`IMAGE_SCALE`)."""
+    the map as ``<stem>.png`` or ``.svg`` (``stem``: :func:`file_stem` of the ``name``
+    parts) at :data:`IMAGE_WIDTH` x :data:`IMAGE_HEIGHT` (PNG: times :data:`IMAGE_SCALE`)."""
     fmt = "svg" if image_format.upper() == "SVG" else "png"
     return {
         "displaylogo": False,
         "toImageButtonOptions": {
             "format": fmt,
-            "filename": file_stem(stem),
+            "filename": file_stem(*name),
             "width": IMAGE_WIDTH,
             "height": IMAGE_HEIGHT,
             "scale": IMAGE_SCALE if fmt == "png" else 1,
@@ -134,7 +135,7 @@ def selection_buttons(
         st.download_button(
             "Word list (.txt)",
             data=word_list(list(frame["word"])),
-            file_name=f"{file_stem(stem)}_words.txt",
+            file_name=f"{stem}_words.txt",
             mime="text/plain",
             key=f"{key}_words",
             icon=":material/download:",
@@ -142,7 +143,7 @@ def selection_buttons(
         st.download_button(
             "Words with coordinates (CSV)",
             data=csv_bytes(frame),
-            file_name=f"{file_stem(stem)}.csv",
+            file_name=f"{stem}.csv",
             mime="text/csv",
             key=f"{key}_csv",
             icon=":material/download:",
@@ -167,4 +168,4 @@ def map_selection_buttons(
         picked = [position[w] for w in highlight if w in position]
         source, stem = f"search for “{md(highlight[0])}”", highlight[0]
     frame = selection_frame(picked, words, counts, coords, clusters, cluster_names)
-    selection_buttons(picked, source, frame, f"map_{run_id}_{stem}")
+    selection_buttons(picked, source, frame, file_stem("map", run_id, stem))

@@ -98,7 +98,7 @@ def test_selection_frame_has_coordinates_and_group():
 
 
 def test_chart_config_saves_at_presentation_size():
-    png = downloads.chart_config("map_run/1 t-SNE 2d", "PNG")
+    png = downloads.chart_config(("map", "run/1", "t-SNE", "2d"), "PNG")
     assert png["displaylogo"] is False
     options = png["toImageButtonOptions"]
     assert options == {
@@ -108,7 +108,8 @@ def test_chart_config_saves_at_presentation_size():
         "height": 600,
         "scale": 2,  # 1920 x 1200 pixels
     }
-    svg = downloads.chart_config("x", "SVG")["toImageButtonOptions"]
+    svg = downloads.chart_config(("x",), "SVG")["toImageButtonOptions"]
+    assert downloads.file_stem("map", "20200836cb866a98f9b6", "élan") == "map_20200836cb866a98_lan"
     assert svg["format"] == "svg" and svg["scale"] == 1
 
 

@@ -404,7 +404,7 @@ def _render_map(
     event = st.plotly_chart(
         fig,
         key="map_chart",
-        config=downloads.chart_config(f"map_{run_id}_{method}_{dims}d", image_format),
+        config=downloads.chart_config(("map", run_id, method, f"{dims}d"), image_format),
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
     )
