@@ -131,7 +131,7 @@ def selection_buttons(
     if not len(rows):
         return
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.caption(f"Take away the {len(rows)} words of the {source}:")
+        st.caption(f"Take away the {len(rows)} words of the {source}:", width="content")
         st.download_button(
             "Word list (.txt)",
             data=word_list(list(frame["word"])),

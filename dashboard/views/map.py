@@ -215,9 +215,10 @@ def _render_map(
     # The choices people make first on one row, the finer ones in an expander: at
     # 1280x720 the map itself must start on the first screen, not under three rows.
     method_col, dims_col, colour_col, search_col = st.columns(
-        [1.45, 0.8, 1.1, 1.4], vertical_alignment="bottom"
+        [1.95, 0.75, 1.0, 1.15],
+        vertical_alignment="bottom",  # four methods on one line
     )
-    more = st.expander("Map settings: words, labels, t-SNE, clusters, neighbours, zoom")
+    more = st.expander("Map settings: words, labels, t-SNE/UMAP, clusters, neighbours, image")
     left, middle, right = more.columns(3)
     with left:
         if max_n > SMOOTH_UP_TO:

@@ -57,8 +57,9 @@ def test_camera_button_saves_png_and_svg_at_slide_size(page, screenshot):
     page.get_by_text("Map settings", exact=False).first.click()
     page.locator(".st-key-map_image_format").get_by_text("SVG", exact=True).click()
     page.wait_for_function(
+        # Plotly titles the button "Download plot as a png" for PNG, "Download plot" else
         """() => [...document.querySelectorAll('.st-key-map_chart .modebar-btn')]
-            .some(b => (b.getAttribute('data-title') || '').includes('svg'))""",
+            .some(b => b.getAttribute('data-title') === 'Download plot')""",
         timeout=30_000,
     )
     view(page, "map-settings-1280.png")
@@ -71,12 +72,17 @@ def test_camera_button_saves_png_and_svg_at_slide_size(page, screenshot):
 
 def test_umap_map_and_search_take_away(page, screenshot):
     page.locator(".st-key-map_method").get_by_text("UMAP", exact=True).click()
-    page.wait_for_function(
+    preparing = page.get_by_text("Preparing UMAP", exact=False).first
+    preparing.wait_for(timeout=60_000)
+    preparing.scroll_into_view_if_needed()
+    view(page, "map-umap-preparing-1280.png")  # the one-off compile, shown as it happens
+    page.wait_for_function(  # the UMAP map drawn, and the page done redrawing
         """() => (document.querySelector('.st-key-map_chart .gtitle')?.textContent || '')
-            .startsWith('UMAP')""",
+            .startsWith('UMAP') && !document.querySelector('[data-stale="true"]')""",
         timeout=UMAP_TIMEOUT_MS,
     )
     assert page.locator(".st-key-map_umap_neighbours").count() == 1
+    page.evaluate("document.querySelector('.st-key-map_chart').scrollIntoView()")
     view(page, "map-umap-1280.png")
     screenshot(page, "map-umap-full.png")
     page.locator(".st-key-map_query input").fill("king")
