@@ -436,6 +436,7 @@ def _render_map(
         file_name=f"map_{_safe_name(run_id)}_{method.replace(' ', '_')}_{dims}d.csv",
         mime="text/csv",
         key="map_download",
+        icon=":material/download:",
     )
     clusters = color if names is not None else None  # the groups the legend names
     downloads.map_selection_buttons(

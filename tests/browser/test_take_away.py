@@ -36,6 +36,9 @@ def save_image(page) -> tuple[str, bytes]:
     with page.expect_download(timeout=60_000) as info:
         chart.locator(".modebar-btn[data-title^='Download plot']").click()
     download = info.value
+    artifacts = os.environ.get("W2V_ARTIFACTS")
+    if artifacts:  # keep the saved image to look at
+        download.save_as(Path(artifacts) / f"camera-{download.suggested_filename}")
     return download.suggested_filename, Path(download.path()).read_bytes()
 
 
