@@ -199,6 +199,12 @@ UMAP_NEIGHBOURS = 15
 UMAP_MIN_DIST = 0.1
 """UMAP's default ``min_dist``: how tightly words may be packed on the map (0 to 1)."""
 
+UMAP_EPOCHS = 200
+"""Layout steps: umap-learn's own choice above 10,000 words (it takes 500 below).  On
+1,000 words in 20 planted groups (50-d) the 10-nearest-neighbour purity of the map was
+1.0 at 200 steps as at 500, in 2.8-4.5 s instead of 6.8 s (warm, 2 busy cores, load 15),
+which puts UMAP beside t-SNE (4.0-5.6 s there)."""
+
 UMAP_MIN_WORDS = 4
 """Below this many words :func:`umap` returns the PCA map, as :func:`tsne` does."""
 
@@ -254,7 +260,7 @@ def umap(
     n_neighbors: int = UMAP_NEIGHBOURS,
     min_dist: float = UMAP_MIN_DIST,
     seed: int = 0,
-    n_epochs: int | None = None,
+    n_epochs: int = UMAP_EPOCHS,
 ) -> np.ndarray:
     """UMAP map of the rows (``umap-learn``, spectral initialisation, Euclidean).
 
@@ -278,8 +284,8 @@ def umap(
     seed : int
         Random state: the same data and seed give the same map (UMAP then runs on one
         thread, as :func:`tsne` does).
-    n_epochs : int, optional
-        Layout steps (default: umap-learn's, 500 for up to 10,000 words).
+    n_epochs : int
+        Layout steps (:data:`UMAP_EPOCHS`).
 
     Returns
     -------

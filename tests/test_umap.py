@@ -60,12 +60,14 @@ def test_umap_keeps_planted_groups_about_as_well_as_tsne(planted, dims):
     map     group purity (3 nearest)   pair purity (1 nearest)   silhouette
     ======  =========================  ========================  ==========
     t-SNE   2-D 1.00, 3-D 0.58         2-D 1.00, 3-D 0.70        0.67, 0.16
-    UMAP    2-D 1.00, 3-D 1.00         2-D 0.80, 3-D 0.90        0.75, 0.63
+    UMAP    2-D 1.00, 3-D 1.00         2-D 1.00, 3-D 1.00        0.78, 0.70
     ======  =========================  ========================  ==========
 
-    (silhouette of the 8 planted labels, 2-D then 3-D).  UMAP keeps every group whole;
-    it parts a pair or two where t-SNE in 2-D keeps them; 3-D t-SNE, with its perplexity
-    capped at 20 for 60 words, mixes the groups.
+    (silhouette of the 8 planted labels, 2-D then 3-D).  UMAP keeps every group and
+    every pair whole; 3-D t-SNE, its perplexity capped at 20 for 60 words, mixes the
+    groups.  (With umap-learn's 500 layout steps instead of 200, UMAP 2-D parted 2 of
+    the 10 pairs: pair purity 0.80, silhouette 0.75.)  The margins below allow for
+    other versions of the libraries.
     """
     x, rows, labels = planted
     assert purity(x[rows], labels, len(GROUPS)) == (1.0, 1.0)  # the structure is there
