@@ -212,3 +212,15 @@ def test_umap_map_is_cached_and_follows_its_settings(monkeypatch):
     at.slider(key="map_umap_min_dist").set_value(projection.UMAP_MIN_DIST).run()
     at.slider(key="map_umap_neighbours").set_value(projection.UMAP_NEIGHBOURS).run()
     assert len(calls) == 4  # (5, 0.1) once; back at the defaults: cached
+
+
+def test_without_umap_learn_the_map_says_so(monkeypatch):
+    """umap-learn missing (an install without it): a warning naming the package, no crash."""
+    monkeypatch.setitem(projection._UMAP_WARM, "done", False)
+    monkeypatch.setitem(sys.modules, "umap", None)  # "import umap" now raises ImportError
+    st.cache_data.clear()
+    at = app()
+    at.run()
+    at.radio(key="map_method").set_value("UMAP").run()
+    assert not at.exception and not at.error
+    assert any("pip install umap-learn" in w.value.replace("\\", "") for w in at.warning)

@@ -361,9 +361,9 @@ def _render_map(
         "PCA": (dims, None, None, None),
         "custom axes": (2, None, None, axes),
     }[method]
-    if method == "UMAP":
-        map_umap.ensure_ready()
     try:
+        if method == "UMAP":
+            map_umap.ensure_ready()  # W2VError if umap-learn is missing
         coords = _projection(
             run_id, fingerprint, method, rows, *params, _kv=kv, umap_settings=umap_settings
         )
