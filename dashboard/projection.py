@@ -221,9 +221,9 @@ def prepare_umap(progress: Callable[[float, str], None] | None = None) -> float:
 
     ``umap`` (and numba, which it imports) is imported here and only here, so the
     first screen never waits for it.  The first fit in a process compiles a few
-    dozen numba functions (measured in a fresh process on the busy 2-core development
-    machine: import 2-5 s, then 12-30 s of compilation; a warm fit of 1,000 words is
-    2-4 s); a fit of 64 random points compiles the same functions, so the user's
+    dozen numba functions (measured in fresh processes on the busy 2-core development
+    machine, load average 6-14: import 2-4 s, then 13-52 s of compilation; a warm fit
+    of 1,000 words is 3-5 s); a fit of 64 random points compiles the same functions, so the user's
     map after it runs at the warm speed and the wait can be shown as two steps.
 
     Parameters
