@@ -18,11 +18,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, map_selection, presentation, projection, state
+from dashboard import (
+    charts,
+    downloads,
+    labels,
+    map_selection,
+    map_umap,
+    presentation,
+    projection,
+    state,
+)
 from dashboard.queries import resolve_word
 from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
-from w2v_core.files import spreadsheet_safe
 from w2v_core.vectors import KeyedVectors
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,7 +51,7 @@ DEFAULT_LABELS = 30
 MAX_LABELS = 150
 MAX_REPLAY_WORDS = 500
 DEFAULT_REPLAY_WORDS = 200
-METHODS = ("t-SNE", "PCA", "custom axes")
+METHODS = ("t-SNE", "UMAP", "PCA", "custom axes")
 COLOURINGS = ("KMeans cluster", "frequency (log)", "none")
 X_AXIS_PAIRS = (("man", "woman"), ("he", "she"), ("king", "queen"), ("boy", "girl"))
 Y_AXIS_PAIRS = (("bad", "good"), ("sad", "happy"), ("small", "large"), ("old", "new"))
@@ -55,6 +63,8 @@ cannot be drawn, so this map **squashes it onto a flat picture**:
 
 * **t-SNE** keeps *neighbourhoods*: words that are close in the full space are
   close on the map. Distances between far-apart groups, and the axes, mean nothing.
+* **UMAP** also keeps neighbourhoods, and more of how the groups sit relative to each
+  other; its first use on a server takes about half a minute to prepare.
 * **PCA** is a plain "shadow" of the space along the two (or three) directions in
   which the words differ most. Faithful but usually more crowded.
 * **Custom axes** let you pick the directions yourself: for example horizontal =
@@ -91,8 +101,11 @@ def _projection(
     seed: int | None,
     axes: tuple[tuple[str, str], tuple[str, str]] | None,
     _kv: KeyedVectors,
+    umap_settings: tuple[int, float] = map_umap.DEFAULTS,
 ) -> np.ndarray:
     vectors = _kv.unit(list(rows))
+    if method == "UMAP":
+        return projection.umap(vectors, dims, *umap_settings, seed=seed or 0)
     if method == "PCA":
         return projection.pca(vectors, dims)
     if method == "t-SNE":
@@ -202,9 +215,10 @@ def _render_map(
     # The choices people make first on one row, the finer ones in an expander: at
     # 1280x720 the map itself must start on the first screen, not under three rows.
     method_col, dims_col, colour_col, search_col = st.columns(
-        [1.45, 0.8, 1.1, 1.4], vertical_alignment="bottom"
+        [1.95, 0.75, 1.0, 1.15],
+        vertical_alignment="bottom",  # four methods on one line
     )
-    more = st.expander("Map settings: words, labels, t-SNE, clusters, neighbours, zoom")
+    more = st.expander("Map settings: words, labels, t-SNE/UMAP, clusters, neighbours, image")
     left, middle, right = more.columns(3)
     with left:
         if max_n > SMOOTH_UP_TO:
@@ -237,7 +251,11 @@ def _render_map(
         )
     with method_col:
         method = st.radio(
-            "Method", METHODS, **_bind("map_method", METHODS[0], options=METHODS), horizontal=True
+            "Method",
+            METHODS,
+            **_bind("map_method", METHODS[0], options=METHODS),
+            horizontal=True,
+            help=map_umap.WHICH_METHOD,
         )
     if method == "t-SNE" and n > TSNE_MAX_WORDS:
         st.caption(
@@ -245,6 +263,7 @@ def _render_map(
             f"beyond): PCA is drawn for these {n:,}."
         )
         method = "PCA"
+    method = map_umap.within_reach(method, n)
     with dims_col:
         dims_choice = st.radio(
             "Dimensions",
@@ -258,6 +277,7 @@ def _render_map(
 
     perplexity: float | None = None
     seed: int | None = None
+    umap_settings = map_umap.DEFAULTS
     with middle:
         if method == "t-SNE":
             perplexity = st.slider(
@@ -277,6 +297,8 @@ def _render_map(
             )
         elif method == "PCA":
             st.caption("PCA: the directions along which the words differ most.")
+        elif method == "UMAP":
+            umap_settings, seed = map_umap.settings()
     with colour_col:
         colouring = st.selectbox(
             "Colour by", COLOURINGS, **_bind("map_colour", COLOURINGS[0], options=COLOURINGS)
@@ -308,6 +330,7 @@ def _render_map(
             help="Zoom to the searched word and its neighbours (2-D maps). "
             "Double-click the chart to come back here; its home button shows everything.",
         )
+        image_format = downloads.image_format_choice()
 
     axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
 
@@ -334,11 +357,16 @@ def _render_map(
     fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
     params = {
         "t-SNE": (dims, perplexity, seed, None),
+        "UMAP": (dims, None, seed, None),
         "PCA": (dims, None, None, None),
         "custom axes": (2, None, None, axes),
     }[method]
     try:
-        coords = _projection(run_id, fingerprint, method, rows, *params, _kv=kv)
+        if method == "UMAP":
+            map_umap.ensure_ready()  # W2VError if umap-learn is missing
+        coords = _projection(
+            run_id, fingerprint, method, rows, *params, _kv=kv, umap_settings=umap_settings
+        )
     except W2VError as error:
         st.warning(md(str(error)))
         return query
@@ -377,7 +405,7 @@ def _render_map(
     event = st.plotly_chart(
         fig,
         key="map_chart",
-        config={"displaylogo": False},
+        config=downloads.chart_config(("map", run_id, method, f"{dims}d"), image_format),
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
     )
@@ -408,6 +436,11 @@ def _render_map(
         file_name=f"map_{_safe_name(run_id)}_{method.replace(' ', '_')}_{dims}d.csv",
         mime="text/csv",
         key="map_download",
+        icon=":material/download:",
+    )
+    clusters = color if names is not None else None  # the groups the legend names
+    downloads.map_selection_buttons(
+        event, coords, words, counts, clusters, names, highlight, run_id
     )
     return query
 
@@ -447,13 +480,12 @@ def coordinates_csv(
     words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
 ) -> bytes:
     """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
-    safe_words = [spreadsheet_safe(word) for word in words]  # no formulas in spreadsheets
-    frame = pd.DataFrame({"word": safe_words, "frequency": np.asarray(counts, dtype=np.int64)})
+    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
     for axis, name in enumerate("xyz"[: coords.shape[1]]):
         frame[name] = coords[:, axis]
     if clusters is not None:
         frame["cluster"] = clusters
-    return frame.to_csv(index=False).encode("utf-8")
+    return downloads.csv_bytes(frame)  # no formulas in spreadsheets
 
 
 # -- training replay -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, company, state
+from dashboard import charts, company, downloads, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
 from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
@@ -142,6 +142,14 @@ def _word_block(
     )
     if ctx is not None:
         table.caption("Click a row to see why the two words are close.")
+    table.download_button(
+        "Download table (CSV)",
+        data=downloads.csv_bytes(frame),
+        file_name=f"{downloads.file_stem('neighbours', word)}.csv",
+        mime="text/csv",
+        key=f"nb_csv_{number}",
+        icon=":material/download:",
+    )
     with bars:
         items = list(zip(frame["word"], frame["similarity"], strict=True))
         show(
