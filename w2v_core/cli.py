@@ -12,6 +12,8 @@ info       what a model file contains
 sweep      one run per value of a setting (or a grid of two), cached, compared
 search     find good settings within a time budget (Optuna, successive halving)
 contexts   the company a word keeps in a corpus: characteristic and shared context words
+compare    what changed between two runs: words that moved most, neighbours that changed
+stability  a word's neighbours across several seeds of one configuration
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
 text/binary file (detected from the content).  Every user error is reported as
@@ -596,6 +598,57 @@ def _corpus_spelling(contexts: Contexts, word: str) -> str:
     return word.lower() if word not in index and word.lower() in index else word
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare  # imported here: only this command aligns runs
+
+    kv_a, kv_b = load_vectors(args.a), load_vectors(args.b)
+    result = compare(kv_a, kv_b, topn=args.topn, max_words=args.words, by=args.by)
+    rows = result.changes[: args.limit]
+    if args.json:
+        print(json.dumps([change.to_dict() for change in rows], indent=2))
+        return 0
+    print(
+        f"# {len(result.changes):,} shared words compared ({result.n_shared:,} shared, "
+        f"{result.only_a:,} only in A, {result.only_b:,} only in B); most changed by {args.by} "
+        "first.  moved: cosine distance after Procrustes alignment (0 = same place); "
+        f"overlap: share of top-{result.topn} neighbours in common (1 = same)"
+    )
+    print("word\tmoved\toverlap\tneighbours in A\tneighbours in B")
+    for change in rows:
+        print(
+            f"{change.word}\t{change.moved:.4f}\t{change.overlap:.2f}\t"
+            f"{' '.join(change.neighbours_a)}\t{' '.join(change.neighbours_b)}"
+        )
+    return 0
+
+
+def _add_compare_parser(commands: argparse._SubParsersAction, model_help: str) -> None:
+    """``compare A B``: the most changed words between two runs."""
+    from .compare import MAX_WORDS, MEASURES
+
+    p = commands.add_parser(
+        "compare",
+        help="what changed between two runs (seeds, settings or corpora)",
+        description="Rank the words two runs share by how far they moved after aligning B "
+        "onto A (orthogonal Procrustes) and by how much their top-N neighbours changed "
+        "(no alignment needed), most changed first.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("a", metavar="A", help=model_help)
+    p.add_argument("b", metavar="B", help=model_help)
+    p.add_argument("--topn", type=_positive_int, default=10, help="neighbours per word")
+    p.add_argument("--by", choices=MEASURES, default="moved", help="what 'most changed' means")
+    p.add_argument(
+        "--words",
+        type=_positive_int,
+        default=MAX_WORDS,
+        help="compare this many of the most frequent shared words",
+    )
+    p.add_argument("--limit", type=_positive_int, default=None, help="print only N words")
+    p.add_argument("--json", action="store_true", help="print a JSON list instead of lines")
+    p.set_defaults(handler=_cmd_compare)
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -849,6 +902,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where downloaded corpora are cached (None: $W2V_CACHE_DIR or ~/.cache/w2v_core)",
     )
     p.set_defaults(handler=_cmd_contexts)
+    _add_compare_parser(commands, model_help)
     return parser
 
 
