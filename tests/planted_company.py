@@ -21,8 +21,9 @@ MOVED_TO = 3
 RARE = "rareword"
 
 
-def company_text(n_sentences: int = 20000, seed: int = 0, moved: bool = False,
-                 rare: int = 0) -> str:
+def company_text(
+    n_sentences: int = 20000, seed: int = 0, moved: bool = False, rare: int = 0
+) -> str:
     """The corpus; ``moved``: :data:`MOVER` keeps group :data:`MOVED_TO`'s company;
     ``rare``: that many sentences put :data:`RARE` beside random contexts."""
     rng = random.Random(seed)
@@ -33,6 +34,8 @@ def company_text(n_sentences: int = 20000, seed: int = 0, moved: bool = False,
         home = MOVED_TO if moved and word == MOVER else group
         lines.append(f"{rng.choice(CONTEXTS[home])} {word} {rng.choice(CONTEXTS[home])}")
     for _ in range(rare):
-        lines.append(f"{rng.choice(rng.choice(CONTEXTS))} {RARE} {rng.choice(rng.choice(CONTEXTS))}")
+        lines.append(
+            f"{rng.choice(rng.choice(CONTEXTS))} {RARE} {rng.choice(rng.choice(CONTEXTS))}"
+        )
     rng.shuffle(lines)
     return "\n".join(lines)

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 import pytest
-
 from planted_company import MOVER, company_text
+
 from w2v_core.cli import main
 from w2v_core.compare import compare, procrustes, rank, shared_words
 from w2v_core.corpus import corpus_from_text
