@@ -420,13 +420,21 @@ def _cmd_analogy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format_ci(interval: list[float] | None, percent: bool = False) -> str:
+    """A 95% interval as ``[0.1812, 0.2934]`` (``[12.1%, 14.0%]``), blank without one."""
+    if interval is None:
+        return " " * 18
+    low, high = interval
+    return f"[{100 * low:.1f}%, {100 * high:.1f}%]" if percent else f"[{low:.4f}, {high:.4f}]"
+
+
 def _format_report(report: dict, source: str) -> str:
     lines = [f"vectors: {report['vocab_size']:,} words x {report['dim']} dimensions ({source})"]
     for key, title in (("ws353", "WordSim-353"), ("simlex999", "SimLex-999")):
         result = report[key]
         rho = "n/a" if result["spearman"] is None else f"{result['spearman']:.4f}"
         lines.append(
-            f"{title:<12} Spearman {rho:>7}   "
+            f"{title:<12} Spearman {rho:>7} {_format_ci(result['ci95'])}  "
             f"({result['n_covered']}/{result['n_pairs']} pairs covered, "
             f"{100 * result['coverage']:.1f}%)"
         )
@@ -434,7 +442,8 @@ def _format_report(report: dict, source: str) -> str:
     accuracy = "n/a" if analogy["accuracy"] is None else f"{100 * analogy['accuracy']:.2f}%"
     restrict = report["restrict_vocab"]
     lines.append(
-        f"{'Analogies':<12} accuracy {accuracy:>7}   ({analogy['correct']}/{analogy['total']} "
+        f"{'Analogies':<12} accuracy {accuracy:>7} {_format_ci(analogy['ci95'], percent=True)}  "
+        f"({analogy['correct']}/{analogy['total']} "
         f"questions; {analogy['n_skipped']:,} skipped with words outside the "
         f"{'whole vocabulary' if restrict is None else f'top {restrict:,} words'})"
     )
@@ -448,7 +457,8 @@ def _format_report(report: dict, source: str) -> str:
     toy = report["toy_analogies"]
     toy_accuracy = "n/a" if toy["accuracy"] is None else f"{100 * toy['accuracy']:.2f}%"
     lines.append(
-        f"{'Toy':<12} accuracy {toy_accuracy:>7}   ({toy['correct']}/{toy['total']} planted "
+        f"{'Toy':<12} accuracy {toy_accuracy:>7} {_format_ci(toy['ci95'], percent=True)}  "
+        f"({toy['correct']}/{toy['total']} planted "
         "analogies of the toy corpus)"
     )
     thin = [s["name"] for s in report["scores"] if s["value"] is not None and not s["rankable"]]
@@ -457,6 +467,7 @@ def _format_report(report: dict, source: str) -> str:
             f"coverage below {report['min_coverage']:.0%} (not comparable across runs): "
             + ", ".join(thin)
         )
+    lines.append("[low, high]: 95% bootstrap interval over the test's pairs or questions")
     return "\n".join(lines)
 
 
