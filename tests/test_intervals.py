@@ -19,8 +19,8 @@ from w2v_core.intervals import (
     percentile_interval,
     pooled,
     row_ranks,
-    seed_scores,
 )
+from w2v_core.stability import seed_scores
 from w2v_core.vectors import KeyedVectors
 
 

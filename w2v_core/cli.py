@@ -660,6 +660,84 @@ def _add_compare_parser(commands: argparse._SubParsersAction, model_help: str) -
     p.set_defaults(handler=_cmd_compare)
 
 
+def _cmd_stability(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus  # imported here: only training commands need them
+    from .stability import frequent_stability, train_seeds, word_stability
+
+    config = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS}).validate()
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, lowercase=not args.keep_case)
+    show = sys.stderr.isatty() and not args.quiet
+    bar = ProgressBar(sys.stderr) if show else None
+    try:
+        models = train_seeds(
+            corpus, config, args.seeds, args.cache_dir, not args.no_cache,
+            None if bar is None else (lambda index, progress: bar(progress)),
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    kvs = [model.wv for model in models]
+    result = word_stability(kvs, _lookup(kvs[0], args.word), topn=args.topn)
+    ranked = frequent_stability(kvs) if args.frequent else []
+    most, least = ranked[: args.frequent], ranked[::-1][: args.frequent]
+    if args.json:
+        as_rows = lambda items: [  # noqa: E731
+            {"word": w, "count": c, "stability": round(s, 4)} for w, c, s in items
+        ]
+        report = {**result.to_dict(), "most_stable": as_rows(most), "least_stable": as_rows(least)}
+        print(json.dumps(report, indent=2))
+        return 0
+    seeds = ", ".join(str(model.config.seed) for model in models)
+    print(
+        f"# '{result.word}' ({result.count:,} times) over seeds {seeds}: stability "
+        f"{result.stability:.2f} (mean overlap of the seeds' top-10 lists; 1 = all agree)"
+    )
+    print("neighbour\tseeds\tmean cosine\tspread")
+    for n in result.neighbours:
+        flag = "\tonly in one seed" if n.seeds == 1 else ""
+        print(f"{n.word}\t{n.seeds}/{result.seeds}\t{n.mean_cosine:.4f}\t{n.spread:.4f}{flag}")
+    for title, items in (("most stable", most), ("least stable", least)):
+        if items:
+            print(f"# {title} of the {len(ranked):,} most frequent words: "
+                  + ", ".join(f"{w} {s:.2f}" for w, _, s in items))  # fmt: skip
+    return 0
+
+
+def _add_stability_parser(commands: argparse._SubParsersAction) -> None:
+    """``stability CORPUS WORD``: a word's neighbours across several seeds."""
+    from .stability import MAX_SEEDS, SEEDS
+
+    p = commands.add_parser(
+        "stability",
+        help="a word's neighbours across several seeds: which ones are real?",
+        description="Train --seeds runs of one configuration that differ only in their seed "
+        "(seed, seed+1, ...; each cached like any run, so a second call trains nothing), and "
+        "show for each neighbour of WORD in how many seeds it is among the top N, with its "
+        "mean cosine and spread; the word's stability is the mean overlap of its top-10 "
+        "lists over every pair of seeds.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS", help="a built-in corpus name or a text file")
+    p.add_argument("word", metavar="WORD", help="the query word")
+    p.add_argument(
+        "--seeds", type=int, default=SEEDS, help=f"how many seeds to train (2 to {MAX_SEEDS})"
+    )
+    p.add_argument("--topn", type=_positive_int, default=10, help="neighbours per seed")
+    p.add_argument(
+        "--frequent",
+        type=int,
+        default=10,
+        help="also list the N most and least stable of the 1,000 most frequent words (0: no)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_config_options(p, TrainConfig())
+    p.add_argument("--cache-dir", default=None, help="corpora and cached runs")
+    p.add_argument("--no-cache", action="store_true", help="train every seed, cache nothing")
+    p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_stability)
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -914,6 +992,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=_cmd_contexts)
     _add_compare_parser(commands, model_help)
+    _add_stability_parser(commands)
     return parser
 
 

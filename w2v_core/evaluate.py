@@ -571,7 +571,7 @@ class Evaluation:
         ]  # fmt: skip
 
     def results(self) -> dict[str, PairResult | AnalogyResult]:
-        """Each score's full result by name (what :func:`w2v_core.intervals.seed_scores`
+        """Each score's full result by name (what :func:`w2v_core.stability.seed_scores`
         resamples)."""
         return {"ws353": self.ws353, "simlex999": self.simlex999,
                 "analogies": self.analogies, "toy_analogies": self.toy}  # fmt: skip

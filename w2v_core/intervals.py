@@ -13,10 +13,11 @@ differences on tests of this size fall inside such intervals.
 * **Accuracy** (:func:`bootstrap_accuracy`): the number right in a resample of
   :math:`n` questions with accuracy :math:`p` is :math:`\mathrm{Binomial}(n, p)`,
   drawn directly (the same distribution, without an :math:`n \times B` index matrix).
-* **Several seeds** (:func:`pooled`): the score is the mean over the :math:`k`
-  seeds; each bootstrap replicate draws :math:`k` seeds with replacement and one
-  resample of the test's items (the same for every seed drawn: it is one test), so
-  the interval holds both the test's and the training's randomness.
+* **Several seeds** (:func:`pooled`, for :func:`w2v_core.stability.seed_scores`):
+  the score is the mean over the :math:`k` seeds; each bootstrap replicate draws
+  :math:`k` seeds with replacement and one resample of the test's items (the same for
+  every seed drawn: it is one test), so the interval holds both the test's and the
+  training's randomness.
 
 Every interval is seeded (:data:`SEED`): the same scores give the same interval.
 """
@@ -25,12 +26,8 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .evaluate import Evaluation, Score
 
 #: Bootstrap resamples per interval.
 N_BOOTSTRAP = 1000
@@ -144,40 +141,3 @@ def pooled(per_seed: Sequence[np.ndarray], seed: int = SEED) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an all-nan row: its mean is nan
         return np.nanmean(matrix[seeds, columns], axis=1)
-
-
-def seed_scores(evaluations: Sequence[Evaluation]) -> list[Score]:
-    """The scores of several runs of one configuration (seeds): the mean over the runs,
-    its 95% interval from :func:`pooled` replicates, the smallest coverage of the runs.
-
-    Raises
-    ------
-    ValueError
-        With no evaluation.
-    """
-    from dataclasses import replace
-
-    if not evaluations:
-        raise ValueError("no evaluation to pool")
-    pooled_scores = []
-    for index, first in enumerate(evaluations[0].scores()):
-        per_run = [evaluation.scores()[index] for evaluation in evaluations]
-        values = np.array([s.value for s in per_run], dtype=np.float64)
-        finite = np.isfinite(values)
-        if not finite.any():
-            pooled_scores.append(replace(first, seeds=len(per_run), ci95=None))
-            continue
-        results = [evaluation.results()[first.name] for evaluation in evaluations]
-        replicates = pooled([r.replicates() for r, ok in zip(results, finite, strict=True) if ok])
-        weakest = min(per_run, key=lambda s: s.coverage)
-        pooled_scores.append(
-            replace(
-                first,
-                value=float(values[finite].mean()),
-                covered=weakest.covered,
-                total=weakest.total,
-                ci95=percentile_interval(replicates),
-                seeds=int(finite.sum()),
-            )
-        )
-    return pooled_scores
