@@ -199,3 +199,59 @@ def _progress(job: TuneJob) -> None:
             st.rerun(scope="app")
 
     panel()
+
+
+@st.cache_data(show_spinner="Evaluating the seeds…", max_entries=16)
+def _pooled(keys: tuple[str, ...], _kvs: list[KeyedVectors]) -> list:
+    from w2v_core.evaluate import evaluate_vectors
+    from w2v_core.stability import seed_scores
+
+    return seed_scores([evaluate_vectors(kv) for kv in _kvs])
+
+
+def pooled_frame(scores: list) -> pd.DataFrame:
+    """One row per test: the mean over the seeds and its 95% interval."""
+    rows = []
+    for score in scores:
+        accuracy = score.metric == "accuracy"
+        fmt = (lambda v: f"{v:.1%}") if accuracy else (lambda v: f"{v:.3f}")
+        finite = math.isfinite(score.value)
+        rows.append(
+            {
+                "test": f"{score.title} ({score.metric})",
+                "mean over seeds": fmt(score.value) if finite else "n/a",
+                "95% interval": (
+                    f"{fmt(score.ci95[0])} to {fmt(score.ci95[1])}" if score.ci95 else "n/a"
+                ),
+                "seeds": score.seeds,
+                "coverage": f"{score.coverage:.0%}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pooled_scores(ctx: Context, run: Run) -> None:
+    """In Evaluate: the scores over every cached seed of this run's settings, with an
+    interval that holds both the test's and the seeds' randomness."""
+    if run.config is None:
+        return
+    pairs = seed_keys(run, MAX_SEEDS)
+    cached = [run] + [ctx.get_run(k) for k, _ in pairs[1:] if ctx.registry.is_cached(k)]
+    cached = [r for r in cached if r is not None]
+    st.subheader("Over seeds", anchor=False)
+    if len(cached) < 2:
+        st.caption(
+            "One seed so far. Train more in the Neighbours tab (*check across seeds*): the "
+            "interval here will then also hold the training's randomness."
+        )
+        return
+    try:
+        scores = _pooled(tuple(r.key for r in cached), [r.kv for r in cached])
+    except W2VError as error:
+        st.caption(md(error))
+        return
+    st.dataframe(pooled_frame(scores), hide_index=True, width="stretch")
+    st.caption(
+        f"Mean of {len(cached)} runs that differ only by their seed; the interval resamples "
+        "both the seeds and the test's items."
+    )
