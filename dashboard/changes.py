@@ -101,14 +101,20 @@ def render(run: Run, other: Run, words: list[str]) -> None:
         f"{comparison.only_a:,} only in this run, {comparison.only_b:,} only in the other."
     )
     _query_words(comparison, run, words)
-    table, chart = st.columns([3, 2])
-    table.dataframe(changes_frame(comparison), hide_index=True, width="stretch", height=560)
-    with chart:
-        show(movers_map(comparison), key="nb_change_map")
-        st.caption(
-            f"The {min(ARROWS, len(comparison.changes))} most changed words: grey circle = "
-            "this run, red dot = the other run after alignment (one PCA of both)."
-        )
+    frame = changes_frame(comparison)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+        column_config={
+            "word": st.column_config.TextColumn("word", width=90),
+            "moved": st.column_config.NumberColumn("moved", width=60),
+            "overlap": st.column_config.NumberColumn("overlap", width=60),
+        },
+    )  # fmt: skip
+    show(movers_map(comparison), key="nb_change_map")
+    st.caption(
+        f"The {min(ARROWS, len(comparison.changes))} most changed words: grey circle = this "
+        "run, red dot = the other run after alignment, both drawn by one PCA of the two."
+    )
 
 
 def _query_words(comparison: Comparison, run: Run, words: list[str]) -> None:

@@ -55,7 +55,7 @@ def seed_neighbour_bars(result: WordStability) -> go.Figure:
     )  # fmt: skip
     fig.update_layout(
         title=f"'{esc(result.word)}' over {result.seeds} seeds: stability {result.stability:.2f}",
-        xaxis_title="mean cosine similarity over the seeds (bar: ± one standard deviation)",
+        xaxis_title="mean cosine (± std. dev.)",
         height=max(260, 24 * len(items) + 110),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         showlegend=False,
@@ -112,7 +112,6 @@ def movement_map(
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.05},
         xaxis={"showticklabels": False, "title": "", "zeroline": False},
-        yaxis={"showticklabels": False, "title": "", "zeroline": False,
-               "scaleanchor": "x", "scaleratio": 1},
+        yaxis={"showticklabels": False, "title": "", "zeroline": False},
     )  # fmt: skip
     return fig

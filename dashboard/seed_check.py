@@ -64,7 +64,7 @@ def neighbours_frame(result: object) -> pd.DataFrame:
             "in seeds": f"{n.seeds} of {result.seeds}",
             "mean cosine": round(n.mean_cosine, 4),
             "± spread": round(n.spread, 4),
-            "note": "only in one seed" if n.seeds == 1 else "",
+            "note": "1 seed only" if n.seeds == 1 else "",
         }
         for n in result.neighbours
     ]
@@ -121,8 +121,18 @@ def render(ctx: Context, run: Run, words: list[str], topn: int) -> None:
                 f"(mean share of top-10 neighbours two seeds agree on; 1 = all agree)"
                 + (f" · only in one seed: {md(', '.join(one))}" if one else "")
             )
-            table, bars = st.columns([2, 3])
-            table.dataframe(neighbours_frame(result), hide_index=True, width="stretch")
+            table, bars = st.columns([1, 1])
+            frame = neighbours_frame(result)
+            table.dataframe(
+                frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+                column_config={
+                    "neighbour": st.column_config.TextColumn("neighbour", width=110),
+                    "in seeds": st.column_config.TextColumn("seeds", width=60),
+                    "mean cosine": st.column_config.NumberColumn("mean cos", width=75),
+                    "± spread": st.column_config.NumberColumn("±", width=60),
+                    "note": st.column_config.TextColumn("", width=110),
+                },
+            )  # fmt: skip
             with bars:
                 show(compare_charts.seed_neighbour_bars(result), key=f"nb_seed_bars_{number}")
     _stable_words(keys, kvs)
@@ -219,7 +229,8 @@ def pooled_frame(scores: list) -> pd.DataFrame:
         rows.append(
             {
                 "test": f"{score.title} ({score.metric})",
-                "mean over seeds": fmt(score.value) if finite else "n/a",
+                "mean over seeds": (fmt(score.value) if finite else "n/a")
+                + ("" if score.rankable or not finite else " (low coverage)"),
                 "95% interval": (
                     f"{fmt(score.ci95[0])} to {fmt(score.ci95[1])}" if score.ci95 else "n/a"
                 ),

@@ -82,7 +82,7 @@ def star_text(verdict: bool | None) -> str:
     """The label beside the best point's star."""
     if verdict is None:
         return "best"
-    return "best (clearly)" if verdict else "best? (≈ next)"
+    return "best (clearly)" if verdict else "best ≈ next"
 
 
 def _error_bars(points: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

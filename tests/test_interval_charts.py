@@ -38,7 +38,7 @@ def test_sweep_line_draws_asymmetric_error_bars_and_the_verdict():
     error = line.error_y
     assert list(error.array) == pytest.approx([0.05, 0.08, 0.06])  # high - score, by value
     assert list(error.arrayminus) == pytest.approx([0.05, 0.10, 0.07])
-    assert star.text[0] == "best? (≈ next)"
+    assert star.text[0] == "best ≈ next"
     bare = sweep_line([{**p, "low": None, "high": None} for p in points], "window", "ws353")
     assert bare.data[0].error_y.array is None and bare.data[1].text[0] == "best"
 

