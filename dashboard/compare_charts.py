@@ -86,14 +86,14 @@ def movement_map(
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
-            x=start[:, 0], y=start[:, 1], mode="markers", name="run A",
+            x=start[:, 0], y=start[:, 1], mode="markers", name="this run (A)",
             marker={"size": 9, "color": "white", "line": {"color": RUN_A_COLOUR, "width": 2}},
             text=[esc(w) for w in words], hovertemplate="%{text} in run A<extra></extra>",
         )
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(
-            x=end[:, 0], y=end[:, 1], mode="markers+text", name="run B (aligned)",
+            x=end[:, 0], y=end[:, 1], mode="markers+text", name="the other run (B, aligned)",
             marker={"size": 9, "color": RUN_B_COLOUR},
             text=[esc(w) for w in words], textposition="top center",
             textfont={"size": 13, "color": "#222"},

@@ -54,7 +54,9 @@ def top_neighbours(unit: np.ndarray, queries: Sequence[int] | np.ndarray, topn: 
         rows = queries[start : start + block]
         scores = unit[rows] @ unit.T  # (block, V) cosines
         scores[np.arange(len(rows)), rows] = -np.inf  # a word is not its own neighbour
-        best = np.argpartition(-scores, topn - 1, axis=1)[:, :topn]
+        # The topn largest without a negated copy of the block: partition at V - topn.
+        kth = scores.shape[1] - topn
+        best = np.argpartition(scores, kth, axis=1)[:, kth:]
         order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
         result[start : start + len(rows)] = np.take_along_axis(best, order, axis=1)
     return result
