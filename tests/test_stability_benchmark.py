@@ -11,7 +11,7 @@ def test_synthetic_pair_is_a_turned_and_perturbed_copy():
 
 
 def test_large_workload_reports_every_task_with_its_runs():
-    result = large_workload(words=300, repeats=2, per_run=10.0)
+    result = large_workload(words=300, repeats=2, per_run=10.0, full_repeats=2)
     tasks = result["analysis"]
     assert set(tasks) == {"compare_10000", "compare_all_300", "frequent_stability_1000_3_runs"}
     for figure in tasks.values():
