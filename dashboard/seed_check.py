@@ -20,6 +20,7 @@ import streamlit as st
 from dashboard import compare_charts, state
 from dashboard.views import md, report, show
 from w2v_core.errors import W2VError
+from w2v_core.intervals import bootstrap_mean, percentile_interval
 from w2v_core.stability import MAX_SEEDS, frequent_stability, seed_configs, word_stability
 from w2v_core.train import run_key
 
@@ -261,8 +262,17 @@ def pooled_scores(ctx: Context, run: Run) -> None:
     except W2VError as error:
         st.caption(md(error))
         return
-    st.dataframe(pooled_frame(scores), hide_index=True, width="stretch")
+    frame = pooled_frame(scores)
+    losses = [r.history.heldout_loss[-1] for r in cached if r.history and r.history.heldout_loss]
+    if len(losses) >= 2:
+        interval = percentile_interval(bootstrap_mean(losses))
+        low, high = interval if interval is not None else (math.nan, math.nan)
+        row = {"test": "held-out loss (lower is better)", "mean over seeds":
+               f"{sum(losses) / len(losses):.4f}", "95% interval": f"{low:.4f} to {high:.4f}",
+               "seeds": len(losses), "coverage": "100%"}  # fmt: skip
+        frame = pd.concat([pd.DataFrame([row]), frame], ignore_index=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
     st.caption(
         f"Mean of {len(cached)} runs that differ only by their seed; the interval resamples "
-        "both the seeds and the test's items."
+        "both the seeds and the test's items (the held-out loss: the seeds only)."
     )

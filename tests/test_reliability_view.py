@@ -64,6 +64,11 @@ def test_check_across_seeds_trains_the_missing_seeds_once_and_marks_one_seed_nei
     # A second look trains nothing: the seeds are cached runs.
     at.number_input(key="nb_seed_count").set_value(2).run()
     assert not [b for b in at.button if b.key == "nb_seed_train"]
+    # Evaluate pools the three seeds' scores, each with its interval.
+    open_tab(at, "Evaluate")
+    pooled = next(d.value for d in at.main.dataframe if "mean over seeds" in d.value.columns)
+    assert set(pooled["seeds"]) <= {3} and len(pooled) >= 4
+    assert any("95% interval" in c for c in texts(at.caption))
 
 
 def test_comparing_two_runs_lists_the_most_changed_words_and_draws_arrows(env):
