@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from planted import planted_text
 from test_app import (
     TEXT,
     ok,
@@ -13,6 +14,7 @@ from test_app import (
     texts,
     train_clicked,
     trained_app,
+    use_paste,
 )
 
 from dashboard import compare_charts
@@ -88,6 +90,20 @@ def test_comparing_two_runs_lists_the_most_changed_words_and_draws_arrows(env):
     at.radio(key="nb_change_by").set_value("overlap").run()
     frame = next(d.value for d in at.main.dataframe if "moved" in d.value.columns)
     assert list(frame["overlap"]) == sorted(frame["overlap"])
+
+
+def test_two_pasted_corpora_compare_like_two_settings(env):
+    at = trained_app(hp_dim=10)
+    first = at.session_state["active"]
+    use_paste(at, planted_text(800, seed=9))  # another text: another corpus of this session
+    train_clicked(at)
+    assert at.session_state["active"] != first
+    open_tab(at, "Neighbours")
+    at.selectbox(key="nb_compare").set_value(first).run()
+    ok(at)
+    frame = next(d.value for d in at.main.dataframe if "moved" in d.value.columns)
+    assert len(frame) > 0 and frame["overlap"].between(0, 1).all()
+    assert any("words compared" in c for c in texts(at.caption))
 
 
 def test_seed_bars_mark_one_seed_neighbours_and_show_the_spread():
