@@ -21,7 +21,7 @@ anyway).  The numbers go to docs/benchmarks.md; they are never asserted in pytes
 
 Usage::
 
-    python -m benchmarks.stability --json benchmarks/results/stability.json
+    python -m benchmarks.seeds_and_changes --json benchmarks/results/seeds-and-changes.json
 """
 
 from __future__ import annotations

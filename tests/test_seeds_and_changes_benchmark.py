@@ -1,6 +1,6 @@
 """The stability/compare benchmark's pieces run (its figures are never asserted)."""
 
-from benchmarks.stability import interleaved, large_workload, synthetic_pair
+from benchmarks.seeds_and_changes import interleaved, large_workload, synthetic_pair
 from w2v_core.compare import compare
 
 
