@@ -1,6 +1,9 @@
 """Plotly figures for the Tune tab, as pure functions (no Streamlit).
 
-* :func:`sweep_line` -- a score against the value of one setting, best point starred;
+* :func:`sweep_line` -- a score against the value of one setting, best point starred
+  (with 95% error bars when the points carry ``"low"`` / ``"high"``, and the star saying
+  whether the best is distinguishable from the next, :func:`best_verdict`);
+* :func:`interval_chart` -- every run's score with its 95% interval, best first;
 * :func:`sweep_heatmap` -- a score over a grid of two settings, best cell starred;
 * :func:`parallel_chart` -- every run's settings against a score (parallel coordinates).
 
@@ -48,6 +51,50 @@ def best_point(points: Sequence[dict[str, Any]], score: str) -> dict[str, Any] |
     return min(scored, key=lambda p: sign * p["score"])
 
 
+def runner_up(points: Sequence[dict[str, Any]], score: str) -> dict[str, Any] | None:
+    """The second-best point (None with fewer than two scored points)."""
+    scored = [p for p in points if _finite(p.get("score"))]
+    if len(scored) < 2:
+        return None
+    sign = 1.0 if LOWER_IS_BETTER.get(score, False) else -1.0
+    return sorted(scored, key=lambda p: sign * p["score"])[1]
+
+
+def best_verdict(points: Sequence[dict[str, Any]], score: str) -> bool | None:
+    """Is the best point distinguishable from the next one?  True when their 95%
+    intervals (``"low"`` / ``"high"`` of each point) do not overlap, False when they do,
+    None when either has no interval (or there is no next point).
+
+    Non-overlapping 95% intervals is a conservative test: it says "different" only
+    when the difference is clear.
+    """
+    best, second = best_point(points, score), runner_up(points, score)
+    if best is None or second is None:
+        return None
+    bounds = [(p.get("low"), p.get("high")) for p in (best, second)]
+    if not all(_finite(v) for pair in bounds for v in pair):
+        return None
+    (best_low, best_high), (next_low, next_high) = bounds
+    return best_low > next_high or best_high < next_low
+
+
+def star_text(verdict: bool | None) -> str:
+    """The label beside the best point's star."""
+    if verdict is None:
+        return "best"
+    return "best (clearly)" if verdict else "best ≈ next"
+
+
+def _error_bars(points: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """Plotly ``error_y`` from each point's 95% interval (None if no point has one)."""
+    if not any(_finite(p.get("low")) and _finite(p.get("high")) for p in points):
+        return None
+    plus = [p["high"] - p["score"] if _finite(p.get("high")) else 0.0 for p in points]
+    minus = [p["score"] - p["low"] if _finite(p.get("low")) else 0.0 for p in points]
+    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+            "color": POINT_COLOUR, "thickness": 1.5, "width": 6}  # fmt: skip
+
+
 def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -91,6 +138,7 @@ def sweep_line(points: Sequence[dict[str, Any]], param: str, score: str) -> go.F
             name="runs",
             # A click picks a run to show; it must not fade the other points.
             unselected={"marker": {"opacity": 1}},
+            error_y=_error_bars(shown),
         )
     )
     best = best_point(shown, score)
@@ -103,7 +151,7 @@ def sweep_line(points: Sequence[dict[str, Any]], param: str, score: str) -> go.F
                 mode="markers+text",
                 marker={"symbol": "star", "size": 24, "color": BEST_COLOUR,
                         "line": {"color": "#333", "width": 1}},
-                text=["best"],
+                text=[star_text(best_verdict(shown, score))],
                 # The label goes away from the edge the best point sits at.
                 textposition="top center" if LOWER_IS_BETTER.get(score) else "bottom center",
                 textfont={"size": 16},
@@ -253,4 +301,48 @@ def parallel_chart(
         )
     )
     fig.update_layout(margin={"l": 60, "r": 140, "t": 60, "b": 20})
+    return fig
+
+
+def interval_chart(rows: Sequence[dict[str, Any]], score: str) -> go.Figure:
+    """Every run's score with its 95% interval as a horizontal error bar, best at the top.
+
+    ``rows``: ``{"label", "score", "low", "high", "key"}``; runs without an interval
+    get a bare point.  The best run is a gold star; its interval's band is shaded, so
+    every run whose bar reaches into it is not clearly worse.
+    """
+    scored = [r for r in rows if _finite(r.get("score"))]
+    sign = 1.0 if LOWER_IS_BETTER.get(score, False) else -1.0
+    ordered = sorted(scored, key=lambda r: sign * r["score"], reverse=True)  # best last = top
+    fig = go.Figure(
+        go.Scatter(
+            x=[r["score"] for r in ordered],
+            y=[esc(r["label"]) for r in ordered],
+            mode="markers",
+            marker={"size": 10, "color": POINT_COLOUR},
+            error_x=_error_bars([{**r, "high": r.get("high"), "low": r.get("low")}
+                                 for r in ordered]),
+            customdata=[r.get("key", "") for r in ordered],
+            hovertemplate="%{y}<br>%{x:.4f}<extra></extra>",
+        )
+    )  # fmt: skip
+    if ordered:
+        best = ordered[-1]
+        if _finite(best.get("low")) and _finite(best.get("high")):
+            fig.add_vrect(x0=best["low"], x1=best["high"], fillcolor=BEST_COLOUR, opacity=0.15,
+                          line_width=0)  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[best["score"]], y=[esc(best["label"])], mode="markers",
+                marker={"symbol": "star", "size": 20, "color": BEST_COLOUR,
+                        "line": {"color": "#333", "width": 1}},
+                hoverinfo="skip",
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        showlegend=False,
+        xaxis_title=esc(score_title(score)) + " · bars: 95% interval",
+        height=max(220, 26 * len(ordered) + 90),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
     return fig

