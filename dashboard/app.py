@@ -330,6 +330,7 @@ def main() -> None:
         state.get("_own_corpora", set()),
         select=_set_active,
         config=choice.config,
+        training=state.get(JOB) is not None and not state[JOB].done.is_set(),
     )
     _tabs(ctx)
     share.publish_app(TABS)  # the URL now reopens this view

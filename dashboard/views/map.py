@@ -348,7 +348,7 @@ def _render_map(
     color, color_title, names = None, "", None
     if colouring == "KMeans cluster":
         color, color_title = _clusters(run_id, fingerprint, rows, k, _kv=kv), "cluster"
-        names = labels.cluster_names(color, words, counts)
+        names = labels.cluster_names(color, words, counts, vectors=kv.unit(list(rows)))
     elif colouring == "frequency (log)":
         if counts.any():
             color, color_title = np.log10(counts.astype(float) + 1.0), "log10 frequency"

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import company, state
 from dashboard.queries import resolve_word
-from dashboard.views import NO_RUN, Context, explain
+from dashboard.views import Context, explain, no_run
 
 EXPLANATION = """
 word2vec learns from one idea: **a word is known by the company it keeps**. Words that
@@ -42,7 +42,7 @@ def render(ctx: Context) -> None:
     explain(EXPLANATION)
     run = ctx.run
     if run is None:
-        st.info(NO_RUN)
+        no_run(ctx)
         return
     kv = run.kv
     left, right = st.columns(2)
