@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import local_vectors, presentation, share, sidebar  # noqa: E402
+from dashboard import local_vectors, presentation, share, sidebar, stale  # noqa: E402
 from dashboard.advice import corpus_advice  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import (  # noqa: E402
@@ -307,6 +307,7 @@ def main() -> None:
     choice = sidebar.Choice(None, None)
     with guard("the sidebar"):
         choice = sidebar.render(registry, store)
+    choice.train_clicked = choice.train_clicked or stale.train_requested()
     _handle_choice(choice, registry)
     if open_first:  # after the sidebar, so that a slow first open never cuts it short
         _open_first_local(state)
@@ -315,6 +316,9 @@ def main() -> None:
         active = run.key if run is not None else None
         note = sidebar.train_note(choice, registry, active, state.get(TRAINED, []))
         choice.note.caption(note)
+    if run is not None and (state.get(JOB) is None or state[JOB].done.is_set()):
+        with guard("the settings check"):  # the tabs show an older run than the sidebar's
+            stale.banner(run, choice.corpus, choice.config)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")
         tokens = int(run.kv.counts.sum())
