@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, map_selection, presentation, projection, state
+from dashboard import charts, labels, map_layout, map_selection, presentation, projection, state
 from dashboard.queries import resolve_word
 from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
@@ -326,19 +326,22 @@ def _render_map(
         return query  # the axis words were reported above
 
     marked = [w for pair in axes for w in pair] if axes is not None else []
-    extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(range(n))))
-    rows = tuple(range(n)) + extras
+    # the layout is of ``base`` only: a search places its words on it, moving no other
+    base = map_layout.base_rows(kv, n)
+    extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(base)))
     isolated = map_selection.isolated_rows(kv, run_id)
     if isolated is not None:  # "isolate": only the selected words, projected on their own
-        rows, extras = isolated, ()
-    fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
+        base, extras = isolated, ()
+    rows = base + extras
+    fingerprint = vectors_fingerprint(kv.vectors[list(base)])
     params = {
         "t-SNE": (dims, perplexity, seed, None),
         "PCA": (dims, None, None, None),
         "custom axes": (2, None, None, axes),
     }[method]
     try:
-        coords = _projection(run_id, fingerprint, method, rows, *params, _kv=kv)
+        coords = _projection(run_id, fingerprint, method, base, *params, _kv=kv)
+        coords = np.vstack([coords, map_layout.place(kv, base, extras, coords, method, axes)])
     except W2VError as error:
         st.warning(md(str(error)))
         return query
@@ -347,8 +350,13 @@ def _render_map(
     counts = kv.counts[list(rows)]
     color, color_title, names = None, "", None
     if colouring == "KMeans cluster":
-        color, color_title = _clusters(run_id, fingerprint, rows, k, _kv=kv), "cluster"
-        names = labels.cluster_names(color, words, counts, vectors=kv.unit(list(rows)))
+        color = _clusters(run_id, fingerprint, base, k, _kv=kv)
+        if extras:  # a placed word takes the group of its nearest laid-out word
+            added = map_layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
+            color = np.concatenate([color, added])
+        color_title = "cluster"
+        m = len(base)  # named by the laid-out words: a search renames no group
+        names = labels.cluster_names(color[:m], words[:m], counts[:m], vectors=kv.unit(list(base)))
     elif colouring == "frequency (log)":
         if counts.any():
             color, color_title = np.log10(counts.astype(float) + 1.0), "log10 frequency"
@@ -364,6 +372,7 @@ def _render_map(
         # an isolated selection is small: label every word of it
         highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
         title=f"{method}: the {n:,} most frequent words"
+        + (f" and {len(base) - n} example words" if len(base) > n else "")
         if isolated is None
         else f"{method}: the {len(rows)} selected words on their own",
         axis_titles=_axis_titles(method, axes),
@@ -388,8 +397,12 @@ def _render_map(
             map_selection.render(ctx, run, event, coords, words)
     if extras:
         st.caption(
-            f"{len(extras)} highlighted word(s) are not among the {n} most frequent "
-            "and were added to the map."
+            f"{len(extras)} highlighted word(s) are not among the words laid out: each "
+            + (
+                "was projected the same way."
+                if method != "t-SNE"
+                else "was placed among its nearest neighbours on the map, and no other moved."
+            )
         )
     if neighbours:
         st.markdown(f"**Nearest neighbours of “{md(query)}”** (cosine similarity, full space)")
