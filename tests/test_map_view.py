@@ -407,3 +407,32 @@ def test_neighbour_table_marks_entered_and_left():
     table = map_view.neighbour_table(history)
     assert list(table["neighbours"]) == ["rome, cat", "rome, ＋paris", "paris, rome"]
     assert list(table["left"]) == ["", "cat", ""]
+
+
+def isolated_page(kv, selected, root):
+    import sys
+
+    sys.path[:0] = [root, root + "/tests"]
+    from test_map_view import map_page
+
+    from dashboard import state
+    from dashboard.map_selection import ISOLATE
+
+    if state.get(ISOLATE) is None:
+        state.put(ISOLATE, selected)
+    map_page(kv, root=root)
+
+
+def test_isolating_keeps_colours_and_legend_meaningful():
+    selected = ("test-run", [*FRUIT, "car", "bus", "man", "woman", "bad"])
+    at = AppTest.from_function(isolated_page, default_timeout=60, args=(make_kv(), selected, ROOT))
+    at.run()
+    assert_clean(at)
+    (fig,) = charts(at)
+    assert "9 selected words on their own" in fig["layout"]["title"]["text"]
+    assert not [t for t in fig["data"] if t.get("marker", {}).get("color") == HIGHLIGHT]
+    groups = points(fig)
+    assert 2 <= len(groups) <= 3  # about three words a group, not nine groups of one
+    assert all(len(values(t["x"])) >= 1 and t["name"] for t in groups)  # no empty entry
+    assert sum(len(values(t["x"])) for t in groups) == 9
+    assert set(named(fig)) >= {*FRUIT, "car", "bus"}  # every word labelled

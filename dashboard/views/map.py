@@ -350,6 +350,8 @@ def _render_map(
     counts = kv.counts[list(rows)]
     color, color_title, names = None, "", None
     if colouring == "KMeans cluster":
+        if isolated is not None:  # a few words: groups of about three, not one each
+            k = max(1, min(k, len(base) // 3))
         color = _clusters(run_id, fingerprint, base, k, _kv=kv)
         if extras:  # a placed word takes the group of its nearest laid-out word
             added = map_layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
@@ -369,15 +371,14 @@ def _render_map(
         counts,
         color=color,
         color_title=color_title,
-        # an isolated selection is small: label every word of it
-        highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
+        highlight=highlight,
         title=f"{method}: the {n:,} most frequent words"
         + (f" and {len(base) - n} example words" if len(base) > n else "")
         if isolated is None
         else f"{method}: the {len(rows)} selected words on their own",
         axis_titles=_axis_titles(method, axes),
         cluster_names=names,
-        n_labels=n_labels,
+        n_labels=len(rows) if isolated is not None else n_labels,  # a selection: every word
         font_size=presentation.font_size(),
         marked=marked,
         highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
