@@ -392,3 +392,13 @@ def meaningful_word(words: Sequence[str], prefer: Sequence[str] = ()) -> str | N
         if is_meaningful(word):
             return word
     return words[0] if words else None
+
+
+def first_content_word(text: str) -> str | None:
+    """The first line's first content word ("dog" in "a dog hunts near the kennel"),
+    as the corpus reader spells it; None if the line has none."""
+    from w2v_core.corpus import tokenize
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    words = [w for w in tokenize(lines[0]) if is_meaningful(w)] if lines else []
+    return words[0] if words else None

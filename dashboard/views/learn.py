@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard import labels, state
 from dashboard import learn_charts as charts
-from dashboard import state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.onestep import EXAMPLE_WORDS, Lesson, LessonConfig, StepTrace, toy_example
@@ -112,7 +112,7 @@ def _lesson(text: str, seed: int, lr: float, negatives: int, window: int) -> Les
     if lesson is None or session.get(SIGNATURE) != signature:
         config = LessonConfig(learning_rate=lr, negatives=negatives, window=window, seed=seed)
         try:
-            lesson = Lesson(text, config)
+            lesson = Lesson(text, config, start=labels.first_content_word(text))
         except W2VError as error:
             st.warning(f"The example cannot be used: {md(error)}")
             session[LESSON] = None
