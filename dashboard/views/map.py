@@ -566,20 +566,17 @@ def _render_replay(
         f"Red: “{md(word)}” and its {topn} nearest neighbours after the last epoch."
     )
     st.markdown(f"**Neighbours of “{md(word)}” after each epoch**")
-    st.dataframe(
-        neighbour_table(history),
-        hide_index=True,
-        key="map_replay_table",
-        width="stretch",
-        # 790 px in all: the main column is 818 px at 1280x720 with the sidebar open
-        # (820 px overflowed by 2 and scrolled sideways).
-        column_config={
-            "epoch": st.column_config.TextColumn("epoch", width=60),
-            "neighbours": st.column_config.TextColumn(
-                "nearest neighbours, best first (＋ = new since the epoch before)", width=460
-            ),
-            "left": st.column_config.TextColumn("left the list", width=270),
-        },
+    # a static table wraps its cells: a data grid cut "left the list" and, with 10
+    # epochs, its last row
+    st.table(
+        neighbour_table(history)
+        .set_index("epoch")
+        .rename(
+            columns={
+                "neighbours": "nearest neighbours, best first (+ = new since the epoch before)",
+                "left": "left the list",
+            }
+        )
     )
     final = {w for w, _ in history[-1]}
     first = {w for w, _ in history[1]} if len(history) > 1 else set()
@@ -597,7 +594,7 @@ def _default_replay_word(words: Sequence[str]) -> str:
 
 
 def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
-    """One row per epoch (0 = before training): the neighbours best first, a ＋ on each
+    """One row per epoch (0 = before training): the neighbours best first, a + on each
     word that entered the list since the epoch before, and the words that left it.
 
     A row reads whole on a projector, where one column per epoch was cut off.
@@ -611,7 +608,7 @@ def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
         rows.append(
             {
                 "epoch": str(epoch),
-                "neighbours": ", ".join(f"＋{w}" if w in entered else w for w in now),
+                "neighbours": ", ".join(f"+{w}" if w in entered else w for w in now),
                 "left": ", ".join(left),
             }
         )
