@@ -10,3 +10,31 @@ def test_why_close_says_why_the_maps_frequency_is_lower():
     note = trained_on(291, 273)
     assert "273" in note and "held out" in note
     assert trained_on(291, 291) == "" and trained_on(291, 0) == ""
+
+
+def test_the_runs_table_leaves_an_imported_runs_settings_blank_not_none():
+    from dashboard.runs import RunInfo, RunStatus
+    from dashboard.views.training import runs_frame
+
+    config = {"dim": 50, "window": 5, "negatives": 5, "epochs": 5}
+    trained = RunInfo("a", "a", "toy", "f", config, RunStatus.COMPLETE, 5, 2.0, 9e4, 456, 50)
+    imported = RunInfo("b", "b", "vec.txt", "g", None, RunStatus.IMPORTED, 0, 0.0, 0.0, 99, 50)
+    frame = runs_frame([trained, imported], active="a")
+    for column in ("win", "neg", "ep", "dim", "vocab", "time (s)"):
+        assert frame[column].dtype.kind in "if", column  # numbers: blank when missing
+    assert frame["win"].isna().tolist() == [False, True]
+    assert "None" not in frame.astype(str).replace("nan", "").to_string()
+
+
+def test_3cosmul_scores_above_one_are_explained():
+    import numpy as np
+
+    from dashboard.queries import analogy_frame
+    from dashboard.views.analogies import SCORE_NOTES
+    from w2v_core.vectors import KeyedVectors
+
+    rng = np.random.default_rng(0)
+    kv = KeyedVectors([f"w{a}{b}" for a in "abcdef" for b in "abcdef"], rng.normal(size=(36, 5)))
+    scores = analogy_frame(kv, "waa", "wab", "wac", "mul", 5)["score"]
+    assert scores.max() > 1.0  # it happens: hence the note
+    assert "exceed 1" in SCORE_NOTES["mul"] and "1 at most" in SCORE_NOTES["add"]

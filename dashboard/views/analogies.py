@@ -36,6 +36,12 @@ lands near the royal version of *woman*.
 * **Which word doesn't belong?** finds the word farthest from the average of the others.
 """
 
+#: What an answer's score is, under the answers table (3CosMul's go above 1).
+SCORE_NOTES = {
+    "add": "Score: the cosine of the answer with B − A + C (1 at most).",
+    "mul": "Score: cos(x, B) × cos(x, C) / cos(x, A), each cosine shifted to 0–1: a ratio, "
+    "so it can exceed 1; only the order matters.",
+}
 LEAD = 8
 """Examples the run answers right that the tab leads with (searched for on real text)."""
 METHODS = {"add": "3CosAdd (add and subtract)", "mul": "3CosMul (multiply, often better)"}
@@ -212,7 +218,9 @@ def _answer(
         on_select="rerun",
         selection_mode="single-row",
     )
-    table.caption("Click an answer to see the company it shares with B and with C.")
+    table.caption(
+        SCORE_NOTES[method] + " Click an answer to see the company it shares with B and C."
+    )
     with bars:
         items = list(zip(frame["word"], frame["score"], strict=True))
         title = f"{a} : {b} :: {c} : ?"

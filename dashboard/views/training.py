@@ -261,6 +261,11 @@ def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
             row[header] = scores.get(key) if enough else None
         rows.append(row)
     frame = pd.DataFrame(rows)
+    # numbers as numbers: a column of ints and None (an imported run has no settings)
+    # is an object column, which the table prints as "None"; NaN is shown blank
+    for column in [*MAIN_SETTINGS.values(), "dim", "vocab", "time (s)", "k words/s"]:
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
     empty = [h for h, _ in SCORE_COLUMNS.values() if frame[h].isna().all()]
     return frame.drop(columns=empty)
 
@@ -278,14 +283,19 @@ def runs_columns() -> dict[str, object]:
         "other": st.column_config.TextColumn(
             "other", width=100, help="The other settings, where the runs differ."
         ),
-        "vocab": number("vocab", width=52, help="Words in the vocabulary."),
+        "vocab": number(
+            "vocab",
+            width=52,
+            help="Words the run learned: those seen at least min-count times in the part "
+            "of the text it trained on (the sidebar counts the whole text).",
+        ),
         "time (s)": number("time", width=52, format="%.0f s", help="Training time."),
         "k words/s": number("speed", width=56, format="%.0fk/s", help="Words per second."),
     }
     helps = {"dim": "Dimensions", "win": "Window", "neg": "Negative samples", "ep": "Epochs"}
     for short, text in helps.items():
         columns[short] = number(short, width=44, help=text)
-    blank = f" None: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
+    blank = f" Blank: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
     for header, text in SCORE_COLUMNS.values():
         columns[header] = number(header, width=54, format="%.2f", help=text + blank)
     return columns
