@@ -40,3 +40,21 @@ def test_3cosmul_scores_above_one_are_explained():
     scores = analogy_frame(kv, "waa", "wab", "wac", "mul", 5)["score"]
     assert scores.max() > 1.0  # it happens: hence the note
     assert "exceed 1" in SCORE_NOTES["mul"] and "1 at most" in SCORE_NOTES["add"]
+
+
+def test_parallel_coordinates_ticks_never_crowd():
+    from dashboard.tune_charts import PARALLEL_TICK_GAP, parallel_chart, spaced_ticks
+
+    rows = [
+        {"alpha": a, "sample": s, "loss": 2.0 + a + s}
+        for a in (0.01, 0.0125, 0.015, 0.025, 0.05, 0.1)
+        for s in (0.0, 1e-5, 1e-4, 1e-3)
+    ]
+    fig = parallel_chart(rows, ["alpha", "sample"], "loss")
+    for dim in fig.data[0].dimensions:
+        ticks = sorted(dim.tickvals)
+        span = max(dim.values) - min(dim.values)
+        assert len(ticks) >= 2 and max(dim.values) in ticks, dim.label
+        gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+        assert min(gaps) >= PARALLEL_TICK_GAP * span * 0.999, (dim.label, ticks)
+    assert spaced_ticks([]) == {} and spaced_ticks([3, 3])["ticktext"] == ["3"]
