@@ -124,3 +124,15 @@ def test_tabs_say_training_is_under_way():
     shown = [i.value for i in at.info]
     assert len(shown) == 2 and all("Training the word vectors now" in s for s in shown), shown
     assert not any("Train a run first" in s for s in shown)
+
+
+def test_default_custom_axes_put_the_demo_words_at_four_corners(toy_kv):
+    from dashboard.views import map as map_view
+
+    axes = map_view.default_axis_pairs(toy_kv)
+    assert axes == (("man", "woman"), ("man", "king"))  # not bad → good: a shapeless cloud
+    words = ["man", "woman", "king", "queen"]
+    xy = projection.custom_axes(toy_kv, *axes, words)
+    centre = np.median(projection.custom_axes(toy_kv, *axes, toy_kv.words[:300]), axis=0)
+    corners = [(bool(x > centre[0]), bool(y > centre[1])) for x, y in xy]
+    assert corners == [(False, False), (True, False), (False, True), (True, True)]

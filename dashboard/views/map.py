@@ -46,7 +46,9 @@ DEFAULT_REPLAY_WORDS = 200
 METHODS = ("t-SNE", "PCA", "custom axes")
 COLOURINGS = ("KMeans cluster", "frequency (log)", "none")
 X_AXIS_PAIRS = (("man", "woman"), ("he", "she"), ("king", "queen"), ("boy", "girl"))
-Y_AXIS_PAIRS = (("bad", "good"), ("sad", "happy"), ("small", "large"), ("old", "new"))
+# man → king with man → woman: king, queen, man and woman at four corners (on bad → good
+# a small text showed a shapeless cloud)
+Y_AXIS_PAIRS = (("man", "king"), ("bad", "good"), ("sad", "happy"), ("small", "large"))
 
 EXPLANATION = """
 Every word in the vocabulary is a list of numbers (a vector with, say, 100 entries).
@@ -133,7 +135,7 @@ def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, st
 
     def pick(candidates: Sequence[tuple[str, str]], avoid: set[str]) -> tuple[str, str] | None:
         for a, b in candidates:
-            if a in kv and b in kv and not {a, b} & avoid:
+            if a in kv and b in kv and {a, b} != avoid:
                 return a, b
         return None
 
@@ -440,7 +442,10 @@ def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[
     """The four custom-axis words; None (after a warning) if one is unusable."""
     keys = ("map_axis_a", "map_axis_b", "map_axis_c", "map_axis_d")
     (a, b), (c, d) = default_axis_pairs(kv)
-    st.caption("Horizontal axis = from A to B; vertical axis = from C to D.")
+    st.caption(
+        "Horizontal axis = from A to B; vertical axis = from C to D. Most words are no "
+        "more like A than B, so they make a cloud in the middle: look at the edges."
+    )
     cols = st.columns(4)
     labels = ("x from (A)", "x to (B)", "y from (C)", "y to (D)")
     values = []
