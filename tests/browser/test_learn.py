@@ -104,7 +104,7 @@ def test_presentation_mode_enlarges_dropdowns_and_labels(page):
             "(s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector
         )
 
-    value = ".st-key-learn_speed [data-baseweb='select'] div"
+    value = ".st-key-learn_speed input"  # the dropdown's value (a combobox input)
     label = ".st-key-learn_speed [data-testid='stWidgetLabel'] p"
     before = px(value), px(label)
     page.get_by_text("Presentation mode").click()
