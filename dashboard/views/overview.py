@@ -149,7 +149,9 @@ def render(ctx: Context, word: str = "") -> None:
     with right:  # first: the answer is on screen while the map is still being drawn
         score = _analogy(kv, analogy)
         _neighbours(kv, focus, score)
-        note = rough_note(int(kv.counts.sum()), planted=run.corpus_name == "toy")
+        corpus = ctx.corpus_for(run)  # the text's size, as the sidebar gives it
+        tokens = corpus.n_tokens if corpus is not None else int(kv.counts.sum())
+        note = rough_note(tokens, planted=run.corpus_name == "toy")
         if note:
             st.caption(note)
     with left:
