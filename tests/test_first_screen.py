@@ -136,3 +136,11 @@ def test_default_custom_axes_put_the_demo_words_at_four_corners(toy_kv):
     centre = np.median(projection.custom_axes(toy_kv, *axes, toy_kv.words[:300]), axis=0)
     corners = [(bool(x > centre[0]), bool(y > centre[1])) for x, y in xy]
     assert corners == [(False, False), (True, False), (False, True), (True, True)]
+
+
+def test_why_close_opens_on_a_word_the_text_knows_well():
+    from dashboard.views.why import _default_word
+
+    words = ["the", "of", "music", "state", "king"]
+    kv = KeyedVectors(words, np.eye(5), np.array([900, 800, 136, 300, 67]))
+    assert _default_word(kv) == "music"  # king: 67 times, its company is "of, the"
