@@ -58,3 +58,18 @@ def test_parallel_coordinates_ticks_never_crowd():
         gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
         assert min(gaps) >= PARALLEL_TICK_GAP * span * 0.999, (dim.label, ticks)
     assert spaced_ticks([]) == {} and spaced_ticks([3, 3])["ticktext"] == ["3"]
+
+
+def test_the_runs_table_writes_a_missing_number_as_a_dash():
+    from dashboard.runs import RunInfo, RunStatus
+    from dashboard.views.training import runs_frame, shown_frame
+
+    config = {"dim": 100, "window": 5, "negatives": 5, "epochs": 10}
+    wiki = RunInfo("w", "w", "wiki", "f", config, RunStatus.COMPLETE, 10, 259.8, 15e3, 8744, 100)
+    toy = RunInfo("t", "t", "toy", "g", config, RunStatus.COMPLETE, 5, 27.0, 56e3, 456, 50,
+                  scores={"toy_analogies": 1.0, "toy_analogies_coverage": 1.0})  # fmt: skip
+    shown = shown_frame(runs_frame([toy, wiki], active="w"))
+    assert list(shown["toy"]) == ["1.00", "–"]  # the grid wrote the wiki run's "None"
+    assert list(shown["vocab"]) == ["456", "8,744"]  # as the sidebar writes 9,034
+    assert list(shown["time (s)"]) == ["27 s", "260 s"]
+    assert "None" not in shown.to_string() and "nan" not in shown.to_string()
