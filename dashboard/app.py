@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import budget, local_vectors, presence, presentation, share, sidebar  # noqa: E402
+from dashboard import budget, local_vectors, presence, presentation, share, sidebar, stale  # noqa: E402
 from dashboard.advice import corpus_advice, weak_settings  # noqa: E402
 from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import (  # noqa: E402
@@ -355,6 +355,7 @@ def main() -> None:
         choice = sidebar.render(registry, store)
     with st.sidebar, guard("the server queue"):
         server.render_queue(registry, me)
+    choice.train_clicked = choice.train_clicked or stale.train_requested()
     _handle_choice(choice, registry)
     if open_first:  # after the sidebar, so that a slow first open never cuts it short
         _open_first_local(state)
@@ -365,6 +366,9 @@ def main() -> None:
         config = choice.config
         hint = config and weak_settings(config.dim, config.window, config.negatives, config.alpha)
         choice.note.caption(f"{note}  \n{hint}" if hint else note)
+    if run is not None and (state.get(JOB) is None or state[JOB].done.is_set()):
+        with guard("the settings check"):  # the tabs show an older run than the sidebar's
+            stale.banner(run, choice.corpus, choice.config)
     if run is not None:
         st.caption(f"Showing: {md(run.label)}")
         # imported word2vec files have rank pseudo-counts, not a corpus: no corpus advice
@@ -381,6 +385,7 @@ def main() -> None:
         state.get("_own_corpora", set()),
         select=_set_active,
         config=choice.config,
+        training=state.get(JOB) is not None and not state[JOB].done.is_set(),
     )
     _tabs(ctx)
     share.publish_app(TABS)  # the URL now reopens this view

@@ -724,7 +724,7 @@ def replay_animation(
                 "pad": {"r": 0, "t": 0},
                 "buttons": [
                     {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+                    {"label": "■ Pause", "method": "animate", "args": [[None], pause]},
                 ],
             }
         ],

@@ -161,6 +161,17 @@ def _concordance(
         st.rerun()
 
 
+def trained_on(occurrences: int, trained: int) -> str:
+    """Why the Map and Neighbours show another frequency for the same word: the run
+    trained on part of the corpus (the rest held out to measure its loss)."""
+    if trained <= 0 or trained == occurrences:
+        return ""
+    return (
+        f" ({trained:,} of them in the part the run trained on; the rest was held out "
+        "to measure its loss)"
+    )
+
+
 def word_view(ctx: Context, run: Run, word: str, key: str) -> None:
     """A word's characteristic context words (bar chart with counts) and a concordance."""
     contexts = contexts_for(ctx, run)
@@ -173,8 +184,9 @@ def word_view(ctx: Context, run: Run, word: str, key: str) -> None:
         return
     occurrences = int(contexts.vocab.counts[contexts.word_id(word)])
     st.markdown(
-        f"**{md(word)}** occurs {occurrences:,} times in the corpus. A word is known by the "
-        "company it keeps: these are the words around it.",
+        f"**{md(word)}** occurs {occurrences:,} times in the corpus"
+        + trained_on(occurrences, run.kv.count(word) if word in run.kv else 0)
+        + ". A word is known by the company it keeps: these are the words around it.",
         help=HELP.format(min_pair=contexts.min_pair_count),
     )
     if not scores:

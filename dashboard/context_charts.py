@@ -28,8 +28,17 @@ FONT_SIZE = 16  # read from the back of a classroom
 BAR_HEIGHT = 34  # pixels per bar, so long lists stay legible
 
 
-def _times(count: int) -> str:
-    return f"{count:,}×"
+def bar_text(ppmi: float, count: int, short: bool = False) -> str:
+    """A bar's label: first what its length measures (the PPMI), then the count in
+    words.  "100×" beside a PPMI axis read as "100 times more often than chance"."""
+    return (
+        f"{ppmi:.1f} · {count:,} times" if short else f"{ppmi:.1f} · seen together {count:,} times"
+    )
+
+
+#: The x axis of every PPMI chart.  PPMI is a natural log: 1 is e ≈ 2.7 times as often
+#: as chance, 3 is e³ ≈ 20 times.
+PPMI_AXIS = "how much more often than chance (PPMI: 1 ≈ 2.7×, 2 ≈ 7×, 3 ≈ 20×)"
 
 
 def _height(n_bars: int) -> int:
@@ -55,7 +64,7 @@ def _ppmi_bar(scores: Sequence[ContextScore], colour: str, **trace: Any) -> go.B
         y=[esc(s.word) for s in scores],
         orientation="h",
         marker_color=colour,
-        text=[_times(s.count) for s in scores],
+        text=[bar_text(s.ppmi, s.count) for s in scores],
         textposition="outside",
         cliponaxis=False,
         **trace,
@@ -80,7 +89,9 @@ def context_bars(word: str, scores: Sequence[ContextScore]) -> go.Figure:
     )
     fig.update_layout(
         title=f"Words found near '{esc(word)}' more often than chance",
-        xaxis_title="how much more often than chance (PPMI) · label: times seen together",
+        xaxis_title=PPMI_AXIS,
+        # room right of the longest bar for its label ("2.9 · seen together 1,234 times")
+        xaxis_range=[0, max([s.ppmi for s in scores] + [0.5]) * 1.9],
         height=_height(len(scores)),
         margin={"l": 10, "r": 60, "t": 50, "b": 10},
         font_size=FONT_SIZE,
@@ -110,7 +121,7 @@ def shared_bars(pair: PairExplanation) -> go.Figure:
                 orientation="h",
                 name=f"near '{esc(side)}'",
                 marker_color=colour,
-                text=[_times(c) for c in count],
+                text=[bar_text(p, c, short=True) for p, c in zip(ppmi, count, strict=True)],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=np.column_stack([count, ppmi]) if shared else None,
@@ -118,7 +129,8 @@ def shared_bars(pair: PairExplanation) -> go.Figure:
                 "<br>PPMI %{customdata[1]:.2f}<extra></extra>",
             )
         )
-    limit = max([s.ppmi_a for s in shared] + [s.ppmi_b for s in shared] + [1.0]) * 1.3
+    # room beside the longest bars for their labels ("2.9 · 1,234 times")
+    limit = max([s.ppmi_a for s in shared] + [s.ppmi_b for s in shared] + [1.0]) * 1.6
     step = 1.0 if limit <= 6 else float(np.ceil(limit / 6))
     ticks = [
         float(v) for v in np.arange(-np.floor(limit / step), np.floor(limit / step) + 1) * step
@@ -130,7 +142,7 @@ def shared_bars(pair: PairExplanation) -> go.Figure:
             "range": [-limit, limit],
             "tickvals": ticks,
             "ticktext": [f"{abs(v):g}" for v in ticks],
-            "title": "how much more often than chance (PPMI) · label: times seen together",
+            "title": PPMI_AXIS + " · label: PPMI · times seen together",
             "zeroline": True,
         },
         height=_height(len(shared)),

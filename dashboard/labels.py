@@ -298,17 +298,59 @@ def is_meaningful(word: str) -> bool:
 
 
 def cluster_names(
-    clusters: Sequence[int], words: Sequence[str], counts: Sequence[int], members: int = 3
+    clusters: Sequence[int],
+    words: Sequence[str],
+    counts: Sequence[int],
+    members: int = 3,
+    vectors: np.ndarray | None = None,
 ) -> dict[int, str]:
-    """Name each cluster by its most frequent members: ``{0: "king · queen · prince"}``
-    (function words only when a cluster has nothing else)."""
+    """Name each cluster by the members that characterise it: ``{0: "king · queen"}``.
+
+    Given the ``vectors`` of the words (rows as in ``words``), a member's score is how
+    much closer it is to its own group's centre than to any other group's::
+
+        margin(w) = cos(w, centre(own)) - max_{g != own} cos(w, centre(g))
+
+    so a group holding king, queen, table and picnic is named by the words typical of
+    it *against the rest of the map* (king, queen), not by its most frequent ones
+    (table, which sits as near another group).  Without vectors, the most frequent
+    members name it.  Function words ("the", "however") come only when a cluster has
+    nothing else.
+    """
     clusters = np.asarray(clusters)
+    margin = None if vectors is None else cluster_margins(clusters, vectors)
     names = {}
     for c in np.unique(clusters):
         rows = [int(i) for i in np.flatnonzero(clusters == c)]
-        best = label_order([counts[i] for i in rows], words=[words[i] for i in rows])
-        names[int(c)] = " · ".join(words[rows[i]] for i in best[:members])
+        if margin is None:
+            order = label_order([counts[i] for i in rows], words=words_of(words, rows))
+            best = [rows[i] for i in order]
+        else:
+            best = sorted(rows, key=lambda i: (not is_meaningful(words[i]), -margin[i], -counts[i]))
+        names[int(c)] = " · ".join(words[i] for i in best[:members])
     return names
+
+
+def words_of(words: Sequence[str], rows: Sequence[int]) -> list[str]:
+    """``words`` at ``rows``."""
+    return [words[i] for i in rows]
+
+
+def cluster_margins(clusters: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """For each row, cos(row, own group's centre) - the highest cos(row, other centre)
+    (centres are the normalised means of unit rows; one group: cos to its centre)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    groups = np.unique(clusters)
+    centres = np.stack([x[clusters == g].mean(axis=0) for g in groups])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    sims = x @ centres.T  # (n, groups)
+    own = np.searchsorted(groups, clusters)
+    mine = sims[np.arange(len(x)), own]
+    if len(groups) == 1:
+        return mine
+    sims[np.arange(len(x)), own] = -np.inf
+    return mine - sims.max(axis=1)
 
 
 _FUNCTION_WORDS = """a about above after again against all also am an and any are as at be
@@ -321,8 +363,21 @@ _FUNCTION_WORDS = """a about above after again against all also am an and any ar
     until up very was we were what when where which while who whom why will with would you
     your yours yourself yourselves one two three new like get got may might must shall us
     s t don didn isn wasn"""
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
-"""English words that carry grammar rather than meaning ("about", "that"): a poor choice
+_GENERIC_WORDS = """first second third four five six seven eight nine ten hundred thousand
+    million used use using uses many much however often known called including include
+    includes since later made make makes found several example although became become
+    becomes part based order due according among different common name long even around
+    another others within following term see less way usually generally developed end
+    similar considered various set important began without still per sometimes though
+    late early related either back thus means led point main period case result held
+    certain given best especially present lower open particular series isbn well also
+    just even ever yet already almost often whether whose upon across along around rather
+    every least less little lot several since towards toward via etc non pre e g i.e
+    called say said says came come comes went go goes take took taken give gave given
+    put making took seen see seem seemed seems thing things way ways kind kinds"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_GENERIC_WORDS.split())
+"""English words that carry grammar rather than meaning ("about", "that"), and words too
+general to say what a text is about ("however", "used", "first"): a poor choice
 for the word a demo follows."""
 
 
@@ -336,4 +391,14 @@ def meaningful_word(words: Sequence[str], prefer: Sequence[str] = ()) -> str | N
     for word in words:
         if is_meaningful(word):
             return word
+    return words[0] if words else None
+
+
+def first_content_word(text: str) -> str | None:
+    """The first line's first content word ("dog" in "a dog hunts near the kennel"),
+    as the corpus reader spells it; None if the line has none."""
+    from w2v_core.corpus import tokenize
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    words = [w for w in tokenize(lines[0]) if is_meaningful(w)] if lines else []
     return words[0] if words else None

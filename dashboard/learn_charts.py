@@ -31,6 +31,9 @@ NOISE = "#ff7f0e"
 FONT_SIZE = 16
 LABEL_SIZE = 17
 
+#: u with subscript o / k, as Plotly markup (the page font has no "ₒ", "ₖ").
+SUB_O, SUB_K = "u<sub>o</sub>", "u<sub>k</sub>"
+
 
 def _base(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
@@ -385,12 +388,15 @@ def vector_plane(
     ]
     for n, row in out_rows.items():
         colour = NEGATIVE if row["role"] == "negative" else CONTEXT
-        tag = "uₒ" if row["role"] != "negative" else "uₖ"
+        # Plotly's <sub>, not "uₒ"/"uₖ": the page's font (Source Sans) has no subscript o, k
+        tag = SUB_O if row["role"] != "negative" else SUB_K
+        shown = 2  # "u" and its subscript
         if row.get("times", 0) > 1:
             tag += f" ×{row['times']}"
+            shown += len(f" ×{row['times']}")
         position = row.get("after", row["before"])
         main.append(
-            (position, f"<b>{esc(words[n])}</b> ({tag})", len(words[n]) + len(tag) + 3,
+            (position, f"<b>{esc(words[n])}</b> ({tag})", len(words[n]) + shown + 3,
              colour, "diamond")
         )  # fmt: skip
     extra: list[Label] = [
@@ -490,8 +496,8 @@ def vector_plane(
         )
     for name, colour, symbol in (
         ("center h", CENTER, "circle"),
-        ("context uₒ", CONTEXT, "diamond"),
-        ("negatives uₖ", NEGATIVE, "diamond"),
+        (f"context {SUB_O}", CONTEXT, "diamond"),
+        (f"negatives {SUB_K}", NEGATIVE, "diamond"),
     ):
         chosen = [
             (p, pos)

@@ -34,7 +34,11 @@ h1 { font-size: 2rem !important; padding: 0 !important; }
   font-size: 1.2rem;
 }
 [data-testid="stTextInput"] input, [data-testid="stNumberInput"] input,
-[data-baseweb="select"] div { font-size: 1.15rem; }
+[data-testid="stSelectbox"] input, [data-testid="stMultiSelect"] input,
+[data-baseweb="select"] div, [data-testid="stWidgetLabel"] p, [data-testid="stRadio"] label p,
+[data-testid="stText"], [data-testid="stText"] span, [data-testid="stTable"] td,
+[data-testid="stTable"] th,
+[data-testid="stExpander"] summary p, [data-baseweb="tab"] p { font-size: 1.15rem !important; }
 </style>
 """
 

@@ -401,7 +401,12 @@ def _stats(corpus: Corpus, unit: str) -> None:
     st.caption(
         f"{stats.tokens:,} words in {stats.sentences:,} {unit} · "
         f"{stats.distinct:,} different words · "
-        f"**{stats.vocabulary:,}** seen at least {min_count} times (the vocabulary)"
+        f"**{stats.vocabulary:,}** seen at least {min_count} times (the vocabulary"
+        + (
+            f"; a little smaller once {HELDOUT:.0%} of the text is held out)"
+            if state.get("hp_heldout", True)
+            else ")"
+        )
     )
     advice = corpus_advice(stats.tokens, planted=corpus.name == "toy")
     if advice is not None:  # said before training, not discovered after

@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.charts import POINT_COLOUR, esc
@@ -257,6 +258,30 @@ def _label(value: Any) -> str:
     return f"{value:g}" if _finite(value) and not isinstance(value, int) else esc(value)
 
 
+PARALLEL_TICK_GAP = 0.07
+"""Least distance between two tick labels of a parallel-coordinates axis, as a share of
+the axis: 13 px labels on a ~370 px axis (Plotly's own ticks overlapped there)."""
+
+
+def spaced_ticks(values: Sequence[float], most: int = 6) -> dict[str, Any]:
+    """Tick values and labels for one parallel-coordinates axis that never overlap: the
+    values tried when they are few (else ``most`` evenly spaced), each at least
+    :data:`PARALLEL_TICK_GAP` of the axis from the one below (empty: no values)."""
+    finite = sorted({float(v) for v in values if _finite(v)})
+    if not finite:
+        return {}
+    low, high = finite[0], finite[-1]
+    span = high - low
+    candidates = finite if len(finite) <= most else list(np.linspace(low, high, most))
+    kept: list[float] = []
+    for v in candidates:
+        if not kept or span == 0 or v - kept[-1] >= PARALLEL_TICK_GAP * span:
+            kept.append(v)
+    if span and high - kept[-1] < PARALLEL_TICK_GAP * span and high not in kept:
+        kept[-1] = high  # the top of the axis is labelled, its crowded neighbour not
+    return {"tickvals": kept, "ticktext": [f"{v:.3g}" for v in kept]}
+
+
 def parallel_chart(
     rows: Sequence[dict[str, Any]], settings: Sequence[str], score: str
 ) -> go.Figure:
@@ -277,9 +302,11 @@ def parallel_chart(
             )  # fmt: skip
         else:
             numbers = [v if _finite(v) else -1 for v in values]  # None (no limit) shows as -1
-            dimensions.append({"label": esc(name), "values": numbers})
+            dimensions.append({"label": esc(name), "values": numbers, **spaced_ticks(numbers)})
     scores = [r[score] for r in shown]
-    dimensions.append({"label": esc(SCORE_TITLES.get(score, score)), "values": scores})
+    dimensions.append(
+        {"label": esc(SCORE_TITLES.get(score, score)), "values": scores, **spaced_ticks(scores)}
+    )
     lower = LOWER_IS_BETTER.get(score, False)
     fig = go.Figure(
         go.Parcoords(

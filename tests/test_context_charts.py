@@ -28,7 +28,12 @@ def test_context_bars_put_the_most_characteristic_on_top_with_counts():
     bar = fig.data[0]
     assert list(bar.y)[::-1] == [s.word for s in scores]  # first score drawn at the top
     assert list(bar.x)[::-1] == [s.ppmi for s in scores]
-    assert list(bar.text)[::-1] == [f"{s.count:,}×" for s in scores]
+    # the label says first what the bar's length measures, then the count in words
+    assert list(bar.text)[::-1] == [
+        f"{s.ppmi:.1f} · seen together {s.count:,} times" for s in scores
+    ]
+    assert not any("×" in t for t in bar.text)
+    assert fig.layout.xaxis.range[1] > 1.5 * max(s.ppmi for s in scores)  # room for labels
     assert "'king'" in fig.layout.title.text
 
 
@@ -38,7 +43,7 @@ def test_shared_bars_show_one_word_on_each_side():
     left, right = fig.data
     assert all(x < 0 for x in left.x) and all(x > 0 for x in right.x)
     assert list(left.y)[::-1] == [s.word for s in pair.shared]
-    assert list(right.text)[::-1] == [f"{s.count_b:,}×" for s in pair.shared]
+    assert list(right.text)[::-1] == [f"{s.ppmi_b:.1f} · {s.count_b:,} times" for s in pair.shared]
     assert {"throne", "crown"} <= set(left.y)
 
 

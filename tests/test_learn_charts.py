@@ -112,7 +112,7 @@ def test_plane_escapes_words_and_needs_2d():
     fig = lc.vector_plane(words, w_in, 0, 1, [2, 2], w_in[0], w_in[1], w_in[[2, 2]])
     text = decoded(fig)
     assert "<img" not in text and "&lt;img" in text
-    assert any("(uₖ ×2)" in t for d in fig.data if d.text is not None for t in d.text)
+    assert any("(u<sub>k</sub> ×2)" in t for d in fig.data if d.text is not None for t in d.text)
     with pytest.raises(ValueError):
         lc.vector_plane(words, np.zeros((3, 3)), 0, 1, [2], w_in[0], w_in[1], w_in[[2]])
 

@@ -160,3 +160,13 @@ def test_the_example_can_come_from_the_selected_corpus(env):
     assert heading(at) == "Step 1 · stage 1 of 5: the pair"
     at.radio(key="learn_source").set_value("toy").run()
     assert at.text_area(key="learn_text").value == toy_example()
+
+
+def test_the_first_step_is_on_a_content_word_and_no_negative_is_its_context(env):
+    at = open_lesson()
+    pair = next(m.value for m in at.markdown if "The **center word** is" in m.value)
+    assert "The **center word** is **dog**" in pair, pair  # not "a"
+    next_stage(at)  # the negatives
+    drawn = next(m.value for m in at.markdown if "random words**:" in m.value)
+    context = re.search(r"uses the context \*\*(\w+)\*\*", pair).group(1)
+    assert f"**{context}**" not in drawn.split("random words**:")[1].split(".")[0]

@@ -226,7 +226,60 @@ def test_search_adds_rare_words_to_the_map():
     (fig,) = charts(at)
     assert "w150" in highlighted(fig)["text"]
     assert 11 <= all_xy(fig) <= 14
-    assert any("added to the map" in c.value for c in at.caption)
+    assert any("projected the same way" in c.value for c in at.caption)
+
+
+def positions(fig: dict) -> dict[str, tuple[float, float]]:
+    """Each dot's hover text -> its (x, y)."""
+    return {
+        h: (float(x), float(y))
+        for t in points(fig)
+        for h, x, y in zip(t["hovertext"], values(t["x"]), values(t["y"]), strict=True)
+    }
+
+
+@pytest.mark.parametrize("method", ["t-SNE", "PCA"])
+def test_a_search_moves_no_other_point_and_renames_no_group(method):
+    at = app().run()
+    at.radio(key="map_method").set_value(method)
+    at.slider(key="map_n_words").set_value(30).run()
+    (before,) = charts(at)
+    at.text_input(key="map_query").input("w150").run()
+    assert_clean(at)
+    (after,) = charts(at)
+    old, new = positions(before), positions(after)
+    assert len(new) > len(old) and any(h.startswith("<b>w150</b>") for h in new)
+    assert all(np.allclose(new[h], xy) for h, xy in old.items())  # nothing moved
+    named_groups = {t["name"] for t in points(before)}
+    assert named_groups <= {t["name"] for t in points(after)}
+    if method == "t-SNE":
+        assert any("no other moved" in c.value for c in at.caption)
+
+
+def test_demo_words_are_laid_out_from_the_start():
+    from dashboard import map_layout
+
+    words = [f"w{a}{b}" for a in "abcdefghij" for b in "abcdefghij"] + ["queen", "paris"]
+    kv = KeyedVectors(words, np.random.default_rng(0).normal(size=(len(words), 4)))
+    rows = map_layout.base_rows(kv, 50)
+    assert rows[:50] == tuple(range(50)) and {kv.words[i] for i in rows[50:]} == {"queen", "paris"}
+
+
+def test_placing_a_word_pca_exactly_tsne_among_its_neighbours():
+    from dashboard import map_layout, projection
+
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=(40, 6))
+    coords = projection.pca(base, 2)
+    new = rng.normal(size=(3, 6))
+    both = projection.pca(np.vstack([base, new]), 2)  # refitting moves everything a bit
+    mean, basis = base.mean(axis=0), np.linalg.svd(base - base.mean(axis=0))[2][:2]
+    exact = (new - mean) @ basis.T
+    placed = map_layout.place_linear(new, base, coords)
+    assert np.allclose(np.abs(placed), np.abs(exact), atol=1e-8)
+    assert not np.allclose(both[:40], coords)
+    near = map_layout.place_near(base[:1] + 1e-3, base, coords, k=1)
+    assert np.allclose(near, coords[:1])
 
 
 def test_search_unknown_word_warns_with_suggestions():
@@ -312,10 +365,14 @@ def test_replay_with_snapshots():
     at.selectbox(key="map_replay_word").set_value("apple")
     at.slider(key="map_replay_topn").set_value(3).run()
     assert_clean(at)
-    table = at.dataframe[-1].value
-    assert list(table.columns) == ["epoch", "neighbours", "left"]
-    assert list(table["epoch"]) == ["0", "1", "2", "3"]
-    last = [cell.lstrip("＋") for cell in table["neighbours"].iloc[-1].split(", ")]
+    # a static table (cells wrap: no column or last row cut off at 1280x720)
+    table = at.table[-1].value
+    assert list(table.columns) == [
+        "nearest neighbours, best first (+ = new since the epoch before)",
+        "left the list",
+    ]
+    assert list(table.index) == ["0", "1", "2", "3"]
+    last = [cell.lstrip("+") for cell in table.iloc[-1, 0].split(", ")]
     assert set(last) == {"pear", "plum", "peach"}
     assert charts(at)[1]["data"][1]["text"][0] == "apple"
 
@@ -352,5 +409,34 @@ def test_neighbour_table_marks_entered_and_left():
         [("paris", 0.8), ("rome", 0.7)],
     ]
     table = map_view.neighbour_table(history)
-    assert list(table["neighbours"]) == ["rome, cat", "rome, ＋paris", "paris, rome"]
+    assert list(table["neighbours"]) == ["rome, cat", "rome, +paris", "paris, rome"]
     assert list(table["left"]) == ["", "cat", ""]
+
+
+def isolated_page(kv, selected, root):
+    import sys
+
+    sys.path[:0] = [root, root + "/tests"]
+    from test_map_view import map_page
+
+    from dashboard import state
+    from dashboard.map_selection import ISOLATE
+
+    if state.get(ISOLATE) is None:
+        state.put(ISOLATE, selected)
+    map_page(kv, root=root)
+
+
+def test_isolating_keeps_colours_and_legend_meaningful():
+    selected = ("test-run", [*FRUIT, "car", "bus", "man", "woman", "bad"])
+    at = AppTest.from_function(isolated_page, default_timeout=60, args=(make_kv(), selected, ROOT))
+    at.run()
+    assert_clean(at)
+    (fig,) = charts(at)
+    assert "9 selected words on their own" in fig["layout"]["title"]["text"]
+    assert not [t for t in fig["data"] if t.get("marker", {}).get("color") == HIGHLIGHT]
+    groups = points(fig)
+    assert 2 <= len(groups) <= 3  # about three words a group, not nine groups of one
+    assert all(len(values(t["x"])) >= 1 and t["name"] for t in groups)  # no empty entry
+    assert sum(len(values(t["x"])) for t in groups) == 9
+    assert set(named(fig)) >= {*FRUIT, "car", "bus"}  # every word labelled

@@ -98,11 +98,9 @@ def test_pairs_follow_the_reduced_window():
     assert {t.reduced_window for t in steps} == {1, 2, 3}
 
 
-def test_negatives_follow_the_noise_distribution():
+def test_the_noise_distribution_flattens_the_unigram_one():
     lesson = Lesson(TEXT, LessonConfig(negatives=20, seed=5))
-    drawn = np.concatenate([lesson.step().negatives for _ in range(500)])
-    freq = np.bincount(drawn, minlength=len(lesson.vocab)) / len(drawn)
-    np.testing.assert_allclose(freq, lesson.noise, atol=0.01)
+    # (the draws themselves: test_redrawn_negatives_follow_the_noise_distribution_...)
     # The 0.75 power flattens the unigram distribution: the most frequent word loses share.
     assert lesson.noise[0] < lesson.unigram[0]
     assert lesson.noise[-1] > lesson.unigram[-1]
@@ -120,15 +118,22 @@ def test_deterministic_for_a_seed():
     assert not np.array_equal(a, c)
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_loss_falls_and_related_words_drift_together(seed):
-    lesson = Lesson(TEXT, LessonConfig(seed=seed))
-    lesson.run(900)
-    kv = lesson.vectors()
-    assert lesson.mean_loss(100) < np.mean(lesson.losses[:100]) - 0.1
-    # Planted: king/queen share a template and contexts, so do dog/puppy; across them, nothing.
-    assert kv.similarity("king", "queen") > kv.similarity("king", "dog")
-    assert kv.similarity("dog", "puppy") > kv.similarity("queen", "puppy")
+def test_loss_falls_and_related_words_drift_together():
+    # 900 steps on 12 sentences: one seed in about ten has not yet pulled king nearer queen
+    # than dog (seed 1, since negatives equal to the context are redrawn), so the claim is
+    # made over six seeds: each loss falls, and most seeds pull the planted pairs together
+    right = 0
+    for seed in range(6):
+        lesson = Lesson(TEXT, LessonConfig(seed=seed))
+        lesson.run(900)
+        kv = lesson.vectors()
+        assert lesson.mean_loss(100) < np.mean(lesson.losses[:100]) - 0.1
+        # Planted: king/queen share a template and contexts, so do dog/puppy; across, nothing.
+        right += bool(
+            kv.similarity("king", "queen") > kv.similarity("king", "dog")
+            and kv.similarity("dog", "puppy") > kv.similarity("queen", "puppy")
+        )
+    assert right >= 5, right  # seed 1 is the one that has not got there yet
 
 
 def test_bad_input():
@@ -151,3 +156,37 @@ def test_adjust_keeps_the_vectors_and_changes_the_next_step():
     with pytest.raises(ConfigError):
         lesson.adjust(learning_rate=-1, negatives=5, window=1)
     assert lesson.config.learning_rate == 0.05
+
+
+def test_a_negative_is_never_the_pairs_own_context():
+    # with the default seed the toy example drew "dog" as a negative of (a, dog)
+    for text, seed in ((toy_example(), 0), ("a b a b b a", 1), (TEXT, 3)):
+        lesson = Lesson(text, LessonConfig(seed=seed, negatives=5))
+        for _ in range(300):
+            t = lesson.step()
+            assert t.context not in set(t.negatives.tolist())
+    only = Lesson("a a a", LessonConfig(seed=0))  # one word: nothing else to draw
+    assert set(only.step().negatives.tolist()) == {0}
+
+
+def test_redrawn_negatives_follow_the_noise_distribution_without_the_context():
+    lesson = Lesson(TEXT, LessonConfig(negatives=20, seed=5))
+    drawn, expected = [], np.zeros(len(lesson.vocab))
+    for _ in range(500):
+        t = lesson.step()
+        drawn.append(t.negatives)
+        p = lesson.noise.copy()
+        p[t.context] = 0.0
+        expected += p / p.sum()
+    freq = np.bincount(np.concatenate(drawn), minlength=len(lesson.vocab)) / (500 * 20)
+    np.testing.assert_allclose(freq, expected / 500, atol=0.01)
+
+
+def test_the_first_step_starts_on_the_chosen_content_word():
+    text = toy_example()
+    assert text.splitlines()[0].startswith("a dog")
+    first = Lesson(text, LessonConfig(seed=0), start="dog").step()
+    assert first.center_position == 1  # "dog", not "a"
+    lesson = Lesson(text, LessonConfig(seed=0), start="dog")
+    assert lesson.word(lesson.step().center) == "dog"
+    assert Lesson(text, LessonConfig(seed=0)).step().center_position == 0  # default: as before

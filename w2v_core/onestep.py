@@ -226,7 +226,9 @@ class Lesson:
 
     KEEP_TRACES = 50
 
-    def __init__(self, text: str, config: LessonConfig | None = None) -> None:
+    def __init__(
+        self, text: str, config: LessonConfig | None = None, start: str | None = None
+    ) -> None:
         self.config = config or LessonConfig()
         self.config.validate()
         corpus = corpus_from_text(text, name="lesson")
@@ -249,6 +251,10 @@ class Lesson:
         self.traces: list[StepTrace] = []
         self._queue: list[tuple[int, int, int, int]] = []  # (sentence, center, context, b)
         self._next_sentence = 0
+        # The first pass starts at ``start`` if the first sentence holds it: a first step
+        # on "a" (a : dog) teaches a class little; dog : a shows what a step does.
+        first = self.sentences[0]
+        self._skip = first.index(start) if start in first else 0
 
     def adjust(self, learning_rate: float, negatives: int, window: int) -> None:
         """Change the knobs that act step by step, keeping the vectors learnt so far.
@@ -275,6 +281,9 @@ class Lesson:
         self._queue = [
             (s, int(c), int(o), int(b[c])) for c, o in zip(centers, contexts, strict=True)
         ]
+        if self._skip:  # the very first sentence: begin at the chosen center
+            self._queue = [p for p in self._queue if p[1] >= self._skip]
+            self._skip = 0
         self._queue.reverse()  # pop() from the end = reading order
 
     def _next_pair(self) -> tuple[int, int, int, int]:
@@ -284,13 +293,33 @@ class Lesson:
 
     # -- one step -------------------------------------------------------------------
 
+    def _negatives(self, context: int, k: int) -> np.ndarray:
+        """``(1, k)`` words drawn from the noise distribution, none equal to ``context``.
+
+        A negative equal to the pair's own context would be pushed away and pulled
+        close in the same step (and shown with two different gradients).  The engine
+        and word2vec *skip* such a draw (one negative fewer that step); the lesson draws
+        again, so it always shows ``k`` words that are not the context -- the same
+        distribution restricted to the other words,
+        ``P(w | w != context) = P_n(w) / (1 - P_n(context))``.  Only if the context is
+        the only word that can be drawn is it kept.
+        """
+        drawn = self.sampler.sample(self.rng, (1, k))
+        if self.noise[context] >= 1.0 - 1e-9:
+            return drawn
+        same = drawn[0] == context
+        while same.any():
+            drawn[0, same] = self.sampler.sample(self.rng, int(same.sum()))
+            same = drawn[0] == context
+        return drawn
+
     def step(self) -> StepTrace:
         """Draw the next pair and its negatives, take one SGD step, return every value."""
         cfg = self.config
         s, center_pos, context_pos, b = self._next_pair()
         center = int(self._sentence_ids[s][center_pos])
         context = int(self._sentence_ids[s][context_pos])
-        negatives = self.sampler.sample(self.rng, (1, cfg.negatives))  # a batch of one
+        negatives = self._negatives(context, cfg.negatives)  # a batch of one
         # Batch-of-one views in float64, so the printed numbers are the exact inputs.
         h = self.w_in[[center]].astype(np.float64)
         u_pos = self.w_out[[context]].astype(np.float64)

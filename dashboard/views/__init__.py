@@ -65,6 +65,16 @@ def guard(what: str) -> Iterator[None]:
 
 
 NO_RUN = "Train a run first (sidebar), or import vectors in the Export / import tab."
+TRAINING = "Training the word vectors now (progress above): the results appear here when it ends."
+
+
+def no_run(ctx: Context) -> None:
+    """What a tab shows without a run: that one is being trained, or how to get one."""
+    st.info(
+        TRAINING if ctx.training else NO_RUN,
+        icon=":material/hourglass_top:" if ctx.training else None,
+    )
+
 
 #: What a user typed is echoed back cut to this many characters (with "…").
 ECHO_CHARS = 40
@@ -134,7 +144,7 @@ def tab_run(ctx: Context, explanation: str) -> Run | None:
     there is none, a note saying how to get one)."""
     explain(explanation)
     if ctx.run is None:
-        st.info(NO_RUN)
+        no_run(ctx)
     return ctx.run
 
 
@@ -177,6 +187,8 @@ class Context:
     """``select(key)`` makes another run the active one (the caller then reruns)."""
     config: TrainConfig | None = None
     """The sidebar's configuration (None if it is not possible): what sweeps start from."""
+    training: bool = False
+    """A training this page watches is under way (its progress is shown above the tabs)."""
 
     def get_run(self, key: str) -> Run | None:
         """A run by key: this session's imports first, then the shared registry."""

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, company, state
+from dashboard.analogy_examples import right_examples
 from dashboard.queries import (
     Example,
     analogy_frame,
@@ -35,6 +36,14 @@ lands near the royal version of *woman*.
 * **Which word doesn't belong?** finds the word farthest from the average of the others.
 """
 
+#: What an answer's score is, under the answers table (3CosMul's go above 1).
+SCORE_NOTES = {
+    "add": "Score: the cosine of the answer with B − A + C (1 at most).",
+    "mul": "Score: cos(x, B) × cos(x, C) / cos(x, A), each cosine shifted to 0–1: a ratio, "
+    "so it can exceed 1; only the order matters.",
+}
+LEAD = 8
+"""Examples the run answers right that the tab leads with (searched for on real text)."""
 METHODS = {"add": "3CosAdd (add and subtract)", "mul": "3CosMul (multiply, often better)"}
 
 
@@ -45,9 +54,13 @@ def _examples(run_key: str, _kv: KeyedVectors, planted: bool = True) -> list[Exa
     gets right, and the table shows its successes before its failures."""
     examples = examples_for(_kv, planted)
     right = examples_frame(_kv, examples, "add")["right?"] == "✓" if examples else []
-    return [ex for ex, ok in zip(examples, right, strict=True) if ok] + [
-        ex for ex, ok in zip(examples, right, strict=True) if not ok
-    ]
+    good = [ex for ex, ok in zip(examples, right, strict=True) if ok]
+    wrong = [ex for ex, ok in zip(examples, right, strict=True) if not ok]
+    if not planted and len(good) < LEAD:  # real text: look for the few it gets right
+        seen = {(ex.a, ex.b, ex.c) for ex in examples}
+        found = [ex for ex in right_examples(_kv, LEAD) if (ex.a, ex.b, ex.c) not in seen]
+        good += found[: LEAD - len(good)]
+    return good + wrong
 
 
 @st.cache_data(show_spinner="Answering the examples…", max_entries=64)
@@ -111,12 +124,7 @@ def render(ctx: Context) -> None:
     if examples:
         answers = _example_answers(run.key, method, kv, planted)
         right = int((answers["right?"] == "✓").sum())
-        st.caption(
-            f"What this run answers for analogies whose words it knows: {right} of "
-            f"{len(answers)} right."
-            + ("" if planted or 2 * right >= len(answers) else " Analogies need tens of "
-               "millions of words of text: on less, expect most of them wrong.")
-        )  # fmt: skip
+        st.caption(examples_caption(right, len(answers), planted))
         st.dataframe(
             answers,
             hide_index=True,
@@ -152,6 +160,23 @@ def render(ctx: Context) -> None:
         help="Separate the words with spaces or commas; the odd one out is shown below.",
     )
     _odd_one_out(kv, plausible(parse_words(text), kv.words), min_count(run))
+
+
+def examples_caption(right: int, shown: int, planted: bool) -> str:
+    """What the examples table shows.  On real text the questions it gets right were
+    looked for, so "right of shown" is not its score: that is said, and where to find it."""
+    if planted:
+        return f"The analogies planted in the demo text: this run gets {right} of {shown} right."
+    if right == 0:
+        return (
+            "This run gets none of these right: analogies need tens of millions of words "
+            "of text. Its score on all of Google's questions is in the Evaluate tab."
+        )
+    return (
+        f"First, {right} questions this run gets right (picked from those it knows: most "
+        "it gets wrong, as analogies need tens of millions of words of text); then a "
+        "sample of others. Its score on all of Google's questions is in the Evaluate tab."
+    )
 
 
 def _load_example(examples: list[Example]) -> None:
@@ -193,7 +218,9 @@ def _answer(
         on_select="rerun",
         selection_mode="single-row",
     )
-    table.caption("Click an answer to see the company it shares with B and with C.")
+    table.caption(
+        SCORE_NOTES[method] + " Click an answer to see the company it shares with B and C."
+    )
     with bars:
         items = list(zip(frame["word"], frame["score"], strict=True))
         title = f"{a} : {b} :: {c} : ?"

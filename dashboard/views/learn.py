@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard import labels, learn_tables, state
 from dashboard import learn_charts as charts
-from dashboard import state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.onestep import EXAMPLE_WORDS, Lesson, LessonConfig, StepTrace, toy_example
@@ -112,7 +112,7 @@ def _lesson(text: str, seed: int, lr: float, negatives: int, window: int) -> Les
     if lesson is None or session.get(SIGNATURE) != signature:
         config = LessonConfig(learning_rate=lr, negatives=negatives, window=window, seed=seed)
         try:
-            lesson = Lesson(text, config)
+            lesson = Lesson(text, config, start=labels.first_content_word(text))
         except W2VError as error:
             st.warning(f"The example cannot be used: {md(error)}")
             session[LESSON] = None
@@ -186,29 +186,6 @@ def _stage_negatives(lesson: Lesson, t: StepTrace) -> None:
     )
 
 
-def _score_table(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
-    rows = [
-        {
-            "word": lesson.word(t.context),
-            "role": "real context",
-            "score u·h": round(t.pos_score, DIGITS),
-            "σ(score): how sure": round(t.pos_prob, DIGITS),
-            "target": "1",
-        }
-    ]
-    for k, n in enumerate(t.negatives):
-        rows.append(
-            {
-                "word": lesson.word(int(n)),
-                "role": "negative",
-                "score u·h": round(float(t.neg_scores[k]), DIGITS),
-                "σ(score): how sure": round(float(t.neg_probs[k]), DIGITS),
-                "target": "0",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def _aligned(lines: Sequence[str]) -> str:
     """LaTeX lines aligned at their ``&``."""
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
@@ -231,7 +208,7 @@ def _stage_scores(lesson: Lesson, t: StepTrace) -> None:
         "a real context of this word (it should be 100% sure); for each negative it should "
         "be 0% sure:"
     )
-    st.dataframe(_score_table(lesson, t), hide_index=True, width="stretch")
+    st.dataframe(learn_tables.score_table(lesson, t), hide_index=True, width="stretch")
     terms = [rf"- \log(1 - {num(p)})" for p in t.neg_probs]
     head = r"L &= -\log \sigma(u_o \cdot h) - \textstyle\sum_k \log \sigma(-u_k \cdot h)"
     terms = [rf"-\log {num(t.pos_prob)}", *terms]
@@ -356,34 +333,10 @@ def _plane(lesson: Lesson, t: StepTrace, stage: int, watch: str, key: str) -> No
     st.plotly_chart(fig, width="stretch", key=key)
 
 
-def _numbers(lesson: Lesson, t: StepTrace) -> pd.DataFrame:
-    """Every number of the step at full precision (read back by the tests)."""
-    rows: list[dict[str, object]] = []
-
-    def add(name: str, word: str, values: np.ndarray | float) -> None:
-        values = np.atleast_1d(np.asarray(values, dtype=float))
-        rows.append(
-            {"quantity": name, "word": word, **{f"x{i + 1}": v for i, v in enumerate(values)}}
-        )
-
-    c, o = lesson.word(t.center), lesson.word(t.context)
-    add("h", c, t.h)
-    add("u_o", o, t.u_pos)
-    for k, n in enumerate(t.negatives):
-        add(f"u_k{k + 1}", lesson.word(int(n)), t.u_neg[k])
-    add("u_o·h", o, t.pos_score)
-    add("σ(u_o·h)", o, t.pos_prob)
-    add("g_o", o, t.g_pos)
-    for k, n in enumerate(t.negatives):
-        add(f"g_k{k + 1}", lesson.word(int(n)), t.g_neg[k])
-    add("loss before", "", t.loss_before)
-    add("dL/dh", c, t.grad_h)
-    add("dL/du_o", o, t.grad_pos)
-    for k, n in enumerate(t.negatives):
-        add(f"dL/du_k{k + 1}", lesson.word(int(n)), t.grad_neg[k])
-    add("h after", c, t.h_after)
-    add("loss after", "", t.loss_after)
-    return pd.DataFrame(rows)
+def _text() -> str:
+    """The example sentences, whether or not their box is drawn yet in this run."""
+    state.bind("learn_text", toy_example)
+    return state.get("learn_text")
 
 
 # --------------------------------------------------------------------------- controls
@@ -398,12 +351,6 @@ DEFAULTS = {
     "learn_n": 100,
     "learn_speed": "fast (10 per second)",
 }
-
-
-def _text() -> str:
-    """The example sentences, whether or not their box is drawn yet in this run."""
-    state.bind("learn_text", toy_example)
-    return state.get("learn_text")
 
 
 def _widget(name: str) -> dict[str, Any]:
@@ -530,12 +477,12 @@ def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = ""
         )
 
 
-def _play(lesson: Lesson, n: int, speed: float, watch: str) -> None:
-    """Take ``n`` steps; with a speed, redraw the plane and the record after each one."""
+def _play(lesson: Lesson, n: int, speed: float, watch: str, frame: Any) -> None:
+    """Take ``n`` steps; with a speed, redraw the plane and the record after each one
+    in ``frame`` (the slot the stage is then drawn in)."""
     if speed <= 0:
         lesson.run(n)
         return
-    frame = st.empty()
     for i in range(n):
         t = lesson.step()
         with frame.container():
@@ -543,7 +490,6 @@ def _play(lesson: Lesson, n: int, speed: float, watch: str) -> None:
             _plane(lesson, t, len(STAGES), watch, key=f"learn_play_plane_{t.step}")
             _record(lesson, t, len(STAGES), watch, keys=f"_play_{t.step}")
         time.sleep(1.0 / speed)
-    frame.empty()
 
 
 def render(ctx: Context) -> None:
@@ -560,15 +506,20 @@ def render(ctx: Context) -> None:
         int(_value("learn_negatives")),
         int(_value("learn_window")),
     )
-    if lesson is not None:
-        n, speed = int(_value("learn_n")), SPEEDS[_value("learn_speed")]
-        _lesson_panel(lesson, next_clicked, play_clicked, n, speed)
+    # One slot for the stage and Play's frames, drawn after what is below it: nothing
+    # of the previous run is left on the page (greyed out) while Play animates.
+    slot = st.empty()
     st.markdown("**Change the lesson**")
     _settings()
     _example_source(ctx)
+    if lesson is not None:
+        n, speed = int(_value("learn_n")), SPEEDS[_value("learn_speed")]
+        _lesson_panel(lesson, next_clicked, play_clicked, n, speed, slot)
 
 
-def _lesson_panel(lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int, speed: float):
+def _lesson_panel(
+    lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int, speed: float, slot: Any
+) -> None:
     session = st.session_state
     if len(lesson.vocab) > CROWDED_VOCAB:
         st.info(
@@ -583,9 +534,14 @@ def _lesson_panel(lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int
         else:
             session[STAGE] += 1
     if play_clicked:
-        _play(lesson, n, speed, watch)
+        _play(lesson, n, speed, watch, slot)
         session[STAGE] = len(STAGES)
-    stage = session[STAGE]
+    with slot.container():
+        _stage_panel(lesson, watch)
+
+
+def _stage_panel(lesson: Lesson, watch: str) -> None:
+    stage = st.session_state[STAGE]
     t = lesson.traces[-1]
     st.subheader(f"Step {t.step} · stage {stage} of {len(STAGES)}: {STAGES[stage - 1]}")
     _strip(lesson, t)
@@ -597,4 +553,6 @@ def _lesson_panel(lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int
         _plane(lesson, t, stage, watch, key="learn_plane")
     _record(lesson, t, stage, watch)
     with st.expander("Every number of this step", icon=":material/table:"):
-        st.dataframe(_numbers(lesson, t), hide_index=True, width="stretch", key="learn_numbers")
+        st.dataframe(
+            learn_tables.numbers(lesson, t), hide_index=True, width="stretch", key="learn_numbers"
+        )

@@ -22,6 +22,7 @@ from dashboard import (
     charts,
     downloads,
     labels,
+    map_layout,
     map_selection,
     map_umap,
     presentation,
@@ -54,7 +55,9 @@ DEFAULT_REPLAY_WORDS = 200
 METHODS = ("t-SNE", "UMAP", "PCA", "custom axes")
 COLOURINGS = ("KMeans cluster", "frequency (log)", "none")
 X_AXIS_PAIRS = (("man", "woman"), ("he", "she"), ("king", "queen"), ("boy", "girl"))
-Y_AXIS_PAIRS = (("bad", "good"), ("sad", "happy"), ("small", "large"), ("old", "new"))
+# man → king with man → woman: king, queen, man and woman at four corners (on bad → good
+# a small text showed a shapeless cloud)
+Y_AXIS_PAIRS = (("man", "king"), ("bad", "good"), ("sad", "happy"), ("small", "large"))
 
 EXPLANATION = """
 Every word in the vocabulary is a list of numbers (a vector with, say, 100 entries).
@@ -146,7 +149,7 @@ def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, st
 
     def pick(candidates: Sequence[tuple[str, str]], avoid: set[str]) -> tuple[str, str] | None:
         for a, b in candidates:
-            if a in kv and b in kv and not {a, b} & avoid:
+            if a in kv and b in kv and {a, b} != avoid:
                 return a, b
         return None
 
@@ -349,12 +352,14 @@ def _render_map(
         return query  # the axis words were reported above
 
     marked = [w for pair in axes for w in pair] if axes is not None else []
-    extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(range(n))))
-    rows = tuple(range(n)) + extras
+    # the layout is of ``base`` only: a search places its words on it, moving no other
+    base = map_layout.base_rows(kv, n)
+    extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(base)))
     isolated = map_selection.isolated_rows(kv, run_id)
     if isolated is not None:  # "isolate": only the selected words, projected on their own
-        rows, extras = isolated, ()
-    fingerprint = vectors_fingerprint(kv.vectors[list(rows)])
+        base, extras = isolated, ()
+    rows = base + extras
+    fingerprint = vectors_fingerprint(kv.vectors[list(base)])
     params = {
         "t-SNE": (dims, perplexity, seed, None),
         "UMAP": (dims, None, seed, None),
@@ -365,8 +370,9 @@ def _render_map(
         if method == "UMAP":
             map_umap.ensure_ready()  # W2VError if umap-learn is missing
         coords = _projection(
-            run_id, fingerprint, method, rows, *params, _kv=kv, umap_settings=umap_settings
+            run_id, fingerprint, method, base, *params, _kv=kv, umap_settings=umap_settings
         )
+        coords = np.vstack([coords, map_layout.place(kv, base, extras, coords, method, axes)])
     except W2VError as error:
         st.warning(md(str(error)))
         return query
@@ -375,8 +381,15 @@ def _render_map(
     counts = kv.counts[list(rows)]
     color, color_title, names = None, "", None
     if colouring == "KMeans cluster":
-        color, color_title = _clusters(run_id, fingerprint, rows, k, _kv=kv), "cluster"
-        names = labels.cluster_names(color, words, counts)
+        if isolated is not None:  # a few words: groups of about three, not one each
+            k = max(1, min(k, len(base) // 3))
+        color = _clusters(run_id, fingerprint, base, k, _kv=kv)
+        if extras:  # a placed word takes the group of its nearest laid-out word
+            added = map_layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
+            color = np.concatenate([color, added])
+        color_title = "cluster"
+        m = len(base)  # named by the laid-out words: a search renames no group
+        names = labels.cluster_names(color[:m], words[:m], counts[:m], vectors=kv.unit(list(base)))
     elif colouring == "frequency (log)":
         if counts.any():
             color, color_title = np.log10(counts.astype(float) + 1.0), "log10 frequency"
@@ -389,14 +402,14 @@ def _render_map(
         counts,
         color=color,
         color_title=color_title,
-        # an isolated selection is small: label every word of it
-        highlight=highlight or ([kv.words[i] for i in rows] if isolated is not None else []),
+        highlight=highlight,
         title=f"{method}: the {n:,} most frequent words"
+        + (f" and {len(base) - n} example words" if len(base) > n else "")
         if isolated is None
         else f"{method}: the {len(rows)} selected words on their own",
         axis_titles=_axis_titles(method, axes),
         cluster_names=names,
-        n_labels=n_labels,
+        n_labels=len(rows) if isolated is not None else n_labels,  # a selection: every word
         font_size=presentation.font_size(),
         marked=marked,
         highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
@@ -416,8 +429,12 @@ def _render_map(
             map_selection.render(ctx, run, event, coords, words)
     if extras:
         st.caption(
-            f"{len(extras)} highlighted word(s) are not among the {n} most frequent "
-            "and were added to the map."
+            f"{len(extras)} highlighted word(s) are not among the words laid out: each "
+            + (
+                "was projected the same way."
+                if method != "t-SNE"
+                else "was placed among its nearest neighbours on the map, and no other moved."
+            )
         )
     if neighbours:
         st.markdown(f"**Nearest neighbours of “{md(query)}”** (cosine similarity, full space)")
@@ -459,7 +476,10 @@ def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[
     """The four custom-axis words; None (after a warning) if one is unusable."""
     keys = ("map_axis_a", "map_axis_b", "map_axis_c", "map_axis_d")
     (a, b), (c, d) = default_axis_pairs(kv)
-    st.caption("Horizontal axis = from A to B; vertical axis = from C to D.")
+    st.caption(
+        "Horizontal axis = from A to B; vertical axis = from C to D. Most words are no "
+        "more like A than B, so they make a cloud in the middle: look at the edges."
+    )
     cols = st.columns(4)
     labels = ("x from (A)", "x to (B)", "y from (C)", "y to (D)")
     values = []
@@ -584,20 +604,17 @@ def _render_replay(
         f"Red: “{md(word)}” and its {topn} nearest neighbours after the last epoch."
     )
     st.markdown(f"**Neighbours of “{md(word)}” after each epoch**")
-    st.dataframe(
-        neighbour_table(history),
-        hide_index=True,
-        key="map_replay_table",
-        width="stretch",
-        # 790 px in all: the main column is 818 px at 1280x720 with the sidebar open
-        # (820 px overflowed by 2 and scrolled sideways).
-        column_config={
-            "epoch": st.column_config.TextColumn("epoch", width=60),
-            "neighbours": st.column_config.TextColumn(
-                "nearest neighbours, best first (＋ = new since the epoch before)", width=460
-            ),
-            "left": st.column_config.TextColumn("left the list", width=270),
-        },
+    # a static table wraps its cells: a data grid cut "left the list" and, with 10
+    # epochs, its last row
+    st.table(
+        neighbour_table(history)
+        .set_index("epoch")
+        .rename(
+            columns={
+                "neighbours": "nearest neighbours, best first (+ = new since the epoch before)",
+                "left": "left the list",
+            }
+        )
     )
     final = {w for w, _ in history[-1]}
     first = {w for w, _ in history[1]} if len(history) > 1 else set()
@@ -615,7 +632,7 @@ def _default_replay_word(words: Sequence[str]) -> str:
 
 
 def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
-    """One row per epoch (0 = before training): the neighbours best first, a ＋ on each
+    """One row per epoch (0 = before training): the neighbours best first, a + on each
     word that entered the list since the epoch before, and the words that left it.
 
     A row reads whole on a projector, where one column per epoch was cut off.
@@ -629,7 +646,7 @@ def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
         rows.append(
             {
                 "epoch": str(epoch),
-                "neighbours": ", ".join(f"＋{w}" if w in entered else w for w in now),
+                "neighbours": ", ".join(f"+{w}" if w in entered else w for w in now),
                 "left": ", ".join(left),
             }
         )

@@ -9,6 +9,7 @@ the map's projection is cached per run, so only the first visit pays for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,7 +19,7 @@ import streamlit as st
 from dashboard import charts, labels, presentation, projection, state
 from dashboard.queries import resolve_word
 from dashboard.share import WORD_KEY
-from dashboard.views import NO_RUN, Context, md
+from dashboard.views import Context, md, no_run
 
 if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.vectors import KeyedVectors
@@ -52,6 +53,8 @@ FOCUS_WORDS = (
 """Words whose neighbours the overview shows by default, when the run has seen one at
 least :data:`FOCUS_MIN_COUNT` times (``wiki`` has "king" 66 times: poor neighbours)."""
 FOCUS_MIN_COUNT = 100
+ROUGH_BELOW = 10_000_000
+"""Texts shorter than this (word2vec's own demos use 17M+ words) get a caveat."""
 
 
 # -- what to show (pure) -----------------------------------------------------------------
@@ -84,11 +87,32 @@ def pick_focus(kv: KeyedVectors, wanted: str = "") -> str | None:
     return labels.meaningful_word(kv.words[:2000], prefer=frequent)
 
 
+def rough_note(tokens: int, planted: bool) -> str | None:
+    """The one sentence a real text's first screen owes its audience: a small text gives
+    rough neighbours (None for the demo corpus, built for the demo, and big texts)."""
+    if planted or not 0 < tokens < ROUGH_BELOW:
+        return None
+    return (
+        f"Learned from only {tokens:,} words of text: the neighbours of frequent words make "
+        "sense, those of rarer words are rough, and word arithmetic is mostly luck."
+    )
+
+
 def map_rows(kv: KeyedVectors, extra: Sequence[str]) -> tuple[int, ...]:
-    """The most frequent :data:`MAP_WORDS` rows, plus the rows of ``extra`` words."""
-    top = list(range(min(MAP_WORDS, len(kv))))
-    more = sorted({kv.index[w] for w in extra if w in kv} - set(top))
-    return tuple(top + more)
+    """The :data:`MAP_WORDS` most frequent content words (no "the", "however", "used":
+    see :func:`dashboard.labels.is_meaningful`), plus the rows of ``extra`` words.
+
+    On a real text the most frequent words are function words: a map of "first, used,
+    many" shows an audience nothing.  A vocabulary with too few content words is
+    filled up with the most frequent others.
+    """
+    meaningful = (i for i, w in enumerate(kv.words) if labels.is_meaningful(w))
+    content = list(islice(meaningful, MAP_WORDS))
+    if len(content) < MAP_WORDS:
+        taken = set(content)
+        content += [i for i in range(len(kv)) if i not in taken][: MAP_WORDS - len(content)]
+    more = sorted({kv.index[w] for w in extra if w in kv} - set(content))
+    return tuple(content + more)
 
 
 # -- cached computations -------------------------------------------------------------------
@@ -110,7 +134,7 @@ def render(ctx: Context, word: str = "") -> None:
     """Draw the Overview tab for the active run (``word``: the word to look at, if any)."""
     run = ctx.run
     if run is None:
-        st.info(NO_RUN)
+        no_run(ctx)
         return
     kv = run.kv
     if len(kv) < 10 or not np.isfinite(kv.vectors).all():
@@ -130,6 +154,11 @@ def render(ctx: Context, word: str = "") -> None:
     with right:  # first: the answer is on screen while the map is still being drawn
         score = _analogy(kv, analogy)
         _neighbours(kv, focus, score)
+        corpus = ctx.corpus_for(run)  # the text's size, as the sidebar gives it
+        tokens = corpus.n_tokens if corpus is not None else int(kv.counts.sum())
+        note = rough_note(tokens, planted=run.corpus_name == "toy")
+        if note:
+            st.caption(note)
     with left:
         _map(run.key, kv, analogy, focus, big)
 
@@ -154,7 +183,9 @@ def _map(
         color=clusters,
         color_title="group",
         # two members name a group in a legend that must fit two or three rows
-        cluster_names=labels.cluster_names(clusters, words, counts, members=2),
+        cluster_names=labels.cluster_names(
+            clusters, words, counts, members=2, vectors=kv.normed[list(rows)]
+        ),
         highlight=list(dict.fromkeys(words_of_interest)),
         highlight_name="the words on the right",
         dim=False,

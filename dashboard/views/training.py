@@ -265,8 +265,31 @@ def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
             row[header] = scores.get(key) if enough else None
         rows.append(row)
     frame = pd.DataFrame(rows)
+    # numbers as numbers: a column of ints and None (an imported run has no settings)
+    # is an object column, which the table prints as "None"; NaN is shown blank
+    for column in [*MAIN_SETTINGS.values(), "dim", "vocab", "time (s)", "k words/s"]:
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
     empty = [h for h, _ in SCORE_COLUMNS.values() if frame[h].isna().all()]
     return frame.drop(columns=empty)
+
+
+#: How the runs table writes each number (the table's grid writes a missing one "None").
+SHOWN_FORMATS = {"vocab": "{:,.0f}", "time (s)": "{:.0f} s", "k words/s": "{:.0f}k/s"}
+MISSING = "–"
+
+
+def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The runs table as text: numbers written as :func:`runs_columns` used to format
+    them (scores with two decimals), a missing one as "–" rather than "None"."""
+    shown = frame.copy()
+    scores = {header for header, _ in SCORE_COLUMNS.values()}
+    for column in shown.columns:
+        if shown[column].dtype.kind not in "if":
+            continue
+        fmt = SHOWN_FORMATS.get(column, "{:.2f}" if column in scores else "{:.0f}")
+        shown[column] = [MISSING if pd.isna(v) else fmt.format(v) for v in shown[column]]
+    return shown
 
 
 def runs_columns() -> dict[str, object]:
@@ -274,7 +297,11 @@ def runs_columns() -> dict[str, object]:
     at 1280x720 (the main column is 818 px beside the sidebar): every column but one of
     the four scores fits in 800 px (a table of toy and real-text runs together is the
     only one with all four)."""
-    number = st.column_config.NumberColumn
+
+    def number(label: str, width: int, help: str | None = None) -> object:
+        # text: shown_frame writes the numbers (the grid wrote a missing number "None")
+        return st.column_config.TextColumn(label, width=width, help=help)
+
     columns: dict[str, object] = {
         "shown": st.column_config.TextColumn("", width=28, help="The run shown in every tab."),
         "corpus": st.column_config.TextColumn("corpus", width=60),
@@ -282,16 +309,21 @@ def runs_columns() -> dict[str, object]:
         "other": st.column_config.TextColumn(
             "other", width=100, help="The other settings, where the runs differ."
         ),
-        "vocab": number("vocab", width=52, help="Words in the vocabulary."),
-        "time (s)": number("time", width=52, format="%.0f s", help="Training time."),
-        "k words/s": number("speed", width=56, format="%.0fk/s", help="Words per second."),
+        "vocab": number(
+            "vocab",
+            width=52,
+            help="Words the run learned: those seen at least min-count times in the part "
+            "of the text it trained on (the sidebar counts the whole text).",
+        ),
+        "time (s)": number("time", width=52, help="Training time."),
+        "k words/s": number("speed", width=56, help="Words per second."),
     }
     helps = {"dim": "Dimensions", "win": "Window", "neg": "Negative samples", "ep": "Epochs"}
     for short, text in helps.items():
         columns[short] = number(short, width=44, help=text)
-    blank = f" None: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
+    blank = f" Blank: not measured, or under {MIN_COVERAGE:.0%} of the test covered."
     for header, text in SCORE_COLUMNS.values():
-        columns[header] = number(header, width=54, format="%.2f", help=text + blank)
+        columns[header] = number(header, width=54, help=text + blank)
     return columns
 
 
@@ -309,7 +341,7 @@ def _runs_table(ctx: Context) -> None:
         return
     active = ctx.run.key if ctx.run is not None else None
     st.dataframe(
-        runs_frame(infos, active),
+        shown_frame(runs_frame(infos, active)),
         hide_index=True,
         width="stretch",
         column_config=runs_columns(),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import company, state
+from dashboard import company, labels, state
 from dashboard.queries import resolve_word
-from dashboard.views import NO_RUN, Context, explain
+from dashboard.views import Context, explain, no_run
 
 EXPLANATION = """
 word2vec learns from one idea: **a word is known by the company it keeps**. Words that
@@ -30,11 +30,16 @@ Click a row in the *Neighbours* tab, a word on the *Map*, or an analogy's answer
 arrive here with that question.
 """
 
-DEFAULT_WORDS = ("king", "paris", "dog", "good")
+DEFAULT_WORDS = ("king", "paris", "dog", "good", "music", "war", "city", "water")
+#: A default word seen fewer times than this keeps no telling company ("king" is seen 67
+#: times in wiki: of, was, the).
+MIN_COUNT = 100
 
 
 def _default_word(kv) -> str:
-    return next((w for w in DEFAULT_WORDS if w in kv), kv.words[min(30, len(kv) - 1)])
+    """A demo word the text has seen often enough, else its most frequent content word."""
+    frequent = [w for w in DEFAULT_WORDS if w in kv and kv.count(w) >= MIN_COUNT]
+    return labels.meaningful_word(kv.words[:2000], prefer=frequent) or kv.words[0]
 
 
 def render(ctx: Context) -> None:
@@ -42,7 +47,7 @@ def render(ctx: Context) -> None:
     explain(EXPLANATION)
     run = ctx.run
     if run is None:
-        st.info(NO_RUN)
+        no_run(ctx)
         return
     kv = run.kv
     left, right = st.columns(2)

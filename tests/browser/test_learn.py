@@ -77,3 +77,43 @@ def test_play_takes_the_steps(page, screenshot):
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
     screenshot(page, "learn-played.png")
+
+
+#: Elements of the previous run still on the page (greyed out), that take up room.
+GREYED = """() => [...document.querySelectorAll('[data-stale="true"]')]
+    .filter(e => e.getBoundingClientRect().height > 0).length"""
+
+
+def test_play_leaves_no_greyed_out_stage_under_the_animation(page):
+    settled(page)
+    page.get_by_label("steps", exact=True).fill("30")
+    page.get_by_label("steps", exact=True).press("Enter")
+    settled(page)
+    page.get_by_label("speed", exact=True).click()
+    page.get_by_text("fast (10 per second)", exact=True).last.click()
+    settled(page)
+    page.get_by_role("button", name="Play ▸▸").click()
+    # while it plays, the previous stage is gone, not greyed out beneath the frames
+    page.get_by_text("Playing: step").first.wait_for(timeout=60_000)
+    assert page.evaluate(GREYED) == 0
+    assert page.locator("h3").filter(has_text="· stage").count() == 0  # no stage under it
+    page.get_by_text("stage 5 of 5").first.wait_for(timeout=120_000)
+    settled(page)
+
+
+def test_presentation_mode_enlarges_dropdowns_and_labels(page):
+    def px(selector: str) -> float:
+        return page.evaluate(
+            "(s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector
+        )
+
+    value = ".st-key-learn_speed input"  # the dropdown's value (a combobox input)
+    label = ".st-key-learn_speed [data-testid='stWidgetLabel'] p"
+    before = px(value), px(label)
+    page.get_by_text("Presentation mode").click()
+    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
+    settled(page)
+    after = px(value), px(label)
+    assert after[0] >= 18 and after[1] >= 18, (before, after)  # about 13-14 px before
+    page.get_by_text("Presentation mode").click()
+    page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
