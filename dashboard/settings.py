@@ -78,6 +78,7 @@ ENVIRONMENT: tuple[tuple[str, str, str], ...] = (
     (ENV_MAX_RUNS, f"{DEFAULT_MAX_RUNS}", "finished runs kept in memory (LRU)"),
     (ENV_DISK_MB, f"{DEFAULT_DISK_MB:g}", "size of the on-disk model cache (LRU; 0: none)"),
     (ENV_CACHE_DIR, "~/.cache/w2v_core", "where corpora and cached models are kept"),
+    (ENV_HOLD_TRAINING, "unset", "tests and demos: trainings pause until this file exists"),
 )
 
 
