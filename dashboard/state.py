@@ -152,6 +152,21 @@ def put(name: str, value: Any, *, user: bool = True) -> None:
     st.session_state[name] = value
 
 
+def current(name: str, default: Any = None) -> Any:
+    """A widget's value as the browser sent it: in the widget's own callback, before
+    :func:`bind` records it in the next run."""
+    return st.session_state.get(name, default)
+
+
+def mirror(name: str, value: Any) -> None:
+    """Set a widget that follows other inputs (a preset radio that names the settings,
+    an example box that names the words): not an input of its own, so not stored.
+
+    Call it before the widget is drawn in this run.
+    """
+    st.session_state[name] = value
+
+
 def forget(name: str) -> None:
     """Drop an input: its next :func:`bind` starts from the default again."""
     _slots().pop(name, None)
