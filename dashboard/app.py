@@ -1,8 +1,10 @@
 """The word2vec playground: ``streamlit run dashboard/app.py``.
 
-This script stays thin: it wires the sidebar, the training progress panel and the tabs
-together.  Training belongs to the process-wide :class:`~dashboard.runs.RunRegistry`;
-the views live in :mod:`dashboard.views`.
+This script is wiring: the header, the sidebar, the training progress panel and the
+tabs, in the order they are drawn.  What a choice does (show a cached run, train, take a
+finished training) is :mod:`dashboard.flow`; what the session remembers is
+:mod:`dashboard.session`; training belongs to the process-wide
+:class:`~dashboard.runs.RunRegistry`; the tabs are :mod:`dashboard.views`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dashboard.corpora import CorpusStore  # noqa: E402
 from dashboard.runs import RegistrySettings, RunRegistry  # noqa: E402
 from dashboard.sidebar import Choice  # noqa: E402
 from dashboard.tabs import TABS, TITLES  # noqa: E402
-from dashboard.ui import Context, guard, md  # noqa: E402
+from dashboard.ui import Context, guard  # noqa: E402
 from dashboard.views import (  # noqa: E402
     analogies,
     evaluate,
@@ -92,9 +94,6 @@ def get_store() -> CorpusStore:
     return CorpusStore()
 
 
-# --------------------------------------------------------------------------- tabs
-
-
 def _tabs(ctx: Context) -> None:
     tabs = st.tabs(TITLES, key="tab", on_change="rerun")
     for tab, (name, render) in zip(tabs, VIEWS.items(), strict=True):
@@ -120,15 +119,12 @@ def main() -> None:
     me = presence.heartbeat(registry)  # this tab is here: its trainings stay wanted
 
     session.start()
-    header.title()
-    if registry.disk_problem and session.disk_warning_due():
-        st.warning(md(registry.disk_problem))
+    header.title(registry)
     flow.take_finished()
     session.show_flash()
     # a shared link: its settings, tab and word, before any widget is drawn
     share.restore_app(TITLES, session.set_share_notice)
-    if session.share_notice():
-        st.warning(md(session.share_notice()), icon=":material/link_off:")
+    header.link_notice()
     panel = st.empty()
 
     open_first = flow.arriving_with_vectors(sys.argv[1:])

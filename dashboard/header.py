@@ -1,5 +1,5 @@
-"""What stands above the tabs: the page's title with the presentation switch, and which
-run the tabs show with the notes that hold for every tab."""
+"""What stands above the tabs: the page's title with the presentation switch, notices for
+the whole page, and which run the tabs show with the notes that hold for every tab."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from dashboard.sidebar import Choice
 
 
-def title() -> None:
-    """The title, the presentation switch beside it, and one line on what the page is."""
+def title(registry: RunRegistry) -> None:
+    """The title, the presentation switch beside it, one line on what the page is, and
+    (once per session) a problem with the server's disk cache."""
     name, switch = st.columns([3, 1], vertical_alignment="center")
     name.title("word2vec playground")
     with switch:
@@ -26,6 +27,15 @@ def title() -> None:
         "Word vectors learned from a text: which words are close, analogies, a map. "
         "Change the settings in the sidebar and click Train."
     )
+    if registry.disk_problem and session.disk_warning_due():
+        st.warning(md(registry.disk_problem))
+
+
+def link_notice() -> None:
+    """What a shared link held that was ignored (until the user's next click)."""
+    notice = session.share_notice()
+    if notice:
+        st.warning(md(notice), icon=":material/link_off:")
 
 
 def run_header(run: Run | None, choice: Choice, registry: RunRegistry) -> None:

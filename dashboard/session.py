@@ -10,6 +10,7 @@ them, e.g. ``at.session_state["active"]``).
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
@@ -21,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
 #: and the sidebar, on this module).
 TuneJob = Any
 
+#: This session's id (see :func:`dashboard.presence.session_id`).
+SESSION = "_session"
 #: The key of the run the tabs show (a cached run's or an import's).
 ACTIVE = "active"
 #: The training this page watches (a :class:`~dashboard.runs.TrainingJob`), or None.
@@ -54,6 +57,11 @@ Kind = Literal["info", "warning", "error"]
 
 
 # --------------------------------------------------------------------------- the run shown
+
+
+def own_id() -> str:
+    """This session's id (a random one, made on the first call)."""
+    return st.session_state.setdefault(SESSION, uuid.uuid4().hex)
 
 
 def start() -> None:

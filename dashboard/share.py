@@ -219,7 +219,7 @@ def restore_app(tabs: list[str], notice: Callable[[str], None]) -> None:
         if key.startswith("hp_") or key == "builtin":
             state.put(key, value)
     if "builtin" in accepted:
-        st.session_state["corpus_source"] = "builtin"
+        state.put("corpus_source", "builtin")
     if WORD_KEY in accepted:
         state.put("map_query", accepted[WORD_KEY])
 
@@ -230,7 +230,7 @@ def publish_app(tabs: list[str]) -> None:
     from dashboard import state
 
     extra: dict[str, Any] = {}
-    if st.session_state.get("corpus_source") != "builtin":
+    if state.current("corpus_source") != "builtin":
         extra["builtin"] = None
     searched = str(state.get("map_query", "") or "").strip()
     if searched:

@@ -22,7 +22,10 @@ report repeats the stored value and changes nothing.
 user's latest) or re-seeds the widget; a value the user never changed follows its
 default when ``basis`` changes (e.g. another run is shown), a value the user typed is
 theirs until they change it.
-:func:`put` sets an input from code (a preset, an example); :func:`get` reads one.
+:func:`put` sets an input from code (a preset, an example); :func:`get` reads one;
+:func:`current` reads a widget's value in its own callback; :func:`mirror` sets a widget
+that only shows what other inputs say.  The app's own bookkeeping (not inputs) is
+:mod:`dashboard.session`.
 """
 
 from __future__ import annotations
