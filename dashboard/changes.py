@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import compare_charts, state
 from dashboard.queries import resolve_word
-from dashboard.views import md, show
+from dashboard.ui import md, show
 from w2v_core.compare import MEASURES, Comparison, compare
 from w2v_core.errors import W2VError
 

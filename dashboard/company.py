@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from dashboard import context_charts, state
-from dashboard.views import md, report
+from dashboard.ui import md, report
 from w2v_core.contexts import ConcordanceLine, Contexts, PairExplanation
 from w2v_core.errors import W2VError
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
-    from dashboard.views import Context
+    from dashboard.ui import Context
 
 #: The *Why close?* tab's inputs: where a question asked anywhere in the app goes.
 WORD, OTHER = "why_word", "why_other"

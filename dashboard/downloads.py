@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.context_charts import selection_rows
-from dashboard.views import md
+from dashboard.ui import md
 from w2v_core.files import spreadsheet_safe
 
 #: The map image as laid out for the screen (the labels are placed for about this

@@ -10,16 +10,30 @@ The page offers these files by *name* in a select box; a name is turned back int
 path only through :func:`resolve`, which accepts exactly the names it listed.  So a
 browser cannot name ``../../etc/passwd``, an absolute path, or a symbolic link in the
 directory that points outside it.
+
+:func:`open_local` opens a listed file once per process (every session shares it).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from dashboard import presence
+from dashboard.runs import Run
+from w2v_core.errors import W2VError
+from w2v_core.io import load_vectors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from w2v_core.vectors import KeyedVectors
 
 #: Environment variable naming the directory the app may list.
 ENV_DIR = "W2V_VECTORS_DIR"
@@ -97,3 +111,41 @@ def _inside(entry: Path, root: Path) -> bool:
         return entry.resolve().is_relative_to(root)
     except OSError:
         return False
+
+
+# --------------------------------------------------------------------------- opening
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _opened(
+    path: str, mtime_ns: int, size: int, _cancel: Callable[[], bool] | None = None
+) -> KeyedVectors:
+    """A local file's vectors, opened once per process and shared by every session.
+
+    Read-only (a ``.npz`` is memory-mapped, so its pages are the page cache's); keyed by
+    modification time and size, so a replaced file is opened again.  ``_cancel`` (not
+    part of the key) stops a word2vec file's reading when the page that asked has gone.
+    """
+    del mtime_ns, size
+    return load_vectors(path, cancel=_cancel)
+
+
+def open_local(name: str, files: list[LocalFile]) -> Run:
+    """The run for the listed local file ``name``.
+
+    Raises
+    ------
+    W2VError
+        For a name that is not listed (whatever a browser sends) or a bad file.
+    """
+    path = resolve(name, files)
+    if path is None:
+        raise W2VError(f"'{name}' is not one of the files this server offers")
+    info = path.stat()
+    stamp = f"{path}|{info.st_mtime_ns}|{info.st_size}".encode()
+    key = "local-" + hashlib.sha256(stamp).hexdigest()[:16]
+    try:
+        kv = _opened(str(path), info.st_mtime_ns, info.st_size, _cancel=presence.page_gone())
+    except W2VError as error:
+        raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
+    return Run.from_file(key, kv, name)

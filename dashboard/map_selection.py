@@ -21,11 +21,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import company, context_charts, state
-from dashboard.views import md
+from dashboard.ui import md
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
-    from dashboard.views import Context
+    from dashboard.ui import Context
     from w2v_core.vectors import KeyedVectors
 
 #: State input: ``(run key, tuple of words)`` shown alone on the map, or None.

@@ -1,6 +1,6 @@
 """Which session this page belongs to, and telling the registry it is still here.
 
-A session's id (kept in ``st.session_state``) names the trainings and sweeps it
+A session's id (kept by :mod:`dashboard.session`) names the trainings and sweeps it
 starts.  :func:`heartbeat` is called on every run of the page and hands the
 registry a *probe*: is this browser tab still connected to the server?  With it,
 an idle but open tab keeps its work, and a closed one loses it after
@@ -10,22 +10,18 @@ an idle but open tab keeps its work, and a closed one loses it after
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import streamlit as st
+from dashboard import session
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import RunRegistry
 
-#: Session-state key of this session's id (app bookkeeping, not a user input).
-SESSION = "_session"
-
 
 def session_id() -> str:
     """This session's id: owner of its work, watcher of shared trainings."""
-    return st.session_state.setdefault(SESSION, uuid.uuid4().hex)
+    return session.own_id()
 
 
 def anonymous(owner: str | None, me: str) -> str:

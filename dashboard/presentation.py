@@ -45,7 +45,7 @@ h1 { font-size: 2rem !important; padding: 0 !important; }
 
 def is_on() -> bool:
     """Is presentation mode on for this session?"""
-    return bool(st.session_state.get(KEY))
+    return bool(state.current(KEY))
 
 
 def font_size(normal: int = 13, large: int = 17) -> int:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import compare_charts, state
-from dashboard.views import md, report, show
+from dashboard import compare_charts, session, state
+from dashboard.ui import md, report, show
 from w2v_core.errors import W2VError
 from w2v_core.intervals import bootstrap_mean, percentile_interval
 from w2v_core.stability import MAX_SEEDS, frequent_stability, seed_configs, word_stability
@@ -27,12 +27,10 @@ from w2v_core.train import run_key
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
     from dashboard.tuning import TuneJob
-    from dashboard.views import Context
+    from dashboard.ui import Context
     from w2v_core.train import TrainConfig
     from w2v_core.vectors import KeyedVectors
 
-#: Session-state key of this session's seed training (app bookkeeping, not an input).
-JOB = "seed_job"
 #: Seconds between two redraws of the progress while seeds train.
 REFRESH = 1.0
 #: Most and least stable words listed.
@@ -94,7 +92,7 @@ def render(ctx: Context, run: Run, words: list[str], topn: int) -> None:
     )
     pairs = seed_keys(run, seeds)
     missing = [(k, c) for k, c in pairs[1:] if not ctx.registry.is_cached(k)]
-    job: TuneJob | None = st.session_state.get(JOB)
+    job: TuneJob | None = session.seed_job()
     if missing:
         _train_missing(ctx, run, missing, job)
         return
@@ -182,7 +180,7 @@ def _train_missing(
         try:
             seeds = [c.seed for _, c in missing]
             assert run.config is not None
-            st.session_state[JOB] = start_sweep(ctx.registry, corpus, run.config, [("seed", seeds)])
+            session.set_seed_job(start_sweep(ctx.registry, corpus, run.config, [("seed", seeds)]))
         except W2VError as error:
             st.error(md(error))
             return

@@ -18,6 +18,9 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import session
+from dashboard.tabs import TABS
+
 MAX_VALUE_CHARS = 60
 """Longer URL values are refused without being parsed."""
 
@@ -123,13 +126,11 @@ def restore(fields: Mapping[str, Field], notice: Callable[[str], None]) -> dict[
 
     ``notice`` receives one sentence if anything was ignored.  Returns what was set.
     """
-    state = st.session_state
-    if state.get("_share_restored"):
+    if not session.first_link_restore():
         return {}
-    state["_share_restored"] = True
     params = {name: st.query_params.get(name) for name in st.query_params}
     accepted, ignored = read({k: v for k, v in params.items() if v is not None}, fields)
-    state.update(accepted)
+    st.session_state.update(accepted)  # each field's key (an input's, the tab's)
     if ignored:
         names = ", ".join(ignored[:5]) + (" …" if len(ignored) > 5 else "")
         notice(f"Some values in this link were not understood and were ignored: {names}.")
@@ -148,24 +149,13 @@ def publish(fields: Mapping[str, Field], extra: Mapping[str, Any] | None = None)
 
 # -- this app's link -----------------------------------------------------------------------
 
-TAB_SLUGS = {
-    "overview": "Overview",
-    "training": "Training",
-    "neighbours": "Neighbours",
-    "analogies": "Analogies",
-    "map": "Map",
-    "why": "Why close?",
-    "learn": "How it learns",
-    "evaluate": "Evaluate",
-    "tune": "Tune",
-    "export": "Export / import",
-}
-LINK_SETTINGS = "_link_settings"
-"""Session key set when a link chose the settings: the app then trains on arrival only
-what is estimated under :data:`dashboard.budget.CONFIRM_SECONDS`, and asks for a click
-on Train for more (a link is anyone's, and its training would hold a shared slot)."""
 WORD_KEY = "share_word"
 """Session key of the word a link asked to look at (the Overview's and the Map's)."""
+
+
+def link_word() -> str:
+    """The word a link asked to look at ("" if none)."""
+    return str(st.session_state.get(WORD_KEY, "") or "")
 
 
 def _word(text: str) -> str:
@@ -181,7 +171,7 @@ def app_fields(tabs: list[str] | None = None) -> dict[str, Field]:
     from dashboard.corpora import builtin_corpora
 
     names = [info.name for info in builtin_corpora()]
-    slugs = {slug: title for slug, title in TAB_SLUGS.items() if tabs is None or title in tabs}
+    slugs = {slug: title for slug, title in TABS.items() if tabs is None or title in tabs}
 
     def slider(name: str) -> Field:
         low, high, step = sidebar.slider_range(name)
@@ -221,13 +211,15 @@ def restore_app(tabs: list[str], notice: Callable[[str], None]) -> None:
 
     accepted = restore(app_fields(tabs), notice)
     if any(key.startswith("hp_") or key == "builtin" for key in accepted):
-        # a training asked for by a link: long ones wait for a click (see LINK_SETTINGS)
-        st.session_state[LINK_SETTINGS] = True
+        # a training asked for by a link: the app then trains on arrival only what is
+        # estimated under budget.CONFIRM_SECONDS, and asks for a click on Train for more
+        # (a link is anyone's, and its training would hold a shared slot)
+        session.mark_link_chose_settings()
     for key, value in accepted.items():
         if key.startswith("hp_") or key == "builtin":
             state.put(key, value)
     if "builtin" in accepted:
-        st.session_state["corpus_source"] = "builtin"
+        state.put("corpus_source", "builtin")
     if WORD_KEY in accepted:
         state.put("map_query", accepted[WORD_KEY])
 
@@ -238,7 +230,7 @@ def publish_app(tabs: list[str]) -> None:
     from dashboard import state
 
     extra: dict[str, Any] = {}
-    if st.session_state.get("corpus_source") != "builtin":
+    if state.current("corpus_source") != "builtin":
         extra["builtin"] = None
     searched = str(state.get("map_query", "") or "").strip()
     if searched:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import session, state
 from dashboard.advice import corpus_advice
 from dashboard.corpora import (
     CorpusStore,
@@ -26,7 +26,7 @@ from dashboard.corpora import (
 )
 from dashboard.runs import RunRegistry, RunStatus
 from dashboard.settings import AppLimits
-from dashboard.views import md
+from dashboard.ui import md
 from w2v_core.corpus import BUILTIN_CORPORA, Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
 from w2v_core.presets import SEED
@@ -205,7 +205,7 @@ def matching_preset() -> str:
 
 def _apply_preset() -> None:
     """The preset radio's callback: a preset is applied when the user picks it."""
-    preset = st.session_state.get("preset")
+    preset = state.current("preset")
     for key, value in presets().get(preset, {}).items():
         state.put(key, value)
 
@@ -214,7 +214,7 @@ def render(registry: RunRegistry, store: CorpusStore) -> Choice:
     """Draw the sidebar and return the user's choice."""
     bind_settings()
     shown = matching_preset()
-    st.session_state["preset"] = shown  # not an input: follows the settings
+    state.mirror("preset", shown)  # not an input: follows the settings
     options = [*PRESETS, CUSTOM]
     with st.sidebar:
         st.radio(
@@ -263,7 +263,7 @@ def _corpus(store: CorpusStore) -> Corpus | None:
         corpus = _builtin(store)
     if corpus is not None and source != "builtin":
         # Runs on this corpus are this session's to see (see views.Context.visible).
-        st.session_state.setdefault("_own_corpora", set()).add(corpus.fingerprint)
+        session.own_corpora().add(corpus.fingerprint)
     if corpus is not None:
         info = BUILTIN_CORPORA.get(corpus.name) if source == "builtin" else None
         _stats(corpus, info.unit if info is not None else "lines")
@@ -347,7 +347,7 @@ def _uploaded() -> Corpus | None:
         if not files:
             return None
     signature = tuple((f.file_id, f.name, f.size) for f in files)
-    cached = st.session_state.get("_upload_corpus")
+    cached = session.recall(session.UPLOAD)
     if cached is None or cached[0] != signature:
         try:
             with st.spinner("Reading the files..."):
@@ -355,7 +355,7 @@ def _uploaded() -> Corpus | None:
             cached = (signature, loaded.corpus, loaded.notes, loaded.skipped, None)
         except CorpusError as error:
             cached = (signature, None, [], [], str(error))
-        st.session_state["_upload_corpus"] = cached  # this session's upload, nobody else's
+        session.remember(session.UPLOAD, cached)  # this session's upload, nobody else's
     _, corpus, notes, skipped, error = cached
     if error:
         st.error(f"This upload cannot be used: {md(error)}")
@@ -381,13 +381,13 @@ def _pasted() -> Corpus | None:
         st.info("Paste some text above, then press Ctrl+Enter (or click outside the box).")
         return None
     digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
-    cached = st.session_state.get("_paste_corpus")
+    cached = session.recall(session.PASTE)
     if cached is None or cached[0] != digest:
         try:
             cached = (digest, corpus_from_paste(text), None)
         except CorpusError as error:
             cached = (digest, None, str(error))
-        st.session_state["_paste_corpus"] = cached
+        session.remember(session.PASTE, cached)
     _, corpus, error = cached
     if error:
         st.error(md(error))

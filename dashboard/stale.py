@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard.views import md
+from dashboard import session
+from dashboard.ui import md
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
@@ -39,8 +40,6 @@ SETTINGS = {
     "early_stop": "early stopping",
     "early_stop_patience": "early-stopping patience",
 }
-#: Session-state flag set by the banner's Train button (read by the app before it acts).
-TRAIN_FLAG = "_train_from_banner"
 
 
 def _value(value: object) -> str:
@@ -70,12 +69,12 @@ def differences(run: Run, corpus: Corpus, config: TrainConfig) -> list[str]:
 
 
 def _ask_to_train() -> None:
-    st.session_state[TRAIN_FLAG] = True
+    session.ask_to_train()
 
 
 def train_requested() -> bool:
     """Was the banner's Train button clicked (read once)?"""
-    return bool(st.session_state.pop(TRAIN_FLAG, False))
+    return session.train_asked()
 
 
 def banner(run: Run | None, corpus: Corpus | None, config: TrainConfig | None) -> bool:

@@ -22,7 +22,10 @@ report repeats the stored value and changes nothing.
 user's latest) or re-seeds the widget; a value the user never changed follows its
 default when ``basis`` changes (e.g. another run is shown), a value the user typed is
 theirs until they change it.
-:func:`put` sets an input from code (a preset, an example); :func:`get` reads one.
+:func:`put` sets an input from code (a preset, an example); :func:`get` reads one;
+:func:`current` reads a widget's value in its own callback; :func:`mirror` sets a widget
+that only shows what other inputs say.  The app's own bookkeeping (not inputs) is
+:mod:`dashboard.session`.
 """
 
 from __future__ import annotations
@@ -149,6 +152,21 @@ def put(name: str, value: Any, *, user: bool = True) -> None:
     Call it from a widget callback or before the input's widget is drawn in this run.
     """
     _slots()[name] = Slot(value, user=user)
+    st.session_state[name] = value
+
+
+def current(name: str, default: Any = None) -> Any:
+    """A widget's value as the browser sent it: in the widget's own callback, before
+    :func:`bind` records it in the next run."""
+    return st.session_state.get(name, default)
+
+
+def mirror(name: str, value: Any) -> None:
+    """Set a widget that follows other inputs (a preset radio that names the settings,
+    an example box that names the words): not an input of its own, so not stored.
+
+    Call it before the widget is drawn in this run.
+    """
     st.session_state[name] = value
 
 

@@ -566,8 +566,8 @@ def test_a_download_that_fails_offline_says_so(env, monkeypatch):
 
 
 def test_progress_text_says_queue_position_speed_and_time_left():
+    from dashboard.progress import format_seconds, progress_text
     from dashboard.runs import TrainingJob
-    from dashboard.views.training import format_seconds, progress_text
     from w2v_core.train import Progress
 
     corpus = corpus_from_text(TEXT)
@@ -655,7 +655,7 @@ def test_local_vector_files_open_without_upload_and_never_by_a_browser_path(env,
     assert any("opened from a file" in c for c in texts(at.caption))
     # Whatever name a browser sends, only listed files open.
     from dashboard import local_vectors
-    from dashboard.views.export import open_local
+    from dashboard.local_vectors import open_local
 
     files = local_vectors.available([], allowed)
     for hostile in ["../secret.npz", str(secret), "link.npz", "tools.npz/../../secret.npz"]:

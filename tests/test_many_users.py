@@ -20,7 +20,7 @@ from planted import planted_text
 from streamlit.runtime import Runtime
 from streamlit.testing.v1 import AppTest
 
-from dashboard.views import training
+from dashboard import progress
 from w2v_core.train import Trainer
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -66,7 +66,7 @@ def test_two_sessions_asking_for_the_same_configuration_share_one_training(
 ):
     gate = threading.Event()
     watchers: list = []  # (session, job) for each progress panel drawn
-    real_watch = training.watch_job
+    real_watch = progress.watch_job
 
     class GatedTrainer(Trainer):
         """Trains only once the gate opens: the job stays running until then."""
@@ -82,7 +82,7 @@ def test_two_sessions_asking_for_the_same_configuration_share_one_training(
         return real_watch(job, registry, panel, *args, **kwargs)
 
     monkeypatch.setattr("dashboard.runs.registry.Trainer", GatedTrainer)
-    monkeypatch.setattr(training, "watch_job", watch_job)
+    monkeypatch.setattr(progress, "watch_job", watch_job)
     caplog.set_level(logging.INFO, logger="dashboard")
 
     first = AppTest.from_file(APP, default_timeout=WAIT * 2)
@@ -126,7 +126,7 @@ def test_a_session_beyond_the_training_slots_sees_its_place_in_the_queue(env, mo
     monkeypatch.setenv("W2V_MAX_CONCURRENT_TRAININGS", "1")
     gate = threading.Event()
     shown: list[str] = []  # the progress line of each panel when it is first drawn
-    real_watch = training.watch_job
+    real_watch = progress.watch_job
 
     class GatedTrainer(Trainer):
         def run(self, callback=None):
@@ -134,14 +134,14 @@ def test_a_session_beyond_the_training_slots_sees_its_place_in_the_queue(env, mo
             return super().run(callback)
 
     def watch_job(job, registry, panel, *args, **kwargs):
-        running = training.running_now(registry)
-        shown.append(training.progress_text(job, registry.queue_position(job), running))
+        running = progress.running_now(registry)
+        shown.append(progress.progress_text(job, registry.queue_position(job), running))
         if len(shown) == 2:
             gate.set()
         return real_watch(job, registry, panel, *args, **kwargs)
 
     monkeypatch.setattr("dashboard.runs.registry.Trainer", GatedTrainer)
-    monkeypatch.setattr(training, "watch_job", watch_job)
+    monkeypatch.setattr(progress, "watch_job", watch_job)
 
     first = AppTest.from_file(APP, default_timeout=WAIT * 2)
     first.run()

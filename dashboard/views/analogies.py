@@ -137,7 +137,7 @@ def render(ctx: Context) -> None:
         # so it always says what was chosen; it follows the boxes, like the preset radio.
         shown = next((i for i, ex in enumerate(examples) if [ex.a, ex.b, ex.c] == words), None)
         options = [None, *labels]
-        st.session_state["an_example"] = shown  # not an input: follows the boxes
+        state.mirror("an_example", shown)  # not an input: follows the boxes
         st.selectbox(
             "Try an example",
             options=options,
@@ -180,7 +180,7 @@ def examples_caption(right: int, shown: int, planted: bool) -> str:
 
 
 def _load_example(examples: list[Example]) -> None:
-    index = st.session_state.get("an_example")
+    index = state.current("an_example")
     if index is not None and 0 <= index < len(examples):
         ex = examples[index]
         state.put("an_a", ex.a)

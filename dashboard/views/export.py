@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import local_vectors, presence, state
+from dashboard import local_vectors, state
 from dashboard.runs import Run
 from dashboard.settings import AppLimits
 from dashboard.views import Context, explain, md
@@ -193,41 +193,6 @@ def _deferred(run: Run, fmt: str) -> Callable[[], bytes]:
     return lambda: export_bytes(run, fmt)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _opened(
-    path: str, mtime_ns: int, size: int, _cancel: Callable[[], bool] | None = None
-) -> KeyedVectors:
-    """A local file's vectors, opened once per process and shared by every session.
-
-    Read-only (a ``.npz`` is memory-mapped, so its pages are the page cache's); keyed by
-    modification time and size, so a replaced file is opened again.  ``_cancel`` (not
-    part of the key) stops a word2vec file's reading when the page that asked has gone.
-    """
-    del mtime_ns, size
-    return load_vectors(path, cancel=_cancel)
-
-
-def open_local(name: str, files: list[local_vectors.LocalFile]) -> Run:
-    """The run for the listed local file ``name``.
-
-    Raises
-    ------
-    W2VError
-        For a name that is not listed (whatever a browser sends) or a bad file.
-    """
-    path = local_vectors.resolve(name, files)
-    if path is None:
-        raise W2VError(f"'{name}' is not one of the files this server offers")
-    info = path.stat()
-    stamp = f"{path}|{info.st_mtime_ns}|{info.st_size}".encode()
-    key = "local-" + hashlib.sha256(stamp).hexdigest()[:16]
-    try:
-        kv = _opened(str(path), info.st_mtime_ns, info.st_size, _cancel=presence.page_gone())
-    except W2VError as error:
-        raise W2VError(str(error).replace(str(path), f"'{name}'")) from None
-    return Run.from_file(key, kv, name)
-
-
 def _open_local(ctx: Context) -> None:
     """Files the server was started with (``--vectors``) or may list (``W2V_VECTORS_DIR``)."""
     files = local_vectors.available()
@@ -248,7 +213,7 @@ def _open_local(ctx: Context) -> None:
     if right.button("Open", key="local_open", icon=":material/folder_open:"):
         try:
             with st.spinner(f"Opening {name}…"):
-                run = open_local(name, files)
+                run = local_vectors.open_local(name, files)
         except W2VError as error:
             st.error(f"Could not open this file: {md(error)}")
             return

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, learn_tables, state
+from dashboard import labels, learn_tables, session, state
 from dashboard import learn_charts as charts
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
@@ -100,26 +100,32 @@ def reading(text: str) -> None:
 # --------------------------------------------------------------------------- state
 
 
-#: Session-state keys of the tab's own bookkeeping (not user inputs, see dashboard.state).
-LESSON, SIGNATURE, STAGE = "_learn_lesson", "_learn_signature", "_learn_stage"
+
+
+def _stage() -> int:
+    """The stage of the lesson's last step shown (1 to len(STAGES))."""
+    return int(session.recall(session.LESSON_STAGE))
+
+
+def _set_stage(stage: int) -> None:
+    session.remember(session.LESSON_STAGE, stage)
 
 
 def _lesson(text: str, seed: int, lr: float, negatives: int, window: int) -> Lesson | None:
     """This session's lesson; a new one (first step taken) when the text or seed changed."""
-    session = st.session_state
     signature = (text, seed)
-    lesson: Lesson | None = session.get(LESSON)
-    if lesson is None or session.get(SIGNATURE) != signature:
+    lesson: Lesson | None = session.recall(session.LESSON)
+    if lesson is None or session.recall(session.LESSON_SIGNATURE) != signature:
         config = LessonConfig(learning_rate=lr, negatives=negatives, window=window, seed=seed)
         try:
             lesson = Lesson(text, config, start=labels.first_content_word(text))
         except W2VError as error:
             st.warning(f"The example cannot be used: {md(error)}")
-            session[LESSON] = None
+            session.remember(session.LESSON, None)
             return None
-        session[LESSON] = lesson
-        session[SIGNATURE] = signature
-        session[STAGE] = 1
+        session.remember(session.LESSON, lesson)
+        session.remember(session.LESSON_SIGNATURE, signature)
+        _set_stage(1)
         lesson.step()
     else:
         lesson.adjust(lr, negatives, window)
@@ -368,7 +374,7 @@ def _value(name: str):
 
 def _use_source(corpus) -> None:
     """The source changed (a callback, before the rerun): put its sentences in the box."""
-    source = st.session_state.get("learn_source")
+    source = state.current("learn_source")
     text = corpus_example(corpus) if source == "corpus" and corpus is not None else toy_example()
     state.put("learn_text", text)
 
@@ -497,7 +503,7 @@ def render(ctx: Context) -> None:
     explain(EXPLANATION)
     next_clicked, play_clicked, reset_clicked = _buttons()
     if reset_clicked:
-        st.session_state[LESSON] = None
+        session.remember(session.LESSON, None)
     # The knobs are drawn at the bottom of the tab; their values are read here.
     lesson = _lesson(
         _text(),
@@ -520,7 +526,6 @@ def render(ctx: Context) -> None:
 def _lesson_panel(
     lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int, speed: float, slot: Any
 ) -> None:
-    session = st.session_state
     if len(lesson.vocab) > CROWDED_VOCAB:
         st.info(
             f"The example has {len(lesson.vocab)} different words: the plane will be crowded. "
@@ -528,20 +533,20 @@ def _lesson_panel(
         )
     watch = _watch_word(lesson)
     if next_clicked:
-        if session[STAGE] >= len(STAGES):
+        if _stage() >= len(STAGES):
             lesson.step()
-            session[STAGE] = 1
+            _set_stage(1)
         else:
-            session[STAGE] += 1
+            _set_stage(_stage() + 1)
     if play_clicked:
         _play(lesson, n, speed, watch, slot)
-        session[STAGE] = len(STAGES)
+        _set_stage(len(STAGES))
     with slot.container():
         _stage_panel(lesson, watch)
 
 
 def _stage_panel(lesson: Lesson, watch: str) -> None:
-    stage = st.session_state[STAGE]
+    stage = _stage()
     t = lesson.traces[-1]
     st.subheader(f"Step {t.step} · stage {stage} of {len(STAGES)}: {STAGES[stage - 1]}")
     _strip(lesson, t)

@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, presentation, projection, state
+from dashboard import charts, labels, presentation, projection, share, state
 from dashboard.queries import resolve_word
-from dashboard.share import WORD_KEY
 from dashboard.views import Context, md, no_run
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -142,7 +141,7 @@ def render(ctx: Context, word: str = "") -> None:
         return
     analogy = pick_analogy(kv)
     # the word of a shared link, or the Map's search, if the run knows it
-    wanted = word or str(state.get("map_query", "") or st.session_state.get(WORD_KEY, ""))
+    wanted = word or str(state.get("map_query", "") or share.link_word())
     focus = pick_focus(kv, wanted)
     if wanted.strip() and focus != resolve_word(kv, wanted.strip()):
         st.caption(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import budget, presence, state
+from dashboard import budget, presence, session, state
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.evaluate import MIN_COVERAGE
@@ -76,8 +76,6 @@ SCORES = {
 SETTINGS = ("dim", "window", "negatives", "epochs", "min_count", "sample", "alpha", "seed")
 #: Seconds between two redraws while a sweep runs.
 REFRESH = 1.0
-#: Session-state key of this session's sweep or search (app bookkeeping, not an input).
-JOB = "tune_job"
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -192,7 +190,7 @@ def render(ctx: Context) -> None:
     select = ctx.select
     infos = ctx.runs(corpus.fingerprint)
     by_key = {info.key: info for info in infos}
-    job: TuneJob | None = st.session_state.get(JOB)
+    job: TuneJob | None = session.tune_job()
     if job is not None and job.corpus_fingerprint != corpus.fingerprint:
         job = None
 
@@ -210,7 +208,7 @@ def render(ctx: Context) -> None:
     with search_tab:
         _search_form(ctx, base, job)
 
-    job = st.session_state.get(JOB)
+    job = session.tune_job()
     if job is not None and job.corpus_fingerprint == corpus.fingerprint:
         _job_panel(ctx, job, score, select)
     _scoreboard(ctx, infos, by_key, score, select)
@@ -268,7 +266,7 @@ def _sweep_form(
     if st.button("Start sweep", type="primary", disabled=busy or not allowed, key="tune_start"):
         try:
             owner = presence.session_id()
-            st.session_state[JOB] = start_sweep(ctx.registry, corpus, base, axes, owner=owner)
+            session.set_tune_job(start_sweep(ctx.registry, corpus, base, axes, owner=owner))
         except W2VError as error:
             st.error(md(error))
         st.rerun()
@@ -306,9 +304,10 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
             for r in ranges:
                 if not r.low < r.high:
                     raise W2VError(f"the range of {r.name} must go from low to high")
-            st.session_state[JOB] = start_search(
+            search = start_search(
                 ctx.registry, corpus, base, ranges, 60.0 * minutes, owner=presence.session_id()
             )
+            session.set_tune_job(search)
         except W2VError as error:
             st.error(md(error))
             return
@@ -380,8 +379,7 @@ def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], N
                     )
                 },
             )
-        if not job.active and st.session_state.get("_tune_ran") is not job:
-            st.session_state["_tune_ran"] = job
+        if session.first_sight_of_finish(job):
             st.rerun()  # once at the end: the scoreboard below picks up the new runs
         infos = {i.key: i for i in ctx.runs(job.corpus_fingerprint)}
         _chart(job, infos, score, select)
@@ -414,7 +412,7 @@ def _chart(
         selection_mode="points",
     )  # fmt: skip
     key = _clicked_key(event)
-    if key and key != st.session_state.get("active"):
+    if key and key != session.active_key():
         select(key)
         st.rerun(scope="app")
 
@@ -523,7 +521,7 @@ def _intervals(infos: Sequence[RunInfo], score: str) -> None:
 
 def _origins() -> dict[str, str]:
     """Which sweep or search trial of this session made each run."""
-    job: TuneJob | None = st.session_state.get(JOB)
+    job: TuneJob | None = session.tune_job()
     if job is None:
         return {}
     origins = {}
