@@ -21,12 +21,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.context_charts import selection_rows
+from dashboard.charts.contexts import selection_rows
 from dashboard.views import md
 from w2v_core.files import spreadsheet_safe
 
 #: The map image as laid out for the screen (the labels are placed for about this
-#: size, see :data:`dashboard.charts.MAP_WIDTH_HINT`), at 16:10 ...
+#: size, see :data:`dashboard.charts.maps.MAP_WIDTH_HINT`), at 16:10 ...
 IMAGE_WIDTH, IMAGE_HEIGHT = 960, 600
 #: ... and drawn at twice the pixels: a PNG of 1920 x 1200, sharp on a full-HD projector.
 IMAGE_SCALE = 2

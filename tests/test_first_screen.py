@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dashboard import labels, projection
+from dashboard.charts import labels, projection
 from dashboard.views import overview
 from w2v_core.corpus import load_corpus
 from w2v_core.toy import ANIMALS, GENDER

@@ -257,16 +257,16 @@ def test_a_search_moves_no_other_point_and_renames_no_group(method):
 
 
 def test_demo_words_are_laid_out_from_the_start():
-    from dashboard import map_layout
+    from dashboard.charts import layout
 
     words = [f"w{a}{b}" for a in "abcdefghij" for b in "abcdefghij"] + ["queen", "paris"]
     kv = KeyedVectors(words, np.random.default_rng(0).normal(size=(len(words), 4)))
-    rows = map_layout.base_rows(kv, 50)
+    rows = layout.base_rows(kv, 50)
     assert rows[:50] == tuple(range(50)) and {kv.words[i] for i in rows[50:]} == {"queen", "paris"}
 
 
 def test_placing_a_word_pca_exactly_tsne_among_its_neighbours():
-    from dashboard import map_layout, projection
+    from dashboard.charts import layout, projection
 
     rng = np.random.default_rng(1)
     base = rng.normal(size=(40, 6))
@@ -275,10 +275,10 @@ def test_placing_a_word_pca_exactly_tsne_among_its_neighbours():
     both = projection.pca(np.vstack([base, new]), 2)  # refitting moves everything a bit
     mean, basis = base.mean(axis=0), np.linalg.svd(base - base.mean(axis=0))[2][:2]
     exact = (new - mean) @ basis.T
-    placed = map_layout.place_linear(new, base, coords)
+    placed = layout.place_linear(new, base, coords)
     assert np.allclose(np.abs(placed), np.abs(exact), atol=1e-8)
     assert not np.allclose(both[:40], coords)
-    near = map_layout.place_near(base[:1] + 1e-3, base, coords, k=1)
+    near = layout.place_near(base[:1] + 1e-3, base, coords, k=1)
     assert np.allclose(near, coords[:1])
 
 

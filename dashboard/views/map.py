@@ -1,6 +1,6 @@
 """The Map tab: the vocabulary flattened to 2-D/3-D, word search, and the training replay.
 
-The heavy lifting is in :mod:`dashboard.projection` (pure NumPy/scikit-learn) and
+The heavy lifting is in :mod:`dashboard.charts.projection` (pure NumPy/scikit-learn) and
 :mod:`dashboard.charts` (pure Plotly); this module only lays out widgets and
 caches projections with ``st.cache_data``.  The cached functions are keyed by the
 run id, a cheap fingerprint of the vectors and the parameters; the vectors
@@ -18,17 +18,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import (
-    charts,
-    downloads,
-    labels,
-    map_layout,
-    map_selection,
-    map_umap,
-    presentation,
-    projection,
-    state,
-)
+from dashboard import downloads, map_selection, map_umap, presentation, state
+from dashboard.charts import labels, layout, maps, projection, replay
 from dashboard.queries import resolve_word
 from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
@@ -233,7 +224,7 @@ def _render_map(
                 **_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
                 format_func=lambda v: f"{v:,}",
                 help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
-                f"{charts.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
+                f"{maps.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
             )
         elif max_n > low_n:
             n = st.slider(
@@ -353,7 +344,7 @@ def _render_map(
 
     marked = [w for pair in axes for w in pair] if axes is not None else []
     # the layout is of ``base`` only: a search places its words on it, moving no other
-    base = map_layout.base_rows(kv, n)
+    base = layout.base_rows(kv, n)
     extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(base)))
     isolated = map_selection.isolated_rows(kv, run_id)
     if isolated is not None:  # "isolate": only the selected words, projected on their own
@@ -372,7 +363,7 @@ def _render_map(
         coords = _projection(
             run_id, fingerprint, method, base, *params, _kv=kv, umap_settings=umap_settings
         )
-        coords = np.vstack([coords, map_layout.place(kv, base, extras, coords, method, axes)])
+        coords = np.vstack([coords, layout.place(kv, base, extras, coords, method, axes)])
     except W2VError as error:
         st.warning(md(str(error)))
         return query
@@ -385,7 +376,7 @@ def _render_map(
             k = max(1, min(k, len(base) // 3))
         color = _clusters(run_id, fingerprint, base, k, _kv=kv)
         if extras:  # a placed word takes the group of its nearest laid-out word
-            added = map_layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
+            added = layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
             color = np.concatenate([color, added])
         color_title = "cluster"
         m = len(base)  # named by the laid-out words: a search renames no group
@@ -396,7 +387,7 @@ def _render_map(
         else:
             st.caption("These vectors came without word frequencies: no frequency colours.")
 
-    fig = charts.scatter_map(
+    fig = maps.scatter_map(
         coords,
         words,
         counts,
@@ -589,7 +580,7 @@ def _render_replay(
     counts = [kv.count(w) if w in kv else 0 for w in shown]
     highlight = [word, *(w for w, _ in history[-1])]
 
-    fig = charts.replay_animation(
+    fig = replay.replay_animation(
         frames,
         shown,
         counts,

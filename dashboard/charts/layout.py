@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dashboard import projection
+from dashboard.charts import projection
 
 if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.vectors import KeyedVectors
