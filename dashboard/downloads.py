@@ -169,3 +169,15 @@ def map_selection_buttons(
         source, stem = f"search for “{md(highlight[0])}”", highlight[0]
     frame = selection_frame(picked, words, counts, coords, clusters, cluster_names)
     selection_buttons(picked, source, frame, file_stem("map", run_id, stem))
+
+
+def coordinates_csv(
+    words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
+) -> bytes:
+    """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
+    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
+    for axis, name in enumerate("xyz"[: coords.shape[1]]):
+        frame[name] = coords[:, axis]
+    if clusters is not None:
+        frame["cluster"] = clusters
+    return csv_bytes(frame)  # no formulas in spreadsheets

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts import labels
@@ -205,3 +206,26 @@ class _ReplayFrame:
                 )
             )
         return data
+
+
+def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
+    """One row per epoch (0 = before training): the neighbours best first, a + on each
+    word that entered the list since the epoch before, and the words that left it.
+
+    A row reads whole on a projector, where one column per epoch was cut off.
+    """
+    rows = []
+    previous: list[str] | None = None
+    for epoch, neighbours in enumerate(history):
+        now = [w for w, _ in neighbours]
+        entered = {w for w in now if previous is not None and w not in previous}
+        left = [w for w in previous or () if w not in now]
+        rows.append(
+            {
+                "epoch": str(epoch),
+                "neighbours": ", ".join(f"+{w}" if w in entered else w for w in now),
+                "left": ", ".join(left),
+            }
+        )
+        previous = now
+    return pd.DataFrame(rows, columns=["epoch", "neighbours", "left"])
