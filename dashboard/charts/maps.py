@@ -215,18 +215,11 @@ def scatter_map(
         _add_special_trace(fig, coords, hl_rows, highlight_name, marker, text)
     _add_callouts(fig, coords, words, callouts, hl_rows, font_size)
 
-    fig.update_layout(
-        title=esc(title) if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        hoverlabel={"align": "left"},
-        font={"size": max(12, font_size)},
-        legend={"itemsizing": "constant", "font": {"size": max(12, font_size - 1)}},
+    _finish_map(
+        fig, title, height, font_size, axis_titles, (x_range, y_range),
         showlegend=categorical or bool(hl_rows) or bool(mk_rows),
-    )
-    _set_axes(fig, axis_titles, three_d, x_range, y_range)
-    if compact and not three_d:
-        _make_compact(fig, font_size)
+        three_d=three_d, compact=compact,
+    )  # fmt: skip
     return fig
 
 
@@ -418,6 +411,33 @@ def _add_callouts(
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=colour, standoff=6,
             font={"size": font_size + 1, "color": colour},
         )  # fmt: skip
+
+
+def _finish_map(
+    fig: go.Figure,
+    title: str,
+    height: int,
+    font_size: int,
+    axis_titles: Sequence[str] | None,
+    ranges: tuple[list[float], list[float]],
+    *,
+    showlegend: bool,
+    three_d: bool,
+    compact: bool,
+) -> None:
+    """Title, size, fonts, legend and axes of the map (a compact one: see :func:`_make_compact`)."""
+    fig.update_layout(
+        title=esc(title) if title else None,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        hoverlabel={"align": "left"},
+        font={"size": max(12, font_size)},
+        legend={"itemsizing": "constant", "font": {"size": max(12, font_size - 1)}},
+        showlegend=showlegend,
+    )
+    _set_axes(fig, axis_titles, three_d, *ranges)
+    if compact and not three_d:
+        _make_compact(fig, font_size)
 
 
 def _set_axes(
