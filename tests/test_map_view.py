@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import downloads
+from dashboard import downloads, map_settings
 from dashboard.charts import layout, replay
 from dashboard.views import map as map_view
 from w2v_core.vectors import KeyedVectors
@@ -119,7 +119,7 @@ def test_default_tsne_map():
     assert len(named(fig)) >= 20 and "man" in named(fig)
     legend = [t["name"] for t in points(fig)]
     assert len(legend) == 8 and all(" · " in name for name in legend)
-    assert at.slider(key="map_n_labels").value == map_view.DEFAULT_LABELS
+    assert at.slider(key="map_n_labels").value == map_settings.DEFAULT_LABELS
     assert at.get("download_button")[0].label == "Download coordinates (CSV)"
     # no snapshots: the replay explains how to get one
     assert any("snapshot" in c.value for c in at.caption)

@@ -10,16 +10,16 @@ themselves travel in ``_``-prefixed arguments that Streamlit does not hash.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import downloads, map_replay, map_selection, map_umap, presentation, state
-from dashboard.charts import labels, layout, maps, projection
+from dashboard import downloads, map_selection, map_settings, map_umap, presentation, state
+from dashboard.charts import labels, layout, maps, projection, replay
 from dashboard.queries import resolve_word
 from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
@@ -28,18 +28,13 @@ from w2v_core.vectors import KeyedVectors
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
 
-#: The map's slider goes up to this many most frequent words (PCA and WebGL cope).
-MAX_WORDS = 100_000
-#: Vocabularies up to this size get a plain slider; larger ones the steps of MAP_SIZES.
-SMOOTH_UP_TO = 2000
-MAP_SIZES = (10, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 50_000, 100_000)
-#: t-SNE is offered up to this many words: a few seconds there, minutes beyond.
-TSNE_MAX_WORDS = 3000
-DEFAULT_WORDS = 300
-DEFAULT_LABELS = 30
-MAX_LABELS = 150
-METHODS = ("t-SNE", "UMAP", "PCA", "custom axes")
-COLOURINGS = ("KMeans cluster", "frequency (log)", "none")
+MAX_REPLAY_WORDS = 500
+DEFAULT_REPLAY_WORDS = 200
+DEMO_WORDS = ("king", "queen", "woman", "paris", "france", "city", "family")
+"""Words followed by default in the replay when the run has them: their neighbours
+are the ones an audience can check (the demo corpus plants them)."""
+
+
 EXPLANATION = """
 Every word in the vocabulary is a list of numbers (a vector with, say, 100 entries).
 Words used in similar contexts end up with similar vectors. A 100-dimensional space
@@ -92,6 +87,13 @@ def _projection(
     return projection.custom_axes(_kv, axes[0], axes[1], [_kv.words[i] for i in rows])
 
 
+@st.cache_data(show_spinner="Projecting every epoch into one frame…", max_entries=16)
+def _replay_frames(
+    run_id: str, fingerprint: str, method: str, n: int, _snapshots: np.ndarray
+) -> np.ndarray:
+    return projection.common_frame(_snapshots[:, :n], method="tsne" if method == "t-SNE" else "pca")
+
+
 @st.cache_data(show_spinner="Clustering…", max_entries=64)
 def _clusters(
     run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
@@ -100,16 +102,6 @@ def _clusters(
 
 
 # -- small helpers ---------------------------------------------------------------------
-
-
-def _bind(
-    name: str,
-    default: Any,
-    valid: Callable[[Any], bool] | None = None,
-    options: Sequence[Any] | None = None,
-) -> dict[str, Any]:
-    """A map setting's widget arguments: the user's inputs (see :mod:`dashboard.state`)."""
-    return state.widget(name, default, valid=valid, options=options)
 
 
 def _resolve(kv: KeyedVectors, word: str) -> str:
@@ -146,26 +138,7 @@ def render(ctx: Context) -> None:
                 "so there is no replay to show."
             )
         else:
-            map_replay.render(run.kv, run.key, run.snapshots, run.snapshot_words, query)
-
-
-@dataclass(frozen=True)
-class _MapSettings:
-    """What the Map tab's controls chose."""
-
-    n: int
-    n_labels: int
-    method: str
-    dims: int
-    perplexity: float | None
-    seed: int | None
-    umap_settings: tuple[int, float]
-    colouring: str
-    k: int
-    raw_query: str
-    topn: int
-    zoom: bool
-    image_format: str
+            _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
 @dataclass(frozen=True)
@@ -189,7 +162,7 @@ def _render_map(
     """The map, its controls, the search and the CSV download; returns the searched word."""
     if not _drawable(kv, run):
         return ""
-    s = _map_settings(kv)
+    s = map_settings.choose(kv)
     axes = _axes_inputs(kv, run_id) if s.method == "custom axes" else None
     query, neighbours = _search(kv, s.raw_query, s.topn)
     highlight = [query, *(w for w, _ in neighbours)] if query else []
@@ -281,152 +254,6 @@ def _drawable(kv: KeyedVectors, run: Run | None) -> bool:
     return True
 
 
-def _map_settings(kv: KeyedVectors) -> _MapSettings:
-    """The map's controls: the choices people make first on one row, the finer ones in
-    an expander (at 1280x720 the map itself must start on the first screen)."""
-    max_n = min(MAX_WORDS, len(kv))
-    method_col, dims_col, colour_col, search_col = st.columns(
-        [1.95, 0.75, 1.0, 1.15],
-        vertical_alignment="bottom",  # four methods on one line
-    )
-    more = st.expander("Map settings: words, labels, t-SNE/UMAP, clusters, neighbours, image")
-    left, middle, right = more.columns(3)
-    with left:
-        n = _words_on_map(max_n, min(10, max_n))
-        n_labels = st.slider(
-            "Words labelled (most frequent first)",
-            min_value=0,
-            max_value=MAX_LABELS,
-            **_bind("map_n_labels", DEFAULT_LABELS, lambda v: 0 <= v <= MAX_LABELS),
-            help="Labels that would overlap are left out; hover over a dot for its word.",
-        )
-    with method_col:
-        method = st.radio(
-            "Method",
-            METHODS,
-            **_bind("map_method", METHODS[0], options=METHODS),
-            horizontal=True,
-            help=map_umap.WHICH_METHOD,
-        )
-    if method == "t-SNE" and n > TSNE_MAX_WORDS:
-        st.caption(
-            f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
-            f"beyond): PCA is drawn for these {n:,}."
-        )
-        method = "PCA"
-    method = map_umap.within_reach(method, n)
-    with dims_col:
-        dims_choice = st.radio(
-            "Dimensions",
-            ("2D", "3D"),
-            **_bind("map_dims", "2D", options=("2D", "3D")),
-            horizontal=True,
-            disabled=method == "custom axes",
-            help="Custom axes are always 2-D.",
-        )
-    with middle:
-        perplexity, seed, umap_settings = _method_settings(method, n)
-    with colour_col:
-        colouring = st.selectbox(
-            "Colour by", COLOURINGS, **_bind("map_colour", COLOURINGS[0], options=COLOURINGS)
-        )
-    k = 0
-    with right:
-        if colouring == "KMeans cluster":
-            k = st.slider(
-                "Number of clusters",
-                min_value=2,
-                max_value=20,
-                **_bind("map_k", 8, lambda v: 2 <= v <= 20),
-            )
-    with search_col:
-        raw_query = st.text_input(
-            "Find a word", **_bind("map_query", ""), placeholder="type a word, press Enter"
-        )
-    with middle:
-        topn = st.slider(
-            "Neighbours of the word found",
-            min_value=1,
-            max_value=30,
-            **_bind("map_topn", 10, lambda v: 1 <= v <= 30),
-        )
-    with right:
-        zoom = st.toggle(
-            "Zoom in on the word found",
-            **_bind("map_zoom", False),
-            help="Zoom to the searched word and its neighbours (2-D maps). "
-            "Double-click the chart to come back here; its home button shows everything.",
-        )
-        image_format = downloads.image_format_choice()
-    return _MapSettings(
-        n=n,
-        n_labels=n_labels,
-        method=method,
-        dims=3 if dims_choice == "3D" and method != "custom axes" else 2,
-        perplexity=perplexity,
-        seed=seed,
-        umap_settings=umap_settings,
-        colouring=colouring,
-        k=k,
-        raw_query=raw_query,
-        topn=topn,
-        zoom=zoom,
-        image_format=image_format,
-    )
-
-
-def _words_on_map(max_n: int, low_n: int) -> int:
-    """How many words the map lays out, the most frequent first."""
-    if max_n > SMOOTH_UP_TO:
-        # A linear slider to 100,000 cannot pick 300: steps that grow with the size.
-        sizes = [v for v in MAP_SIZES if v < max_n] + [max_n]
-        return st.select_slider(
-            "Words on the map (most frequent first)",
-            options=sizes,
-            **_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
-            format_func=lambda v: f"{v:,}",
-            help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
-            f"{maps.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
-        )
-    if max_n > low_n:
-        return st.slider(
-            "Words on the map (most frequent first)",
-            min_value=low_n,
-            max_value=max_n,
-            **_bind("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n),
-        )
-    st.caption(f"All {max_n} words are shown.")
-    return max_n
-
-
-def _method_settings(method: str, n: int) -> tuple[float | None, int | None, tuple[int, float]]:
-    """``(perplexity, seed, umap_settings)``: the settings of the chosen method."""
-    perplexity: float | None = None
-    seed: int | None = None
-    umap_settings = map_umap.DEFAULTS
-    if method == "t-SNE":
-        perplexity = st.slider(
-            "t-SNE perplexity",
-            min_value=2,
-            max_value=100,
-            **_bind("map_perplexity", 30, lambda v: 2 <= v <= 100),
-            help="Roughly how many neighbours each word tries to stay close to.",
-        )
-        used = projection.effective_perplexity(n, perplexity)
-        if used < perplexity:
-            st.caption(f"With {n} words the perplexity is capped at {used:.1f}.")
-        seed = int(
-            st.number_input(
-                "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, **_bind("map_seed", 0)
-            )
-        )
-    elif method == "PCA":
-        st.caption("PCA: the directions along which the words differ most.")
-    elif method == "UMAP":
-        umap_settings, seed = map_umap.settings()
-    return perplexity, seed, umap_settings
-
-
 def _search(kv: KeyedVectors, raw_query: str, topn: int) -> tuple[str, list[tuple[str, float]]]:
     """The searched word as the vocabulary spells it and its neighbours; ``("", [])``
     (after a warning) when there is none."""
@@ -446,7 +273,7 @@ def _search(kv: KeyedVectors, raw_query: str, topn: int) -> tuple[str, list[tupl
 def _lay_out(
     kv: KeyedVectors,
     run_id: str,
-    s: _MapSettings,
+    s: map_settings.MapSettings,
     axes: tuple[tuple[str, str], tuple[str, str]] | None,
     shown: list[str],
 ) -> _LaidOut | None:
@@ -481,7 +308,7 @@ def _lay_out(
 def _colours(
     kv: KeyedVectors,
     run_id: str,
-    s: _MapSettings,
+    s: map_settings.MapSettings,
     laid: _LaidOut,
     words: list[str],
     counts: np.ndarray,
@@ -550,3 +377,160 @@ def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[
     except W2VError:  # too long to be a word: plausible() said so
         return None
     return (a, b), (c, d)
+
+
+# -- training replay -------------------------------------------------------------------
+
+
+def _render_replay(
+    kv: KeyedVectors,
+    run_id: str,
+    snapshots: np.ndarray | None,
+    snapshot_words: list[str] | None,
+    query: str,
+) -> None:
+    st.subheader("Training replay")
+    snapshots = _usable_snapshots(snapshots, snapshot_words)
+    if snapshots is None or not snapshot_words:
+        return
+    words = list(snapshot_words)
+    method, n, word, topn = _replay_controls(words, query)
+
+    fingerprint = projection.vectors_fingerprint(snapshots[:, :n])
+    frames = _replay_frames(run_id, fingerprint, method, n, _snapshots=snapshots)
+    history = projection.neighbours_over_epochs(snapshots, words, word, topn)
+    shown = words[:n]
+    counts = [kv.count(w) if w in kv else 0 for w in shown]
+    highlight = [word, *(w for w, _ in history[-1])]
+
+    fig = replay.replay_animation(
+        frames,
+        shown,
+        counts,
+        highlight=highlight,
+        title=f"{method}, one frame per epoch",
+        font_size=presentation.font_size(),
+        width_hint=900,
+    )
+    st.plotly_chart(fig, key="map_replay_chart", config={"displaylogo": False})
+    st.caption(
+        "Press ▶ Play, or drag the slider (epoch 0 = before training). "
+        f"Red: “{md(word)}” and its {topn} nearest neighbours after the last epoch."
+    )
+    _replay_neighbours(word, history)
+
+
+def _usable_snapshots(
+    snapshots: np.ndarray | None, snapshot_words: list[str] | None
+) -> np.ndarray | None:
+    """The snapshots as an array if a replay can be drawn from them; else None, after
+    saying why."""
+    if snapshots is None or not snapshot_words:
+        st.caption(
+            "These vectors have no per-epoch snapshots (imported vectors never do): "
+            "train a run in the sidebar to watch its map form epoch by epoch."
+        )
+        return None
+    snapshots = np.asarray(snapshots)
+    if snapshots.ndim != 3 or snapshots.shape[1] != len(snapshot_words):
+        st.warning(
+            f"The snapshots have shape {snapshots.shape}, which does not match "
+            f"{len(snapshot_words)} snapshot words; the replay is unavailable."
+        )
+        return None
+    if snapshots.shape[0] < 2:
+        st.info("Only the initial vectors were saved (no finished epoch): nothing to replay.")
+        return None
+    if not np.isfinite(snapshots).all():
+        st.error("The snapshots contain NaN or infinite values (training diverged).")
+        return None
+    return snapshots
+
+
+def _replay_controls(words: list[str], query: str) -> tuple[str, int, str, int]:
+    """``(method, n, word, topn)``: the projection, how many words, the word followed
+    (the searched word when it was snapshotted) and its neighbours."""
+    controls = st.columns(4)
+    with controls[0]:
+        method = st.radio(
+            "Replay projection",
+            ("PCA", "t-SNE"),
+            **state.widget(
+                "map_replay_method",
+                "PCA",
+                valid=lambda v: v in ("PCA", "t-SNE"),
+                options=("PCA", "t-SNE"),
+            ),
+            horizontal=True,
+            help="PCA uses one projection for every epoch; t-SNE maps each epoch and "
+            "rotates it onto the last one.",
+        )
+    with controls[1]:
+        max_n = min(MAX_REPLAY_WORDS, len(words))
+        if max_n > 2:
+            n = st.slider(
+                "Words in the replay",
+                min_value=2,
+                max_value=max_n,
+                **state.widget(
+                    "map_replay_n",
+                    min(DEFAULT_REPLAY_WORDS, max_n),
+                    valid=lambda v: 2 <= v <= max_n,
+                ),
+            )
+        else:
+            n = max_n
+    with controls[2]:
+        if query != state.get("map_replay_query"):
+            # a new search: follow the searched word here too, if it was snapshotted
+            state.put("map_replay_query", query)
+            if query in words:
+                state.put("map_replay_word", query)
+        word = st.selectbox(
+            "Word to follow",
+            words,
+            **state.widget(
+                "map_replay_word",
+                _default_replay_word(words),
+                valid=lambda v: v in words,
+                options=words,
+            ),
+        )
+    with controls[3]:
+        topn = st.slider(
+            "Neighbours",
+            min_value=1,
+            max_value=20,
+            **state.widget("map_replay_topn", 8, valid=lambda v: 1 <= v <= 20),
+        )
+    return method, n, word, topn
+
+
+def _replay_neighbours(word: str, history: list[list[tuple[str, float]]]) -> None:
+    """The followed word's neighbours after each epoch, and how many were there early."""
+    st.markdown(f"**Neighbours of “{md(word)}” after each epoch**")
+    # a static table wraps its cells: a data grid cut "left the list" and, with 10
+    # epochs, its last row
+    st.table(
+        replay.neighbour_table(history)
+        .set_index("epoch")
+        .rename(
+            columns={
+                "neighbours": "nearest neighbours, best first (+ = new since the epoch before)",
+                "left": "left the list",
+            }
+        )
+    )
+    final = {w for w, _ in history[-1]}
+    first = {w for w, _ in history[1]} if len(history) > 1 else set()
+    if final:
+        st.caption(
+            f"{len(final & first)} of the final {len(final)} neighbours were already "
+            "there after epoch 1."
+        )
+
+
+def _default_replay_word(words: Sequence[str]) -> str:
+    """A word worth following: the most frequent one that is not a function word
+    ("about", "that"), so its neighbours mean something to an audience."""
+    return labels.meaningful_word(words, prefer=DEMO_WORDS) or words[0]
