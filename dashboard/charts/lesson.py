@@ -1,7 +1,8 @@
 """Plotly figures for the "How it learns" tab, as pure functions (no Streamlit).
 
 Each figure shows one stage of an SGNS step recorded by
-:class:`w2v_core.onestep.StepTrace`.  One colour per role, in every figure, so the
+:class:`w2v_core.onestep.StepTrace` (stages 3-5, the vectors on a plane, are
+:mod:`dashboard.charts.plane`).  One colour per role, in every figure, so the
 audience can follow a word from the sentence to the plane:
 
 * **center** word ``c`` and its input vector ``h``: blue;
