@@ -141,7 +141,7 @@ def _umap_1000(lee) -> dict[str, float]:
     process (import and numba compile included) if it is the first; then warm, timed as
     a new seed projects the words again (compiled code; the clusters, like t-SNE's, from
     the cache)."""
-    from dashboard import projection
+    from dashboard.charts import projection
 
     results: dict[str, float] = {}
     cold = not projection.umap_ready()

@@ -18,7 +18,7 @@ Figures per (format, system)
   loading; gensim on its first query); ``later_query_s``: median of 5 more words.
 * ``analogy_s``: one analogy; ``suggest_s``: an unknown word with "did you mean".
 * ``map_10k_s``, ``map_100k_s`` (ours only): PCA to 2-D of the 10k / 100k most
-  frequent words, as the app's map does (:func:`dashboard.projection.pca`).
+  frequent words, as the app's map does (:func:`dashboard.charts.projection.pca`).
 
 Usage (from the repository root)::
 
@@ -132,7 +132,7 @@ result["peak_mb"] = (rss_kb() - start_rss) / 1024  # before the map: loading and
 result["anon_mb"] = anon_mb()
 if system == "ours" and os.environ.get("BENCH_MAP"):
     sys.path.insert(0, os.environ["BENCH_REPO"])
-    from dashboard.projection import pca
+    from dashboard.charts.projection import pca
     for n in (10_000, 100_000):
         t = time.perf_counter(); pca(kv.unit(np.arange(min(n, len(kv)))), 2)
         result[f"map_{n // 1000}k_s"] = time.perf_counter() - t

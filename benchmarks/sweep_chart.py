@@ -1,7 +1,7 @@
 """Draw sweeps written by ``python -m w2v_core sweep --json`` as one PNG.
 
 One row per sweep file, one column per score, each panel the Tune tab's own chart
-(:func:`dashboard.tune_charts.sweep_line`, best point starred); the PNG is taken
+(:func:`dashboard.charts.tuning.sweep_line`, best point starred); the PNG is taken
 by a headless Chromium (Plotly cannot write images without an extra package)::
 
     python -m benchmarks.sweep_chart window.json dim.json --out docs/sweep-wiki.png
@@ -17,7 +17,7 @@ from pathlib import Path
 from plotly.subplots import make_subplots
 
 from benchmarks.load import find_chromium
-from dashboard.tune_charts import SCORE_TITLES, score_title, sweep_line
+from dashboard.charts.tuning import SCORE_TITLES, score_title, sweep_line
 
 
 def figure(sweeps: list[dict], scores: list[str]):

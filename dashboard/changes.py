@@ -4,7 +4,7 @@ The shared rendering behind the Neighbours tab's comparison with a second run (t
 settings, two seeds, or two corpora: runs on two uploaded texts compare the same way).
 The measures are :func:`w2v_core.compare.compare` (Procrustes-aligned distance moved,
 and top-10 neighbour overlap without alignment); the map is
-:func:`dashboard.compare_charts.movement_map`.
+:func:`dashboard.charts.compare.movement_map`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import compare_charts, state
+from dashboard import state
+from dashboard.charts import compare as compare_charts
 from dashboard.queries import resolve_word
 from dashboard.ui import md, show
 from w2v_core.compare import MEASURES, Comparison, compare

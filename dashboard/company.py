@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import context_charts, state
+from dashboard import state
+from dashboard.charts import contexts as context_charts
 from dashboard.ui import md, report
 from w2v_core.contexts import ConcordanceLine, Contexts, PairExplanation
 from w2v_core.errors import W2VError

@@ -21,12 +21,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.context_charts import selection_rows
+from dashboard.charts.contexts import selection_rows
 from dashboard.ui import md
 from w2v_core.files import spreadsheet_safe
 
 #: The map image as laid out for the screen (the labels are placed for about this
-#: size, see :data:`dashboard.charts.MAP_WIDTH_HINT`), at 16:10 ...
+#: size, see :data:`dashboard.charts.maps.MAP_WIDTH_HINT`), at 16:10 ...
 IMAGE_WIDTH, IMAGE_HEIGHT = 960, 600
 #: ... and drawn at twice the pixels: a PNG of 1920 x 1200, sharp on a full-HD projector.
 IMAGE_SCALE = 2
@@ -169,3 +169,15 @@ def map_selection_buttons(
         source, stem = f"search for “{md(highlight[0])}”", highlight[0]
     frame = selection_frame(picked, words, counts, coords, clusters, cluster_names)
     selection_buttons(picked, source, frame, file_stem("map", run_id, stem))
+
+
+def coordinates_csv(
+    words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
+) -> bytes:
+    """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
+    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
+    for axis, name in enumerate("xyz"[: coords.shape[1]]):
+        frame[name] = coords[:, axis]
+    if clusters is not None:
+        frame["cluster"] = clusters
+    return csv_bytes(frame)  # no formulas in spreadsheets

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import company, context_charts, state
+from dashboard import company, state
+from dashboard.charts import contexts as context_charts
 from dashboard.ui import md
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -1,6 +1,6 @@
 """UMAP on the Map tab: its two settings, and the one-off wait while its code compiles.
 
-:mod:`dashboard.projection` imports ``umap-learn`` (and numba) only when UMAP is first
+:mod:`dashboard.charts.projection` imports ``umap-learn`` (and numba) only when UMAP is first
 chosen, so the first screen never waits for it; the first UMAP map on a server then
 compiles numba code for a while, which :func:`ensure_ready` shows as it happens.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import projection, state
+from dashboard import state
+from dashboard.charts import projection
 
 #: UMAP is offered up to this many words.  Up to 4,095 umap-learn finds the neighbours
 #: exactly; from 4,096 it switches to NN-descent (pynndescent), which compiles its own code.

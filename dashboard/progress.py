@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from dashboard import charts
+from dashboard.charts.scores import loss_curve
 from dashboard.ui import md
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,7 +112,7 @@ def watch_job(
         if now - last_chart >= CHART_INTERVAL:
             words, losses, _ = job.losses()
             if words:
-                fig = charts.loss_curve([("this run", words, losses)], title="Loss so far")
+                fig = loss_curve([("this run", words, losses)], title="Loss so far")
                 fig.update_layout(height=260)
                 frame += 1
                 chart.plotly_chart(fig, width="stretch", key=f"live_loss_{frame}")

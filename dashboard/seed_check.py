@@ -6,7 +6,7 @@ active run's only by the seed, they are trained through the shared registry like
 sweep (:func:`dashboard.tuning.start_sweep` over ``seed``: one place in the queue at a
 time, progress, one Stop), cached, and reused by every session.
 
-The measures are :mod:`w2v_core.stability`; the charts :mod:`dashboard.compare_charts`.
+The measures are :mod:`w2v_core.stability`; the charts :mod:`dashboard.charts.compare`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import compare_charts, session, state
+from dashboard import session, state
+from dashboard.charts import compare as compare_charts
 from dashboard.ui import md, report, show
 from w2v_core.errors import W2VError
 from w2v_core.intervals import bootstrap_mean, percentile_interval

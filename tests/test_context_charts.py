@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dashboard.context_charts import company_bars, context_bars, selection_rows, shared_bars
+from dashboard.charts.contexts import company_bars, context_bars, selection_rows, shared_bars
 from w2v_core.contexts import Contexts
 from w2v_core.corpus import corpus_from_text
 

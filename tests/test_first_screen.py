@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dashboard import labels, projection
+from dashboard.charts import labels, layout, projection
 from dashboard.views import overview
 from w2v_core.corpus import load_corpus
 from w2v_core.toy import ANIMALS, GENDER
@@ -127,9 +127,7 @@ def test_tabs_say_training_is_under_way():
 
 
 def test_default_custom_axes_put_the_demo_words_at_four_corners(toy_kv):
-    from dashboard.views import map as map_view
-
-    axes = map_view.default_axis_pairs(toy_kv)
+    axes = layout.default_axis_pairs(toy_kv)
     assert axes == (("man", "woman"), ("man", "king"))  # not bad → good: a shapeless cloud
     words = ["man", "woman", "king", "queen"]
     xy = projection.custom_axes(toy_kv, *axes, words)

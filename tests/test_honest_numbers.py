@@ -43,7 +43,7 @@ def test_3cosmul_scores_above_one_are_explained():
 
 
 def test_parallel_coordinates_ticks_never_crowd():
-    from dashboard.tune_charts import PARALLEL_TICK_GAP, parallel_chart, spaced_ticks
+    from dashboard.charts.tuning import PARALLEL_TICK_GAP, parallel_chart, spaced_ticks
 
     rows = [
         {"alpha": a, "sample": s, "loss": 2.0 + a + s}

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dashboard.tune_charts import best_verdict, interval_chart, star_text, sweep_line
+from dashboard.charts.tuning import best_verdict, interval_chart, star_text, sweep_line
 from dashboard.views.tune import run_interval
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import labels
+from dashboard.charts import labels
 
 
 def boxes_disjoint(placed):

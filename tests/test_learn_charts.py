@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from dashboard import learn_charts as lc
+from dashboard.charts import lesson as lc
+from dashboard.charts import plane
 from w2v_core.onestep import Lesson, LessonConfig, toy_example
 
 NASTY = "<img src=x onerror=alert(1)>"
@@ -70,7 +71,7 @@ def test_plane_arrows_are_the_learning_rate_times_the_gradients(lesson_and_trace
     lesson, t = lesson_and_trace
     lr = t.learning_rate
     moves = (-lr * t.grad_h, -lr * t.grad_pos, -lr * t.grad_neg)
-    fig = lc.vector_plane(
+    fig = plane.vector_plane(
         lesson.vocab.words, lesson.w_in, t.center, t.context, t.negatives,
         t.h, t.u_pos, t.u_neg, moves=moves,
     )  # fmt: skip
@@ -92,7 +93,7 @@ def test_plane_arrows_are_the_learning_rate_times_the_gradients(lesson_and_trace
 
 def test_plane_after_lands_where_the_lesson_put_the_vectors(lesson_and_trace):
     lesson, t = lesson_and_trace
-    fig = lc.vector_plane(
+    fig = plane.vector_plane(
         lesson.vocab.words, lesson.w_in, t.center, t.context, t.negatives,
         t.h, t.u_pos, t.u_neg, after=(t.h_after, t.u_pos_after, t.u_neg_after),
         labelled=[0, 1],
@@ -109,21 +110,21 @@ def test_plane_after_lands_where_the_lesson_put_the_vectors(lesson_and_trace):
 def test_plane_escapes_words_and_needs_2d():
     words = [NASTY, "b", "c"]
     w_in = np.array([[0.1, 0.2], [0.3, -0.1], [-0.2, 0.4]])
-    fig = lc.vector_plane(words, w_in, 0, 1, [2, 2], w_in[0], w_in[1], w_in[[2, 2]])
+    fig = plane.vector_plane(words, w_in, 0, 1, [2, 2], w_in[0], w_in[1], w_in[[2, 2]])
     text = decoded(fig)
     assert "<img" not in text and "&lt;img" in text
     assert any("(u<sub>k</sub> ×2)" in t for d in fig.data if d.text is not None for t in d.text)
     with pytest.raises(ValueError):
-        lc.vector_plane(words, np.zeros((3, 3)), 0, 1, [2], w_in[0], w_in[1], w_in[[2]])
+        plane.vector_plane(words, np.zeros((3, 3)), 0, 1, [2], w_in[0], w_in[1], w_in[[2]])
 
 
 def test_labels_of_close_points_go_different_ways():
     points = np.array([[0.0, 0.0], [0.01, 0.0], [0.0, 0.02], [0.8, 0.8]])
-    positions = lc.place_labels(points, [6, 6, 6, 6], [-1, 1], [-1, 1], size_px=(400, 400))
+    positions = plane.place_labels(points, [6, 6, 6, 6], [-1, 1], [-1, 1], size_px=(400, 400))
     assert len(set(positions[:3])) == 3  # three labels at one spot: three directions
     assert positions[3] == "top center"  # a lone point keeps the preferred spot
     # A point at the top edge puts its label below, inside the plot.
-    edge = lc.place_labels(np.array([[0.0, 0.99]]), [6], [-1, 1], [-1, 1], size_px=(400, 400))
+    edge = plane.place_labels(np.array([[0.0, 0.99]]), [6], [-1, 1], [-1, 1], size_px=(400, 400))
     assert edge == ["bottom center"]
 
 

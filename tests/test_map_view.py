@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import downloads, map_settings
+from dashboard.charts import layout, replay
 from dashboard.views import map as map_view
 from w2v_core.vectors import KeyedVectors
 
@@ -117,7 +119,7 @@ def test_default_tsne_map():
     assert len(named(fig)) >= 20 and "man" in named(fig)
     legend = [t["name"] for t in points(fig)]
     assert len(legend) == 8 and all(" · " in name for name in legend)
-    assert at.slider(key="map_n_labels").value == map_view.DEFAULT_LABELS
+    assert at.slider(key="map_n_labels").value == map_settings.DEFAULT_LABELS
     assert at.get("download_button")[0].label == "Download coordinates (CSV)"
     # no snapshots: the replay explains how to get one
     assert any("snapshot" in c.value for c in at.caption)
@@ -186,8 +188,8 @@ def test_custom_axes_defaults_and_unknown_word():
 
 def test_custom_axes_fall_back_to_frequent_words():
     kv = KeyedVectors(["x", "y", "z", "t", "u"], np.eye(5))
-    assert map_view.default_axis_pairs(kv) == (("x", "y"), ("z", "t"))
-    assert map_view.default_axis_pairs(make_kv()) == (("man", "woman"), ("bad", "good"))
+    assert layout.default_axis_pairs(kv) == (("x", "y"), ("z", "t"))
+    assert layout.default_axis_pairs(make_kv()) == (("man", "woman"), ("bad", "good"))
 
 
 # -- search ----------------------------------------------------------------------------
@@ -257,16 +259,15 @@ def test_a_search_moves_no_other_point_and_renames_no_group(method):
 
 
 def test_demo_words_are_laid_out_from_the_start():
-    from dashboard import map_layout
 
     words = [f"w{a}{b}" for a in "abcdefghij" for b in "abcdefghij"] + ["queen", "paris"]
     kv = KeyedVectors(words, np.random.default_rng(0).normal(size=(len(words), 4)))
-    rows = map_layout.base_rows(kv, 50)
+    rows = layout.base_rows(kv, 50)
     assert rows[:50] == tuple(range(50)) and {kv.words[i] for i in rows[50:]} == {"queen", "paris"}
 
 
 def test_placing_a_word_pca_exactly_tsne_among_its_neighbours():
-    from dashboard import map_layout, projection
+    from dashboard.charts import projection
 
     rng = np.random.default_rng(1)
     base = rng.normal(size=(40, 6))
@@ -275,10 +276,10 @@ def test_placing_a_word_pca_exactly_tsne_among_its_neighbours():
     both = projection.pca(np.vstack([base, new]), 2)  # refitting moves everything a bit
     mean, basis = base.mean(axis=0), np.linalg.svd(base - base.mean(axis=0))[2][:2]
     exact = (new - mean) @ basis.T
-    placed = map_layout.place_linear(new, base, coords)
+    placed = layout.place_linear(new, base, coords)
     assert np.allclose(np.abs(placed), np.abs(exact), atol=1e-8)
     assert not np.allclose(both[:40], coords)
-    near = map_layout.place_near(base[:1] + 1e-3, base, coords, k=1)
+    near = layout.place_near(base[:1] + 1e-3, base, coords, k=1)
     assert np.allclose(near, coords[:1])
 
 
@@ -335,14 +336,14 @@ def test_tiny_and_broken_vocabularies():
 
 
 def test_coordinates_csv():
-    data = map_view.coordinates_csv(
+    data = downloads.coordinates_csv(
         ["a", "=b"], np.array([5, 3]), np.array([[0.5, 1.0], [2.0, -1.0]]), np.array([1, 0])
     )
     frame = pd.read_csv(io.BytesIO(data))
     assert list(frame.columns) == ["word", "frequency", "x", "y", "cluster"]
     # "=b" would be a formula in a spreadsheet: neutralised with a quote (OWASP).
     assert list(frame["word"]) == ["a", "'=b"] and list(frame["frequency"]) == [5, 3]
-    three = map_view.coordinates_csv(["a"], np.array([1]), np.zeros((1, 3)), None)
+    three = downloads.coordinates_csv(["a"], np.array([1]), np.zeros((1, 3)), None)
     assert pd.read_csv(io.BytesIO(three)).columns.tolist() == ["word", "frequency", "x", "y", "z"]
 
 
@@ -408,7 +409,7 @@ def test_neighbour_table_marks_entered_and_left():
         [("rome", 0.5), ("paris", 0.4)],
         [("paris", 0.8), ("rome", 0.7)],
     ]
-    table = map_view.neighbour_table(history)
+    table = replay.neighbour_table(history)
     assert list(table["neighbours"]) == ["rome, cat", "rome, +paris", "paris, rome"]
     assert list(table["left"]) == ["", "cat", ""]
 

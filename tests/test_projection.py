@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from dashboard import projection
+from dashboard.charts import projection
 from w2v_core.errors import UnknownWordError, W2VError
 from w2v_core.vectors import KeyedVectors
 

@@ -17,8 +17,8 @@ from test_app import (
     use_paste,
 )
 
-from dashboard import compare_charts
 from dashboard.changes import changes_frame, movers_map
+from dashboard.charts import compare as compare_charts
 from w2v_core.compare import compare
 from w2v_core.stability import SeedNeighbour, WordStability
 from w2v_core.vectors import KeyedVectors

@@ -19,7 +19,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from test_map_view import FRUIT, NASTY, app, assert_clean, make_kv
 
-from dashboard import downloads, projection
+from dashboard import downloads
+from dashboard.charts import projection
 
 ROOT = str(Path(__file__).resolve().parents[1])
 FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://x")']

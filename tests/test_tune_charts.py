@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.tune_charts import (
+from dashboard.charts.tuning import (
     best_point,
     parallel_chart,
     score_title,

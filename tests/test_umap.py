@@ -18,7 +18,7 @@ from sklearn.metrics import silhouette_score
 from test_map_view import app, assert_clean, charts, points
 from test_projection import blobs
 
-from dashboard import projection
+from dashboard.charts import projection
 from w2v_core.corpus import corpus_from_text
 from w2v_core.train import TrainConfig, train
 
@@ -135,7 +135,7 @@ FIRST_SCREEN = """
 import json, os, sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from streamlit.testing.v1 import AppTest
-import dashboard.projection, dashboard.map_umap, dashboard.downloads, dashboard.views.map
+import dashboard.charts.projection, dashboard.map_umap, dashboard.downloads, dashboard.views.map
 at = AppTest.from_file({app!r}, default_timeout=300)
 at.run()
 assert not at.exception, [e.value for e in at.exception]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, company, state
+from dashboard import company, state
 from dashboard.analogy_examples import right_examples
+from dashboard.charts.scores import score_bars
 from dashboard.queries import (
     Example,
     analogy_frame,
@@ -224,7 +225,7 @@ def _answer(
     with bars:
         items = list(zip(frame["word"], frame["score"], strict=True))
         title = f"{a} : {b} :: {c} : ?"
-        show(charts.score_bars(items, title=title, x_title="score"), key="an_bars")
+        show(score_bars(items, title=title, x_title="score"), key="an_bars")
     selection = getattr(event, "selection", None) or {}
     rows = list(selection.get("rows", [])) if isinstance(selection, dict) else []
     if ctx is None or ctx.run is None or not rows or rows[0] >= len(frame):

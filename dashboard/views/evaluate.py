@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, seed_check, state
+from dashboard import seed_check, state
+from dashboard.charts.scores import eval_bars
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
 from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
@@ -118,7 +119,7 @@ def render(ctx: Context) -> None:
     sections = section_scores(evaluation)
     if sections:
         show(
-            charts.eval_bars(sections, title="Google analogies: accuracy per section"),
+            eval_bars(sections, title="Google analogies: accuracy per section"),
             key="eval_sections",
         )
     else:

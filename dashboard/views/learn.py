@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, learn_tables, session, state
-from dashboard import learn_charts as charts
+from dashboard import learn_tables, session, state
+from dashboard.charts import labels
+from dashboard.charts import lesson as charts
+from dashboard.charts.plane import vector_plane
 from dashboard.views import Context, explain, md
 from w2v_core.errors import W2VError
 from w2v_core.onestep import EXAMPLE_WORDS, Lesson, LessonConfig, StepTrace, toy_example
@@ -332,7 +334,7 @@ def _plane(lesson: Lesson, t: StepTrace, stage: int, watch: str, key: str) -> No
         after = (t.h_after, t.u_pos_after, t.u_neg_after)
     labelled = [lesson.vocab.index[w] for w in (watch, *EXAMPLE_WORDS) if w in lesson.vocab.index]
     titles = {4: "arrows: the move each vector will make", 5: "after the update"}
-    fig = charts.vector_plane(
+    fig = vector_plane(
         lesson.vocab.words, w_in, t.center, t.context, t.negatives, t.h, t.u_pos, t.u_neg,
         moves=moves, after=after, labelled=labelled, title=titles.get(stage, "the vectors now"),
     )  # fmt: skip

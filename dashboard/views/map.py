@@ -1,6 +1,6 @@
 """The Map tab: the vocabulary flattened to 2-D/3-D, word search, and the training replay.
 
-The heavy lifting is in :mod:`dashboard.projection` (pure NumPy/scikit-learn) and
+The heavy lifting is in :mod:`dashboard.charts.projection` (pure NumPy/scikit-learn) and
 :mod:`dashboard.charts` (pure Plotly); this module only lays out widgets and
 caches projections with ``st.cache_data``.  The cached functions are keyed by the
 run id, a cheap fingerprint of the vectors and the parameters; the vectors
@@ -9,26 +9,17 @@ themselves travel in ``_``-prefixed arguments that Streamlit does not hash.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import (
-    charts,
-    downloads,
-    labels,
-    map_layout,
-    map_selection,
-    map_umap,
-    presentation,
-    projection,
-    state,
-)
+from dashboard import downloads, map_selection, map_settings, map_umap, presentation, state
+from dashboard.charts import labels, layout, maps, projection, replay
 from dashboard.queries import resolve_word
 from dashboard.views import Context, guard, md, plausible, tab_run, unknown_message
 from w2v_core.errors import UnknownWordError, W2VError
@@ -37,27 +28,12 @@ from w2v_core.vectors import KeyedVectors
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import Run
 
-#: The map's slider goes up to this many most frequent words (PCA and WebGL cope).
-MAX_WORDS = 100_000
-#: Vocabularies up to this size get a plain slider; larger ones the steps of MAP_SIZES.
-SMOOTH_UP_TO = 2000
-MAP_SIZES = (10, 50, 100, 200, 300, 500, 1000, 2000, 3000, 5000, 10_000, 20_000, 50_000, 100_000)
-#: t-SNE is offered up to this many words: a few seconds there, minutes beyond.
-TSNE_MAX_WORDS = 3000
-DEFAULT_WORDS = 300
+MAX_REPLAY_WORDS = 500
+DEFAULT_REPLAY_WORDS = 200
 DEMO_WORDS = ("king", "queen", "woman", "paris", "france", "city", "family")
 """Words followed by default in the replay when the run has them: their neighbours
 are the ones an audience can check (the demo corpus plants them)."""
-DEFAULT_LABELS = 30
-MAX_LABELS = 150
-MAX_REPLAY_WORDS = 500
-DEFAULT_REPLAY_WORDS = 200
-METHODS = ("t-SNE", "UMAP", "PCA", "custom axes")
-COLOURINGS = ("KMeans cluster", "frequency (log)", "none")
-X_AXIS_PAIRS = (("man", "woman"), ("he", "she"), ("king", "queen"), ("boy", "girl"))
-# man → king with man → woman: king, queen, man and woman at four corners (on bad → good
-# a small text showed a shapeless cloud)
-Y_AXIS_PAIRS = (("man", "king"), ("bad", "good"), ("sad", "happy"), ("small", "large"))
+
 
 EXPLANATION = """
 Every word in the vocabulary is a list of numbers (a vector with, say, 100 entries).
@@ -87,12 +63,6 @@ each epoch: they start as random noise and gradually organise into groups.
 # -- cached computations ---------------------------------------------------------------
 
 
-def vectors_fingerprint(vectors: np.ndarray) -> str:
-    """Short hash of the rows used, so a reused run id never serves stale projections."""
-    data = np.ascontiguousarray(vectors)
-    return hashlib.blake2b(data.tobytes(), digest_size=8).hexdigest() + str(data.shape)
-
-
 @st.cache_data(show_spinner="Projecting the words…", max_entries=64)
 def _projection(
     run_id: str,
@@ -117,13 +87,6 @@ def _projection(
     return projection.custom_axes(_kv, axes[0], axes[1], [_kv.words[i] for i in rows])
 
 
-@st.cache_data(show_spinner="Clustering…", max_entries=64)
-def _clusters(
-    run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
-) -> np.ndarray:
-    return projection.kmeans_labels(_kv.unit(list(rows)), k, seed=0)
-
-
 @st.cache_data(show_spinner="Projecting every epoch into one frame…", max_entries=16)
 def _replay_frames(
     run_id: str, fingerprint: str, method: str, n: int, _snapshots: np.ndarray
@@ -131,33 +94,14 @@ def _replay_frames(
     return projection.common_frame(_snapshots[:, :n], method="tsne" if method == "t-SNE" else "pca")
 
 
+@st.cache_data(show_spinner="Clustering…", max_entries=64)
+def _clusters(
+    run_id: str, fingerprint: str, rows: tuple[int, ...], k: int, _kv: KeyedVectors
+) -> np.ndarray:
+    return projection.kmeans_labels(_kv.unit(list(rows)), k, seed=0)
+
+
 # -- small helpers ---------------------------------------------------------------------
-
-
-def _bind(
-    name: str,
-    default: Any,
-    valid: Callable[[Any], bool] | None = None,
-    options: Sequence[Any] | None = None,
-) -> dict[str, Any]:
-    """A map setting's widget arguments: the user's inputs (see :mod:`dashboard.state`)."""
-    return state.widget(name, default, valid=valid, options=options)
-
-
-def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, str]]:
-    """Axis words for custom axes: classic pairs when present, else frequent words."""
-
-    def pick(candidates: Sequence[tuple[str, str]], avoid: set[str]) -> tuple[str, str] | None:
-        for a, b in candidates:
-            if a in kv and b in kv and {a, b} != avoid:
-                return a, b
-        return None
-
-    words = kv.words
-    fallback = [words[i % len(words)] for i in range(4)] if words else ["", "", "", ""]
-    x = pick(X_AXIS_PAIRS, set()) or (fallback[0], fallback[1])
-    y = pick(Y_AXIS_PAIRS, set(x)) or (fallback[2], fallback[3])
-    return x, y
 
 
 def _resolve(kv: KeyedVectors, word: str) -> str:
@@ -197,13 +141,108 @@ def render(ctx: Context) -> None:
             _render_replay(run.kv, run.key, run.snapshots, run.snapshot_words, query)
 
 
+@dataclass(frozen=True)
+class _LaidOut:
+    """The words on the map and where they are: ``base`` laid out, ``extras`` placed on it."""
+
+    base: tuple[int, ...]
+    extras: tuple[int, ...]
+    isolated: tuple[int, ...] | None
+    fingerprint: str
+    coords: np.ndarray
+
+    @property
+    def rows(self) -> tuple[int, ...]:
+        return self.base + self.extras
+
+
 def _render_map(
     kv: KeyedVectors, run_id: str, ctx: Context | None = None, run: Run | None = None
 ) -> str:
     """The map, its controls, the search and the CSV download; returns the searched word."""
+    if not _drawable(kv, run):
+        return ""
+    s = map_settings.choose(kv)
+    axes = _axes_inputs(kv, run_id) if s.method == "custom axes" else None
+    query, neighbours = _search(kv, s.raw_query, s.topn)
+    highlight = [query, *(w for w, _ in neighbours)] if query else []
+    if s.method == "custom axes" and axes is None:
+        return query  # the axis words were reported above
+
+    marked = [w for pair in axes for w in pair] if axes is not None else []
+    laid = _lay_out(kv, run_id, s, axes, highlight + marked)
+    if laid is None:
+        return query
+    rows, base, isolated = laid.rows, laid.base, laid.isolated
+    words = [kv.words[i] for i in rows]
+    counts = kv.counts[list(rows)]
+    color, color_title, names = _colours(kv, run_id, s, laid, words, counts)
+
+    fig = maps.scatter_map(
+        laid.coords,
+        words,
+        counts,
+        color=color,
+        color_title=color_title,
+        highlight=highlight,
+        title=f"{s.method}: the {s.n:,} most frequent words"
+        + (f" and {len(base) - s.n} example words" if len(base) > s.n else "")
+        if isolated is None
+        else f"{s.method}: the {len(rows)} selected words on their own",
+        axis_titles=_axis_titles(s.method, axes),
+        cluster_names=names,
+        n_labels=len(rows) if isolated is not None else s.n_labels,  # a selection: every word
+        font_size=presentation.font_size(),
+        marked=marked,
+        highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
+        zoom=s.zoom,
+    )
+    event = st.plotly_chart(
+        fig,
+        key="map_chart",
+        config=downloads.chart_config(("map", run_id, s.method, f"{s.dims}d"), s.image_format),
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+    )
+    if isolated is not None:
+        map_selection.show_all_button()
+    if ctx is not None and run is not None:
+        with guard("the selection"):
+            map_selection.render(ctx, run, event, laid.coords, words)
+    if laid.extras:
+        st.caption(
+            f"{len(laid.extras)} highlighted word(s) are not among the words laid out: each "
+            + (
+                "was projected the same way."
+                if s.method != "t-SNE"
+                else "was placed among its nearest neighbours on the map, and no other moved."
+            )
+        )
+    if neighbours:
+        _neighbours_table(kv, query, neighbours)
+
+    st.download_button(
+        "Download coordinates (CSV)",
+        data=downloads.coordinates_csv(
+            words, counts, laid.coords, color if color_title == "cluster" else None
+        ),
+        file_name=f"map_{_safe_name(run_id)}_{s.method.replace(' ', '_')}_{s.dims}d.csv",
+        mime="text/csv",
+        key="map_download",
+        icon=":material/download:",
+    )
+    clusters = color if names is not None else None  # the groups the legend names
+    downloads.map_selection_buttons(
+        event, laid.coords, words, counts, clusters, names, highlight, run_id
+    )
+    return query
+
+
+def _drawable(kv: KeyedVectors, run: Run | None) -> bool:
+    """Whether ``kv`` can be drawn; says why not when it cannot."""
     if len(kv) < 2:
         st.info("The map needs at least two words in the vocabulary.")
-        return ""
+        return False
     if not np.isfinite(kv.norms).all():  # a norm is finite exactly when its vector is
         advice = (
             "the file holds them as they are: they cannot be drawn."
@@ -211,132 +250,13 @@ def _render_map(
             else "training diverged: try a smaller learning rate."
         )
         st.error(f"These vectors contain NaN or infinite values: {advice}")
-        return ""
+        return False
+    return True
 
-    max_n = min(MAX_WORDS, len(kv))
-    low_n = min(10, max_n)
-    # The choices people make first on one row, the finer ones in an expander: at
-    # 1280x720 the map itself must start on the first screen, not under three rows.
-    method_col, dims_col, colour_col, search_col = st.columns(
-        [1.95, 0.75, 1.0, 1.15],
-        vertical_alignment="bottom",  # four methods on one line
-    )
-    more = st.expander("Map settings: words, labels, t-SNE/UMAP, clusters, neighbours, image")
-    left, middle, right = more.columns(3)
-    with left:
-        if max_n > SMOOTH_UP_TO:
-            # A linear slider to 100,000 cannot pick 300: steps that grow with the size.
-            sizes = [v for v in MAP_SIZES if v < max_n] + [max_n]
-            n = st.select_slider(
-                "Words on the map (most frequent first)",
-                options=sizes,
-                **_bind("map_n_words_big", DEFAULT_WORDS, lambda v: v in sizes),
-                format_func=lambda v: f"{v:,}",
-                help=f"PCA draws up to {MAX_WORDS:,} words (with WebGL from "
-                f"{charts.WEBGL_FROM:,}); t-SNE up to {TSNE_MAX_WORDS:,}.",
-            )
-        elif max_n > low_n:
-            n = st.slider(
-                "Words on the map (most frequent first)",
-                min_value=low_n,
-                max_value=max_n,
-                **_bind("map_n_words", min(DEFAULT_WORDS, max_n), lambda v: low_n <= v <= max_n),
-            )
-        else:
-            n = max_n
-            st.caption(f"All {n} words are shown.")
-        n_labels = st.slider(
-            "Words labelled (most frequent first)",
-            min_value=0,
-            max_value=MAX_LABELS,
-            **_bind("map_n_labels", DEFAULT_LABELS, lambda v: 0 <= v <= MAX_LABELS),
-            help="Labels that would overlap are left out; hover over a dot for its word.",
-        )
-    with method_col:
-        method = st.radio(
-            "Method",
-            METHODS,
-            **_bind("map_method", METHODS[0], options=METHODS),
-            horizontal=True,
-            help=map_umap.WHICH_METHOD,
-        )
-    if method == "t-SNE" and n > TSNE_MAX_WORDS:
-        st.caption(
-            f"t-SNE is offered up to {TSNE_MAX_WORDS:,} words (seconds there, minutes "
-            f"beyond): PCA is drawn for these {n:,}."
-        )
-        method = "PCA"
-    method = map_umap.within_reach(method, n)
-    with dims_col:
-        dims_choice = st.radio(
-            "Dimensions",
-            ("2D", "3D"),
-            **_bind("map_dims", "2D", options=("2D", "3D")),
-            horizontal=True,
-            disabled=method == "custom axes",
-            help="Custom axes are always 2-D.",
-        )
-    dims = 3 if dims_choice == "3D" and method != "custom axes" else 2
 
-    perplexity: float | None = None
-    seed: int | None = None
-    umap_settings = map_umap.DEFAULTS
-    with middle:
-        if method == "t-SNE":
-            perplexity = st.slider(
-                "t-SNE perplexity",
-                min_value=2,
-                max_value=100,
-                **_bind("map_perplexity", 30, lambda v: 2 <= v <= 100),
-                help="Roughly how many neighbours each word tries to stay close to.",
-            )
-            used = projection.effective_perplexity(n, perplexity)
-            if used < perplexity:
-                st.caption(f"With {n} words the perplexity is capped at {used:.1f}.")
-            seed = int(
-                st.number_input(
-                    "t-SNE seed", min_value=0, max_value=2**31 - 1, step=1, **_bind("map_seed", 0)
-                )
-            )
-        elif method == "PCA":
-            st.caption("PCA: the directions along which the words differ most.")
-        elif method == "UMAP":
-            umap_settings, seed = map_umap.settings()
-    with colour_col:
-        colouring = st.selectbox(
-            "Colour by", COLOURINGS, **_bind("map_colour", COLOURINGS[0], options=COLOURINGS)
-        )
-    k = 0
-    with right:
-        if colouring == "KMeans cluster":
-            k = st.slider(
-                "Number of clusters",
-                min_value=2,
-                max_value=20,
-                **_bind("map_k", 8, lambda v: 2 <= v <= 20),
-            )
-    with search_col:
-        raw_query = st.text_input(
-            "Find a word", **_bind("map_query", ""), placeholder="type a word, press Enter"
-        )
-    with middle:
-        topn = st.slider(
-            "Neighbours of the word found",
-            min_value=1,
-            max_value=30,
-            **_bind("map_topn", 10, lambda v: 1 <= v <= 30),
-        )
-    with right:
-        zoom = st.toggle(
-            "Zoom in on the word found",
-            **_bind("map_zoom", False),
-            help="Zoom to the searched word and its neighbours (2-D maps). "
-            "Double-click the chart to come back here; its home button shows everything.",
-        )
-        image_format = downloads.image_format_choice()
-
-    axes = _axes_inputs(kv, run_id) if method == "custom axes" else None
-
+def _search(kv: KeyedVectors, raw_query: str, topn: int) -> tuple[str, list[tuple[str, float]]]:
+    """The searched word as the vocabulary spells it and its neighbours; ``("", [])``
+    (after a warning) when there is none."""
     query, neighbours = "", []
     if raw_query.strip():
         try:
@@ -347,119 +267,82 @@ def _render_map(
             query = ""
         except W2VError:  # too long to be a word: plausible() said so
             query = ""
-    highlight = [query, *(w for w, _ in neighbours)] if query else []
-    if method == "custom axes" and axes is None:
-        return query  # the axis words were reported above
+    return query, neighbours
 
-    marked = [w for pair in axes for w in pair] if axes is not None else []
+
+def _lay_out(
+    kv: KeyedVectors,
+    run_id: str,
+    s: map_settings.MapSettings,
+    axes: tuple[tuple[str, str], tuple[str, str]] | None,
+    shown: list[str],
+) -> _LaidOut | None:
+    """Project the laid-out words and place the ``shown`` ones beyond them; None (after
+    a warning) if the projection cannot be made."""
     # the layout is of ``base`` only: a search places its words on it, moving no other
-    base = map_layout.base_rows(kv, n)
-    extras = tuple(sorted({kv.index[w] for w in highlight + marked} - set(base)))
+    base = layout.base_rows(kv, s.n)
+    extras = tuple(sorted({kv.index[w] for w in shown} - set(base)))
     isolated = map_selection.isolated_rows(kv, run_id)
     if isolated is not None:  # "isolate": only the selected words, projected on their own
         base, extras = isolated, ()
-    rows = base + extras
-    fingerprint = vectors_fingerprint(kv.vectors[list(base)])
+    fingerprint = projection.vectors_fingerprint(kv.vectors[list(base)])
     params = {
-        "t-SNE": (dims, perplexity, seed, None),
-        "UMAP": (dims, None, seed, None),
-        "PCA": (dims, None, None, None),
+        "t-SNE": (s.dims, s.perplexity, s.seed, None),
+        "UMAP": (s.dims, None, s.seed, None),
+        "PCA": (s.dims, None, None, None),
         "custom axes": (2, None, None, axes),
-    }[method]
+    }[s.method]
     try:
-        if method == "UMAP":
+        if s.method == "UMAP":
             map_umap.ensure_ready()  # W2VError if umap-learn is missing
         coords = _projection(
-            run_id, fingerprint, method, base, *params, _kv=kv, umap_settings=umap_settings
+            run_id, fingerprint, s.method, base, *params, _kv=kv, umap_settings=s.umap_settings
         )
-        coords = np.vstack([coords, map_layout.place(kv, base, extras, coords, method, axes)])
+        coords = np.vstack([coords, layout.place(kv, base, extras, coords, s.method, axes)])
     except W2VError as error:
         st.warning(md(str(error)))
-        return query
+        return None
+    return _LaidOut(base, extras, isolated, fingerprint, coords)
 
-    words = [kv.words[i] for i in rows]
-    counts = kv.counts[list(rows)]
-    color, color_title, names = None, "", None
-    if colouring == "KMeans cluster":
-        if isolated is not None:  # a few words: groups of about three, not one each
+
+def _colours(
+    kv: KeyedVectors,
+    run_id: str,
+    s: map_settings.MapSettings,
+    laid: _LaidOut,
+    words: list[str],
+    counts: np.ndarray,
+) -> tuple[np.ndarray | None, str, dict[int, str] | None]:
+    """``(color, color_title, cluster_names)`` of the map's points, as chosen."""
+    base, extras = laid.base, laid.extras
+    if s.colouring == "KMeans cluster":
+        k = s.k
+        if laid.isolated is not None:  # a few words: groups of about three, not one each
             k = max(1, min(k, len(base) // 3))
-        color = _clusters(run_id, fingerprint, base, k, _kv=kv)
+        color = _clusters(run_id, laid.fingerprint, base, k, _kv=kv)
         if extras:  # a placed word takes the group of its nearest laid-out word
-            added = map_layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
+            added = layout.nearest_labels(kv.unit(list(extras)), kv.unit(list(base)), color)
             color = np.concatenate([color, added])
-        color_title = "cluster"
         m = len(base)  # named by the laid-out words: a search renames no group
         names = labels.cluster_names(color[:m], words[:m], counts[:m], vectors=kv.unit(list(base)))
-    elif colouring == "frequency (log)":
+        return color, "cluster", names
+    if s.colouring == "frequency (log)":
         if counts.any():
-            color, color_title = np.log10(counts.astype(float) + 1.0), "log10 frequency"
-        else:
-            st.caption("These vectors came without word frequencies: no frequency colours.")
+            return np.log10(counts.astype(float) + 1.0), "log10 frequency", None
+        st.caption("These vectors came without word frequencies: no frequency colours.")
+    return None, "", None
 
-    fig = charts.scatter_map(
-        coords,
-        words,
-        counts,
-        color=color,
-        color_title=color_title,
-        highlight=highlight,
-        title=f"{method}: the {n:,} most frequent words"
-        + (f" and {len(base) - n} example words" if len(base) > n else "")
-        if isolated is None
-        else f"{method}: the {len(rows)} selected words on their own",
-        axis_titles=_axis_titles(method, axes),
-        cluster_names=names,
-        n_labels=len(rows) if isolated is not None else n_labels,  # a selection: every word
-        font_size=presentation.font_size(),
-        marked=marked,
-        highlight_name=f"“{query}” and its {len(neighbours)} nearest neighbours" if query else "",
-        zoom=zoom,
-    )
-    event = st.plotly_chart(
-        fig,
-        key="map_chart",
-        config=downloads.chart_config(("map", run_id, method, f"{dims}d"), image_format),
-        on_select="rerun",
-        selection_mode=("points", "box", "lasso"),
-    )
-    if isolated is not None:
-        map_selection.show_all_button()
-    if ctx is not None and run is not None:
-        with guard("the selection"):
-            map_selection.render(ctx, run, event, coords, words)
-    if extras:
-        st.caption(
-            f"{len(extras)} highlighted word(s) are not among the words laid out: each "
-            + (
-                "was projected the same way."
-                if method != "t-SNE"
-                else "was placed among its nearest neighbours on the map, and no other moved."
-            )
-        )
-    if neighbours:
-        st.markdown(f"**Nearest neighbours of “{md(query)}”** (cosine similarity, full space)")
-        table = pd.DataFrame(
-            {
-                "word": [w for w, _ in neighbours],
-                "similarity": [round(s, 4) for _, s in neighbours],
-                "frequency": [kv.count(w) for w, _ in neighbours],
-            }
-        )
-        st.dataframe(table, hide_index=True, key="map_neighbours")
 
-    st.download_button(
-        "Download coordinates (CSV)",
-        data=coordinates_csv(words, counts, coords, color if color_title == "cluster" else None),
-        file_name=f"map_{_safe_name(run_id)}_{method.replace(' ', '_')}_{dims}d.csv",
-        mime="text/csv",
-        key="map_download",
-        icon=":material/download:",
+def _neighbours_table(kv: KeyedVectors, query: str, neighbours: list[tuple[str, float]]) -> None:
+    st.markdown(f"**Nearest neighbours of “{md(query)}”** (cosine similarity, full space)")
+    table = pd.DataFrame(
+        {
+            "word": [w for w, _ in neighbours],
+            "similarity": [round(s, 4) for _, s in neighbours],
+            "frequency": [kv.count(w) for w, _ in neighbours],
+        }
     )
-    clusters = color if names is not None else None  # the groups the legend names
-    downloads.map_selection_buttons(
-        event, coords, words, counts, clusters, names, highlight, run_id
-    )
-    return query
+    st.dataframe(table, hide_index=True, key="map_neighbours")
 
 
 def _axis_titles(
@@ -475,7 +358,7 @@ def _axis_titles(
 def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[str, str]] | None:
     """The four custom-axis words; None (after a warning) if one is unusable."""
     keys = ("map_axis_a", "map_axis_b", "map_axis_c", "map_axis_d")
-    (a, b), (c, d) = default_axis_pairs(kv)
+    (a, b), (c, d) = layout.default_axis_pairs(kv)
     st.caption(
         "Horizontal axis = from A to B; vertical axis = from C to D. Most words are no "
         "more like A than B, so they make a cloud in the middle: look at the edges."
@@ -496,18 +379,6 @@ def _axes_inputs(kv: KeyedVectors, run_id: str) -> tuple[tuple[str, str], tuple[
     return (a, b), (c, d)
 
 
-def coordinates_csv(
-    words: Sequence[str], counts: np.ndarray, coords: np.ndarray, clusters: np.ndarray | None
-) -> bytes:
-    """UTF-8 CSV with columns word, frequency, x, y (, z) (, cluster)."""
-    frame = pd.DataFrame({"word": list(words), "frequency": np.asarray(counts, dtype=np.int64)})
-    for axis, name in enumerate("xyz"[: coords.shape[1]]):
-        frame[name] = coords[:, axis]
-    if clusters is not None:
-        frame["cluster"] = clusters
-    return downloads.csv_bytes(frame)  # no formulas in spreadsheets
-
-
 # -- training replay -------------------------------------------------------------------
 
 
@@ -519,77 +390,20 @@ def _render_replay(
     query: str,
 ) -> None:
     st.subheader("Training replay")
+    snapshots = _usable_snapshots(snapshots, snapshot_words)
     if snapshots is None or not snapshot_words:
-        st.caption(
-            "These vectors have no per-epoch snapshots (imported vectors never do): "
-            "train a run in the sidebar to watch its map form epoch by epoch."
-        )
         return
-    snapshots = np.asarray(snapshots)
-    if snapshots.ndim != 3 or snapshots.shape[1] != len(snapshot_words):
-        st.warning(
-            f"The snapshots have shape {snapshots.shape}, which does not match "
-            f"{len(snapshot_words)} snapshot words; the replay is unavailable."
-        )
-        return
-    if snapshots.shape[0] < 2:
-        st.info("Only the initial vectors were saved (no finished epoch): nothing to replay.")
-        return
-    if not np.isfinite(snapshots).all():
-        st.error("The snapshots contain NaN or infinite values (training diverged).")
-        return
-
     words = list(snapshot_words)
-    controls = st.columns(4)
-    with controls[0]:
-        method = st.radio(
-            "Replay projection",
-            ("PCA", "t-SNE"),
-            **_bind("map_replay_method", "PCA", lambda v: v in ("PCA", "t-SNE"), ("PCA", "t-SNE")),
-            horizontal=True,
-            help="PCA uses one projection for every epoch; t-SNE maps each epoch and "
-            "rotates it onto the last one.",
-        )
-    with controls[1]:
-        max_n = min(MAX_REPLAY_WORDS, len(words))
-        if max_n > 2:
-            n = st.slider(
-                "Words in the replay",
-                min_value=2,
-                max_value=max_n,
-                **_bind(
-                    "map_replay_n", min(DEFAULT_REPLAY_WORDS, max_n), lambda v: 2 <= v <= max_n
-                ),
-            )
-        else:
-            n = max_n
-    with controls[2]:
-        if query != state.get("map_replay_query"):
-            # a new search: follow the searched word here too, if it was snapshotted
-            state.put("map_replay_query", query)
-            if query in snapshot_words:
-                state.put("map_replay_word", query)
-        word = st.selectbox(
-            "Word to follow",
-            words,
-            **_bind("map_replay_word", _default_replay_word(words), lambda v: v in words, words),
-        )
-    with controls[3]:
-        topn = st.slider(
-            "Neighbours",
-            min_value=1,
-            max_value=20,
-            **_bind("map_replay_topn", 8, lambda v: 1 <= v <= 20),
-        )
+    method, n, word, topn = _replay_controls(words, query)
 
-    fingerprint = vectors_fingerprint(snapshots[:, :n])
+    fingerprint = projection.vectors_fingerprint(snapshots[:, :n])
     frames = _replay_frames(run_id, fingerprint, method, n, _snapshots=snapshots)
     history = projection.neighbours_over_epochs(snapshots, words, word, topn)
     shown = words[:n]
     counts = [kv.count(w) if w in kv else 0 for w in shown]
     highlight = [word, *(w for w, _ in history[-1])]
 
-    fig = charts.replay_animation(
+    fig = replay.replay_animation(
         frames,
         shown,
         counts,
@@ -603,11 +417,102 @@ def _render_replay(
         "Press ▶ Play, or drag the slider (epoch 0 = before training). "
         f"Red: “{md(word)}” and its {topn} nearest neighbours after the last epoch."
     )
+    _replay_neighbours(word, history)
+
+
+def _usable_snapshots(
+    snapshots: np.ndarray | None, snapshot_words: list[str] | None
+) -> np.ndarray | None:
+    """The snapshots as an array if a replay can be drawn from them; else None, after
+    saying why."""
+    if snapshots is None or not snapshot_words:
+        st.caption(
+            "These vectors have no per-epoch snapshots (imported vectors never do): "
+            "train a run in the sidebar to watch its map form epoch by epoch."
+        )
+        return None
+    snapshots = np.asarray(snapshots)
+    if snapshots.ndim != 3 or snapshots.shape[1] != len(snapshot_words):
+        st.warning(
+            f"The snapshots have shape {snapshots.shape}, which does not match "
+            f"{len(snapshot_words)} snapshot words; the replay is unavailable."
+        )
+        return None
+    if snapshots.shape[0] < 2:
+        st.info("Only the initial vectors were saved (no finished epoch): nothing to replay.")
+        return None
+    if not np.isfinite(snapshots).all():
+        st.error("The snapshots contain NaN or infinite values (training diverged).")
+        return None
+    return snapshots
+
+
+def _replay_controls(words: list[str], query: str) -> tuple[str, int, str, int]:
+    """``(method, n, word, topn)``: the projection, how many words, the word followed
+    (the searched word when it was snapshotted) and its neighbours."""
+    controls = st.columns(4)
+    with controls[0]:
+        method = st.radio(
+            "Replay projection",
+            ("PCA", "t-SNE"),
+            **state.widget(
+                "map_replay_method",
+                "PCA",
+                valid=lambda v: v in ("PCA", "t-SNE"),
+                options=("PCA", "t-SNE"),
+            ),
+            horizontal=True,
+            help="PCA uses one projection for every epoch; t-SNE maps each epoch and "
+            "rotates it onto the last one.",
+        )
+    with controls[1]:
+        max_n = min(MAX_REPLAY_WORDS, len(words))
+        if max_n > 2:
+            n = st.slider(
+                "Words in the replay",
+                min_value=2,
+                max_value=max_n,
+                **state.widget(
+                    "map_replay_n",
+                    min(DEFAULT_REPLAY_WORDS, max_n),
+                    valid=lambda v: 2 <= v <= max_n,
+                ),
+            )
+        else:
+            n = max_n
+    with controls[2]:
+        if query != state.get("map_replay_query"):
+            # a new search: follow the searched word here too, if it was snapshotted
+            state.put("map_replay_query", query)
+            if query in words:
+                state.put("map_replay_word", query)
+        word = st.selectbox(
+            "Word to follow",
+            words,
+            **state.widget(
+                "map_replay_word",
+                _default_replay_word(words),
+                valid=lambda v: v in words,
+                options=words,
+            ),
+        )
+    with controls[3]:
+        topn = st.slider(
+            "Neighbours",
+            min_value=1,
+            max_value=20,
+            **state.widget("map_replay_topn", 8, valid=lambda v: 1 <= v <= 20),
+        )
+    return method, n, word, topn
+
+
+def _replay_neighbours(word: str, history: list[list[tuple[str, float]]]) -> None:
+    """The followed word's neighbours after each epoch, and how many were there early."""
     st.markdown(f"**Neighbours of “{md(word)}” after each epoch**")
     # a static table wraps its cells: a data grid cut "left the list" and, with 10
     # epochs, its last row
     st.table(
-        neighbour_table(history)
+        replay.neighbour_table(history)
         .set_index("epoch")
         .rename(
             columns={
@@ -629,26 +534,3 @@ def _default_replay_word(words: Sequence[str]) -> str:
     """A word worth following: the most frequent one that is not a function word
     ("about", "that"), so its neighbours mean something to an audience."""
     return labels.meaningful_word(words, prefer=DEMO_WORDS) or words[0]
-
-
-def neighbour_table(history: list[list[tuple[str, float]]]) -> pd.DataFrame:
-    """One row per epoch (0 = before training): the neighbours best first, a + on each
-    word that entered the list since the epoch before, and the words that left it.
-
-    A row reads whole on a projector, where one column per epoch was cut off.
-    """
-    rows = []
-    previous: list[str] | None = None
-    for epoch, neighbours in enumerate(history):
-        now = [w for w, _ in neighbours]
-        entered = {w for w in now if previous is not None and w not in previous}
-        left = [w for w in previous or () if w not in now]
-        rows.append(
-            {
-                "epoch": str(epoch),
-                "neighbours": ", ".join(f"+{w}" if w in entered else w for w in now),
-                "left": ", ".join(left),
-            }
-        )
-        previous = now
-    return pd.DataFrame(rows, columns=["epoch", "neighbours", "left"])

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import changes, charts, company, downloads, seed_check, state
+from dashboard import changes, company, downloads, seed_check, state
+from dashboard.charts.scores import score_bars
 from dashboard.queries import default_query, neighbours_frame, parse_words, resolve_word
 from dashboard.views import Context, md, min_count, plausible, report, show, tab_run
 from w2v_core.errors import W2VError
@@ -163,7 +164,7 @@ def _word_block(
     with bars:
         items = list(zip(frame["word"], frame["similarity"], strict=True))
         show(
-            charts.score_bars(items, title=f"Closest to '{word}'", x_title="cosine similarity"),
+            score_bars(items, title=f"Closest to '{word}'", x_title="cosine similarity"),
             key=f"nb_bars_{number}",
         )
     rows = _selected_rows(event)

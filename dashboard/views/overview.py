@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, presentation, projection, share, state
+from dashboard import presentation, share, state
+from dashboard.charts import labels, maps, projection
 from dashboard.queries import resolve_word
 from dashboard.views import Context, md, no_run
 
@@ -99,7 +100,7 @@ def rough_note(tokens: int, planted: bool) -> str | None:
 
 def map_rows(kv: KeyedVectors, extra: Sequence[str]) -> tuple[int, ...]:
     """The :data:`MAP_WORDS` most frequent content words (no "the", "however", "used":
-    see :func:`dashboard.labels.is_meaningful`), plus the rows of ``extra`` words.
+    see :func:`dashboard.charts.labels.is_meaningful`), plus the rows of ``extra`` words.
 
     On a real text the most frequent words are function words: a map of "first, used,
     many" shows an audience nothing.  A vocabulary with too few content words is
@@ -175,7 +176,7 @@ def _map(
     words = [kv.words[i] for i in rows]
     counts = kv.counts[list(rows)]
     height, width = MAP_SIZE[big]
-    fig = charts.scatter_map(
+    fig = maps.scatter_map(
         coords,
         words,
         counts,

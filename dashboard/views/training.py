@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, session, state
+from dashboard import session, state
+from dashboard.charts.scores import differing_labels, epoch_loss_curve, loss_curve
 from dashboard.runs import RunInfo, RunStatus
 from dashboard.views import Context, explain, show
 from w2v_core.evaluate import MIN_COVERAGE
@@ -69,7 +70,7 @@ def _loss_charts(ctx: Context) -> None:
         )
     selected = [info for info in others if info.key in chosen]
     # legend labels name only what differs between the runs drawn ("dim 50", "dim 100")
-    short = charts.differing_labels(
+    short = differing_labels(
         [run.info().config or {}] + [info.config or {} for info in selected]
     )
     names = [f"▶ {short[0]}" if selected else f"▶ {run.label}", *short[1:]]
@@ -79,10 +80,10 @@ def _loss_charts(ctx: Context) -> None:
     epoch_runs += [
         (n, i.epoch_loss) for n, i in zip(names[1:], selected, strict=True) if i.epoch_loss
     ]
-    steps = charts.loss_curve(step_runs, title="Loss per step")
+    steps = loss_curve(step_runs, title="Loss per step")
     epochs = None
     if any(losses for _, losses in epoch_runs):
-        epochs = charts.epoch_loss_curve(epoch_runs)
+        epochs = epoch_loss_curve(epoch_runs)
         epochs.update_layout(title="Loss per epoch", margin_t=50)  # as the step chart: aligned
     left, right = st.columns(2)
     for column, fig, key in ((left, steps, "loss_steps"), (right, epochs, "loss_epochs")):
@@ -126,7 +127,7 @@ def runs_frame(infos: list[RunInfo], active: str | None) -> pd.DataFrame:
     configs = [info.config or {} for info in infos]
     others = [{k: c[k] for k in OTHER_SETTINGS if k in c} for c in configs]
     differs = any(len({repr(o.get(k)) for o in others}) > 1 for k in OTHER_SETTINGS)
-    other = charts.differing_labels(others, fallback="") if differs else []
+    other = differing_labels(others, fallback="") if differs else []
     rows = []
     for n, (info, config) in enumerate(zip(infos, configs, strict=True)):
         scores = info.scores or {}

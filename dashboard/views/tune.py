@@ -2,7 +2,7 @@
 scoreboard of every run of this corpus.
 
 Sweeps and searches train through the shared registry, one run at a time
-(:mod:`dashboard.tuning`); the charts come from :mod:`dashboard.tune_charts`.
+(:mod:`dashboard.tuning`); the charts come from :mod:`dashboard.charts.tuning`.
 """
 
 from __future__ import annotations
@@ -390,7 +390,7 @@ def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], N
 def _chart(
     job: TuneJob, infos: dict[str, RunInfo], score: str, select: Callable[[str], None]
 ) -> None:
-    from dashboard.tune_charts import sweep_heatmap, sweep_line
+    from dashboard.charts.tuning import sweep_heatmap, sweep_line
 
     if job.kind != "sweep":
         return
@@ -419,7 +419,7 @@ def _chart(
 
 def _verdict_caption(points: list[dict[str, Any]], score: str) -> None:
     """Say whether the starred best run is distinguishable from the next one."""
-    from dashboard.tune_charts import best_verdict
+    from dashboard.charts.tuning import best_verdict
 
     verdict = best_verdict(points, score)
     if verdict is None:
@@ -457,7 +457,7 @@ def _scoreboard(
     score: str,
     select: Callable[[str], None],
 ) -> None:
-    from dashboard.tune_charts import parallel_chart
+    from dashboard.charts.tuning import parallel_chart
 
     st.subheader("Scoreboard")
     if not infos:
@@ -498,8 +498,8 @@ def _scoreboard(
 
 def _intervals(infos: Sequence[RunInfo], score: str) -> None:
     """The scoreboard's runs with their 95% intervals: which differences are real?"""
-    from dashboard.charts import differing_labels
-    from dashboard.tune_charts import interval_chart
+    from dashboard.charts.scores import differing_labels
+    from dashboard.charts.tuning import interval_chart
 
     runs = [i for i in infos if run_score(i, score) is not None]
     if not any(run_interval(i, score)[0] is not None for i in runs):

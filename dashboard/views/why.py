@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import company, labels, state
+from dashboard import company, state
+from dashboard.charts import labels
 from dashboard.queries import resolve_word
 from dashboard.views import Context, explain, no_run
 

@@ -6,7 +6,7 @@
   each word's place in run A to its place in (aligned) run B;
 * :func:`pair_projection` -- the 2-D coordinates that map uses: one PCA for both runs.
 
-Strings go through :func:`dashboard.charts.esc`: words come from corpora.
+Strings go through :func:`dashboard.charts.style.esc`: words come from corpora.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts import POINT_COLOUR, esc
+from dashboard.charts.style import POINT_COLOUR, esc
 from w2v_core.stability import WordStability
 
 #: Neighbours every seed lists, some do, and only one does.

@@ -6,7 +6,7 @@ Three pictures of :mod:`w2v_core.contexts`: a word's characteristic context word
 instead (:func:`company_bars`).  Plus :func:`selection_rows`, which turns a Plotly
 selection event of the map into the rows of the selected words.
 
-Every word goes through :func:`dashboard.charts.esc`: Plotly reads ``<b>``, ``<a>``
+Every word goes through :func:`dashboard.charts.style.esc`: Plotly reads ``<b>``, ``<a>``
 and ``<br>`` in labels, and words come from arbitrary corpora.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.charts import esc
+from dashboard.charts.style import esc
 from w2v_core.contexts import ContextScore, PairExplanation
 
 WORD_COLOUR = "#1f77b4"

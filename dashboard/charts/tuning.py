@@ -10,7 +10,7 @@
 A point is one dict: ``{"value": v, "value2": w (grids), "score": s or None,
 "key": run key, "label": text}``.  Every clickable marker carries its run key in
 ``customdata``, so the tab can make a clicked run the active one.  Strings go
-through :func:`dashboard.charts.esc`: labels may contain corpus words.
+through :func:`dashboard.charts.style.esc`: labels may contain corpus words.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts import POINT_COLOUR, esc
+from dashboard.charts.style import POINT_COLOUR, esc
 from w2v_core.sweep import LOWER_IS_BETTER
 
 #: What each score is called on an axis.

@@ -17,6 +17,7 @@ dashboard caches the results at its boundary.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -507,3 +508,9 @@ def neighbours_over_epochs(
         best = np.argsort(-scores, kind="stable")[:topn]
         result.append([(words[i], float(scores[i])) for i in best])
     return result
+
+
+def vectors_fingerprint(vectors: np.ndarray) -> str:
+    """Short hash of the rows used, so a reused run id never serves stale projections."""
+    data = np.ascontiguousarray(vectors)
+    return hashlib.blake2b(data.tobytes(), digest_size=8).hexdigest() + str(data.shape)

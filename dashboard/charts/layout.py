@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dashboard import projection
+from dashboard.charts import projection
 
 if TYPE_CHECKING:  # pragma: no cover
     from w2v_core.vectors import KeyedVectors
@@ -103,3 +103,25 @@ def place(
     if method == "PCA":
         return place_linear(new, old, coords)
     return place_near(new, old, coords)
+
+
+X_AXIS_PAIRS = (("man", "woman"), ("he", "she"), ("king", "queen"), ("boy", "girl"))
+# man → king with man → woman: king, queen, man and woman at four corners (on bad → good
+# a small text showed a shapeless cloud)
+Y_AXIS_PAIRS = (("man", "king"), ("bad", "good"), ("sad", "happy"), ("small", "large"))
+
+
+def default_axis_pairs(kv: KeyedVectors) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Axis words for custom axes: classic pairs when present, else frequent words."""
+
+    def pick(candidates: Sequence[tuple[str, str]], avoid: set[str]) -> tuple[str, str] | None:
+        for a, b in candidates:
+            if a in kv and b in kv and {a, b} != avoid:
+                return a, b
+        return None
+
+    words = kv.words
+    fallback = [words[i % len(words)] for i in range(4)] if words else ["", "", "", ""]
+    x = pick(X_AXIS_PAIRS, set()) or (fallback[0], fallback[1])
+    y = pick(Y_AXIS_PAIRS, set(x)) or (fallback[2], fallback[3])
+    return x, y
