@@ -19,8 +19,8 @@ import pytest
 from gensim.models import KeyedVectors as GensimKV
 
 from w2v_core import cli
-from w2v_core.commands import queries
 from w2v_core import evaluate as ev
+from w2v_core.commands import queries
 from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format
 from w2v_core.train import Progress
 
