@@ -212,24 +212,7 @@ def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
     if len(set(word_list)) != n_words:
         raise ModelFileError(f"{path}: the vocabulary contains duplicate words")
 
-    history_fields = {
-        key: _vector(arrays, f"history_{key}", "iuf")
-        for key in ("step_words", "step_loss", "step_alpha", "epoch_loss")
-    }
-    heldout = (
-        _vector(arrays, "history_heldout_loss", "iuf") if "history_heldout_loss" in arrays else None
-    )
-    lengths = {len(history_fields[key]) for key in ("step_words", "step_loss", "step_alpha")}
-    if len(lengths) != 1:
-        raise ModelFileError(f"{path}: the training history arrays differ in length")
-    history = History(
-        step_words=[int(x) for x in history_fields["step_words"]],
-        step_loss=[float(x) for x in history_fields["step_loss"]],
-        step_alpha=[float(x) for x in history_fields["step_alpha"]],
-        epoch_loss=[float(x) for x in history_fields["epoch_loss"]],
-        # Optional: files written before held-out loss existed have none.
-        heldout_loss=[float(x) for x in heldout] if heldout is not None else [],
-    )
+    history = _history_from_arrays(arrays, path)
 
     try:
         config = TrainConfig.from_dict(_json_field(arrays, "config")).validate()
@@ -271,6 +254,29 @@ def _model_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> Model:
         )
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{path}: inconsistent model file ({exc})") from None
+
+
+def _history_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> History:
+    """The training history of a model file: per-step words, loss and learning rate (of
+    one length), per-epoch loss, and the held-out loss when the file has it."""
+    history_fields = {
+        key: _vector(arrays, f"history_{key}", "iuf")
+        for key in ("step_words", "step_loss", "step_alpha", "epoch_loss")
+    }
+    heldout = (
+        _vector(arrays, "history_heldout_loss", "iuf") if "history_heldout_loss" in arrays else None
+    )
+    lengths = {len(history_fields[key]) for key in ("step_words", "step_loss", "step_alpha")}
+    if len(lengths) != 1:
+        raise ModelFileError(f"{path}: the training history arrays differ in length")
+    return History(
+        step_words=[int(x) for x in history_fields["step_words"]],
+        step_loss=[float(x) for x in history_fields["step_loss"]],
+        step_alpha=[float(x) for x in history_fields["step_alpha"]],
+        epoch_loss=[float(x) for x in history_fields["epoch_loss"]],
+        # Optional: files written before held-out loss existed have none.
+        heldout_loss=[float(x) for x in heldout] if heldout is not None else [],
+    )
 
 
 def _stop_record(arrays: dict[str, np.ndarray], stopped: bool, epochs: int) -> tuple[int, Any]:
