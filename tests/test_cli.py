@@ -20,6 +20,7 @@ from gensim.models import KeyedVectors as GensimKV
 
 from w2v_core import cli
 from w2v_core import evaluate as ev
+from w2v_core.commands import queries
 from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format
 from w2v_core.train import Progress
 
@@ -342,7 +343,7 @@ def test_keyboard_interrupt_exits_130_with_one_line(monkeypatch, capsys, model_f
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_cmd_neighbors", interrupted)
+    monkeypatch.setattr(queries, "_cmd_neighbors", interrupted)
     assert cli.main(["neighbors", str(model_file), "the"]) == 130
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == "error: interrupted\n"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from w2v_core import corpus as corpus_module
+from w2v_core import corpus_files, corpus_tokens
 from w2v_core.corpus import (
     BUILTIN_CORPORA,
     MAX_SENTENCE_LENGTH,
@@ -159,8 +159,8 @@ def test_file_read_in_tiny_blocks_equals_corpus_from_text(tmp_path, monkeypatch)
     path.write_bytes(text.encode("utf-8"))
     # Blocks of 7 bytes cut multi-byte characters and words; pieces of 50 characters
     # make most lines "huge", so they are cut at whitespace too.
-    monkeypatch.setattr(corpus_module, "_BLOCK_SIZE", 7)
-    monkeypatch.setattr(corpus_module, "_MAX_PIECE_CHARS", 50)
+    monkeypatch.setattr(corpus_files, "_BLOCK_SIZE", 7)
+    monkeypatch.setattr(corpus_tokens, "_MAX_PIECE_CHARS", 50)
     corpus = load_corpus(path)
     assert corpus.name == "sample.txt"
     assert_same_corpus(corpus, expected)
@@ -173,17 +173,17 @@ def test_huge_single_line_is_tokenised_in_pieces(tmp_path, monkeypatch):
     path = tmp_path / "one_line.txt"
     path.write_text(text, encoding="utf-8")
 
-    monkeypatch.setattr(corpus_module, "_BLOCK_SIZE", 1 << 16)
-    monkeypatch.setattr(corpus_module, "_MAX_PIECE_CHARS", 1 << 16)
+    monkeypatch.setattr(corpus_files, "_BLOCK_SIZE", 1 << 16)
+    monkeypatch.setattr(corpus_tokens, "_MAX_PIECE_CHARS", 1 << 16)
     longest = 0
-    real_tokenize = corpus_module.tokenize
+    real_tokenize = corpus_tokens.tokenize
 
     def spy(piece, *, lowercase=True):
         nonlocal longest
         longest = max(longest, len(piece))
         return real_tokenize(piece, lowercase=lowercase)
 
-    monkeypatch.setattr(corpus_module, "tokenize", spy)
+    monkeypatch.setattr(corpus_tokens, "tokenize", spy)
     corpus = load_corpus(path)
     assert longest <= 2 * (1 << 16)  # never the whole 1.6 MB line at once
     assert corpus.n_tokens == len(words)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from w2v_core import KeyedVectors, W2VError
+from w2v_core import KeyedVectors, W2VError, eval_analogy
 from w2v_core import evaluate as ev
 
 
@@ -233,7 +233,7 @@ def _analogies_from(sections, kv, restrict, method):
 def test_small_blocks_give_the_same_result(planted, monkeypatch):
     kv, _ = planted
     full = ev.analogies(kv, restrict_vocab=1500)
-    monkeypatch.setattr(ev, "ANALOGY_BLOCK", 7)
+    monkeypatch.setattr(eval_analogy, "ANALOGY_BLOCK", 7)
     assert ev.analogies(kv, restrict_vocab=1500) == full
 
 

@@ -14,30 +14,41 @@ import w2v_core
 PACKAGE = Path(w2v_core.__file__).parent
 
 
+def _module_name(path: Path) -> str:
+    """``w2v_core/commands/common.py`` -> ``w2v_core.commands.common`` (a package: its name)."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _sources() -> list[Path]:
+    """Every module of w2v_core, its subpackages included."""
+    return sorted(PACKAGE.rglob("*.py"))
+
+
 def _imports(path: Path) -> set[str]:
     """Modules of w2v_core that the file at ``path`` imports (package itself excluded)."""
+    package = _module_name(path if path.name == "__init__.py" else path.parent / "__init__.py")
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level:  # from .x import y / from . import x
-                base = "w2v_core" + (f".{node.module}" if node.module else "")
+            if node.level:  # from .x import y / from ..x import y / from . import x
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = parent + (f".{node.module}" if node.module else "")
             else:
                 base = node.module or ""
-            if base == "w2v_core":  # from . import npz: the names are modules
-                found.update(f"w2v_core.{alias.name}" for alias in node.names)
-            elif base.startswith("w2v_core."):
-                found.add(base)
+            # from . import npz, from .commands import queries: the names may be modules
+            # (names that are not modules are dropped below)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("w2v_core."))
-    modules = {f"w2v_core.{p.stem}" for p in PACKAGE.glob("*.py")}
-    return found & modules
+    modules = {_module_name(p) for p in _sources()}
+    return found & modules - {"w2v_core"}
 
 
 def import_graph() -> dict[str, set[str]]:
     return {
-        f"w2v_core.{path.stem}": _imports(path)
-        for path in PACKAGE.glob("*.py")
-        if path.stem != "__init__"
+        _module_name(path): _imports(path) for path in _sources() if path != PACKAGE / "__init__.py"
     }
 
 
@@ -72,7 +83,8 @@ def test_find_cycle_finds_a_planted_loop():
 def test_the_graph_sees_lazy_and_type_checking_imports():
     graph = import_graph()
     assert "w2v_core.corpus" in graph["w2v_core.train"]  # under TYPE_CHECKING
-    assert "w2v_core.corpus" in graph["w2v_core.cli"]  # inside a function
+    assert "w2v_core.corpus" in graph["w2v_core.commands.training"]  # inside a function
+    assert "w2v_core.commands.training" in graph["w2v_core.cli"]  # a subpackage's module
 
 
 def test_w2v_core_has_no_import_loop():

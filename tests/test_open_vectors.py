@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from w2v_core import KeyedVectors, ModelFileError
-from w2v_core import io as w2v_io
+from w2v_core import KeyedVectors, ModelFileError, io_word2vec
 from w2v_core import npz as w2v_npz
 from w2v_core.corpus import corpus_from_text
 from w2v_core.io import load_vectors, save_model, save_vectors, save_word2vec_format
@@ -50,7 +49,7 @@ def test_chunked_reading_equals_whole_reading(tmp_path, monkeypatch, binary, chu
     path = tmp_path / "v"
     save_word2vec_format(kv, path, binary=binary)
     whole = load_vectors(path)
-    monkeypatch.setattr(w2v_io, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(io_word2vec, "CHUNK_BYTES", chunk)
     chunked = load_vectors(path)
     assert chunked.words == whole.words == kv.words
     np.testing.assert_array_equal(chunked.vectors, whole.vectors)
