@@ -354,7 +354,7 @@ async def run_user(
         # Chromium's editing code, which takes ~25 s for 180 kB (in the browser alone).
         await area.evaluate(SET_TEXTAREA, text)
         await area.press("Control+Enter")
-        await sidebar.get_by_text("(the vocabulary)").wait_for(timeout=budget_ms())
+        await sidebar.get_by_text("(the vocabulary").wait_for(timeout=budget_ms())
         await expect(train).to_be_enabled(timeout=budget_ms())
         result.paste = time.monotonic() - started
 

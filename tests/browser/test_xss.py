@@ -128,7 +128,7 @@ def test_a_pasted_corpus_full_of_markup_trains_and_stays_inert(page, dialogs):
     area = page.locator(".st-key-paste_text textarea")
     area.fill(PASTED)
     area.press("Control+Enter")
-    sidebar.get_by_text("(the vocabulary)").first.wait_for(timeout=TIMEOUT_MS)
+    sidebar.get_by_text("(the vocabulary").first.wait_for(timeout=TIMEOUT_MS)
     sidebar.get_by_text("Most frequent words").click()
     assert {"script", "alert", "img"} <= set(cells(sidebar))
     page.get_by_role("button", name="Train", exact=True).click()
