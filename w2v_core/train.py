@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ConfigError, TrainingDivergedError
+from .errors import ConfigError
 from .heldout import HeldOut, split_corpus
 from .pairs import subsample
 from .steps import StepPlan, Workspace, train_chunk
 from .vectors import KeyedVectors
 from .vocab import UnigramTable, Vocab
+from .watchdog import CHECK_EVERY_STEPS, diverged_error, weights_ok
 from .workers import (
     CHUNK_TOKENS,
     HogwildPool,
@@ -334,7 +335,6 @@ class Trainer:
             config.negatives,
             config.shared_negatives,
             config.shared_pool,
-            len(self.vocab),
             config.batch_size,
             self.workers,
         )
@@ -449,10 +449,14 @@ class Trainer:
             for pairs, loss, alpha, share in train_chunk(
                 self.w_in, self.w_out, self.plan, kept, self.rng, self.noise, alpha_of, self._work
             ):
-                if not np.isfinite(loss) or dealer.diverged():
-                    self._diverged(dealer.totals()[0])
+                if not np.isfinite(loss):
+                    self._diverged(dealer, "the loss became infinite")
+                if dealer.diverged():
+                    self._diverged(dealer, dealer.divergence())
                 dealer.add(0, pairs, loss)
                 steps += 1
+                if steps % CHECK_EVERY_STEPS == 0 and not weights_ok(self.w_in, self.w_out):
+                    self._diverged(dealer, WEIGHTS_BROKE)
                 if steps % c.log_every == 0:
                     words_now = dealer.totals()[0] + int(chunk_words * share)
                     self._log(dealer, words_now, alpha)
@@ -464,7 +468,9 @@ class Trainer:
             self.words_processed = dealer.totals()[0]
         dealer.wait_epoch(epoch)
         if dealer.diverged():
-            self._diverged(dealer.totals()[0])
+            self._diverged(dealer, dealer.divergence())
+        if not weights_ok(self.w_in, self.w_out):
+            self._diverged(dealer, WEIGHTS_BROKE)
         self.words_processed, pairs_total, loss_total = dealer.totals()
         alpha = self.alpha_at(self.words_processed)
         if pairs_total > self._logged[0]:
@@ -479,13 +485,12 @@ class Trainer:
         if self._stop_requested:
             raise _Stop
 
-    def _diverged(self, words: int) -> None:
-        c = self.config
-        raise TrainingDivergedError(
-            f"training diverged at {words / max(1, self.total_words):.0%} "
-            f"(the loss became infinite): lower the learning rate (alpha={c.alpha}) "
-            f"or the batch size ({c.batch_size})"
-        )
+    def _diverged(self, dealer: LocalDealer | HogwildPool, what: str) -> None:
+        """Stop every worker, then raise the one-line error naming the likely setting."""
+        dealer.request_stop()
+        config = dataclasses.replace(self.config, workers=self.workers)
+        share = dealer.totals()[0] / max(1, self.total_words)
+        raise diverged_error(config, share, what)
 
     def _log(self, dealer: LocalDealer | HogwildPool, words: int, alpha: float) -> None:
         """One history point: the mean loss per pair since the last one (all workers)."""
@@ -544,6 +549,9 @@ class Trainer:
             stopped=self.stopped,
             snapshots=np.stack(self._snapshots) if self._snapshots else None,
         )
+
+
+WEIGHTS_BROKE = "a vector became non-finite or exploded"
 
 
 class _Stop(Exception):
