@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from w2v_core.rowbound import apply_rows, bound_scale, row_sums
+from w2v_core.rowbound import bound_scale, members, suspect_rows
 from w2v_core.sgns import MAX_EXP
 from w2v_core.steps import band_pairs, band_step_exact, band_step_shared, chunk_band
 
@@ -140,28 +140,22 @@ def _center_gradient(step: Step, row: int, eps: float = 1e-6) -> np.ndarray:
     return grad
 
 
-def test_scale_is_one_for_a_small_step_and_sums_are_exact():
-    rng = np.random.default_rng(0)
-    rows = rng.integers(0, 7, size=50)
-    updates = rng.normal(size=(50, 3)).astype(np.float32)
-    sums = row_sums(rows, updates)
-    want = np.zeros((7, 3))
-    np.add.at(want, rows, updates)
-    np.testing.assert_allclose(sums.sums, want[sums.rows], rtol=1e-5, atol=1e-6)
-    np.testing.assert_array_equal(sums.counts, np.bincount(rows)[sums.rows])
-    np.testing.assert_allclose(sums.sums[sums.inverse].sum(0), (want[rows]).sum(0), rtol=1e-5)
-    tiny = np.full(sums.rows.size, 1e-9)
-    np.testing.assert_array_equal(bound_scale(sums, tiny, 0.025), 1.0)
-    huge = np.full(sums.rows.size, 1e9)
-    assert (bound_scale(sums, huge, 0.025) < 1).all()
-    matrix = np.zeros((7, 3), dtype=np.float32)
-    apply_rows(matrix, sums)
-    np.testing.assert_allclose(matrix, want, rtol=1e-5, atol=1e-6)
+def test_only_rows_whose_trace_bound_fails_are_suspects():
+    """omega * alpha * T_r / 4 > 1, with T_r summed over a row's updates."""
+    rows = np.array([0, 0, 1, 2, 2, 2])
+    trace = np.array([30.0, 30.0, 100.0, 1.0, 1.0, 1.0])
+    assert suspect_rows(rows, trace, 0.1, 1).tolist() == [0, 1]  # 0.1 * 60 / 4 = 1.5
+    assert suspect_rows(rows, trace, 0.05, 1).tolist() == [1]  # 0.05 * 60 / 4 = 0.75
+    assert suspect_rows(rows, trace, 0.05, 2).tolist() == [0, 1]
+    at, which = members(np.array([[5, 1], [0, 1]]), np.array([1, 5]))
+    assert at.tolist() == [0, 1, 3] and which.tolist() == [1, 0, 0]
 
 
 @pytest.mark.parametrize("omega", [1, 2, 4])
-def test_more_workers_take_proportionally_shorter_steps(omega):
-    sums = row_sums(np.array([0, 0, 1]), np.ones((3, 2), dtype=np.float32))
+def test_scale_is_one_when_safe_and_shrinks_with_the_workers(omega):
+    delta = np.ones((2, 2), dtype=np.float32)
+    np.testing.assert_array_equal(bound_scale(delta, np.array([1e-9, 1e-9]), 0.025), 1.0)
     curvature = np.array([1e6, 1e6])
-    one = bound_scale(sums, curvature, 0.1, 1)
-    np.testing.assert_allclose(bound_scale(sums, curvature, 0.1, omega), one / omega, rtol=1e-6)
+    one = bound_scale(delta, curvature, 0.1, 1)
+    assert (one < 1).all()
+    np.testing.assert_allclose(bound_scale(delta, curvature, 0.1, omega), one / omega, rtol=1e-6)

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from .config import NOT_REPRODUCIBLE
 from .errors import ConfigError, ModelFileError, W2VError
 from .evaluate import evaluate_vectors
 from .files import STDOUT, write_file
@@ -225,6 +226,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     save_model(model, out)
+    if model.config.workers > 1:
+        print(NOT_REPRODUCIBLE.format(workers=model.config.workers), file=sys.stderr)
 
     loss = model.history.epoch_loss[-1] if model.history.epoch_loss else float("nan")
     heldout = model.history.heldout_loss

@@ -49,92 +49,163 @@ stays inside this bound for every single update (one term:
 :math:`\alpha a |v|^2 / 4 \le 1` at word2vec's settings), so the bound takes
 away only what the mini-batch added.
 
-How it is applied
------------------
-:func:`row_sums` sums a step's updates per distinct row (one integer sort),
-the step computes :math:`q_r` with a few matrix products of the step's own
-size, :func:`bound_scale` gives :math:`s_r`, and :func:`apply_rows` adds
-:math:`s_r \Delta_r` to the weights.
+How it is applied, cheaply
+--------------------------
+:math:`q_r` needs every term's score change, as many products as the step
+itself.  But the *trace* bound :math:`L_r \le T_r / 4` with
+:math:`T_r = \sum_i a_i \lVert v_i \rVert^2` needs only the partners' lengths,
+and when :math:`\omega\,\alpha\,T_r / 4 \le 1` the scale is 1 for sure.  So
+:func:`suspect_rows` finds the few rows whose trace bound fails (a heavily
+drawn pool word or negative, a center with a wide window and many negatives),
+:func:`bounded_add` adds the whole step as plain SGD (:func:`scatter_add`), reads
+back what the step did to the suspects (:math:`\Delta_r`), and shortens those
+that overshoot by :math:`(s_r - 1)\Delta_r`.  With two workers the read-back
+includes what the other worker added to the row meanwhile: the bound then
+covers both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 ROUNDS = 4
-"""Rows with more than this many updates in a step are *frequent*: they are added
-with ``np.add.at`` (float by float) in :func:`apply_rows` (see there)."""
+"""Rounds of plain fancy-indexed ``+=`` in :func:`scatter_add` before the
+frequent rows' remaining updates are summed by runs."""
 
 ROUND_ROWS = 512
-"""Rows per fancy-indexed read-modify-write in :func:`apply_rows`: short, so that
-another worker's updates of those rows are rarely overwritten."""
+"""Rows per fancy-indexed ``+=`` of a round: short, so that another worker's
+updates of those rows are rarely overwritten (see :func:`scatter_add`)."""
 
 SMALL_SCATTER = 1024
-"""Below this many rows :func:`apply_rows` uses one ``np.add.at``: splitting
-costs more than it saves on a few hundred rows."""
+"""Below this many updates :func:`scatter_add` uses one ``np.add.at``: sorting
+and rounds cost more than they save on a few hundred rows."""
 
 
-@dataclass
-class RowSums:
-    """A step's updates of one matrix, summed per distinct row.
+def add_at(
+    matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Any = None
+) -> None:
+    """``matrix[rows[i]] += updates[i]`` with one ``np.add.at`` (exact, simple, slow).
 
-    Attributes
-    ----------
-    rows : (u,) int64
-        The distinct rows, ascending.
-    sums : (u, d) float32
-        :math:`\\Delta_r`, the sum of the updates of each row.
-    counts : (u,) int64
-        Updates behind each sum.
-    inverse : (n,) intp
-        For each update, the index of its row in ``rows`` (``sums[inverse]`` gives
-        every update the summed update of its row).
+    ``np.add.at`` on the *flattened* matrix, one index per float
+    (``row * d + column``), runs at about 250-390 ns per 100-float row, against
+    1,100-1,900 ns for the 2-D ``np.add.at``.  ``matrix`` must be C-contiguous
+    (``reshape(-1)`` is then a view).  The index array is built in ``work`` when given.
     """
+    d = matrix.shape[1]
+    # int32 indices halve the cost of building them, when the matrix is small enough.
+    dtype = np.int32 if matrix.size < 2**31 else np.intp
+    shape = (rows.size, d)
+    flat = np.empty(shape, dtype=dtype) if work is None else work.get("flat", shape, dtype)
+    np.multiply(rows.reshape(-1, 1), dtype(d), out=flat, casting="unsafe")
+    flat += np.arange(d, dtype=dtype)
+    np.add.at(matrix.reshape(-1), flat.reshape(-1), updates.reshape(-1))
 
-    rows: np.ndarray
-    sums: np.ndarray
-    counts: np.ndarray
-    inverse: np.ndarray
 
+def scatter_add(
+    matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Any = None
+) -> None:
+    """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly.
 
-def row_sums(rows: np.ndarray, updates: np.ndarray) -> RowSums:
-    """Sum ``updates[i]`` per distinct ``rows[i]`` exactly (one int64 sort, one ``reduceat``)."""
+    Fancy indexing, ``matrix[rows] += updates``, moves whole rows and is several
+    times faster than ``np.add.at``, but of a row named twice it keeps one update.
+    So the updates are sorted by row (one integer sort) and split in two:
+
+    * **frequent rows**, named more than :data:`ROUNDS` times (a negative like
+      "the" is drawn about 150 times in a per-pair step): their updates lie in
+      long runs of the sorted order, summed with one ``np.add.reduceat``; the
+      sums, one per row, go in with :func:`add_at`.
+    * **the other rows**: each update gets its *rank* within its row (0 for a
+      row's first update, 1 for its second, ...).  The updates of rank ``k`` name
+      every row at most once, so round ``k`` adds them by fancy indexing, exactly.
+
+    Why pieces of :data:`ROUND_ROWS` rows and ``np.add.at`` for the frequent rows:
+    with two workers (Hogwild) a row read at the start of a fancy ``+=`` and
+    written at its end loses what the other worker added in between.  The
+    frequent rows are the ones both workers update all the time (reading 4,000
+    rows at once lost enough of their updates to cost WordSim-353 about 0.02 with
+    2 workers: 0.204 against 0.223 over 3 seeds); ``np.add.at`` adds float by
+    float, and short pieces keep the window of the others to microseconds.
+
+    On the negatives of the per-pair mode (about 7,700 rows of 100 floats per
+    step, wiki) this took 220-300 ns per row against 360-420 ns for :func:`add_at`.
+    A row's updates are summed in another order than :func:`add_at`'s, so the two
+    agree to float rounding.
+    """
     rows = rows.reshape(-1)
     n = rows.size
+    if n < SMALL_SCATTER:
+        add_at(matrix, rows, updates, work)
+        return
     updates = updates.reshape(n, -1)
-    if n == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return RowSums(empty, updates[:0].copy(), empty, np.zeros(0, dtype=np.intp))
-    # (row << 32 | position): NumPy sorts plain integers several times faster than
-    # argsort, and the position in the low bits makes the order stable.
+    position = np.arange(n, dtype=np.int64)
+    # One int64 sort of (row, position): NumPy sorts plain integers several times
+    # faster than argsort, and the position in the low bits makes it stable.
     key = rows.astype(np.int64)
     key <<= 32
-    key |= np.arange(n, dtype=np.int64)
+    key |= position
     key.sort()
     source = key & 0xFFFFFFFF  # which update, in row order
     key >>= 32
+    sorted_rows = key
     first = np.empty(n, dtype=bool)
     first[0] = True
-    np.not_equal(key[1:], key[:-1], out=first[1:])
+    np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    counts = np.diff(starts, append=n)
-    sums = np.add.reduceat(np.take(updates, source, axis=0), starts, axis=0)
-    inverse = np.empty(n, dtype=np.intp)
-    inverse[source] = np.repeat(np.arange(starts.size), counts)
-    return RowSums(key[starts], sums, counts, inverse)
+    lengths = np.diff(starts, append=n)  # updates per distinct row
+    frequent = lengths > ROUNDS
+    in_frequent = np.repeat(frequent, lengths)  # per sorted update
+    if frequent.any():
+        at = np.flatnonzero(in_frequent)
+        runs = np.concatenate(([0], np.cumsum(lengths[frequent])[:-1]))
+        sums = np.add.reduceat(np.take(updates, source[at], axis=0), runs, axis=0)
+        add_at(matrix, sorted_rows[starts[frequent]], sums, work)
+    rank = position - np.repeat(starts, lengths)
+    rank[in_frequent] = ROUNDS  # done above
+    for k in range(min(ROUNDS, int(lengths[~frequent].max(initial=0)))):
+        at = np.flatnonzero(rank == k)
+        for piece in range(0, at.size, ROUND_ROWS):
+            some = at[piece : piece + ROUND_ROWS]
+            unique_rows = sorted_rows[some]
+            change = np.take(updates, source[some], axis=0)
+            change += np.take(matrix, unique_rows, axis=0)
+            matrix[unique_rows] = change
+
+
+def suspect_rows(
+    rows: np.ndarray, trace: np.ndarray, learning_rate: float, concurrent: int
+) -> np.ndarray:
+    r"""The rows whose trace bound fails: :math:`\omega\,\alpha\,T_r / 4 > 1`, ascending.
+
+    ``trace[i]`` is update ``i``'s :math:`a_i \lVert v_i \rVert^2` (summed over its
+    partners); :math:`T_r` sums them per row.
+    """
+    total = np.bincount(rows.reshape(-1), weights=trace.reshape(-1))
+    return np.flatnonzero(total * (concurrent * learning_rate / 4.0) > 1.0)
+
+
+def members(rows: np.ndarray, suspects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, which)``: the positions of ``rows`` (flat) that name a suspect, and
+    that suspect's index in ``suspects`` (sorted)."""
+    flat = rows.reshape(-1)
+    index = np.searchsorted(suspects, flat)
+    index[index == suspects.size] = 0
+    positions = np.flatnonzero(suspects[index] == flat)
+    return positions, index[positions]
 
 
 def bound_scale(
-    sums: RowSums, curvature: np.ndarray, learning_rate: float, concurrent: int = 1
+    delta: np.ndarray, curvature: np.ndarray, learning_rate: float, concurrent: int = 1
 ) -> np.ndarray:
     r"""The factor :math:`s_r = \min(1, 4\lVert\Delta_r\rVert^2 / (\omega\,\alpha\, q_r))` per row.
 
-    ``curvature`` is :math:`q_r = \sum_i a_i (v_i \cdot \Delta_r)^2` per distinct
-    row (see the module docstring); ``concurrent`` is :math:`\omega`.
+    ``delta`` holds the rows' summed updates :math:`\Delta_r`, ``curvature``
+    :math:`q_r = \sum_i a_i (v_i \cdot \Delta_r)^2` (see the module docstring),
+    ``concurrent`` is :math:`\omega`.
     """
-    norm2 = np.einsum("ij,ij->i", sums.sums, sums.sums, dtype=np.float64)
+    norm2 = np.einsum("ij,ij->i", delta, delta, dtype=np.float64)
     limit = np.float64(concurrent * learning_rate) * curvature
     scale = np.ones(norm2.size, dtype=np.float32)
     over = limit > 4.0 * norm2
@@ -142,54 +213,33 @@ def bound_scale(
     return scale
 
 
-def curvature_per_row(sums: RowSums, per_update: np.ndarray) -> np.ndarray:
-    """:math:`q_r`: the per-update curvature terms summed per distinct row."""
-    return np.bincount(sums.inverse, weights=per_update.reshape(-1), minlength=sums.rows.size)
+def bounded_add(
+    matrix: np.ndarray,
+    parts: list[tuple[np.ndarray, np.ndarray]],
+    suspects: np.ndarray,
+    curvature: Callable[[np.ndarray], np.ndarray],
+    learning_rate: float,
+    concurrent: int,
+    work: Any = None,
+) -> None:
+    """Add every ``(rows, updates)`` part, then shorten the suspects' summed updates.
 
-
-def add_at(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> None:
-    """``matrix[rows[i]] += updates[i]`` with one ``np.add.at`` on the flat matrix.
-
-    ``np.add.at`` with one index per float (``row * d + column``) runs at about
-    250-390 ns per 100-float row, against 1,100-1,900 ns for the 2-D form.
-    ``matrix`` must be C-contiguous (``reshape(-1)`` is then a view).
+    ``curvature(delta)`` returns :math:`q_r` for the suspects, given their summed
+    updates ``delta`` (in ``suspects`` order).
     """
-    d = matrix.shape[1]
-    dtype = np.int32 if matrix.size < 2**31 else np.intp
-    flat = rows.reshape(-1, 1).astype(dtype) * dtype(d) + np.arange(d, dtype=dtype)
-    np.add.at(matrix.reshape(-1), flat.reshape(-1), updates.reshape(-1))
-
-
-def apply_rows(matrix: np.ndarray, sums: RowSums, scale: np.ndarray | None = None) -> None:
-    """``matrix[r] += s_r * Δ_r`` for every distinct row ``r`` of ``sums``.
-
-    The rows are distinct, so fancy indexing adds them exactly.  With two workers
-    (Hogwild) a row read at the start of a fancy ``+=`` and written at its end loses
-    what the other worker added in between: the *frequent* rows (more than
-    :data:`ROUNDS` updates in this step, the words every worker updates all the
-    time; reading 4,000 rows at once cost WordSim-353 about 0.02 with 2 workers)
-    go in with ``np.add.at``, float by float, and the others in short pieces of
-    :data:`ROUND_ROWS` rows, which keeps the window of the other worker to
-    microseconds.
-    """
-    delta = sums.sums
-    if scale is not None and (scale < 1).any():
-        delta = delta * scale[:, None]
-    if sums.rows.size < SMALL_SCATTER:
-        add_at(matrix, sums.rows, delta)
+    before = np.take(matrix, suspects, axis=0) if suspects.size else None
+    for rows, updates in parts:
+        scatter_add(matrix, rows, updates, work)
+    if before is None:
         return
-    frequent = sums.counts > ROUNDS
-    if frequent.any():
-        add_at(matrix, sums.rows[frequent], delta[frequent])
-    rare = np.flatnonzero(~frequent)
-    for piece in range(0, rare.size, ROUND_ROWS):
-        some = rare[piece : piece + ROUND_ROWS]
-        rows = sums.rows[some]
-        change = delta[some]
-        change += np.take(matrix, rows, axis=0)
-        matrix[rows] = change
-
-
-def scatter_add(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> None:
-    """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly."""
-    apply_rows(matrix, row_sums(rows, updates))
+    delta = np.take(matrix, suspects, axis=0)
+    delta -= before
+    scale = bound_scale(delta, curvature(delta), learning_rate, concurrent)
+    shrink = np.flatnonzero(scale < 1)
+    if shrink.size:
+        # A handful of distinct rows: one short fancy += (microseconds for another worker
+        # to overwrite, against np.add.at's 30 us of fixed cost per call).
+        rows = suspects[shrink]
+        delta = delta[shrink]
+        delta *= (scale[shrink] - 1)[:, None]
+        matrix[rows] += delta

@@ -67,7 +67,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rowbound import apply_rows, bound_scale, curvature_per_row, row_sums
+from .rowbound import bounded_add, members, suspect_rows
 from .sgns import sigmoid
 from .vocab import UnigramTable
 
@@ -214,38 +214,79 @@ def band_step_shared(
     grad_u = g_neg.T @ h
     step = -np.float32(learning_rate)
     grad_h *= step
-    # Centers: q_r from the score changes D_j O_j^T (contexts) and D U^T (the pool).
-    ins = row_sums(centers, grad_h)
-    d_in = ins.sums[ins.inverse]
-    per_center = _masked_square_sum(np.matmul(d_in.reshape(o.shape[0], -1, d), o.mT), mask, 2)
-    per_center += _square(d_in @ u.T).sum(axis=1) * weight[:, 0]
-    scale = bound_scale(ins, curvature_per_row(ins, per_center), learning_rate, concurrent)
-    apply_rows(w_in, ins, scale)
-    # Contexts and pool: H_j D_j^T and H D_pool^T.
-    out_updates = np.concatenate((grad_o.reshape(-1, d), grad_u))
-    out_updates *= step
-    outs = row_sums(np.concatenate((contexts.reshape(-1), pool)), out_updates)
-    d_out = outs.sums[outs.inverse]
+    grad_u *= step
+    grad_o *= step
+    norms = _Norms(h3, o, mask)
+    # Centers: contexts (weight 1) and the pool (weight c K / P); trace T = Σ a |v|².
+    pool_norm2 = float(np.einsum("qd,qd->", u, u))
+    trace = norms.center_trace() + weight[:, 0] * pool_norm2
+    suspects = suspect_rows(centers, trace, learning_rate, concurrent)
+
+    def center_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(centers, suspects)
+        change = _square(delta[which] @ u.T).sum(axis=1) * weight[at, 0]
+        change += norms.center_changes(at, delta[which])
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    bounded_add(
+        w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
+    )
+    # Contexts (weight 1) and pool words (every center, weight c K / P).
     n_ctx = contexts.size
-    d_ctx = d_out[:n_ctx].reshape(nb, -1, d)
-    per_context = _masked_square_sum(np.matmul(h3, d_ctx.transpose(0, 2, 1)), mask, 1)
-    per_pool = (_square(h @ d_out[n_ctx:].T) * weight).sum(axis=0)
-    curvature = curvature_per_row(outs, np.concatenate((per_context, per_pool)))
-    apply_rows(w_out, outs, bound_scale(outs, curvature, learning_rate, concurrent))
+    pool_trace = float(weight[:, 0] @ norms.h_norm2.reshape(-1))
+    trace = np.concatenate((norms.context_trace(), np.full(len(pool), pool_trace)))
+    rows = np.concatenate((contexts.reshape(-1), pool))
+    suspects = suspect_rows(rows, trace, learning_rate, concurrent)
+
+    def out_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(rows, suspects)
+        ctx = at < n_ctx
+        change = np.empty(at.size)
+        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
+        scores = _square(h @ delta[which[~ctx]].T)  # (centers, pool hits)
+        change[~ctx] = weight[:, 0] @ scores
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    parts = [(contexts, grad_o.reshape(-1, d)), (pool, grad_u)]
+    bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
     return loss
+
+
+class _Norms:
+    """The band's squared lengths, and the score changes of given rows' updates."""
+
+    def __init__(self, h3: np.ndarray, o: np.ndarray, mask: np.ndarray) -> None:
+        self.h3, self.o, self.mask = h3, o, mask
+        self.h_norm2 = np.einsum("jad,jad->ja", h3, h3)  # (nb, b)
+        self.o_norm2 = np.einsum("jcd,jcd->jc", o, o)  # (nb, b + 2W)
+
+    def center_trace(self) -> np.ndarray:
+        """Σ_c mask |o_c|² per center position (flat)."""
+        return np.matmul(self.mask, self.o_norm2[:, :, None]).reshape(-1)
+
+    def context_trace(self) -> np.ndarray:
+        """Σ_a mask |h_a|² per context position (flat)."""
+        return np.matmul(self.h_norm2[:, None, :], self.mask).reshape(-1)
+
+    def center_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Σ_c mask (o_c · Δ)² for center positions ``at`` moved by ``delta``."""
+        b = self.mask.shape[1]
+        block, a = np.divmod(at, b)
+        change = _square(np.matmul(self.o[block], delta[:, :, None])[:, :, 0])
+        return (change * self.mask[block, a]).sum(axis=1)
+
+    def context_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Σ_a mask (h_a · Δ)² for context positions ``at`` moved by ``delta``."""
+        width = self.mask.shape[2]
+        block, c = np.divmod(at, width)
+        change = _square(np.matmul(self.h3[block], delta[:, :, None])[:, :, 0])
+        return (change * self.mask[block, :, c]).sum(axis=1)
 
 
 def _square(x: np.ndarray) -> np.ndarray:
     """``x * x`` in place (score changes to their squares)."""
     np.multiply(x, x, out=x)
     return x
-
-
-def _masked_square_sum(change: np.ndarray, mask: np.ndarray, axis: int) -> np.ndarray:
-    """``Σ mask * change²`` over ``axis`` of ``(nb, b, b + 2W)`` score changes, flattened."""
-    _square(change)
-    change *= mask
-    return change.sum(axis=axis).reshape(-1)
 
 
 @dataclass
@@ -333,10 +374,8 @@ def band_step_exact(
     layout = pair_layout(mask)
     # mode="clip": take() with out= and the default mode="raise" buffers a copy.
     u = np.take(w_out, noise, axis=0, out=work.get("u", (pairs, k, d)), mode="clip")
-    n_ctx = contexts.size
-    # The output rows' updates: contexts first, then every negative (dL/du_j = g_j h).
-    out_updates = work.get("out", (n_ctx + pairs * k, d))
-    grad_u = out_updates[n_ctx:].reshape(pairs, k, d)
+    # dL/du_j = g_j h for every negative, beside u (the curvature needs u afterwards).
+    grad_u = work.get("grad_u", (pairs, k, d))
     # word2vec and gensim skip a negative that is the pair's own context word.
     keep = noise != contexts.reshape(-1)[layout.context][:, None]
     step = -np.float32(learning_rate)
@@ -351,34 +390,50 @@ def band_step_exact(
         g *= step
         np.multiply(g[:, :, None], h_group[:, None, :], out=grad_u[first:end].reshape(shape))
     grad_h *= step
-    # Centers: q_r from D_j O_j^T (contexts) and U_m d (each center's own negatives).
-    ins = row_sums(centers, grad_h)
-    d_in = ins.sums[ins.inverse]
-    per_center = _masked_square_sum(np.matmul(d_in.reshape(o.shape[0], -1, d), o.mT), mask, 2)
-    for group, first, end, shape in groups:
-        change = np.matmul(u[first:end].reshape(shape), d_in[group][:, :, None])[:, :, 0]
-        _square(change)
-        change *= keep[first:end].reshape(shape[:2])
-        per_center[group] += change.sum(axis=1)
-    scale = bound_scale(ins, curvature_per_row(ins, per_center), learning_rate, concurrent)
-    apply_rows(w_in, ins, scale)
-    # Contexts and negatives: H_j D_j^T and D_m h.
     grad_o *= step
-    out_updates[:n_ctx] = grad_o.reshape(-1, d)
-    outs = row_sums(np.concatenate((contexts.reshape(-1), noise.reshape(-1))), out_updates)
-    d_out = np.take(outs.sums, outs.inverse, axis=0, out=work.get("d_out", out_updates.shape))
-    d_ctx = d_out[:n_ctx].reshape(nb, -1, d)
-    per_out = np.empty(n_ctx + pairs * k, dtype=np.float32)
-    per_out[:n_ctx] = _masked_square_sum(np.matmul(h3, d_ctx.transpose(0, 2, 1)), mask, 1)
-    d_neg = d_out[n_ctx:].reshape(pairs, k, d)
-    per_neg = per_out[n_ctx:].reshape(pairs, k)
-    for group, first, end, shape in groups:
-        change = np.matmul(d_neg[first:end].reshape(shape), h[group][:, :, None])[:, :, 0]
-        _square(change)
-        change *= keep[first:end].reshape(shape[:2])
-        per_neg[first:end] = change.reshape(end - first, k)
-    curvature = curvature_per_row(outs, per_out)
-    apply_rows(w_out, outs, bound_scale(outs, curvature, learning_rate, concurrent))
+    norms = _Norms(h3, o, mask)
+    # Centers: contexts and their own m K negatives (weight 1 each, skipped ones 0).
+    neg_norm2 = np.einsum("pkd,pkd->pk", u, u)
+    neg_norm2 *= keep
+    trace = norms.center_trace()
+    trace += np.bincount(layout.center, weights=neg_norm2.sum(axis=1), minlength=trace.size)
+    suspects = suspect_rows(centers, trace, learning_rate, concurrent)
+
+    def center_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(centers, suspects)
+        change = norms.center_changes(at, delta[which])
+        index = np.full(trace.size, -1)
+        index[at] = which
+        pair_suspect = index[layout.center]  # the suspect of each pair's center, or -1
+        hit = np.flatnonzero(pair_suspect >= 0)
+        scores = np.matmul(u[hit], delta[pair_suspect[hit]][:, :, None])[:, :, 0]
+        negative = (_square(scores) * keep[hit]).sum(axis=1)
+        total = np.bincount(which, weights=change, minlength=suspects.size)
+        return total + np.bincount(pair_suspect[hit], weights=negative, minlength=suspects.size)
+
+    bounded_add(
+        w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
+    )
+    # Contexts (their centers, weight 1) and negatives (the pair's center, weight keep).
+    n_ctx = contexts.size
+    h_of_pair = norms.h_norm2.reshape(-1)[layout.center]
+    trace = np.concatenate((norms.context_trace(), (keep * h_of_pair[:, None]).reshape(-1)))
+    rows = np.concatenate((contexts.reshape(-1), noise.reshape(-1)))
+    suspects = suspect_rows(rows, trace, learning_rate, concurrent)
+
+    def out_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(rows, suspects)
+        ctx = at < n_ctx
+        change = np.empty(at.size)
+        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
+        entry = at[~ctx] - n_ctx  # flat (pair, k) index of each negative hit
+        partner = h[layout.center[entry // k]]
+        scores = np.einsum("md,md->m", partner, delta[which[~ctx]])
+        change[~ctx] = _square(scores) * keep.reshape(-1)[entry]
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    parts = [(contexts, grad_o), (noise, grad_u)]
+    bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
     return loss
 
 

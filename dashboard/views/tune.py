@@ -25,6 +25,7 @@ from w2v_core.sweep import SWEEP_HELDOUT
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import RunInfo
     from dashboard.tuning import TuneJob
+    from w2v_core.corpus import Corpus
     from w2v_core.train import TrainConfig
 
 EXPLANATION = """
@@ -263,7 +264,7 @@ def _sweep_form(
     corpus = ctx.corpus
     assert corpus is not None
     speed = measured_speed(infos, base.shared_negatives)
-    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus.fingerprint, c))]
+    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus, c))]
     seconds = estimate_seconds(to_train, corpus.n_tokens, speed)
     cached = len(configs) - len(to_train)
     if not to_train:
@@ -324,10 +325,10 @@ def _search_form(ctx: Context, base: TrainConfig, job: TuneJob | None) -> None:
         st.rerun()
 
 
-def _key(fingerprint: str, config: TrainConfig) -> str:
-    from w2v_core.train import run_key
+def _key(corpus: Corpus, config: TrainConfig) -> str:
+    from w2v_core.config import training_key
 
-    return run_key(fingerprint, config)
+    return training_key(corpus, config)
 
 
 def _duration(seconds: float) -> str:
