@@ -144,9 +144,9 @@ def test_only_rows_whose_trace_bound_fails_are_suspects():
     """omega * alpha * T_r / 4 > 1, with T_r summed over a row's updates."""
     rows = np.array([0, 0, 1, 2, 2, 2])
     trace = np.array([30.0, 30.0, 100.0, 1.0, 1.0, 1.0])
-    assert suspect_rows(rows, trace, 0.1, 1).tolist() == [0, 1]  # 0.1 * 60 / 4 = 1.5
-    assert suspect_rows(rows, trace, 0.05, 1).tolist() == [1]  # 0.05 * 60 / 4 = 0.75
-    assert suspect_rows(rows, trace, 0.05, 2).tolist() == [0, 1]
+    assert suspect_rows(rows, trace, 0.2, 1).tolist() == [0, 1]  # 0.2 * 60 / 8 = 1.5
+    assert suspect_rows(rows, trace, 0.1, 1).tolist() == [1]  # 0.1 * 60 / 8 = 0.75
+    assert suspect_rows(rows, trace, 0.1, 2).tolist() == [0, 1]
     at, which = members(np.array([[5, 1], [0, 1]]), np.array([1, 5]))
     assert at.tolist() == [0, 1, 3] and which.tolist() == [1, 0, 0]
 

@@ -46,7 +46,7 @@ Summing into repeated rows, and the bound
 A word may occur at several positions of a step and be drawn as a negative
 several times; :func:`w2v_core.rowbound.row_sums` sums all updates of a row
 exactly, and each row's sum :math:`\Delta_r` is scaled by
-:math:`s_r = \min(1, 4\lVert\Delta_r\rVert^2 / (\omega\,\alpha\,q_r))` before it
+:math:`s_r = \min(1, 8\lVert\Delta_r\rVert^2 / (\omega\,\alpha\,q_r))` before it
 is added (:mod:`w2v_core.rowbound`), with
 
 .. math::
@@ -247,7 +247,7 @@ def band_step_shared(
         change[~ctx] = weight[:, 0] @ scores
         return np.bincount(which, weights=change, minlength=suspects.size)
 
-    parts = [(contexts, grad_o.reshape(-1, d)), (pool, grad_u)]
+    parts = [(rows, np.concatenate((grad_o.reshape(-1, d), grad_u)))]  # one scatter
     bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
     return loss
 
@@ -271,16 +271,32 @@ class _Norms:
     def center_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
         """Σ_c mask (o_c · Δ)² for center positions ``at`` moved by ``delta``."""
         b = self.mask.shape[1]
-        block, a = np.divmod(at, b)
-        change = _square(np.matmul(self.o[block], delta[:, :, None])[:, :, 0])
-        return (change * self.mask[block, a]).sum(axis=1)
+        blocks, slot, d_blocks = _by_block(at, b, delta)
+        change = _square(np.matmul(d_blocks, self.o[blocks].transpose(0, 2, 1)))
+        change *= self.mask[blocks]
+        return change.sum(axis=2)[slot // b, slot % b]
 
     def context_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
         """Σ_a mask (h_a · Δ)² for context positions ``at`` moved by ``delta``."""
         width = self.mask.shape[2]
-        block, c = np.divmod(at, width)
-        change = _square(np.matmul(self.h3[block], delta[:, :, None])[:, :, 0])
-        return (change * self.mask[block, :, c]).sum(axis=1)
+        blocks, slot, d_blocks = _by_block(at, width, delta)
+        change = _square(np.matmul(self.h3[blocks], d_blocks.transpose(0, 2, 1)))
+        change *= self.mask[blocks]
+        return change.sum(axis=1)[slot // width, slot % width]
+
+
+def _by_block(
+    at: np.ndarray, per_block: int, delta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The blocks that hold positions ``at``, each position's slot among them, and
+    ``delta`` laid out as ``(blocks, per_block, d)`` (zeros elsewhere): one stacked
+    product per block instead of a gathered block per position."""
+    block, offset = np.divmod(at, per_block)
+    blocks, local = np.unique(block, return_inverse=True)
+    laid = np.zeros((blocks.size, per_block, delta.shape[1]), dtype=np.float32)
+    slot = local * per_block + offset
+    laid.reshape(-1, delta.shape[1])[slot] = delta
+    return blocks, slot, laid
 
 
 def _square(x: np.ndarray) -> np.ndarray:
