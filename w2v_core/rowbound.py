@@ -85,9 +85,7 @@ SMALL_SCATTER = 1024
 and rounds cost more than they save on a few hundred rows."""
 
 
-def add_at(
-    matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Any = None
-) -> None:
+def add_at(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Any = None) -> None:
     """``matrix[rows[i]] += updates[i]`` with one ``np.add.at`` (exact, simple, slow).
 
     ``np.add.at`` on the *flattened* matrix, one index per float
