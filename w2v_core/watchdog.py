@@ -17,14 +17,22 @@ is far outside anything a working run produces.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from .errors import TrainingDivergedError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .train import TrainConfig
+
+class TrainConfig(Protocol):
+    """The settings the advice reads (a :class:`w2v_core.config.TrainConfig`; a protocol
+    here because the workers import this module, and the configuration imports them)."""
+
+    alpha: float
+    batch_size: int
+    negatives: int
+    window: int
+    workers: int
 
 CHECK_EVERY_STEPS = 500
 """Steps of one process between two checks of the weights (a check reads every
