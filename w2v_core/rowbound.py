@@ -58,11 +58,9 @@ itself.  But the *trace* bound :math:`L_r \le T_r / 4` with
 and when :math:`\omega\,\alpha\,T_r / 8 \le 1` the scale is 1 for sure.  So
 :func:`suspect_rows` finds the few rows whose trace bound fails (a heavily
 drawn pool word or negative, a center with a wide window and many negatives),
-:func:`bounded_add` adds the whole step as plain SGD (:func:`scatter_add`), reads
-back what the step did to the suspects (:math:`\Delta_r`), and shortens those
-that overshoot by :math:`(s_r - 1)\Delta_r`.  With two workers the read-back
-includes what the other worker added to the row meanwhile: the bound then
-covers both.
+:func:`bounded_add` sums the suspects' updates (:math:`\Delta_r`), scales the
+updates of those that would overshoot by :math:`s_r`, and adds the whole step with
+one exact scatter (:func:`scatter_add`).
 """
 
 from __future__ import annotations
@@ -221,24 +219,24 @@ def bounded_add(
     concurrent: int,
     work: Any = None,
 ) -> None:
-    """Add every ``(rows, updates)`` part, then shorten the suspects' summed updates.
+    r"""Add every ``(rows, updates)`` part, the suspects' updates scaled by :math:`s_r`.
 
-    ``curvature(delta)`` returns :math:`q_r` for the suspects, given their summed
-    updates ``delta`` (in ``suspects`` order).
+    The suspects' summed updates :math:`\Delta_r` are summed from this step's own
+    updates (never read back from ``matrix``: with two workers a read-back would
+    hold the other worker's update and correction too, and two corrections of the
+    same row could reverse it, which made 2-worker runs diverge);
+    ``curvature(delta)`` returns :math:`q_r` for them (in ``suspects`` order).
+    The ``updates`` arrays are scaled in place.
     """
-    before = np.take(matrix, suspects, axis=0) if suspects.size else None
+    if suspects.size:
+        flat = [(rows.reshape(-1), updates.reshape(rows.size, -1)) for rows, updates in parts]
+        hits = [members(rows, suspects) for rows, _ in flat]
+        delta = np.zeros((suspects.size, matrix.shape[1]), dtype=np.float32)
+        for (_, updates), (at, which) in zip(flat, hits, strict=True):
+            add_at(delta, which, updates[at], work)
+        scale = bound_scale(delta, curvature(delta), learning_rate, concurrent)
+        if (scale < 1).any():
+            for (_, updates), (at, which) in zip(flat, hits, strict=True):
+                updates[at] *= scale[which][:, None]
     for rows, updates in parts:
         scatter_add(matrix, rows, updates, work)
-    if before is None:
-        return
-    delta = np.take(matrix, suspects, axis=0)
-    delta -= before
-    scale = bound_scale(delta, curvature(delta), learning_rate, concurrent)
-    shrink = np.flatnonzero(scale < 1)
-    if shrink.size:
-        # A handful of distinct rows: one short fancy += (microseconds for another worker
-        # to overwrite, against np.add.at's 30 us of fixed cost per call).
-        rows = suspects[shrink]
-        delta = delta[shrink]
-        delta *= (scale[shrink] - 1)[:, None]
-        matrix[rows] += delta
