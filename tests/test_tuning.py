@@ -53,8 +53,7 @@ def test_sweep_trains_each_value_once_holding_one_queue_place(corpus, tmp_path):
     assert [e.point for e in job.entries] == [{"window": 1}, {"window": 2}, {"window": 3}]
     assert all(e.status == "done" and e.fraction == 1.0 for e in job.entries)
     assert [e.key for e in job.entries] == [
-        training_key(corpus, TINY.__class__(**{**TINY.to_dict(), "window": w}))
-        for w in (1, 2, 3)
+        training_key(corpus, TINY.__class__(**{**TINY.to_dict(), "window": w})) for w in (1, 2, 3)
     ]
     assert reg.trainings_started == 3
     # A second sweep sharing window=2 gets it from the cache.

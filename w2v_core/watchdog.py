@@ -34,6 +34,7 @@ class TrainConfig(Protocol):
     window: int
     workers: int
 
+
 CHECK_EVERY_STEPS = 500
 """Steps of one process between two checks of the weights (a check reads every
 weight once: about 1 ms on ``wiki``, against about 2 s for 500 steps)."""
