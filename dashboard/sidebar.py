@@ -27,10 +27,11 @@ from dashboard.corpora import (
 from dashboard.runs import RunRegistry, RunStatus
 from dashboard.settings import AppLimits
 from dashboard.ui import md
+from w2v_core.config import resolve, training_key
 from w2v_core.corpus import BUILTIN_CORPORA, Corpus
 from w2v_core.errors import ConfigError, CorpusError, DownloadError
 from w2v_core.presets import SEED
-from w2v_core.train import LIMITS, TrainConfig, run_key
+from w2v_core.train import LIMITS, TrainConfig
 from w2v_core.workers import available_cores
 
 #: Vectors of this many most frequent words are kept after every epoch (training replay).
@@ -175,7 +176,7 @@ class Choice:
         """The run key of this choice, if it is complete."""
         if self.corpus is None or self.config is None:
             return None
-        return run_key(self.corpus.fingerprint, self.config)
+        return training_key(self.corpus, self.config)  # the configuration that will train
 
 
 def slider_range(name: str) -> tuple[int, int, int]:
@@ -582,7 +583,22 @@ def train_note(
 ) -> str:
     """The line under Train, true at the moment it is drawn (after the app has acted on
     the choice): ``active`` is the run shown, ``trained`` the keys this session trained,
-    the latest last."""
+    the latest last.  Settings that train with several workers say they are not
+    bit-reproducible."""
+    note = _state_note(choice, registry, active, trained)
+    if choice.corpus is not None and choice.config is not None:
+        workers = resolve(choice.corpus, choice.config).workers
+        if workers > 1:
+            note += (
+                f" With {workers} workers the vectors differ slightly from run to run "
+                "(not bit-reproducible); 1 worker gives the same vectors every time."
+            )
+    return note
+
+
+def _state_note(
+    choice: Choice, registry: RunRegistry, active: str | None, trained: list[str]
+) -> str:
     key = choice.key
     if key is None:
         return "Choose a corpus and possible settings first."

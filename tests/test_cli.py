@@ -21,6 +21,7 @@ from gensim.models import KeyedVectors as GensimKV
 from w2v_core import cli
 from w2v_core import evaluate as ev
 from w2v_core.commands import queries
+from w2v_core.config import NOT_REPRODUCIBLE
 from w2v_core.io import load_model, load_projector_tsv, load_word2vec_format
 from w2v_core.train import Progress
 
@@ -378,3 +379,13 @@ def test_contexts_prints_characteristic_and_shared_context_words():
 )
 def test_contexts_bad_input_is_one_line_and_exit_2(args, pattern):
     assert_user_error(run("contexts", *args), pattern)
+
+
+def test_train_says_when_a_run_is_not_bit_reproducible(corpus_file, tmp_path):
+    """16 epochs of one chunk: enough text for 2 workers, whose updates race."""
+    common = ("--dim", 8, "--epochs", 16, "--min-count", 2, "--out", tmp_path / "m.npz")
+    two = run("train", corpus_file, "--workers", 2, *common)
+    assert two.returncode == 0, two.stderr
+    assert two.stderr.splitlines() == [NOT_REPRODUCIBLE.format(workers=2)]
+    one = run("train", corpus_file, "--workers", 1, *common)
+    assert one.returncode == 0 and one.stderr == ""

@@ -189,13 +189,17 @@ def test_concurrency_is_bounded_and_the_queue_position_is_known(tmp_path, corpus
 def test_running_trainings_never_use_more_workers_than_the_budget(tmp_path, corpus):
     gate = threading.Event()
     registry = gated_registry(tmp_path, gate, max_concurrent=3, max_workers=3)
-    two = registry.submit(corpus, config(seed=1, workers=2)).job
-    one = registry.submit(corpus, config(seed=2, workers=1)).job
-    blocked = registry.submit(corpus, config(seed=3, workers=2)).job  # 2 + 1 + 2 > 3
+    many = dict(epochs=24)  # 24 chunks of text in all: enough for 3 workers (resolve)
+    two = registry.submit(corpus, config(seed=1, workers=2, **many)).job
+    one = registry.submit(corpus, config(seed=2, workers=1, **many)).job
+    blocked = registry.submit(corpus, config(seed=3, workers=2, **many)).job  # 2 + 1 + 2 > 3
     assert [job.state for job in (two, one, blocked)] == ["running", "running", "queued"]
     assert registry.busy_workers() == 3 and registry.queue_position(blocked) == 1
-    huge = registry.submit(corpus, config(seed=4, workers=64)).job
+    huge = registry.submit(corpus, config(seed=4, workers=64, **many)).job
     assert registry.workers_for(huge.config) == 3  # capped to the budget
+    # ... and keyed as it trains: with 3 workers, not the 64 asked for.
+    assert huge.config.workers == 3
+    assert huge.key == run_key(corpus.fingerprint, config(seed=4, workers=3, **many))
     gate.set()
     for job in (two, one, blocked, huge):
         assert job.wait(WAIT) and job.state == TrainingJob.DONE, job.error

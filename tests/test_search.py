@@ -109,3 +109,32 @@ def test_cli_search_and_its_one_line_errors(tmp_path):
         bad = cli(*args)
         assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
         assert len(bad.stderr.splitlines()) == 1 and bad.stderr.startswith("error: ")
+
+
+def test_a_diverged_trial_fails_and_is_never_a_complete_optuna_trial(corpus, monkeypatch):
+    """The trial's training raises the divergence error: the search goes on, the trial is
+    'failed' with the message, never the best, and Optuna records it as FAIL."""
+    import optuna
+
+    from w2v_core import TrainingDivergedError
+    from w2v_core.sweep import train_cached
+
+    studies = []
+    create = optuna.create_study
+    monkeypatch.setattr(
+        optuna, "create_study", lambda **kw: studies.append(create(**kw)) or studies[-1]
+    )
+
+    def train(config, callback):
+        if config.dim >= 12:
+            raise TrainingDivergedError("training diverged at 40% (test): lower the batch size")
+        return train_cached(corpus, config, None, callback)
+
+    base = TrainConfig(dim=8, epochs=2, min_count=1, heldout=0.1, workers=1)
+    result = search(corpus, base, [Range("dim", choices=(8, 16))], budget_seconds=60,
+                    max_trials=4, train=train)  # fmt: skip
+    failed = [t for t in result.trials if t.params["dim"] == 16]
+    assert failed and all(t.state == "failed" and "diverged" in t.error for t in failed)
+    assert result.best is not None and result.best.params["dim"] == 8
+    states = {t.number: t.state for t in studies[0].trials}
+    assert all(states[t.number] == optuna.trial.TrialState.FAIL for t in failed)

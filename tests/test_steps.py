@@ -4,19 +4,14 @@ import numpy as np
 import pytest
 
 from w2v_core import sgns
+from w2v_core.rowbound import ROUNDS, SMALL_SCATTER, add_at, scatter_add
 from w2v_core.steps import (
-    DRAWS_PER_POOL_WORD,
-    ROUNDS,
-    SMALL_SCATTER,
-    StepPlan,
     Workspace,
-    add_at,
     band_pairs,
     band_step_exact,
     band_step_shared,
     chunk_band,
     pair_layout,
-    scatter_add,
 )
 from w2v_core.vocab import UnigramTable
 
@@ -207,21 +202,3 @@ def test_unigram_table_draws_the_noise_distribution():
     # each word holds its probability's share of the table, to within one slot
     slots = np.bincount(table.table, minlength=4)
     assert np.all(np.abs(slots - p * len(table.table)) <= 1)
-
-
-@pytest.mark.parametrize("window,negatives", [(5, 5), (4, 15), (50, 100), (1, 1)])
-def test_step_plan_caps_the_draws_behind_each_pool_word(window, negatives):
-    plan = StepPlan.build(window, negatives, True, 32, vocab_size=10_000)
-    pairs = plan.centers_per_step * (window + 1)
-    assert 16 <= pairs <= 1536 + (window + 1)
-    assert pairs * negatives / plan.pool <= DRAWS_PER_POOL_WORD
-    assert plan.pool >= 32
-
-
-def test_step_cap_shrinks_with_the_workers_that_step_at_once():
-    one = StepPlan.build(1, 25, True, 32, vocab_size=456, workers=1)
-    two = StepPlan.build(1, 25, True, 32, vocab_size=456, workers=2)
-    assert one.centers_per_step * 2 <= 2 * 456
-    assert two.centers_per_step * 2 <= 456 < one.centers_per_step * 2
-    big = StepPlan.build(5, 5, True, 32, vocab_size=9034, workers=2)  # wiki: no change
-    assert big == StepPlan.build(5, 5, True, 32, vocab_size=9034, workers=1)

@@ -151,3 +151,36 @@ def test_cli_bad_sweeps_are_one_line_and_exit_2(args, pattern, corpus_file, tmp_
     assert result.stdout == "" and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and re.search(pattern, lines[0]), result.stderr
+
+
+class _PoisonedTrainer:
+    """A real Trainer whose weights are non-finite when alpha is 0.2: a run that diverges."""
+
+    def __new__(cls, corpus, config):
+        from w2v_core.train import Trainer
+
+        trainer = Trainer(corpus, config)
+        if config.alpha == 0.2:
+            trainer.w_in[:] = float("nan")
+        return trainer
+
+
+def test_a_diverged_run_is_failed_never_scored_ranked_or_cached(monkeypatch, tmp_path):
+    """One corner of a sweep diverges: the sweep goes on, that run carries the error,
+    has no scores, is never the best and leaves nothing in the cache."""
+    from w2v_core import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "Trainer", _PoisonedTrainer)
+    corpus = corpus_from_text(planted_text(300, seed=1))
+    base = TrainConfig(dim=8, epochs=2, min_count=1, sample=0, workers=1)
+    result = sweep_module.sweep(corpus, base, [("alpha", [0.025, 0.2])], cache_dir=tmp_path)
+    good, bad = result.runs
+    assert good.error is None and good.final_loss is not None
+    assert "diverged" in bad.error and "lower the learning rate" in bad.error
+    assert bad.final_loss is None and bad.scores == {}
+    assert best(result.runs, "final_loss") is good
+    assert json.loads(json.dumps(result.to_dict()))["runs"][1]["error"] == bad.error
+    cached = {p.stem for p in (tmp_path / "runs").glob("*.npz")}
+    config_of = {run.config.alpha: run.config for run in result.runs}
+    assert run_key(corpus.fingerprint, config_of[0.025]) in cached
+    assert run_key(corpus.fingerprint, config_of[0.2]) not in cached

@@ -167,18 +167,35 @@ def test_config_round_trips_through_dict():
     assert TrainConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config
 
 
-def test_divergence_is_a_clear_error(planted):
+def test_divergence_is_a_clear_error_naming_the_setting(planted):
+    """A non-finite weight (what a diverged step leaves) stops the run with one line
+    that names the setting furthest above its usual value; no model comes back."""
     from w2v_core import TrainingDivergedError
 
-    with pytest.raises(TrainingDivergedError, match="lower the learning rate"):
-        train(planted, TrainConfig(**{**SMALL, "alpha": 1.0, "epochs": 1}))
+    trainer = Trainer(planted, TrainConfig(**{**SMALL, "alpha": 0.5, "epochs": 1}))
+    trainer.w_in[5] = np.nan
+    with pytest.raises(TrainingDivergedError, match=r"lower the learning rate \(alpha=0.5"):
+        trainer.run()
 
 
-def test_batch_is_capped_by_vocabulary_size(planted):
+def test_an_exploded_vector_is_caught_by_the_watchdog(planted):
+    """Finite but absurd weights keep the loss finite (scores are clipped at 6): the
+    weights' own check must catch them, and say which setting to lower."""
+    from w2v_core import TrainingDivergedError
+
+    trainer = Trainer(planted, TrainConfig(**{**SMALL, "negatives": 20, "epochs": 1}))
+    trainer.w_in[3] = 1e4
+    with pytest.raises(TrainingDivergedError, match="exploded.*fewer negatives"):
+        trainer.run()
+
+
+def test_a_huge_batch_on_a_tiny_vocabulary_still_learns(planted):
+    """No cap by vocabulary any more: the per-row bound keeps the 100,000-pair step sane."""
     trainer = Trainer(planted, TrainConfig(**SMALL, batch_size=100_000))
-    assert trainer.batch_size <= 2 * len(trainer.vocab)
-    model = trainer.run()  # a huge batch on a 60-word vocabulary still learns
+    model = trainer.run()
     assert np.isfinite(model.history.epoch_loss).all()
+    assert model.history.epoch_loss[-1] < model.history.epoch_loss[0]
+    assert np.linalg.norm(model.w_in, axis=1).max() < 20
 
 
 def test_epoch_end_reports_carry_the_epoch_loss(planted):

@@ -11,9 +11,9 @@ from planted import planted_text
 
 from dashboard.runs import RegistrySettings, RunRegistry
 from dashboard.tuning import start_search, start_sweep
+from w2v_core.config import training_key
 from w2v_core.corpus import corpus_from_text
 from w2v_core.search import parse_range
-from w2v_core.sweep import run_key
 from w2v_core.train import TrainConfig
 
 TINY = TrainConfig(dim=8, window=2, negatives=3, epochs=2, min_count=1, sample=0, heldout=0.1)
@@ -56,8 +56,7 @@ def test_sweep_trains_each_value_once_holding_one_queue_place(corpus, tmp_path):
     assert [e.point for e in job.entries] == [{"window": 1}, {"window": 2}, {"window": 3}]
     assert all(e.status == "done" and e.fraction == 1.0 for e in job.entries)
     assert [e.key for e in job.entries] == [
-        run_key(corpus.fingerprint, TINY.__class__(**{**TINY.to_dict(), "window": w}))
-        for w in (1, 2, 3)
+        training_key(corpus, TINY.__class__(**{**TINY.to_dict(), "window": w})) for w in (1, 2, 3)
     ]
     assert reg.trainings_started == 3
     # A second sweep sharing window=2 gets it from the cache.

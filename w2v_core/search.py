@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError
+from .errors import ConfigError, W2VError
 from .sweep import SWEEPABLE, parse_values, runs_dir, summarise, train_cached
 from .train import Progress, TrainConfig
 
@@ -88,10 +88,11 @@ class Trial:
 
     number: int
     params: dict[str, Any]
-    state: str  # "complete", "pruned" (stopped by successive halving) or "stopped" (budget)
+    state: str  # "complete", "pruned" (successive halving), "stopped" (budget) or "failed"
     heldout_curve: list[float]
     run: SweepRun | None = None
     cached: bool = False
+    error: str | None = None  # state "failed": why (e.g. it diverged); never ranked
 
     @property
     def heldout_loss(self) -> float | None:
@@ -107,6 +108,7 @@ class Trial:
             "heldout_curve": self.heldout_curve,
             "cached": self.cached,
             "run": None if self.run is None else self.run.to_dict(),
+            "error": self.error,
         }
 
 
@@ -239,10 +241,18 @@ def search(
                     return False
             return clock() < deadline
 
-        if train is None:
-            model, cached = train_cached(corpus, config, directory, on_progress)
-        else:
-            model, cached = train(config, on_progress)
+        try:
+            if train is None:
+                model, cached = train_cached(corpus, config, directory, on_progress)
+            else:
+                model, cached = train(config, on_progress)
+        except W2VError as error:  # it diverged (or could not train): a failed trial
+            record = Trial(trial.number, params, "failed", [], error=str(error))
+            result.trials.append(record)
+            if on_trial is not None:
+                on_trial(record)
+            trial.set_user_attr("error", str(error))
+            return math.nan  # Optuna records a NaN objective as FAIL, never as complete
         if cached:  # a run trained before: replay its epochs so the pruner can rank it
             for epoch, loss in enumerate(model.history.heldout_loss, start=1):
                 trial.report(loss, epoch)

@@ -41,10 +41,22 @@ Negatives
   own ``K`` negatives.  Their term depends on the pair only through its center,
   so a center with ``c`` pairs simply gets ``c K`` negatives of its own.
 
-Summing into repeated rows
---------------------------
+Summing into repeated rows, and the bound
+-----------------------------------------
 A word may occur at several positions of a step and be drawn as a negative
-several times; :func:`scatter_add` sums all updates of a row exactly.
+several times; :func:`w2v_core.rowbound.row_sums` sums all updates of a row
+exactly, and each row's sum :math:`\Delta_r` is scaled by
+:math:`s_r = \min(1, 8\lVert\Delta_r\rVert^2 / (\omega\,\alpha\,q_r))` before it
+is added (:mod:`w2v_core.rowbound`), with
+
+.. math::
+
+    q_r = \sum_{i \ni r} a_i\,(v_i \cdot \Delta_r)^2
+
+over the step's terms that name row ``r`` (partner ``v_i``, weight ``a_i``).  The
+band gives those score changes with the same stacked products as the step:
+``D_j O_j^T`` for the centers, ``H_j D_j^T`` for the contexts, ``D U^T`` and
+``H D_pool^T`` for the pool, ``U_m d`` and ``D_m h`` for per-pair negatives.
 """
 
 from __future__ import annotations
@@ -55,6 +67,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .rowbound import bounded_add, members, suspect_rows
 from .sgns import sigmoid
 from .vocab import UnigramTable
 
@@ -83,109 +96,6 @@ class Workspace:
             # A little headroom: the number of pairs varies from step to step.
             buf = self._arrays[name] = np.empty(size + size // 4, dtype=dtype)
         return buf[:size].reshape(shape)
-
-
-ROUNDS = 4
-"""Rounds of plain fancy-indexed ``+=`` in :func:`scatter_add` before the
-frequent rows' remaining updates are summed by runs."""
-
-ROUND_ROWS = 512
-"""Rows per fancy-indexed ``+=`` of a round: short, so that another worker's
-updates of those rows are rarely overwritten (see :func:`scatter_add`)."""
-
-SMALL_SCATTER = 1024
-"""Below this many updates :func:`scatter_add` uses one ``np.add.at``: sorting
-and rounds cost more than they save on a few hundred rows."""
-
-
-def add_at(
-    matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Workspace | None = None
-) -> None:
-    """``matrix[rows[i]] += updates[i]`` with one ``np.add.at`` (exact, simple, slow).
-
-    ``np.add.at`` on the *flattened* matrix, one index per float
-    (``row * d + column``), runs at about 250-390 ns per 100-float row, against
-    1,100-1,900 ns for the 2-D ``np.add.at``.  ``matrix`` must be C-contiguous
-    (``reshape(-1)`` is then a view).  The index array is built in ``work`` when given.
-    """
-    d = matrix.shape[1]
-    # int32 indices halve the cost of building them, when the matrix is small enough.
-    dtype = np.int32 if matrix.size < 2**31 else np.intp
-    shape = (rows.size, d)
-    flat = np.empty(shape, dtype=dtype) if work is None else work.get("flat", shape, dtype)
-    np.multiply(rows.reshape(-1, 1), dtype(d), out=flat, casting="unsafe")
-    flat += np.arange(d, dtype=dtype)
-    np.add.at(matrix.reshape(-1), flat.reshape(-1), updates.reshape(-1))
-
-
-def scatter_add(
-    matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Workspace | None = None
-) -> None:
-    """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly.
-
-    Fancy indexing, ``matrix[rows] += updates``, moves whole rows and is several
-    times faster than ``np.add.at``, but of a row named twice it keeps one update.
-    So the updates are sorted by row (one integer sort) and split in two:
-
-    * **frequent rows**, named more than :data:`ROUNDS` times (a negative like
-      "the" is drawn about 150 times in a per-pair step): their updates lie in
-      long runs of the sorted order, summed with one ``np.add.reduceat``; the
-      sums, one per row, go in with :func:`add_at`.
-    * **the other rows**: each update gets its *rank* within its row (0 for a
-      row's first update, 1 for its second, ...).  The updates of rank ``k`` name
-      every row at most once, so round ``k`` adds them by fancy indexing, exactly.
-
-    Why pieces of :data:`ROUND_ROWS` rows and ``np.add.at`` for the frequent rows:
-    with two workers (Hogwild) a row read at the start of a fancy ``+=`` and
-    written at its end loses what the other worker added in between.  The
-    frequent rows are the ones both workers update all the time (reading 4,000
-    rows at once lost enough of their updates to cost WordSim-353 about 0.02 with
-    2 workers: 0.204 against 0.223 over 3 seeds); ``np.add.at`` adds float by
-    float, and short pieces keep the window of the others to microseconds.
-
-    On the negatives of the per-pair mode (about 7,700 rows of 100 floats per
-    step, wiki) this took 220-300 ns per row against 360-420 ns for :func:`add_at`.
-    A row's updates are summed in another order than :func:`add_at`'s, so the two
-    agree to float rounding.
-    """
-    rows = rows.reshape(-1)
-    n = rows.size
-    if n < SMALL_SCATTER:
-        add_at(matrix, rows, updates, work)
-        return
-    updates = updates.reshape(n, -1)
-    position = np.arange(n, dtype=np.int64)
-    # One int64 sort of (row, position): NumPy sorts plain integers several times
-    # faster than argsort, and the position in the low bits makes it stable.
-    key = rows.astype(np.int64)
-    key <<= 32
-    key |= position
-    key.sort()
-    source = key & 0xFFFFFFFF  # which update, in row order
-    key >>= 32
-    sorted_rows = key
-    first = np.empty(n, dtype=bool)
-    first[0] = True
-    np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    lengths = np.diff(starts, append=n)  # updates per distinct row
-    frequent = lengths > ROUNDS
-    in_frequent = np.repeat(frequent, lengths)  # per sorted update
-    if frequent.any():
-        at = np.flatnonzero(in_frequent)
-        runs = np.concatenate(([0], np.cumsum(lengths[frequent])[:-1]))
-        sums = np.add.reduceat(np.take(updates, source[at], axis=0), runs, axis=0)
-        add_at(matrix, sorted_rows[starts[frequent]], sums, work)
-    rank = position - np.repeat(starts, lengths)
-    rank[in_frequent] = ROUNDS  # done above
-    for k in range(min(ROUNDS, int(lengths[~frequent].max(initial=0)))):
-        at = np.flatnonzero(rank == k)
-        for piece in range(0, at.size, ROUND_ROWS):
-            some = at[piece : piece + ROUND_ROWS]
-            unique_rows = sorted_rows[some]
-            change = np.take(updates, source[some], axis=0)
-            change += np.take(matrix, unique_rows, axis=0)
-            matrix[unique_rows] = change
 
 
 @dataclass
@@ -281,17 +191,19 @@ def band_step_shared(
     negatives: int,
     learning_rate: float,
     work: Workspace | None = None,
+    concurrent: int = 1,
 ) -> float:
     """One SGD step on blocks ``lo:hi`` of ``band`` with a shared pool of negatives.
 
     Every pair's negative term is ``(K / P) Σ_p log σ(-u_p · h)`` over the pool
     ``pool`` of ``P`` words (:func:`w2v_core.sgns.loss_shared`).  Updates ``w_in``
-    and ``w_out`` in place; returns the step's loss before the update.
+    and ``w_out`` in place, each row's summed update bounded for ``concurrent``
+    workers (:mod:`w2v_core.rowbound`); returns the step's loss before the update.
     """
     centers, contexts, mask = band.centers[lo:hi], band.contexts[lo:hi], band.mask[lo:hi]
-    h, _, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
-    d = w_in.shape[1]
-    h = h.reshape(-1, d)
+    h3, o, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
+    nb, b, d = h3.shape
+    h = h3.reshape(-1, d)
     grad_h = grad_h.reshape(-1, d)
     u = w_out[pool]  # (P, d)
     weight = (np.float32(negatives / len(pool)) * mask.sum(axis=2)).reshape(-1, 1)  # c K / P
@@ -302,11 +214,95 @@ def band_step_shared(
     grad_u = g_neg.T @ h
     step = -np.float32(learning_rate)
     grad_h *= step
-    scatter_add(w_in, centers, grad_h, work)
-    out_updates = np.concatenate((grad_o.reshape(-1, d), grad_u))
-    out_updates *= step
-    scatter_add(w_out, np.concatenate((contexts.reshape(-1), pool)), out_updates, work)
+    grad_u *= step
+    grad_o *= step
+    norms = _Norms(h3, o, mask)
+    # Centers: contexts (weight 1) and the pool (weight c K / P); trace T = Σ a |v|².
+    pool_norm2 = float(np.einsum("qd,qd->", u, u))
+    trace = norms.center_trace() + weight[:, 0] * pool_norm2
+    suspects = suspect_rows(centers, trace, learning_rate, concurrent)
+
+    def center_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(centers, suspects)
+        change = _square(delta[which] @ u.T).sum(axis=1) * weight[at, 0]
+        change += norms.center_changes(at, delta[which])
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    bounded_add(
+        w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
+    )
+    # Contexts (weight 1) and pool words (every center, weight c K / P).
+    n_ctx = contexts.size
+    pool_trace = float(weight[:, 0] @ norms.h_norm2.reshape(-1))
+    trace = np.concatenate((norms.context_trace(), np.full(len(pool), pool_trace)))
+    rows = np.concatenate((contexts.reshape(-1), pool))
+    suspects = suspect_rows(rows, trace, learning_rate, concurrent)
+
+    def out_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(rows, suspects)
+        ctx = at < n_ctx
+        change = np.empty(at.size)
+        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
+        scores = _square(h @ delta[which[~ctx]].T)  # (centers, pool hits)
+        change[~ctx] = weight[:, 0] @ scores
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    parts = [(rows, np.concatenate((grad_o.reshape(-1, d), grad_u)))]  # one scatter
+    bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
     return loss
+
+
+class _Norms:
+    """The band's squared lengths, and the score changes of given rows' updates."""
+
+    def __init__(self, h3: np.ndarray, o: np.ndarray, mask: np.ndarray) -> None:
+        self.h3, self.o, self.mask = h3, o, mask
+        self.h_norm2 = np.einsum("jad,jad->ja", h3, h3)  # (nb, b)
+        self.o_norm2 = np.einsum("jcd,jcd->jc", o, o)  # (nb, b + 2W)
+
+    def center_trace(self) -> np.ndarray:
+        """Σ_c mask |o_c|² per center position (flat)."""
+        return np.matmul(self.mask, self.o_norm2[:, :, None]).reshape(-1)
+
+    def context_trace(self) -> np.ndarray:
+        """Σ_a mask |h_a|² per context position (flat)."""
+        return np.matmul(self.h_norm2[:, None, :], self.mask).reshape(-1)
+
+    def center_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Σ_c mask (o_c · Δ)² for center positions ``at`` moved by ``delta``."""
+        b = self.mask.shape[1]
+        blocks, slot, d_blocks = _by_block(at, b, delta)
+        change = _square(np.matmul(d_blocks, self.o[blocks].transpose(0, 2, 1)))
+        change *= self.mask[blocks]
+        return change.sum(axis=2)[slot // b, slot % b]
+
+    def context_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Σ_a mask (h_a · Δ)² for context positions ``at`` moved by ``delta``."""
+        width = self.mask.shape[2]
+        blocks, slot, d_blocks = _by_block(at, width, delta)
+        change = _square(np.matmul(self.h3[blocks], d_blocks.transpose(0, 2, 1)))
+        change *= self.mask[blocks]
+        return change.sum(axis=1)[slot // width, slot % width]
+
+
+def _by_block(
+    at: np.ndarray, per_block: int, delta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The blocks that hold positions ``at``, each position's slot among them, and
+    ``delta`` laid out as ``(blocks, per_block, d)`` (zeros elsewhere): one stacked
+    product per block instead of a gathered block per position."""
+    block, offset = np.divmod(at, per_block)
+    blocks, local = np.unique(block, return_inverse=True)
+    laid = np.zeros((blocks.size, per_block, delta.shape[1]), dtype=np.float32)
+    slot = local * per_block + offset
+    laid.reshape(-1, delta.shape[1])[slot] = delta
+    return blocks, slot, laid
+
+
+def _square(x: np.ndarray) -> np.ndarray:
+    """``x * x`` in place (score changes to their squares)."""
+    np.multiply(x, x, out=x)
+    return x
 
 
 @dataclass
@@ -362,6 +358,7 @@ def band_step_exact(
     noise: np.ndarray,
     learning_rate: float,
     work: Workspace | None = None,
+    concurrent: int = 1,
 ) -> float:
     """One SGD step on blocks ``lo:hi`` with word2vec's own ``K`` negatives per pair.
 
@@ -379,45 +376,96 @@ def band_step_exact(
     with ``U`` the ``m K`` negative rows of one center (stacked over the group).
     As in word2vec, a negative equal to the pair's context word is skipped (its
     error is set to 0): on a small vocabulary that collision is common and would
-    push a true pair apart.  The large temporaries live in ``work`` (see
-    :class:`Workspace`), reused by the next step.
+    push a true pair apart.  Each row's summed update is bounded for
+    ``concurrent`` workers (:mod:`w2v_core.rowbound`).  The large temporaries live
+    in ``work`` (see :class:`Workspace`), reused by the next step.
     """
     work = work or Workspace()
     centers, contexts, mask = band.centers[lo:hi], band.contexts[lo:hi], band.mask[lo:hi]
-    h, _, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
-    d = w_in.shape[1]
+    h3, o, grad_h, grad_o, loss = _positive_part(w_in, w_out, centers, contexts, mask)
+    nb, b, d = h3.shape
     pairs, k = noise.shape
-    h = h.reshape(-1, d)
+    h = h3.reshape(-1, d)
     grad_h = grad_h.reshape(-1, d)
     layout = pair_layout(mask)
     # mode="clip": take() with out= and the default mode="raise" buffers a copy.
     u = np.take(w_out, noise, axis=0, out=work.get("u", (pairs, k, d)), mode="clip")
+    # dL/du_j = g_j h for every negative, beside u (the curvature needs u afterwards).
+    grad_u = work.get("grad_u", (pairs, k, d))
     # word2vec and gensim skip a negative that is the pair's own context word.
     keep = noise != contexts.reshape(-1)[layout.context][:, None]
     step = -np.float32(learning_rate)
+    groups = _groups(layout, k)
+    for group, first, end, shape in groups:
+        u_group = u[first:end].reshape(shape)
+        h_group = h[group]  # (n_m, d)
+        g = sigmoid(np.matmul(u_group, h_group[:, :, None])[:, :, 0])  # σ(u_j · h), (n_m, mK)
+        g *= keep[first:end].reshape(shape[:2])
+        loss -= float(np.log1p(-g).sum())
+        grad_h[group] += np.matmul(g[:, None, :], u_group)[:, 0]  # Σ_j g_j u_j
+        g *= step
+        np.multiply(g[:, :, None], h_group[:, None, :], out=grad_u[first:end].reshape(shape))
+    grad_h *= step
+    grad_o *= step
+    norms = _Norms(h3, o, mask)
+    # Centers: contexts and their own m K negatives (weight 1 each, skipped ones 0).
+    neg_norm2 = np.einsum("pkd,pkd->pk", u, u)
+    neg_norm2 *= keep
+    trace = norms.center_trace()
+    trace += np.bincount(layout.center, weights=neg_norm2.sum(axis=1), minlength=trace.size)
+    suspects = suspect_rows(centers, trace, learning_rate, concurrent)
+
+    def center_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(centers, suspects)
+        change = norms.center_changes(at, delta[which])
+        index = np.full(trace.size, -1)
+        index[at] = which
+        pair_suspect = index[layout.center]  # the suspect of each pair's center, or -1
+        hit = np.flatnonzero(pair_suspect >= 0)
+        scores = np.matmul(u[hit], delta[pair_suspect[hit]][:, :, None])[:, :, 0]
+        negative = (_square(scores) * keep[hit]).sum(axis=1)
+        total = np.bincount(which, weights=change, minlength=suspects.size)
+        return total + np.bincount(pair_suspect[hit], weights=negative, minlength=suspects.size)
+
+    bounded_add(
+        w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
+    )
+    # Contexts (their centers, weight 1) and negatives (the pair's center, weight keep).
+    n_ctx = contexts.size
+    h_of_pair = norms.h_norm2.reshape(-1)[layout.center]
+    trace = np.concatenate((norms.context_trace(), (keep * h_of_pair[:, None]).reshape(-1)))
+    rows = np.concatenate((contexts.reshape(-1), noise.reshape(-1)))
+    suspects = suspect_rows(rows, trace, learning_rate, concurrent)
+
+    def out_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(rows, suspects)
+        ctx = at < n_ctx
+        change = np.empty(at.size)
+        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
+        entry = at[~ctx] - n_ctx  # flat (pair, k) index of each negative hit
+        partner = h[layout.center[entry // k]]
+        scores = np.einsum("md,md->m", partner, delta[which[~ctx]])
+        change[~ctx] = _square(scores) * keep.reshape(-1)[entry]
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    parts = [(contexts, grad_o), (noise, grad_u)]
+    bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
+    return loss
+
+
+def _groups(layout: PairLayout, k: int) -> list[tuple[np.ndarray, int, int, tuple[int, int, int]]]:
+    """``(centers, first pair, end pair, (n_m, m K, -1))`` per pair count ``m`` (see PairLayout)."""
+    groups = []
     first_center = int(layout.per_count[0])  # centers without pairs come first
     first_pair = 0
     for m in np.flatnonzero(layout.per_count[1:]) + 1:
         n_m = int(layout.per_count[m])
+        end_pair = first_pair + n_m * int(m)
         group = layout.order[first_center : first_center + n_m]
-        end_pair = first_pair + n_m * m
-        u_group = u[first_pair:end_pair].reshape(n_m, m * k, d)
-        h_group = h[group]  # (n_m, d)
-        g = sigmoid(np.matmul(u_group, h_group[:, :, None])[:, :, 0])  # σ(u_j · h), (n_m, mK)
-        g *= keep[first_pair:end_pair].reshape(n_m, m * k)
-        loss -= float(np.log1p(-g).sum())
-        grad_h[group] += np.matmul(g[:, None, :], u_group)[:, 0]  # Σ_j g_j u_j
-        g *= step
-        # dL/du_j = g_j h, written over the group's u rows (no longer needed).
-        np.multiply(g[:, :, None], h_group[:, None, :], out=u_group)
+        groups.append((group, first_pair, end_pair, (n_m, int(m) * k, -1)))
         first_center += n_m
         first_pair = end_pair
-    grad_h *= step
-    scatter_add(w_in, centers, grad_h, work)
-    grad_o *= step
-    scatter_add(w_out, contexts, grad_o, work)
-    scatter_add(w_out, noise, u, work)
-    return loss
+    return groups
 
 
 def band_pairs(band: ChunkBand, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -435,16 +483,9 @@ def band_pairs(band: ChunkBand, lo: int, hi: int) -> tuple[np.ndarray, np.ndarra
 
 
 PAIRS_PER_STEP = 1536
-"""Pairs per step by default (``TrainConfig.batch_size=0``).  Larger steps cost
-less Python per pair, but all their gradients come from the same stale weights;
-with the shared pool, steps much above ~1,500 pairs made WordSim-353 collapse or
-the loss diverge on some seeds."""
-
-DRAWS_PER_POOL_WORD = 256
-"""At most this many pair-negatives stand behind one pool word in a step
-(``pairs * K / P``); the pool grows with the step and ``K`` to respect it.  Above
-~200-250 a pool word's summed update overshoots: the shared mode diverged on
-``lee`` with ``K = 15`` and a 32-word pool (480 draws per pool word)."""
+"""Pairs per step by default (``TrainConfig.batch_size=0``): a speed choice, not a
+safety one.  Larger steps cost less Python per pair; :mod:`w2v_core.rowbound`
+keeps any step size from overshooting."""
 
 
 @dataclass(frozen=True)
@@ -464,6 +505,8 @@ class StepPlan:
     blocks_per_step : int
         Blocks in one step: ``block * blocks_per_step`` centers, about
         ``(W + 1)`` pairs each (the mean of ``2r`` for ``r ~ U{1..W}``).
+    concurrent : int
+        Workers stepping at once (``ω`` of the step bound, :mod:`w2v_core.rowbound`).
     """
 
     window: int
@@ -472,6 +515,7 @@ class StepPlan:
     pool: int
     block: int
     blocks_per_step: int
+    concurrent: int = 1
 
     @classmethod
     def build(
@@ -480,27 +524,20 @@ class StepPlan:
         negatives: int,
         shared: bool,
         shared_pool: int,
-        vocab_size: int,
         pairs_per_step: int = 0,
         workers: int = 1,
     ) -> StepPlan:
-        """Choose the step size and pool for these settings.
+        """Choose the step size for these settings: about ``pairs_per_step`` pairs
+        (``0``: :data:`PAIRS_PER_STEP`) in whole blocks.
 
-        A step holds at most ``2 * vocab_size / workers`` pairs: with a tiny
-        vocabulary the same rows repeat so often in one step that their summed
-        update would overshoot, and ``workers`` Hogwild processes take their steps
-        at the same time from the same weights, like one step ``workers`` times as
-        large (the shared mode on ``toy`` with ``K = 25``, window 1, diverged in one
-        of three 2-worker runs with the 1-worker cap).
+        No cap by vocabulary, ``K`` or workers: the per-row bound of
+        :mod:`w2v_core.rowbound` holds whatever the step, and ``workers`` enters it.
         """
-        cap = max(16, 2 * vocab_size // max(1, workers))
-        pairs = min(pairs_per_step or PAIRS_PER_STEP, cap)
+        pairs = pairs_per_step or PAIRS_PER_STEP
         centers = max(1, pairs // (window + 1))
         block = min(BLOCK, centers)
         blocks_per_step = max(1, centers // block)
-        expected_pairs = block * blocks_per_step * (window + 1)
-        pool = max(shared_pool, -(-expected_pairs * negatives // DRAWS_PER_POOL_WORD))
-        return cls(window, negatives, shared, pool, block, blocks_per_step)
+        return cls(window, negatives, shared, shared_pool, block, blocks_per_step, workers)
 
     @property
     def centers_per_step(self) -> int:
@@ -538,10 +575,14 @@ def train_chunk(
         alpha = alpha_of(lo / band.blocks)
         if exact is None:
             pool = noise.sample(rng, plan.pool)
-            loss = band_step_shared(w_in, w_out, band, lo, hi, pool, plan.negatives, alpha, work)
+            loss = band_step_shared(
+                w_in, w_out, band, lo, hi, pool, plan.negatives, alpha, work, plan.concurrent
+            )
             pairs = int(np.count_nonzero(band.mask[lo:hi]))
         else:
             first, last = int(offsets[lo]), int(offsets[hi])
-            loss = band_step_exact(w_in, w_out, band, lo, hi, exact[first:last], alpha, work)
+            loss = band_step_exact(
+                w_in, w_out, band, lo, hi, exact[first:last], alpha, work, plan.concurrent
+            )
             pairs = last - first
         yield pairs, loss, alpha, hi / band.blocks

@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, ModelFileError, W2VError
+from .config import resolve
+from .errors import ConfigError, ModelFileError, TrainingDivergedError, W2VError
 from .io import load_model, save_model
 from .train import Progress, TrainConfig, Trainer, run_key
 
@@ -152,13 +153,16 @@ def train_cached(
     and saved there.  Returns ``(model, was_cached)``.
 
     A damaged cache file is trained again; a model stopped early is not cached
-    (it is not what the configuration asks for).
+    (it is not what the configuration asks for), nor, of course, a diverged one
+    (:class:`~w2v_core.errors.TrainingDivergedError` is raised before any saving).
     """
+    config = resolve(corpus, config)  # the key of what really trains
     path = None if directory is None else directory / f"{run_key(corpus.fingerprint, config)}.npz"
     if path is not None and path.is_file():
         try:
             model = load_model(path)
-            if model.corpus_fingerprint == corpus.fingerprint and model.config == config:
+            same = run_key(model.corpus_fingerprint, model.config) == path.stem
+            if same and model.corpus_fingerprint == corpus.fingerprint:
                 return model, True
         except ModelFileError:
             pass
@@ -213,6 +217,7 @@ class SweepRun:
     coverage: dict[str, float] = field(default_factory=dict)
     cached: bool = False
     stopped: bool = False
+    error: str | None = None  # why it has no vectors (it diverged): never scored or ranked
 
     def score(self, name: str) -> float | None:
         """``heldout_loss``, ``final_loss`` or a benchmark score (``None`` if missing)."""
@@ -236,6 +241,8 @@ class SweepRun:
             cached=self.cached,
             stopped=self.stopped,
         )
+        if self.error is not None:
+            row["error"] = self.error
         return row
 
 
@@ -261,7 +268,7 @@ def summarise(
 
 def best(runs: Sequence[SweepRun], score: str = "heldout_loss") -> SweepRun | None:
     """The best run by ``score`` (lowest loss, highest benchmark); ``None`` if none has it."""
-    scored = [run for run in runs if run.score(score) is not None]
+    scored = [run for run in runs if run.error is None and run.score(score) is not None]
     if not scored:
         return None
     sign = 1.0 if LOWER_IS_BETTER.get(score, False) else -1.0
@@ -323,8 +330,12 @@ def sweep(
     start = time.perf_counter()
     for index, config in enumerate(configs):
         callback = None if progress is None else (lambda p, i=index: progress(i, p))
-        model, cached = train_cached(corpus, config, directory, callback)
-        run = summarise(model, {name: getattr(config, name) for name in names}, cached)
+        point = {name: getattr(config, name) for name in names}
+        try:
+            model, cached = train_cached(corpus, config, directory, callback)
+            run = summarise(model, point, cached)
+        except TrainingDivergedError as error:  # one bad corner does not end the sweep
+            run = SweepRun(point, config, 0.0, 0.0, None, None, error=str(error))
         result.runs.append(run)
         if on_run is not None:
             on_run(run)

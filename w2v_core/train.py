@@ -18,9 +18,6 @@ materialised for the whole corpus.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import hashlib
-import json
 import math
 import threading
 import time
@@ -31,188 +28,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import ConfigError, TrainingDivergedError
+# The configuration lives in config.py; these names stay importable from here.
+from .config import LIMITS as LIMITS
+from .config import MIN_CHUNKS_PER_WORKER as MIN_CHUNKS_PER_WORKER
+from .config import RUN_OPTIONS as RUN_OPTIONS
+from .config import TrainConfig, resolve
+from .config import run_key as run_key
+from .config import training_key as training_key
 from .heldout import HeldOut, split_corpus
 from .pairs import subsample
 from .steps import StepPlan, Workspace, train_chunk
 from .vectors import KeyedVectors
 from .vocab import UnigramTable, Vocab
+from .watchdog import CHECK_EVERY_STEPS, diverged_error, weights_ok
 from .workers import (
     CHUNK_TOKENS,
     HogwildPool,
     LocalDealer,
     RunSpec,
-    available_cores,
     decayed_alpha,
-    shared_memory_available,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
-
-MIN_CHUNKS_PER_WORKER = 8
-"""A run uses at most one worker per 8 chunks of its text (all epochs): starting a
-process costs about as much as training a few chunks, so tiny corpora train in one."""
-
-# (low, high) inclusive limits; one place for the CLI, the app and the benchmark.
-LIMITS: dict[str, tuple[float, float]] = {
-    "dim": (1, 2000),
-    "window": (1, 50),
-    "negatives": (1, 100),
-    "epochs": (1, 1000),
-    "min_count": (1, 10**9),
-    "max_vocab": (1, 10**8),
-    "sample": (0.0, 1.0),
-    "ns_exponent": (-2.0, 2.0),
-    "alpha": (1e-6, 1.0),
-    "min_alpha": (0.0, 1.0),
-    "seed": (0, 2**32 - 1),
-    "batch_size": (0, 1_000_000),
-    "shared_pool": (1, 100_000),
-    "snapshot_words": (0, 100_000),
-    "log_every": (1, 10**9),
-    "blas_threads": (0, 1024),
-    "heldout": (0.0, 0.5),
-    "workers": (1, 256),
-    "early_stop": (0.0, 1.0),
-    "early_stop_patience": (1, 1000),
-}
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Every hyper-parameter of a run.  Two equal configs on the same corpus give
-    bit-identical vectors.
-
-    Parameters
-    ----------
-    dim : int
-        Length of each word vector.
-    window : int
-        Maximum distance between a center word and a context word.
-    negatives : int
-        Negative samples per positive pair (``K``).
-    epochs : int
-        Passes over the corpus.
-    min_count : int
-        Words seen fewer times are left out of the vocabulary.
-    max_vocab : int or None
-        Keep at most this many of the most frequent words.
-    sample : float
-        Subsampling threshold ``t`` (``0`` disables subsampling).
-    ns_exponent : float
-        Power of the unigram counts in the noise distribution.
-    alpha, min_alpha : float
-        Learning rate at the start, decayed linearly to ``min_alpha`` at the end.
-    seed : int
-        Seeds initialisation, subsampling, windows and negatives.
-    batch_size : int
-        About this many pairs per SGD step; ``0`` picks
-        :data:`w2v_core.steps.PAIRS_PER_STEP` (1,536).  Larger steps cost less
-        Python overhead per pair but apply updates computed from staler weights.
-        The trainer uses at most ``2 * len(vocab)`` pairs per step: with a small
-        vocabulary the same rows repeat many times in one step and their summed
-        update would overshoot.
-    shared_negatives : bool
-        Share one pool of negatives across a step (the default: several times
-        faster, and at gensim's quality in ``benchmarks/compare_gensim.py``; see
-        :mod:`w2v_core.steps`) instead of drawing ``K`` per pair (``False``:
-        word2vec's exact sampling, the one :mod:`w2v_core.sgns` states pair by pair).
-    shared_pool : int
-        Smallest size of that pool; it grows with the step and ``K`` so that no
-        pool word stands for more than
-        :data:`~w2v_core.steps.DRAWS_PER_POOL_WORD` pair-negatives at once.
-    snapshot_words : int
-        Keep a copy of the vectors of this many most frequent words after every
-        epoch, for replaying training (``0``: none).
-    log_every : int
-        SGD steps per point of the loss history and per progress report.
-    blas_threads : int
-        Threads BLAS may use while training (``0``: leave it alone).  The matrix
-        products of one step are small, so extra BLAS threads mostly spin; on a
-        busy machine (a server training for several users) they make training
-        many times slower.  One thread is the fast choice.
-    heldout : float
-        Share of the corpus's sentences kept out of training to measure the
-        held-out loss after every epoch (:mod:`w2v_core.heldout`; ``0``: train on
-        everything, as word2vec does).  The same sentences for every run on one
-        corpus, whatever the seed, so runs compare.
-    workers : int
-        Processes training at once (:mod:`w2v_core.workers`); default: the cores
-        this process may use.  ``1`` is bit-for-bit reproducible; more are not
-        (their updates race, as gensim's threads do).  Small corpora use fewer
-        (:data:`MIN_CHUNKS_PER_WORKER`).
-    early_stop : float
-        Early stopping: the smallest *relative* improvement of the epoch loss,
-        :math:`(L_{e-1} - L_e) / |L_{e-1}|`, that keeps training going (``0``: off,
-        every epoch is trained).  Checked by the :class:`Trainer` after each epoch.
-    early_stop_patience : int
-        Stop after this many epochs in a row each improved by less than ``early_stop``.
-    """
-
-    dim: int = 100
-    window: int = 5
-    negatives: int = 5
-    epochs: int = 5
-    min_count: int = 5
-    max_vocab: int | None = None
-    sample: float = 1e-3
-    ns_exponent: float = 0.75
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
-    seed: int = 1
-    batch_size: int = 0
-    shared_negatives: bool = True
-    shared_pool: int = 32
-    snapshot_words: int = 0
-    log_every: int = 20
-    blas_threads: int = 1
-    heldout: float = 0.0
-    workers: int = field(default_factory=available_cores)
-    early_stop: float = 0.0
-    early_stop_patience: int = 1
-
-    def validate(self) -> TrainConfig:
-        """Check every field against :data:`LIMITS`; return ``self`` or raise ConfigError."""
-        for name, (low, high) in LIMITS.items():
-            value = getattr(self, name)
-            if value is None and name == "max_vocab":
-                continue
-            integer = isinstance(low, int)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or (integer and not float(value).is_integer())
-            ):
-                kind = "a whole number" if integer else "a number"
-                raise ConfigError(f"{name} must be {kind}, got {value!r}")
-            if not (math.isfinite(value) and low <= value <= high):
-                raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {value!r}")
-        if self.min_alpha > self.alpha:
-            raise ConfigError(f"min_alpha ({self.min_alpha}) must not exceed alpha ({self.alpha})")
-        return self
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
-        """Build from a dict, ignoring unknown keys (files from newer versions)."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in values.items() if k in known})
-
-
-def run_key(corpus_fingerprint: str, config: TrainConfig) -> str:
-    """The identity of a training run: SHA-256 of the corpus fingerprint and every field
-    of the validated configuration.
-
-    "Same configuration" has this one definition for the CLI, the app, sweeps and the
-    benchmark: two runs with equal keys give bit-identical vectors (a new TrainConfig
-    field changes every key, so a cache never serves a run trained differently).
-    """
-    payload = {"corpus": corpus_fingerprint, "config": config.validate().to_dict()}
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class StopReason(StrEnum):
@@ -318,7 +156,8 @@ class Trainer:
     """
 
     def __init__(self, corpus: Corpus, config: TrainConfig) -> None:
-        self.config = config.validate()
+        # The configuration that really trains (its key is the run's key).
+        self.config = config = resolve(corpus, config)
         self.corpus = corpus
         # Held-out sentences are cut out before the vocabulary is counted: never trained on.
         training_part, heldout_part = split_corpus(corpus, config.heldout)
@@ -334,7 +173,6 @@ class Trainer:
             config.negatives,
             config.shared_negatives,
             config.shared_pool,
-            len(self.vocab),
             config.batch_size,
             self.workers,
         )
@@ -352,11 +190,9 @@ class Trainer:
 
     @property
     def workers(self) -> int:
-        """Processes this run trains with: ``config.workers``, fewer for a small corpus."""
-        if not shared_memory_available():  # pragma: no cover - not Linux
-            return 1
-        chunks = -(-len(self.ids) // CHUNK_TOKENS) * self.config.epochs
-        return max(1, min(self.config.workers, chunks // MIN_CHUNKS_PER_WORKER))
+        """Processes this run trains with: ``config.workers`` made effective
+        (:func:`w2v_core.config.resolve`: fewer for a small corpus)."""
+        return self.config.workers
 
     def request_stop(self) -> None:
         """Ask a running :meth:`run` to stop after its current step (thread-safe)."""
@@ -449,10 +285,14 @@ class Trainer:
             for pairs, loss, alpha, share in train_chunk(
                 self.w_in, self.w_out, self.plan, kept, self.rng, self.noise, alpha_of, self._work
             ):
-                if not np.isfinite(loss) or dealer.diverged():
-                    self._diverged(dealer.totals()[0])
+                if not np.isfinite(loss):
+                    self._diverged(dealer, "the loss became infinite")
+                if dealer.diverged():
+                    self._diverged(dealer, dealer.divergence())
                 dealer.add(0, pairs, loss)
                 steps += 1
+                if steps % CHECK_EVERY_STEPS == 0 and not weights_ok(self.w_in, self.w_out):
+                    self._diverged(dealer, WEIGHTS_BROKE)
                 if steps % c.log_every == 0:
                     words_now = dealer.totals()[0] + int(chunk_words * share)
                     self._log(dealer, words_now, alpha)
@@ -464,7 +304,9 @@ class Trainer:
             self.words_processed = dealer.totals()[0]
         dealer.wait_epoch(epoch)
         if dealer.diverged():
-            self._diverged(dealer.totals()[0])
+            self._diverged(dealer, dealer.divergence())
+        if not weights_ok(self.w_in, self.w_out):
+            self._diverged(dealer, WEIGHTS_BROKE)
         self.words_processed, pairs_total, loss_total = dealer.totals()
         alpha = self.alpha_at(self.words_processed)
         if pairs_total > self._logged[0]:
@@ -479,13 +321,11 @@ class Trainer:
         if self._stop_requested:
             raise _Stop
 
-    def _diverged(self, words: int) -> None:
-        c = self.config
-        raise TrainingDivergedError(
-            f"training diverged at {words / max(1, self.total_words):.0%} "
-            f"(the loss became infinite): lower the learning rate (alpha={c.alpha}) "
-            f"or the batch size ({c.batch_size})"
-        )
+    def _diverged(self, dealer: LocalDealer | HogwildPool, what: str) -> None:
+        """Stop every worker, then raise the one-line error naming the likely setting."""
+        dealer.request_stop()
+        share = dealer.totals()[0] / max(1, self.total_words)
+        raise diverged_error(self.config, share, what)
 
     def _log(self, dealer: LocalDealer | HogwildPool, words: int, alpha: float) -> None:
         """One history point: the mean loss per pair since the last one (all workers)."""
@@ -544,6 +384,9 @@ class Trainer:
             stopped=self.stopped,
             snapshots=np.stack(self._snapshots) if self._snapshots else None,
         )
+
+
+WEIGHTS_BROKE = "a vector became non-finite or exploded"
 
 
 class _Stop(Exception):

@@ -48,6 +48,7 @@ import numpy as np
 
 from .pairs import subsample
 from .steps import StepPlan, Workspace, train_chunk
+from .watchdog import CHECK_EVERY_STEPS, weights_ok
 
 CHUNK_TOKENS = 10_000
 """Tokens per chunk, the unit dealt to a worker.  Chunk edges act as sentence
@@ -62,6 +63,12 @@ _START_TIMEOUT = 120.0  # seconds a worker may take to start and attach
 
 # Control slots (int64).
 _EPOCH, _NEXT, _STOP, _DIVERGED, _QUIT = range(5)
+
+#: What a worker saw when it set ``control[_DIVERGED]`` (the value of that slot).
+_DIVERGENCE = {
+    1: "a worker's loss became infinite",
+    2: "a worker found a vector non-finite or exploded",
+}
 
 #: What a worker process runs: its index in argv, the rest of its orders on stdin.  Not
 #: ``python -m w2v_core.workers``: the package imports this module first, and runpy then
@@ -192,6 +199,7 @@ class HogwildPool:
                 "words": ((workers,), "int64"),
                 "pairs": ((workers,), "int64"),
                 "loss": ((workers,), "float64"),
+                "steps": ((workers,), "int64"),
             }
         )
         self.processes: list[subprocess.Popen] = []
@@ -204,7 +212,7 @@ class HogwildPool:
             b["ids"][...] = ids
             b["table"][...] = noise_table
             b["keep"][...] = spec.keep_probability
-            for key in ("control", "ready", "done_epoch", "words", "pairs", "loss"):
+            for key in ("control", "ready", "done_epoch", "words", "pairs", "loss", "steps"):
                 b[key][...] = 0
             b["ready"][0] = 1
             # The chunk lock: a record lock on a file deleted at once (its descriptor is
@@ -278,14 +286,20 @@ class HogwildPool:
     def diverged(self) -> bool:
         return bool(self.block["control"][_DIVERGED])
 
+    def divergence(self) -> str:
+        """What the worker that stopped the run saw."""
+        return _DIVERGENCE.get(int(self.block["control"][_DIVERGED]), "a worker diverged")
+
     def request_stop(self) -> None:
         self.block["control"][_STOP] = 1
 
     def wait_epoch(self, epoch: int) -> None:
         """Return once every worker has finished its chunks of ``epoch``."""
-        done = self.block["done_epoch"]
+        done, control = self.block["done_epoch"], self.block["control"]
         done[0] = epoch
-        while not (done >= epoch).all():
+        # A worker that diverged, or a stop, ends the epoch early: the workers stop
+        # without marking it done, and waiting for them would wait for ever.
+        while not (done >= epoch).all() and not (control[_DIVERGED] or control[_STOP]):
             self._check()
             time.sleep(_POLL)
 
@@ -355,6 +369,9 @@ class LocalDealer:
     def diverged(self) -> bool:
         return False
 
+    def divergence(self) -> str:  # pragma: no cover - never diverged
+        return ""
+
     def request_stop(self) -> None:
         pass
 
@@ -415,12 +432,17 @@ def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock_fd: int, pa
                 chunk = _claim(control, lock_fd, n_chunks)
                 if chunk is None:
                     break
-                if not _train_one_chunk(
+                trouble = _train_one_chunk(
                     block, spec, index, rng, noise, ids, chunk, w_in, w_out, work
-                ):
-                    control[_DIVERGED] = 1
+                )
+                if trouble:
+                    control[_DIVERGED] = trouble
                     control[_STOP] = 1
                     return
+            if not weights_ok(w_in, w_out):  # the epoch-end check, in every worker
+                control[_DIVERGED] = 2
+                control[_STOP] = 1
+                return
             block["done_epoch"][index] = epoch
 
 
@@ -435,8 +457,10 @@ def _train_one_chunk(
     w_in: np.ndarray,
     w_out: np.ndarray,
     work: Workspace,
-) -> bool:
-    """Train one chunk in a worker; ``False`` if the loss became infinite."""
+) -> int:
+    """Train one chunk in a worker; ``0``, or the :data:`_DIVERGENCE` code of what
+    went wrong (an infinite loss; the weights' check every
+    :data:`~w2v_core.watchdog.CHECK_EVERY_STEPS` of this worker's steps)."""
     words_slot, pairs_slot, loss_slot = block["words"], block["pairs"], block["loss"]
     control = block["control"]
     piece = ids[chunk * CHUNK_TOKENS : (chunk + 1) * CHUNK_TOKENS]
@@ -448,12 +472,16 @@ def _train_one_chunk(
         done = (int(words_slot.sum()) + chunk_words * share) / total
         return decayed_alpha(spec.alpha, spec.min_alpha, done)
 
+    steps = block["steps"]
     for pairs, loss, _, _ in train_chunk(w_in, w_out, spec.plan, kept, rng, noise, alpha_of, work):
         if not np.isfinite(loss):
-            return False
+            return 1
         pairs_slot[index] += pairs
         loss_slot[index] += loss
+        steps[index] += 1
+        if steps[index] % CHECK_EVERY_STEPS == 0 and not weights_ok(w_in, w_out):
+            return 2
         if control[_STOP]:
             break
     words_slot[index] += chunk_words
-    return True
+    return 0

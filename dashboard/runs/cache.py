@@ -11,6 +11,9 @@
   itself off and says why in :attr:`DiskCache.problem`.
 * Files are named by the hex run key only: nothing a user types or uploads ever becomes
   part of a path.
+* Entries keyed by an older rule (every setting, run options included) are renamed to
+  today's key at start-up (:meth:`DiskCache._rekey`); a cached model whose vectors had
+  diverged (an older engine could finish such runs) is treated as damaged.
 * Entries written before early stopping became a :class:`~w2v_core.train.TrainConfig`
   field (sidecar without a version) are migrated once at start-up: renamed to their new
   key, or, if they used early stopping, removed with one notice for the next request.
@@ -34,6 +37,7 @@ from w2v_core.errors import ConfigError, ModelFileError
 from w2v_core.files import write_file
 from w2v_core.io import load_model, save_model
 from w2v_core.train import TrainConfig, run_key
+from w2v_core.watchdog import weights_ok
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +109,7 @@ class DiskCache:
         self.directory = directory
         self._claim_dir(directory)
         self._migrate(directory)
+        self._rekey(directory)
 
     def _claim_dir(self, directory: Path) -> None:
         """Hold a shared lock on the cache directory for this cache's lifetime, and
@@ -208,6 +213,40 @@ class DiskCache:
                 sidecar.unlink()
                 log.info("cache entry %s renamed to %s (new run key)", old[:12], new[:12])
 
+    def _rekey(self, directory: Path) -> None:
+        """Rename entries keyed by an older rule to today's :func:`w2v_core.config.run_key`.
+
+        Keys used to hash every setting, run options (log interval, BLAS threads,
+        snapshots) and the worker count included; they now hash what defines the
+        vectors (workers only above 1).  Such an entry is renamed; if today's key is
+        already taken (two old runs differing only in run options), the older
+        duplicate is removed.
+        """
+        for sidecar in directory.glob("*.json"):
+            old = sidecar.stem
+            if not is_run_key(old):
+                continue
+            try:
+                info = RunInfo.from_json(sidecar.read_text(encoding="utf-8"))
+                config = TrainConfig.from_dict(info.config)
+                new = run_key(info.corpus_fingerprint, config)
+            except (OSError, ValueError, TypeError, KeyError, ConfigError):
+                continue  # unreadable: found damaged (and removed) if it is ever asked for
+            if new == old:
+                continue
+            if (directory / f"{new}.npz").exists():
+                self.remove(old)
+                continue
+            info.key = new
+            with contextlib.suppress(OSError):
+                os.replace(directory / f"{old}.npz", directory / f"{new}.npz")
+                with write_file(directory / f"{new}.json", "w", encoding="utf-8") as handle:
+                    handle.write(info.to_json())
+                sidecar.unlink()
+                log.info(
+                    "cache entry %s renamed to %s (run key of vector settings)", old[:12], new[:12]
+                )
+
     def close(self) -> None:
         """Release the cache directory."""
         handle, self._dir_lock = self._dir_lock, None
@@ -281,6 +320,8 @@ class DiskCache:
             model = load_model(model_path)
             if run_key(model.corpus_fingerprint, model.config) != key:
                 raise ModelFileError("its contents do not match its configuration")
+            if not weights_ok(model.w_in, model.w_out):  # an older version let it diverge
+                raise ModelFileError("its vectors had diverged (non-finite or exploded)")
         except Exception as error:  # any failure to read it means the entry is damaged
             if not isinstance(error, ModelFileError | OSError | ValueError):
                 log.exception("unexpected error reading the cached model %s", key[:12])

@@ -16,7 +16,6 @@ Settings come from environment variables (see :meth:`RegistrySettings.from_env`)
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import threading
@@ -46,6 +45,7 @@ from dashboard.settings import (
     ENV_ORPHAN_SECONDS,
     env_number,
 )
+from w2v_core.config import resolve
 from w2v_core.corpus import Corpus, default_cache_dir
 from w2v_core.errors import W2VError
 from w2v_core.train import TrainConfig, Trainer, run_key
@@ -305,7 +305,10 @@ class RunRegistry:
         ConfigError
             If the configuration is invalid (checked before anything is queued).
         """
-        key = run_key(corpus.fingerprint, config)  # validates the configuration
+        # The key of the configuration that will really train: workers capped by the
+        # corpus size and this server's budget (resolve validates it too).
+        config = resolve(corpus, config, self.settings.worker_budget)
+        key = run_key(corpus.fingerprint, config)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None:
@@ -379,10 +382,8 @@ class RunRegistry:
                 return
             corpus = job.corpus
             assert corpus is not None
-            config = job.config
-            if config.workers != job.workers:  # more than the server's budget: capped
-                config = dataclasses.replace(config, workers=job.workers)
-            trainer = self._trainer_factory(corpus, config)  # the vocabulary: seconds
+            # job.config was resolved in submit(); building the vocabulary takes seconds
+            trainer = self._trainer_factory(corpus, job.config)
             if job.stop_requested:  # Stop came while the vocabulary was built
                 job.state = JobState.CANCELLED
                 return

@@ -24,6 +24,7 @@ from w2v_core.sweep import SWEEP_HELDOUT
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import RunInfo
     from dashboard.tuning import TuneJob
+    from w2v_core.corpus import Corpus
     from w2v_core.train import TrainConfig
 
 EXPLANATION = """
@@ -252,7 +253,7 @@ def _sweep_form(
         return
     corpus = ctx.corpus
     assert corpus is not None
-    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus.fingerprint, c))]
+    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus, c))]
     # the cost model (every setting that changes the work), scaled by this server's runs
     seconds = budget.estimate_seconds(to_train, corpus, budget.calibration(infos, corpus))
     cached = len(configs) - len(to_train)
@@ -336,10 +337,10 @@ def _budget_ok(seconds: float, runs: int, plan: str) -> bool:
     )
 
 
-def _key(fingerprint: str, config: TrainConfig) -> str:
-    from w2v_core.train import run_key
+def _key(corpus: Corpus, config: TrainConfig) -> str:
+    from w2v_core.config import training_key
 
-    return run_key(fingerprint, config)
+    return training_key(corpus, config)
 
 
 def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], None]) -> None:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..config import NOT_REPRODUCIBLE
 from ..errors import ConfigError, ModelFileError
 from ..io import save_model
 from ..presets import PRESETS
@@ -110,6 +111,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     save_model(model, out)
+    if model.config.workers > 1:
+        print(NOT_REPRODUCIBLE.format(workers=model.config.workers), file=sys.stderr)
 
     loss = model.history.epoch_loss[-1] if model.history.epoch_loss else float("nan")
     heldout = model.history.heldout_loss
