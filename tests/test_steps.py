@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from w2v_core import sgns
-from w2v_core.rowbound import ROUNDS, SMALL_SCATTER, add_at, scatter_add
+from w2v_core.rowbound import ROUNDS, SMALL_SCATTER, add_at, scatter_add_rounds
 from w2v_core.steps import (
     Workspace,
     band_pairs,
@@ -172,7 +172,7 @@ def test_scatter_add_sums_repeated_rows_exactly():
     updates = rng.normal(size=(60, 5)).astype(np.float32)
     want = matrix.astype(np.float64)
     np.add.at(want, rows, updates)
-    scatter_add(matrix, rows, updates)
+    scatter_add_rounds(matrix, rows, updates)
     np.testing.assert_allclose(matrix, want, rtol=1e-5, atol=1e-5)
 
 
@@ -187,7 +187,7 @@ def test_scatter_add_by_rounds_sums_rare_and_frequent_rows_exactly(n):
     want = matrix.astype(np.float64)
     np.add.at(want, rows, updates)
     got, simple = matrix.copy(), matrix.copy()
-    scatter_add(got, rows, updates)
+    scatter_add_rounds(got, rows, updates)
     add_at(simple, rows, updates)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
     np.testing.assert_allclose(simple, want, rtol=1e-4, atol=1e-4)

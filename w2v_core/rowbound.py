@@ -60,7 +60,7 @@ and when :math:`\omega\,\alpha\,T_r / 8 \le 1` the scale is 1 for sure.  So
 drawn pool word or negative, a center with a wide window and many negatives),
 :func:`bounded_add` sums the suspects' updates (:math:`\Delta_r`), scales the
 updates of those that would overshoot by :math:`s_r`, and adds the whole step with
-one exact scatter (:func:`scatter_add`).
+one exact scatter (:func:`scatter_add_rounds`).
 """
 
 from __future__ import annotations
@@ -71,15 +71,15 @@ from typing import Any
 import numpy as np
 
 ROUNDS = 4
-"""Rounds of plain fancy-indexed ``+=`` in :func:`scatter_add` before the
+"""Rounds of plain fancy-indexed ``+=`` in :func:`scatter_add_rounds` before the
 frequent rows' remaining updates are summed by runs."""
 
 ROUND_ROWS = 512
 """Rows per fancy-indexed ``+=`` of a round: short, so that another worker's
-updates of those rows are rarely overwritten (see :func:`scatter_add`)."""
+updates of those rows are rarely overwritten (see :func:`scatter_add_rounds`)."""
 
 SMALL_SCATTER = 1024
-"""Below this many updates :func:`scatter_add` uses one ``np.add.at``: sorting
+"""Below this many updates :func:`scatter_add_rounds` uses one ``np.add.at``: sorting
 and rounds cost more than they save on a few hundred rows."""
 
 
@@ -101,7 +101,7 @@ def add_at(matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Any 
     np.add.at(matrix.reshape(-1), flat.reshape(-1), updates.reshape(-1))
 
 
-def scatter_add(
+def scatter_add_rounds(
     matrix: np.ndarray, rows: np.ndarray, updates: np.ndarray, work: Any = None
 ) -> None:
     """``matrix[rows[i]] += updates[i]`` for every ``i``, summing repeated rows exactly.
@@ -239,4 +239,4 @@ def bounded_add(
             for (_, updates), (at, which) in zip(flat, hits, strict=True):
                 updates[at] *= scale[which][:, None]
     for rows, updates in parts:
-        scatter_add(matrix, rows, updates, work)
+        scatter_add_rounds(matrix, rows, updates, work)
