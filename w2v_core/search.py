@@ -200,7 +200,6 @@ def search(
 
     base = check_search(base, ranges, budget_seconds)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-
     study = optuna.create_study(
         direction="minimize",
         sampler=optuna.samplers.TPESampler(seed=seed),
@@ -208,69 +207,102 @@ def search(
             min_resource=1, reduction_factor=REDUCTION_FACTOR
         ),
     )
-    directory = runs_dir(cache_dir) if use_cache else None
-    result = SearchResult(list(ranges))
+    if train is None:
+        directory = runs_dir(cache_dir) if use_cache else None
+
+        def train(config: TrainConfig, callback: Callable[[Progress], bool]) -> tuple[Model, bool]:
+            return train_cached(corpus, config, directory, callback)
+
+        with_benchmarks = True  # the CLI wants the scores in its JSON
+    else:
+        with_benchmarks = False  # the app scores its runs itself (the scoreboard)
     start = clock()
-    deadline = start + budget_seconds
-    user_stop = False
+    run = _Search(base, list(ranges), train, with_benchmarks, clock, start + budget_seconds,
+                  on_trial, progress, should_stop)  # fmt: skip
+    study.optimize(run.objective, n_trials=max_trials, timeout=budget_seconds)
+    run.result.seconds = clock() - start
+    return run.result
 
-    def stopping() -> bool:
-        return user_stop or (should_stop is not None and should_stop())
 
-    def objective(trial: optuna.Trial) -> float:
-        nonlocal user_stop
-        if stopping():
+@dataclass
+class _Search:
+    """One search's state: Optuna calls :meth:`objective` once per trial."""
+
+    base: TrainConfig
+    ranges: list[Range]
+    train: TrainFunction
+    with_benchmarks: bool
+    clock: Callable[[], float]
+    deadline: float
+    on_trial: Callable[[Trial], None] | None
+    progress: Callable[[int, Progress], bool | None] | None
+    should_stop: Callable[[], bool] | None
+    user_stop: bool = False
+    result: SearchResult = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.result = SearchResult(self.ranges)
+
+    def stopping(self) -> bool:
+        return self.user_stop or (self.should_stop is not None and self.should_stop())
+
+    def out_of_time(self) -> bool:
+        return self.clock() >= self.deadline
+
+    def objective(self, trial: Any) -> float:
+        """Train the trial's settings; its last held-out loss, or raise ``TrialPruned``."""
+        import optuna
+
+        if self.stopping():
             trial.study.stop()
             raise optuna.TrialPruned()
-        params = {r.name: r.suggest(trial) for r in ranges}
+        params = {r.name: r.suggest(trial) for r in self.ranges}
         try:
-            config = dataclasses.replace(base, **params).validate()
+            config = dataclasses.replace(self.base, **params).validate()
         except ConfigError:
             raise optuna.TrialPruned() from None  # a corner of the ranges the limits refuse
-        pruned = False
-
-        def on_progress(p: Progress) -> bool:
-            nonlocal pruned, user_stop
-            if progress is not None and progress(trial.number, p) is False:
-                user_stop = True
-                return False
-            if p.epoch_done and p.heldout_loss is not None:
-                trial.report(p.heldout_loss, p.epoch)
-                if p.epoch < config.epochs and trial.should_prune():
-                    pruned = True
-                    return False
-            return clock() < deadline
-
+        pruned = [False]
         try:
-            if train is None:
-                model, cached = train_cached(corpus, config, directory, on_progress)
-            else:
-                model, cached = train(config, on_progress)
+            model, cached = self.train(config, self._progress_of(trial, config, pruned))
         except W2VError as error:  # it diverged (or could not train): a failed trial
-            record = Trial(trial.number, params, "failed", [], error=str(error))
-            result.trials.append(record)
-            if on_trial is not None:
-                on_trial(record)
+            self._add(Trial(trial.number, params, "failed", [], error=str(error)))
             trial.set_user_attr("error", str(error))
             return math.nan  # Optuna records a NaN objective as FAIL, never as complete
         if cached:  # a run trained before: replay its epochs so the pruner can rank it
             for epoch, loss in enumerate(model.history.heldout_loss, start=1):
                 trial.report(loss, epoch)
         curve = list(model.history.heldout_loss)  # the run's own record of every epoch
-        state = "complete" if not model.stopped else ("pruned" if pruned else "stopped")
-        # The app scores its runs itself (the scoreboard); the CLI wants them in the JSON.
-        summary = summarise(model, params, cached, with_benchmarks=train is None)
+        state = "complete" if not model.stopped else ("pruned" if pruned[0] else "stopped")
+        summary = summarise(model, params, cached, with_benchmarks=self.with_benchmarks)
         record = Trial(trial.number, params, state, curve, summary)
         record.cached = cached
-        result.trials.append(record)
-        if on_trial is not None:
-            on_trial(record)
+        self._add(record)
         if state != "complete" or not curve:
-            if stopping() or clock() >= deadline:
+            if self.stopping() or self.out_of_time():
                 trial.study.stop()
             raise optuna.TrialPruned()
         return curve[-1]
 
-    study.optimize(objective, n_trials=max_trials, timeout=budget_seconds)
-    result.seconds = clock() - start
-    return result
+    def _progress_of(
+        self, trial: Any, config: TrainConfig, pruned: list[bool]
+    ) -> Callable[[Progress], bool]:
+        """The training callback of one trial: the user's Stop, the pruner after every
+        epoch (``pruned[0]`` set when it stops the trial), and the budget."""
+
+        def on_progress(p: Progress) -> bool:
+            if self.progress is not None and self.progress(trial.number, p) is False:
+                self.user_stop = True
+                return False
+            if p.epoch_done and p.heldout_loss is not None:
+                trial.report(p.heldout_loss, p.epoch)
+                if p.epoch < config.epochs and trial.should_prune():
+                    pruned[0] = True
+                    return False
+            return not self.out_of_time()
+
+        return on_progress
+
+    def _add(self, record: Trial) -> None:
+        self.result.trials.append(record)
+        if self.on_trial is not None:
+            self.on_trial(record)
