@@ -485,12 +485,18 @@ def _record(lesson: Lesson, t: StepTrace, stage: int, watch: str, keys: str = ""
         )
 
 
-def _play(lesson: Lesson, n: int, speed: float, watch: str, frame: Any) -> None:
+def _play(lesson: Lesson, n: int, speed: float, watch: str, frame: Any, stage: Any) -> None:
     """Take ``n`` steps; with a speed, redraw the plane and the record after each one
-    in ``frame`` (the slot the stage is then drawn in)."""
+    in ``frame``, the slot above the ``stage`` slot, which is emptied first.
+
+    Why two slots: frames drawn over the stage's own container would leave the stage's
+    extra elements on the page, greyed out, for the whole animation (Streamlit keeps a
+    block's children it was not sent again until the run ends), and an emptying sent
+    just before a frame to the same slot is merged away with it."""
     if speed <= 0:
         lesson.run(n)
         return
+    stage.empty()
     for i in range(n):
         t = lesson.step()
         with frame.container():
@@ -498,6 +504,7 @@ def _play(lesson: Lesson, n: int, speed: float, watch: str, frame: Any) -> None:
             _plane(lesson, t, len(STAGES), watch, key=f"learn_play_plane_{t.step}")
             _record(lesson, t, len(STAGES), watch, keys=f"_play_{t.step}")
         time.sleep(1.0 / speed)
+    frame.empty()
 
 
 def render(ctx: Context) -> None:
@@ -514,19 +521,25 @@ def render(ctx: Context) -> None:
         int(_value("learn_negatives")),
         int(_value("learn_window")),
     )
-    # One slot for the stage and Play's frames, drawn after what is below it: nothing
+    # Slots for Play's frames and for the stage, filled after what is below them: nothing
     # of the previous run is left on the page (greyed out) while Play animates.
-    slot = st.empty()
+    frame, slot = st.empty(), st.empty()
     st.markdown("**Change the lesson**")
     _settings()
     _example_source(ctx)
     if lesson is not None:
         n, speed = int(_value("learn_n")), SPEEDS[_value("learn_speed")]
-        _lesson_panel(lesson, next_clicked, play_clicked, n, speed, slot)
+        _lesson_panel(lesson, next_clicked, play_clicked, n, speed, frame, slot)
 
 
 def _lesson_panel(
-    lesson: Lesson, next_clicked: bool, play_clicked: bool, n: int, speed: float, slot: Any
+    lesson: Lesson,
+    next_clicked: bool,
+    play_clicked: bool,
+    n: int,
+    speed: float,
+    frame: Any,
+    slot: Any,
 ) -> None:
     if len(lesson.vocab) > CROWDED_VOCAB:
         st.info(
@@ -541,7 +554,7 @@ def _lesson_panel(
         else:
             _set_stage(_stage() + 1)
     if play_clicked:
-        _play(lesson, n, speed, watch, slot)
+        _play(lesson, n, speed, watch, frame, slot)
         _set_stage(len(STAGES))
     with slot.container():
         _stage_panel(lesson, watch)
