@@ -72,11 +72,13 @@ def wait_until(predicate, timeout: float = WAIT) -> None:
 
 def test_another_sessions_short_run_starts_while_a_slow_run_holds_every_worker(corpus):
     gate = threading.Event()
-    registry = registry_with(gate)
-    # Session A: a slow run asking for both workers, and more runs queued behind it.
+    # A tiny corpus trains in one process (the run's configuration is resolved before it is
+    # keyed), so a budget of one worker is "every worker" here.
+    registry = registry_with(gate, max_workers=1)
+    # Session A: a slow run holding every worker, and more runs queued behind it.
     slow = registry.submit(corpus, config(seed=HELD_SEED, workers=2), owner="A").job
     more = [registry.submit(corpus, config(seed=s, workers=2), owner="A").job for s in (11, 12)]
-    assert slow.state == TrainingJob.RUNNING and registry.busy_workers() == 2
+    assert slow.state == TrainingJob.RUNNING and registry.busy_workers() == 1
     assert all(job.state == TrainingJob.QUEUED for job in more)  # A keeps a slot free
     # Session B: a short run, while the slow one still holds both workers.
     short = registry.submit(corpus, config(seed=5), owner="B").job
