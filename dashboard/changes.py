@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.charts import compare as compare_charts
 from dashboard.queries import resolve_word
-from dashboard.ui import md, show
+from dashboard.ui import full_height, md, show
 from w2v_core.compare import MEASURES, Comparison, compare
 from w2v_core.errors import W2VError
 
@@ -104,7 +104,7 @@ def render(run: Run, other: Run, words: list[str]) -> None:
     _query_words(comparison, run, words)
     frame = changes_frame(comparison)
     st.dataframe(
-        frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+        frame, hide_index=True, width="stretch", height=full_height(frame),
         column_config={
             "word": st.column_config.TextColumn("word", width=90),
             "moved": st.column_config.NumberColumn("moved", width=60),

@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard import session, state
 from dashboard.charts import compare as compare_charts
-from dashboard.ui import md, report, show
+from dashboard.ui import full_height, md, report, show
 from w2v_core.errors import W2VError
 from w2v_core.intervals import bootstrap_mean, percentile_interval
 from w2v_core.stability import MAX_SEEDS, frequent_stability, seed_configs, word_stability
@@ -124,7 +124,7 @@ def render(ctx: Context, run: Run, words: list[str], topn: int) -> None:
             table, bars = st.columns([1, 1])
             frame = neighbours_frame(result)
             table.dataframe(
-                frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3,
+                frame, hide_index=True, width="stretch", height=full_height(frame),
                 column_config={
                     "neighbour": st.column_config.TextColumn("neighbour", width=110),
                     "in seeds": st.column_config.TextColumn("seeds", width=60),

@@ -230,3 +230,9 @@ class Context:
         if corpus is not None and corpus.fingerprint == run.corpus_fingerprint:
             return corpus
         return None
+
+
+def full_height(frame: object) -> int:
+    """Pixel height of a ``st.dataframe`` that shows every row of ``frame`` without a
+    scroll bar (35 px a row and the header, and the border)."""
+    return 35 * (len(frame) + 1) + 3  # type: ignore[arg-type]

@@ -137,14 +137,27 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-class ProgressBar:
+class _Line:
+    """A line redrawn in place with ``\\r`` on ``stream``, ended by :meth:`close`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._drawn = False
+
+    def close(self) -> None:
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+
+class ProgressBar(_Line):
     """A one-line ``\\r`` progress bar for training, drawn at most ~10 times a second."""
 
     def __init__(self, stream: TextIO, width: int = 30) -> None:
-        self.stream = stream
+        super().__init__(stream)
         self.width = width
         self._last_draw = 0.0
-        self._drawn = False
 
     def __call__(self, progress: Progress) -> None:
         now = time.monotonic()
@@ -163,32 +176,19 @@ class ProgressBar:
         self.stream.flush()
         self._drawn = True
 
-    def close(self) -> None:
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._drawn = False
 
-
-class DownloadProgress:
+class DownloadProgress(_Line):
     """A ``progress(bytes_done, bytes_total)`` callback drawing a ``\r`` line for downloads."""
 
     def __init__(self, stream: TextIO, name: str) -> None:
-        self.stream = stream
+        super().__init__(stream)
         self.name = name
-        self._drawn = False
 
     def __call__(self, done: int, total: int | None) -> None:
         size = f"{done / 1e6:.1f} / {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
         self.stream.write(f"\rdownloading {self.name}: {size}")
         self.stream.flush()
         self._drawn = True
-
-    def close(self) -> None:
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._drawn = False
 
 
 # --------------------------------------------------------------------------- formatting
