@@ -1,4 +1,4 @@
-"""Training: the configuration, the epoch loop, learning-rate decay, progress and stopping.
+"""Training: the epoch loop, learning-rate decay, progress and stopping.
 
 The loop, per epoch::
 
@@ -10,6 +10,10 @@ The loop, per epoch::
             draw negatives from unigram^0.75      (vocab.UnigramTable)
             one SGD step                          (steps.band_step_shared / band_step_exact,
                                                    the math of sgns.py)
+
+The chunk and step loops are :class:`w2v_core.loop.ChunkLoop`, the same in this
+process and in every Hogwild worker; this module owns the epochs around them
+(history, progress reports, early stopping, snapshots, the stop request).
 
 Memory stays at the corpus id array plus one chunk's band: pairs are never
 materialised for the whole corpus.
@@ -36,18 +40,12 @@ from .config import TrainConfig, resolve
 from .config import run_key as run_key
 from .config import training_key as training_key
 from .heldout import HeldOut, split_corpus
-from .pairs import subsample
-from .steps import StepPlan, Workspace, train_chunk
+from .loop import LOSS_INFINITE, WEIGHTS_BROKEN, ChunkLoop, Diverged, RunSpec, Step, decayed_alpha
+from .steps import StepPlan, Workspace
 from .vectors import KeyedVectors
 from .vocab import UnigramTable, Vocab
-from .watchdog import CHECK_EVERY_STEPS, diverged_error, weights_ok
-from .workers import (
-    CHUNK_TOKENS,
-    HogwildPool,
-    LocalDealer,
-    RunSpec,
-    decayed_alpha,
-)
+from .watchdog import diverged_error
+from .workers import HogwildPool, LocalDealer
 
 if TYPE_CHECKING:  # pragma: no cover
     from .corpus import Corpus
@@ -180,6 +178,16 @@ class Trainer:
         self.history = History()
         self.words_per_epoch = int(np.count_nonzero(self.ids >= 0))
         self.total_words = self.words_per_epoch * config.epochs
+        # What every process's loop needs (sent to the Hogwild workers too).
+        self.spec = RunSpec(
+            plan=self.plan,
+            keep_probability=self.keep_probability,
+            alpha=config.alpha,
+            min_alpha=config.min_alpha,
+            total_words=self.total_words,
+            words_per_epoch=self.words_per_epoch,
+            seed=config.seed,
+        )
         self.words_processed = 0
         self.seconds = 0.0
         self.stopped = False
@@ -214,17 +222,8 @@ class Trainer:
             if workers == 1:
                 self._run(callback, LocalDealer(len(self.ids)))
                 return self.model()
-            spec = RunSpec(
-                plan=self.plan,
-                keep_probability=self.keep_probability,
-                alpha=self.config.alpha,
-                min_alpha=self.config.min_alpha,
-                total_words=self.total_words,
-                words_per_epoch=self.words_per_epoch,
-                seed=self.config.seed,
-            )
             with HogwildPool(
-                workers, self.w_in, self.w_out, self.ids, self.noise.table, spec
+                workers, self.w_in, self.w_out, self.ids, self.noise.table, self.spec
             ) as pool:
                 self.w_in, self.w_out = pool.w_in, pool.w_out
                 try:
@@ -236,6 +235,10 @@ class Trainer:
             return self.model()
 
     def _run(self, callback: ProgressCallback | None, dealer: LocalDealer | HogwildPool) -> None:
+        # This process's loop, on the weights it trains (shared ones with workers).
+        self._loop = ChunkLoop(
+            self.spec, self.w_in, self.w_out, self.ids, self.noise, self.rng, dealer, self._work
+        )
         self._start = time.perf_counter()
         self._logged = (0, 0.0)  # (pairs, loss) totals at the last history point
         epoch, reason = 0, StopReason.COMPLETED
@@ -269,44 +272,34 @@ class Trainer:
     def _train_epoch(
         self, epoch: int, callback: ProgressCallback | None, dealer: LocalDealer | HogwildPool
     ) -> None:
-        """One pass over the corpus, chunk by chunk, step by step."""
-        c = self.config
+        """One pass over the corpus: this process's chunks (:class:`~w2v_core.loop.ChunkLoop`),
+        then the others' wait, the epoch-end checks, loss, snapshot and report."""
         _, epoch_pairs0, epoch_loss0 = dealer.totals()
-        steps = 0
-        dealer.start_epoch(epoch)
-        while (chunk := dealer.next_chunk()) is not None:
-            piece = self.ids[chunk * CHUNK_TOKENS : (chunk + 1) * CHUNK_TOKENS]
-            chunk_words = int(np.count_nonzero(piece >= 0))
-            kept = subsample(piece, self.keep_probability, self.rng)
+        first_step = self._loop.steps  # log_every counts this epoch's steps
 
-            def alpha_of(share: float, chunk_words: int = chunk_words) -> float:
-                return self.alpha_at(dealer.totals()[0] + chunk_words * share)
+        def after_step(step: Step) -> bool:
+            if dealer.diverged():
+                self._diverged(dealer, dealer.divergence())
+            if (step.number - first_step) % self.config.log_every == 0:
+                words_now = dealer.totals()[0] + int(step.chunk_words * step.share)
+                self._log(dealer, words_now, step.alpha)
+                self._report(callback, epoch, words_now, step.alpha)
+            return self._stop_requested
 
-            for pairs, loss, alpha, share in train_chunk(
-                self.w_in, self.w_out, self.plan, kept, self.rng, self.noise, alpha_of, self._work
-            ):
-                if not np.isfinite(loss):
-                    self._diverged(dealer, "the loss became infinite")
-                if dealer.diverged():
-                    self._diverged(dealer, dealer.divergence())
-                dealer.add(0, pairs, loss)
-                steps += 1
-                if steps % CHECK_EVERY_STEPS == 0 and not weights_ok(self.w_in, self.w_out):
-                    self._diverged(dealer, WEIGHTS_BROKE)
-                if steps % c.log_every == 0:
-                    words_now = dealer.totals()[0] + int(chunk_words * share)
-                    self._log(dealer, words_now, alpha)
-                    self._report(callback, epoch, words_now, alpha)
-                if self._stop_requested:
-                    dealer.request_stop()
-                    raise _Stop
-            dealer.add(chunk_words, 0, 0.0)
+        def after_chunk() -> None:
             self.words_processed = dealer.totals()[0]
-        dealer.wait_epoch(epoch)
-        if dealer.diverged():
-            self._diverged(dealer, dealer.divergence())
-        if not weights_ok(self.w_in, self.w_out):
-            self._diverged(dealer, WEIGHTS_BROKE)
+
+        dealer.start_epoch(epoch)
+        try:
+            if not self._loop.train_epoch(dealer.next_chunk, after_step, after_chunk):
+                dealer.request_stop()
+                raise _Stop
+            dealer.wait_epoch(epoch)
+            if dealer.diverged():
+                self._diverged(dealer, dealer.divergence())
+            self._loop.check_weights()
+        except Diverged as trouble:
+            self._diverged(dealer, _DIVERGENCE[trouble.code])
         self.words_processed, pairs_total, loss_total = dealer.totals()
         alpha = self.alpha_at(self.words_processed)
         if pairs_total > self._logged[0]:
@@ -387,6 +380,9 @@ class Trainer:
 
 
 WEIGHTS_BROKE = "a vector became non-finite or exploded"
+
+#: What the trainer's own loop saw, by :class:`w2v_core.loop.Diverged` code.
+_DIVERGENCE = {LOSS_INFINITE: "the loss became infinite", WEIGHTS_BROKEN: WEIGHTS_BROKE}
 
 
 class _Stop(Exception):

@@ -31,7 +31,6 @@ reproducible (as with gensim's ``workers > 1``).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
 import json
 import mmap
@@ -40,20 +39,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .pairs import subsample
-from .steps import StepPlan, Workspace, train_chunk
-from .watchdog import CHECK_EVERY_STEPS, weights_ok
-
-CHUNK_TOKENS = 10_000
-"""Tokens per chunk, the unit dealt to a worker.  Chunk edges act as sentence
-breaks, which loses ``window / 10,000`` of the pairs (gensim's 10k-word jobs lose
-the same)."""
+# The loop and what it is given live in loop.py; these names stay importable from here.
+from .loop import CHUNK_TOKENS as CHUNK_TOKENS
+from .loop import LOSS_INFINITE, WEIGHTS_BROKEN, ChunkLoop, Diverged, RunSpec, Step
 
 SHM_PREFIX = "w2v_"
 """The prefix an earlier version gave its ``/dev/shm`` segments (tests check none appear)."""
@@ -66,8 +59,8 @@ _EPOCH, _NEXT, _STOP, _DIVERGED, _QUIT = range(5)
 
 #: What a worker saw when it set ``control[_DIVERGED]`` (the value of that slot).
 _DIVERGENCE = {
-    1: "a worker's loss became infinite",
-    2: "a worker found a vector non-finite or exploded",
+    LOSS_INFINITE: "a worker's loss became infinite",
+    WEIGHTS_BROKEN: "a worker found a vector non-finite or exploded",
 }
 
 #: What a worker process runs: its index in argv, the rest of its orders on stdin.  Not
@@ -79,44 +72,12 @@ _WORKER_COMMAND = (
 )
 
 
-def decayed_alpha(alpha: float, min_alpha: float, done: float) -> float:
-    r"""Linear decay, :math:`\alpha_t = \alpha - (\alpha - \alpha_\min)\, t / T`.
-
-    ``done`` is ``t / T``, the share of all words of all epochs processed.
-    """
-    return max(min_alpha, alpha - (alpha - min_alpha) * min(1.0, done))
-
-
 def available_cores() -> int:
     """Cores this process may run on (its CPU affinity), at least 1."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """What every worker needs to train its share (sent as JSON; the arrays go in the block)."""
-
-    plan: StepPlan
-    keep_probability: np.ndarray
-    alpha: float
-    min_alpha: float
-    total_words: int
-    words_per_epoch: int
-    seed: int
-
-    def to_json(self) -> dict[str, Any]:
-        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        values["plan"] = dataclasses.asdict(self.plan)
-        del values["keep_probability"]  # in the shared block
-        return values
-
-    @classmethod
-    def from_json(cls, values: dict[str, Any], keep_probability: np.ndarray) -> RunSpec:
-        plan = StepPlan(**values.pop("plan"))
-        return cls(plan=plan, keep_probability=keep_probability, **values)
 
 
 class SharedBlock:
@@ -199,9 +160,9 @@ class HogwildPool:
                 "words": ((workers,), "int64"),
                 "pairs": ((workers,), "int64"),
                 "loss": ((workers,), "float64"),
-                "steps": ((workers,), "int64"),
             }
         )
+        self._slot = WorkerSlot(self.block, 0)  # the parent trains as worker 0
         self.processes: list[subprocess.Popen] = []
         self._closed = False
         self._lock_file: Any = None
@@ -212,7 +173,7 @@ class HogwildPool:
             b["ids"][...] = ids
             b["table"][...] = noise_table
             b["keep"][...] = spec.keep_probability
-            for key in ("control", "ready", "done_epoch", "words", "pairs", "loss", "steps"):
+            for key in ("control", "ready", "done_epoch", "words", "pairs", "loss"):
                 b[key][...] = 0
             b["ready"][0] = 1
             # The chunk lock: a record lock on a file deleted at once (its descriptor is
@@ -273,10 +234,11 @@ class HogwildPool:
 
     def add(self, words: int, pairs: int, loss: float) -> None:
         """Count the parent's own progress (slot 0)."""
-        b = self.block
-        b["words"][0] += words
-        b["pairs"][0] += pairs
-        b["loss"][0] += loss
+        self._slot.add(words, pairs, loss)
+
+    def words_done(self) -> int:
+        """Words finished by all workers so far."""
+        return self._slot.words_done()
 
     def totals(self) -> tuple[int, int, float]:
         """``(words, pairs, loss)`` summed over all workers so far."""
@@ -363,6 +325,9 @@ class LocalDealer:
         self._totals[1] += pairs
         self._totals[2] += loss
 
+    def words_done(self) -> int:
+        return int(self._totals[0])
+
     def totals(self) -> tuple[int, int, float]:
         return int(self._totals[0]), int(self._totals[1]), float(self._totals[2])
 
@@ -411,16 +376,27 @@ def _worker_main(index: int, message: dict[str, Any]) -> None:
 
 
 def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock_fd: int, parent: int) -> None:
+    """Train the chunks this worker claims, epoch after epoch, until a stop or a quit
+    (the steps themselves: :class:`w2v_core.loop.ChunkLoop`, as in one process)."""
     from .vocab import UnigramTable
 
-    control, ids = block["control"], block["ids"]
-    w_in, w_out = block["w_in"], block["w_out"]
+    control = block["control"]
     noise = UnigramTable.from_table(block["table"])
     rng = np.random.default_rng([spec.seed, index])
-    n_chunks = max(1, -(-len(ids) // CHUNK_TOKENS))
+    slot = WorkerSlot(block, index)
+    loop = ChunkLoop(spec, block["w_in"], block["w_out"], block["ids"], noise, rng, slot)
+    n_chunks = max(1, -(-len(block["ids"]) // CHUNK_TOKENS))
+
+    def next_chunk() -> int | None:
+        if control[_STOP] or os.getppid() != parent:
+            return None
+        return _claim(control, lock_fd, n_chunks)
+
+    def stopping(step: Step) -> bool:
+        return bool(control[_STOP])
+
     block["ready"][index] = 1
     epoch = 0
-    work = Workspace()  # this process's scratch arrays, reused by every step
     with np.errstate(over="ignore", invalid="ignore"):
         while True:
             while int(control[_EPOCH]) <= epoch:  # wait for the next epoch
@@ -428,60 +404,29 @@ def _worker_loop(block: SharedBlock, spec: RunSpec, index: int, lock_fd: int, pa
                     return
                 time.sleep(_POLL)
             epoch = int(control[_EPOCH])
-            while not control[_STOP] and os.getppid() == parent:
-                chunk = _claim(control, lock_fd, n_chunks)
-                if chunk is None:
-                    break
-                trouble = _train_one_chunk(
-                    block, spec, index, rng, noise, ids, chunk, w_in, w_out, work
-                )
-                if trouble:
-                    control[_DIVERGED] = trouble
-                    control[_STOP] = 1
-                    return
-            if not weights_ok(w_in, w_out):  # the epoch-end check, in every worker
-                control[_DIVERGED] = 2
+            try:
+                loop.train_epoch(next_chunk, stopping)
+                loop.check_weights()  # the epoch-end check, in every worker
+            except Diverged as trouble:
+                control[_DIVERGED] = trouble.code
                 control[_STOP] = 1
                 return
             block["done_epoch"][index] = epoch
 
 
-def _train_one_chunk(
-    block: SharedBlock,
-    spec: RunSpec,
-    index: int,
-    rng: np.random.Generator,
-    noise: Any,
-    ids: np.ndarray,
-    chunk: int,
-    w_in: np.ndarray,
-    w_out: np.ndarray,
-    work: Workspace,
-) -> int:
-    """Train one chunk in a worker; ``0``, or the :data:`_DIVERGENCE` code of what
-    went wrong (an infinite loss; the weights' check every
-    :data:`~w2v_core.watchdog.CHECK_EVERY_STEPS` of this worker's steps)."""
-    words_slot, pairs_slot, loss_slot = block["words"], block["pairs"], block["loss"]
-    control = block["control"]
-    piece = ids[chunk * CHUNK_TOKENS : (chunk + 1) * CHUNK_TOKENS]
-    chunk_words = int(np.count_nonzero(piece >= 0))
-    kept = subsample(piece, spec.keep_probability, rng)
-    total = max(1, spec.total_words)
+class WorkerSlot:
+    """A worker's own counters in the shared block (a :class:`w2v_core.loop.Tally`):
+    it adds to slot ``index``; the global progress is the sum over all slots."""
 
-    def alpha_of(share: float) -> float:
-        done = (int(words_slot.sum()) + chunk_words * share) / total
-        return decayed_alpha(spec.alpha, spec.min_alpha, done)
+    def __init__(self, block: SharedBlock, index: int) -> None:
+        # The block, not views of it: views held here would keep it from being unmapped.
+        self.block, self.index = block, index
 
-    steps = block["steps"]
-    for pairs, loss, _, _ in train_chunk(w_in, w_out, spec.plan, kept, rng, noise, alpha_of, work):
-        if not np.isfinite(loss):
-            return 1
-        pairs_slot[index] += pairs
-        loss_slot[index] += loss
-        steps[index] += 1
-        if steps[index] % CHECK_EVERY_STEPS == 0 and not weights_ok(w_in, w_out):
-            return 2
-        if control[_STOP]:
-            break
-    words_slot[index] += chunk_words
-    return 0
+    def add(self, words: int, pairs: int, loss: float) -> None:
+        b, i = self.block, self.index
+        b["words"][i] += words
+        b["pairs"][i] += pairs
+        b["loss"][i] += loss
+
+    def words_done(self) -> int:
+        return int(self.block["words"].sum())
