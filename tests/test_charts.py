@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.charts import labels, maps, replay, scores, style
+from dashboard.charts import labels, map_frame, maps, replay, scores, style
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -125,7 +125,7 @@ def test_map_labels_most_frequent_without_overlap():
     assert "word0" in named and "word1" in named  # the two most frequent are never thinned out
     # re-derive the boxes for the positions the figure uses
     x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
-    w, h = maps._plot_area(fig, maps.MAP_WIDTH_HINT, maps.MAP_HEIGHT, False, False)
+    w, h = map_frame.plot_area(fig, maps.MAP_WIDTH_HINT, maps.MAP_HEIGHT, False, False)
     plain = trace(fig, "labels")
     px = labels.to_pixels(np.column_stack([plain.x, plain.y]), x_range, y_range, w, h)
     boxes = [
@@ -182,12 +182,12 @@ def test_map_search_zoom_and_marked_axis_words():
 
 def test_legend_rows_pack_entries_like_plotly():
     names = ["barn · tractor", "table · picnic", "wine · trains", "size · length"]
-    item = [labels.text_size(n, 11)[0] + maps.LEGEND_ITEM_EXTRA for n in names]
-    assert maps.legend_rows(names, sum(item) + 1, 11) == 1
-    assert maps.legend_rows(names, max(item[0] + item[1], item[2] + item[3]) + 1, 11) == 2
-    assert maps.legend_rows(names, 10, 11) == 4  # never fewer than one entry a row
-    assert maps.legend_rows([], 500, 11) == 0
-    heights = [maps.legend_height(rows, 11) for rows in (0, 2, 3)]
+    item = [labels.text_size(n, 11)[0] + map_frame.LEGEND_ITEM_EXTRA for n in names]
+    assert map_frame.legend_rows(names, sum(item) + 1, 11) == 1
+    assert map_frame.legend_rows(names, max(item[0] + item[1], item[2] + item[3]) + 1, 11) == 2
+    assert map_frame.legend_rows(names, 10, 11) == 4  # never fewer than one entry a row
+    assert map_frame.legend_rows([], 500, 11) == 0
+    heights = [map_frame.legend_height(rows, 11) for rows in (0, 2, 3)]
     assert heights[0] == 0 < heights[1] < heights[2]
 
 

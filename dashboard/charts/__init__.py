@@ -5,6 +5,7 @@ Nothing here imports Streamlit: views call these and draw what they return.
 * :mod:`~dashboard.charts.style` -- text escaping and the shared colours;
 * :mod:`~dashboard.charts.scores` -- training curves and score bars;
 * :mod:`~dashboard.charts.maps` -- the word map (:func:`~dashboard.charts.maps.scatter_map`);
+* :mod:`~dashboard.charts.map_frame` -- the map's layout, axes, legend and plot area;
 * :mod:`~dashboard.charts.replay` -- the map replayed over training epochs;
 * :mod:`~dashboard.charts.labels` -- where labels go so they do not overlap;
 * :mod:`~dashboard.charts.projection` -- t-SNE, PCA, UMAP and custom axes (NumPy/scikit-learn);

@@ -2,20 +2,20 @@
 
 :func:`scatter_map` draws the points (one trace per cluster, or one on a colour scale),
 places labels without overlap (:mod:`dashboard.charts.labels`), draws the searched and
-the axis words on top, and lays the figure out; each step is a small function here.
-Strings go through :func:`dashboard.charts.style.esc`: words come from corpora.
+the axis words on top, and lays the figure out (its frame, margins and legend:
+:mod:`dashboard.charts.map_frame`); each step is a small function.  Strings go
+through :func:`dashboard.charts.style.esc`: words come from corpora.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.charts import labels
+from dashboard.charts import labels, map_frame
 from dashboard.charts.style import HIGHLIGHT_COLOUR, HIGHLIGHT_NAME, POINT_COLOUR, esc
 
 CLUSTER_COLOURS = (
@@ -162,65 +162,128 @@ def scatter_map(
     coords = np.asarray(coords, dtype=float)
     if coords.ndim != 2 or coords.shape[1] not in (2, 3) or len(coords) != len(words):
         raise ValueError(f"coords must be ({len(words)}, 2 or 3), got {coords.shape}")
-    words = list(words)
-    counts = np.asarray(counts)
-    index = {w: i for i, w in enumerate(words)}
-    hl_rows = list(dict.fromkeys(index[w] for w in highlight or () if w in index))
-    mk_rows = [i for i in dict.fromkeys(index[w] for w in marked or () if w in index)]
-    mk_rows = [i for i in mk_rows if i not in hl_rows]
+    words, counts = list(words), np.asarray(counts)
+    special = _Special.find(words, highlight, marked)
     three_d = coords.shape[1] == 3
     fig = go.Figure()
-    opacity = 0.35 if hl_rows and dim else 0.8
-    categorical = color is not None and np.issubdtype(np.asarray(color).dtype, np.integer)
-    groups = np.asarray(color) if categorical else None
-    if groups is not None:
-        _add_cluster_traces(fig, coords, words, counts, groups, cluster_names or {}, opacity)
-    else:
-        _add_word_trace(fig, coords, words, counts, color, color_title, opacity)
-
-    # the view: everything, or the highlighted words
-    x_range, y_range = padded_range(coords[:, 0]), padded_range(coords[:, 1])
-    if zoom and hl_rows and not three_d:
-        x_range, y_range = _zoom_range(coords[hl_rows, 0]), _zoom_range(coords[hl_rows, 1])
-
-    # labels: searched/marked words first, then the most frequent, without overlap
-    priority = hl_rows + mk_rows
-    callouts: dict[int, tuple[int, int]] = {}
-    if three_d:
-        order = labels.label_order(counts, words=words, groups=groups)
-        frequent = [i for i in order if i not in priority][: min(n_labels, 15)]
-        positions = {i: "top center" for i in priority + frequent}
-    else:
-        if compact:
-            entries = [t.name for t in fig.data if t.showlegend is not False and t.name]
-            entries += ["axis words"] * bool(mk_rows) + [esc(highlight_name)] * bool(hl_rows)
-            plot_area = _compact_plot_area(entries, width_hint, height, font_size)
-        else:
-            plot_area = _plot_area(fig, width_hint, height, bool(title), categorical)
-        positions, callouts = _place_2d_labels(
-            coords, words, counts, groups, priority, (x_range, y_range), plot_area,
-            n_labels=n_labels, font_size=font_size, compact=compact,
-        )  # fmt: skip
-        if hl_rows and hl_rows[0] not in positions:  # the searched word is always named
-            positions[hl_rows[0]] = "top center"
-    plain = [i for i in positions if i not in priority]
+    opacity = 0.35 if special.highlighted and dim else 0.8
+    groups = _add_points(fig, coords, words, counts, color, color_title, cluster_names, opacity)
+    ranges = _view(coords, special.highlighted if zoom and not three_d else [])
+    frame = _Frame(title, height, width_hint, font_size, n_labels, compact, highlight_name)
+    positions, callouts = _label_slots(fig, coords, words, counts, groups, special, ranges, frame)
+    plain = [i for i in positions if i not in special.priority]
     _add_label_trace(fig, coords, words, plain, positions, font_size)
-
     text = _SpecialText(words, counts, positions, callouts, font_size)
-    if mk_rows:
-        marker = {"size": 12, "color": AXIS_WORD_COLOUR, "symbol": "diamond"}
-        _add_special_trace(fig, coords, mk_rows, "axis words", marker, text)
-    if hl_rows:
-        marker = {"size": 12, "color": HIGHLIGHT_COLOUR, "line": {"width": 1, "color": "white"}}
-        _add_special_trace(fig, coords, hl_rows, highlight_name, marker, text)
-    _add_callouts(fig, coords, words, callouts, hl_rows, font_size)
-
-    _finish_map(
-        fig, title, height, font_size, axis_titles, (x_range, y_range),
-        showlegend=categorical or bool(hl_rows) or bool(mk_rows),
-        three_d=three_d, compact=compact,
+    _add_special_traces(fig, coords, special, highlight_name, text)
+    _add_callouts(fig, coords, words, callouts, special.highlighted, font_size)
+    map_frame.finish_map(
+        fig, title, height, font_size, axis_titles, ranges,
+        showlegend=groups is not None or bool(special.priority), three_d=three_d, compact=compact,
     )  # fmt: skip
     return fig
+
+
+@dataclass(frozen=True)
+class _Special:
+    """Rows of the words drawn on top: the highlighted ones, and the marked ones that
+    are not also highlighted (each once, in the order given; unknown words dropped)."""
+
+    highlighted: list[int]
+    marked: list[int]
+
+    @classmethod
+    def find(
+        cls, words: list[str], highlight: Sequence[str] | None, marked: Sequence[str] | None
+    ) -> _Special:
+        index = {w: i for i, w in enumerate(words)}
+        hl_rows = list(dict.fromkeys(index[w] for w in highlight or () if w in index))
+        mk_rows = list(dict.fromkeys(index[w] for w in marked or () if w in index))
+        return cls(hl_rows, [i for i in mk_rows if i not in hl_rows])
+
+    @property
+    def priority(self) -> list[int]:
+        """The rows labelled first: highlighted, then marked."""
+        return self.highlighted + self.marked
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What label placement needs to know of the figure (see :func:`scatter_map`)."""
+
+    title: str
+    height: int
+    width_hint: int
+    font_size: int
+    n_labels: int
+    compact: bool
+    highlight_name: str
+
+
+def _view(coords: np.ndarray, zoom_rows: list[int]) -> tuple[list[float], list[float]]:
+    """The 2-D view: the whole map, or the rows ``zoom_rows`` when given (a zoom)."""
+    if zoom_rows:
+        return _zoom_range(coords[zoom_rows, 0]), _zoom_range(coords[zoom_rows, 1])
+    return padded_range(coords[:, 0]), padded_range(coords[:, 1])
+
+
+def _label_slots(
+    fig: go.Figure,
+    coords: np.ndarray,
+    words: list[str],
+    counts: np.ndarray,
+    groups: np.ndarray | None,
+    special: _Special,
+    ranges: tuple[list[float], list[float]],
+    frame: _Frame,
+) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
+    """Which words get a label, where (row -> text position), and which labels became
+    callouts (row -> offset): the words drawn on top first, then the most frequent;
+    in 2-D without overlap, for the plot area left by the legend (``fig``'s traces)."""
+    priority = special.priority
+    if coords.shape[1] == 3:
+        order = labels.label_order(counts, words=words, groups=groups)
+        frequent = [i for i in order if i not in priority][: min(frame.n_labels, 15)]
+        return {i: "top center" for i in priority + frequent}, {}
+    if frame.compact:
+        entries = [t.name for t in fig.data if t.showlegend is not False and t.name]
+        entries += ["axis words"] * bool(special.marked)
+        entries += [esc(frame.highlight_name)] * bool(special.highlighted)
+        plot_area = map_frame.compact_plot_area(
+            entries, frame.width_hint, frame.height, frame.font_size
+        )
+    else:
+        legend = groups is not None
+        plot_area = map_frame.plot_area(
+            fig, frame.width_hint, frame.height, bool(frame.title), legend
+        )
+    positions, callouts = _place_2d_labels(
+        coords, words, counts, groups, priority, ranges, plot_area,
+        n_labels=frame.n_labels, font_size=frame.font_size, compact=frame.compact,
+    )  # fmt: skip
+    searched = special.highlighted[:1]
+    if searched and searched[0] not in positions:  # the searched word is always named
+        positions[searched[0]] = "top center"
+    return positions, callouts
+
+
+def _add_points(
+    fig: go.Figure,
+    coords: np.ndarray,
+    words: list[str],
+    counts: np.ndarray,
+    color: np.ndarray | None,
+    color_title: str,
+    cluster_names: dict[int, str] | None,
+    opacity: float,
+) -> np.ndarray | None:
+    """The points: one trace per cluster when ``color`` holds integers (returned as the
+    groups), else one trace, in one colour or on a colour scale (``None`` returned)."""
+    if color is not None and np.issubdtype(np.asarray(color).dtype, np.integer):
+        groups = np.asarray(color)
+        _add_cluster_traces(fig, coords, words, counts, groups, cluster_names or {}, opacity)
+        return groups
+    _add_word_trace(fig, coords, words, counts, color, color_title, opacity)
+    return None
 
 
 def _add_cluster_traces(
@@ -395,6 +458,18 @@ def _add_special_trace(
     )
 
 
+def _add_special_traces(
+    fig: go.Figure, coords: np.ndarray, special: _Special, highlight_name: str, text: _SpecialText
+) -> None:
+    """The marked words (black diamonds), then the highlighted ones, on top of the rest."""
+    if special.marked:
+        marker = {"size": 12, "color": AXIS_WORD_COLOUR, "symbol": "diamond"}
+        _add_special_trace(fig, coords, special.marked, "axis words", marker, text)
+    if special.highlighted:
+        marker = {"size": 12, "color": HIGHLIGHT_COLOUR, "line": {"width": 1, "color": "white"}}
+        _add_special_trace(fig, coords, special.highlighted, highlight_name, marker, text)
+
+
 def _add_callouts(
     fig: go.Figure,
     coords: np.ndarray,
@@ -411,123 +486,6 @@ def _add_callouts(
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=colour, standoff=6,
             font={"size": font_size + 1, "color": colour},
         )  # fmt: skip
-
-
-def _finish_map(
-    fig: go.Figure,
-    title: str,
-    height: int,
-    font_size: int,
-    axis_titles: Sequence[str] | None,
-    ranges: tuple[list[float], list[float]],
-    *,
-    showlegend: bool,
-    three_d: bool,
-    compact: bool,
-) -> None:
-    """Title, size, fonts, legend and axes of the map (a compact one: see :func:`_make_compact`)."""
-    fig.update_layout(
-        title=esc(title) if title else None,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        hoverlabel={"align": "left"},
-        font={"size": max(12, font_size)},
-        legend={"itemsizing": "constant", "font": {"size": max(12, font_size - 1)}},
-        showlegend=showlegend,
-    )
-    _set_axes(fig, axis_titles, three_d, *ranges)
-    if compact and not three_d:
-        _make_compact(fig, font_size)
-
-
-def _set_axes(
-    fig: go.Figure,
-    axis_titles: Sequence[str] | None,
-    three_d: bool,
-    x_range: list[float],
-    y_range: list[float],
-) -> None:
-    """Axis titles (3-D: the scene's), and the fixed 2-D view."""
-    titles = [esc(t) for t in axis_titles or ("", "", "")]
-    if three_d:
-        fig.update_layout(
-            scene={
-                "xaxis_title": titles[0],
-                "yaxis_title": titles[1],
-                "zaxis_title": titles[2] if len(titles) > 2 else "",
-            }
-        )
-    else:
-        fig.update_xaxes(title=titles[0], range=x_range, autorange=False, zeroline=False)
-        fig.update_yaxes(title=titles[1], range=y_range, autorange=False, zeroline=False)
-
-
-def _make_compact(fig: go.Figure, font_size: int) -> None:
-    """A first-screen map: thin margins, the legend in rows below, no ticks or titles."""
-    fig.update_layout(
-        margin=COMPACT_MARGIN,
-        legend={
-            "orientation": "h", "yanchor": "top", "y": -0.01, "x": 0,
-            "font": {"size": legend_font(font_size)}, "itemwidth": 30,
-        },
-    )  # fmt: skip
-    # no ticks, and no axis title at all: an empty title still takes its room
-    fig.update_xaxes(showticklabels=False, title=None)
-    fig.update_yaxes(showticklabels=False, title=None)
-
-
-def _plot_area(
-    fig: go.Figure, width: int, height: int, has_title: bool, legend: bool
-) -> tuple[float, float]:
-    """A cautious estimate of the plot area in pixels: figure minus margins, axis
-    ticks and (for clusters) a legend of about 190 px on the right."""
-    del fig
-    plot_w = width - 20 - 50 - (190 if legend else 0)
-    plot_h = height - (50 if has_title else 20) - 10 - 45
-    return float(max(plot_w, 100)), float(max(plot_h, 100))
-
-
-#: Margins of a compact map (see :func:`scatter_map`): the legend sits below the plot.
-COMPACT_MARGIN = {"l": 2, "r": 2, "t": 6, "b": 4}
-#: Pixels Plotly gives each legend entry besides its text (symbol and gaps, itemwidth 30).
-LEGEND_ITEM_EXTRA = 40
-
-
-def legend_font(font_size: int) -> int:
-    """Legend type of a compact map: a little smaller than the labels."""
-    return max(11, font_size - 2)
-
-
-def legend_rows(names: Sequence[str], width: float, font_size: float) -> int:
-    """How many rows a horizontal legend of ``names`` takes in ``width`` pixels.
-
-    Entries are packed left to right as Plotly does; each is its text
-    (:func:`dashboard.charts.labels.text_size`) plus :data:`LEGEND_ITEM_EXTRA`.
-    """
-    rows, used = 0, width
-    for name in names:
-        item = labels.text_size(html.unescape(name), font_size)[0] + LEGEND_ITEM_EXTRA
-        if used + item > width:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
-
-
-def legend_height(rows: int, font_size: float) -> float:
-    """Pixels of a horizontal legend of ``rows`` rows (Plotly: about 1.5 lines a row)."""
-    return rows * (1.5 * font_size + 4) + 8 if rows else 0.0
-
-
-def _compact_plot_area(
-    names: Sequence[str], width: int, height: int, font_size: int
-) -> tuple[float, float]:
-    """The plot area of a compact map: figure minus thin margins and the legend rows."""
-    font = legend_font(font_size)
-    m = COMPACT_MARGIN
-    rows = legend_rows(names, width - m["l"] - m["r"], font)
-    plot_w = width - m["l"] - m["r"]
-    plot_h = height - m["t"] - m["b"] - legend_height(rows, font)
-    return float(max(plot_w, 100)), float(max(plot_h, 100))
 
 
 def padded_range(values: np.ndarray) -> list[float]:
