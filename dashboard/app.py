@@ -4,12 +4,12 @@ This script is wiring: the header, the sidebar, the training progress panel and 
 tabs, in the order they are drawn.  What a choice does (show a cached run, train, take a
 finished training) is :mod:`dashboard.flow`; what the session remembers is
 :mod:`dashboard.session`; training belongs to the process-wide
-:class:`~dashboard.runs.RunRegistry`; the tabs are :mod:`dashboard.views`.
+:class:`~dashboard.runs.RunRegistry` (held once, with the corpora and the log:
+:mod:`dashboard.resources`); the tabs are :mod:`dashboard.views`.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,9 +21,16 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import flow, header, presence, session, share, sidebar, stale  # noqa: E402
-from dashboard.corpora import CorpusStore  # noqa: E402
-from dashboard.runs import RegistrySettings, RunRegistry  # noqa: E402
+from dashboard import (  # noqa: E402
+    flow,
+    header,
+    presence,
+    resources,
+    session,
+    share,
+    sidebar,
+    stale,
+)
 from dashboard.sidebar import Choice  # noqa: E402
 from dashboard.tabs import TABS, TITLES  # noqa: E402
 from dashboard.ui import Context, guard  # noqa: E402
@@ -41,21 +48,7 @@ from dashboard.views import (  # noqa: E402
 )
 from dashboard.views import map as map_view  # noqa: E402
 
-log = logging.getLogger("dashboard")
-
-
-def _configure_logging() -> None:
-    """Send the dashboard's log (trainings started and finished, cache problems) to
-    stderr, once per process: the server operator's record of what happened."""
-    if not any(getattr(handler, "_w2v", False) for handler in log.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler._w2v = True  # type: ignore[attr-defined]
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-
-
-_configure_logging()
+resources.configure_logging()
 
 #: Each tab's view (its URL name and title: :data:`dashboard.tabs.TABS`).  A new view is
 #: one module in dashboard/views/ with ``render(ctx: Context)``, and one line here.
@@ -72,26 +65,6 @@ VIEWS: dict[str, Callable[[Context], None]] = {
     "export": export.render,
 }
 assert list(VIEWS) == list(TABS), "dashboard.tabs.TABS and VIEWS name the same tabs"
-
-
-# --------------------------------------------------------------------------- process-wide state
-
-
-@st.cache_resource(show_spinner=False)
-def _registry(settings: RegistrySettings) -> RunRegistry:
-    return RunRegistry(settings)
-
-
-def get_registry() -> RunRegistry:
-    """The registry for the current settings (one per process and settings: the
-    settings dataclass is the cache key, so every setting counts)."""
-    return _registry(RegistrySettings.from_env())
-
-
-@st.cache_resource(show_spinner=False)
-def get_store() -> CorpusStore:
-    """The built-in corpora, loaded once per process."""
-    return CorpusStore()
 
 
 def _tabs(ctx: Context) -> None:
@@ -114,8 +87,8 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
-    registry = get_registry()
-    store = get_store()
+    registry = resources.get_registry()
+    store = resources.get_store()
     me = presence.heartbeat(registry)  # this tab is here: its trainings stay wanted
 
     session.start()
