@@ -15,8 +15,9 @@ tolerates.  NumPy holds the GIL for too much of a step for threads to help
 * the workers are plain Python subprocesses running :func:`_worker_main`, not
   :mod:`multiprocessing` ones: those re-import the parent's main script, and in a
   Streamlit server (or any unguarded script) that script is the whole app;
-* each worker adds the words it finished to its own counter; the learning rate
-  follows their sum, the global progress, as with one process;
+* each worker runs the loop the trainer runs (:class:`w2v_core.loop.ChunkLoop`) and
+  adds the words it finished to its own counter (its :class:`WorkerSlot`); the
+  learning rate follows their sum, the global progress, as with one process;
 * the parent process trains too, and after every epoch waits for the others, so
   epoch-end work (snapshots, reports, early stopping) sees a finished epoch.
 
