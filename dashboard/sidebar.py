@@ -61,13 +61,16 @@ class Choice:
     config: TrainConfig | None
     train_clicked: bool = False
     note: Any = None  # the placeholder under Train (see train_note)
+    worker_budget: int | None = None  # the server's (RegistrySettings.worker_budget)
 
     @property
     def key(self) -> str | None:
-        """The run key of this choice, if it is complete."""
+        """The run key of this choice, if it is complete: the key of the configuration
+        that will train on this server (its workers capped by the server's budget, as
+        the registry caps them), so that it names the run the registry stores."""
         if self.corpus is None or self.config is None:
             return None
-        return training_key(self.corpus, self.config)  # the configuration that will train
+        return training_key(self.corpus, self.config, self.worker_budget)
 
 
 def slider_range(name: str) -> tuple[int, int, int]:
@@ -130,7 +133,7 @@ def render(registry: RunRegistry, store: CorpusStore) -> Choice:
             corpus = _corpus(store)
         config = _config(corpus)
         st.subheader("3 · Train")
-        choice = Choice(corpus, config)
+        choice = Choice(corpus, config, worker_budget=registry.settings.worker_budget)
         choice.train_clicked = _train_button(choice)
         choice.note = st.empty()
     return choice
@@ -478,7 +481,7 @@ def train_note(
     bit-reproducible."""
     note = _state_note(choice, registry, active, trained)
     if choice.corpus is not None and choice.config is not None:
-        workers = resolve(choice.corpus, choice.config).workers
+        workers = resolve(choice.corpus, choice.config, choice.worker_budget).workers
         if workers > 1:
             note += (
                 f" With {workers} workers the vectors differ slightly from run to run "

@@ -25,7 +25,8 @@ def company_text(
     n_sentences: int = 20000, seed: int = 0, moved: bool = False, rare: int = 0
 ) -> str:
     """The corpus; ``moved``: :data:`MOVER` keeps group :data:`MOVED_TO`'s company;
-    ``rare``: that many sentences put :data:`RARE` beside random contexts."""
+    ``rare``: that many sentences hold :data:`RARE` alone: seen, but with no company to
+    learn from, so its neighbours are whatever its random start is near."""
     rng = random.Random(seed)
     lines = []
     for _ in range(n_sentences):
@@ -33,9 +34,6 @@ def company_text(
         word = rng.choice(GROUPS[group])
         home = MOVED_TO if moved and word == MOVER else group
         lines.append(f"{rng.choice(CONTEXTS[home])} {word} {rng.choice(CONTEXTS[home])}")
-    for _ in range(rare):
-        lines.append(
-            f"{rng.choice(rng.choice(CONTEXTS))} {RARE} {rng.choice(rng.choice(CONTEXTS))}"
-        )
+    lines.extend([RARE] * rare)
     rng.shuffle(lines)
     return "\n".join(lines)

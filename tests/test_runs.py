@@ -536,3 +536,19 @@ def test_hold_is_read_from_the_environment(tmp_path):
     env = {"W2V_HOLD_TRAINING": str(tmp_path / "h"), "W2V_CACHE_DIR": str(tmp_path)}
     assert RegistrySettings.from_env(env).hold_file == tmp_path / "h"
     assert RegistrySettings.from_env({"W2V_CACHE_DIR": str(tmp_path)}).hold_file is None
+
+
+def test_the_sidebars_key_names_the_run_a_budgeted_server_stores(tmp_path):
+    """A server whose worker budget is 1 trains a 2-worker choice with 1 worker; the
+    sidebar's key is that run's key, so the page finds the run it asked for."""
+    from dashboard.sidebar import Choice
+
+    big = corpus_from_text(planted_text(30_000, seed=3), name="planted-big")
+    registry = RunRegistry(settings(tmp_path, max_workers=1))
+    asked = config(workers=2)
+    choice = Choice(big, asked, worker_budget=registry.settings.worker_budget)
+    unbudgeted = Choice(big, asked)
+    assert choice.key != unbudgeted.key  # this corpus would train with 2 workers elsewhere
+    run = train_now(registry, big, asked)
+    assert run.key == choice.key
+    assert registry.is_cached(choice.key)
