@@ -15,11 +15,7 @@ MAX_FILE_LINES = 600
 
 #: Known offenders, each with why it is left: a function named here may stay long
 #: (or get shorter), no other may grow past the limit.
-EXEMPT = {
-    # 102 lines; the lead is reworking the steps for speed (issue #27's read-through
-    # left steps.py and rowbound.py to that work).
-    "w2v_core/steps.py:band_step_exact",
-}
+EXEMPT: set[str] = set()
 
 
 def _sources() -> list[Path]:
