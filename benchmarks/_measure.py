@@ -5,7 +5,8 @@ SPEC OUT``) so that its memory figures start from a clean interpreter and one ru
 cannot warm caches or fragment the heap for the next.  The parent prepares the
 corpus once and writes it to an ``.npz`` file (:func:`save_corpus`); the child
 loads it (:func:`load_corpus_file`), trains, optionally evaluates, and writes one
-JSON result.
+JSON result.  gensim's ``corpus_file`` mode and fastText are the other peers
+(:mod:`benchmarks._peers`); they read the corpus as a text file the parent writes.
 
 Memory
 ------
