@@ -196,7 +196,7 @@ def comparison_table(
     lines += [
         "",
         "words/s = raw corpus tokens x epochs / training seconds (vocabulary building excluded;",
-        "fastText: timed from its vocabulary line to the end of its training, on its stderr).",
+        "fastText: its own clock from its threads' start to its final report).",
         "/gensim* = words/s / the fastest gensim mode (in-memory or corpus_file) with the same",
         "workers; /fastText = / fastText with as many threads.",
         "peak MB = peak above the state before the vocabulary was built (weights included;",

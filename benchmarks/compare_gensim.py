@@ -26,13 +26,16 @@ Figures for each system
 * ``seconds``: the training only -- ``Trainer.run()`` for ours, ``train()`` for
   gensim (both modes); building the vocabulary and allocating weights is excluded
   (reported apart as ``setup_seconds``).  fastText runs in a process of its own
-  that also reads the file and builds the vocabulary: its ``seconds`` are taken
-  from its standard error as it arrives, from the end of its vocabulary to the end
-  of its training (``total_seconds`` is the whole process; see :mod:`benchmarks._peers`).
+  that also reads the file and builds the vocabulary: its ``seconds`` are its own
+  clock from the start of its threads to its final report, checked against the span
+  its standard error shows between its vocabulary and the end of its training
+  (``pipe_seconds``); ``total_seconds`` is the whole process (:mod:`benchmarks._peers`).
+  Its file has the words below min-count removed, so that its epochs are the others'.
 * ``peak_mb``: peak memory of training above the state before the vocabulary was
   built, so it includes the weights (RSS for both systems; ours is cross-checked
   with tracemalloc on the start of an extra untimed epoch; see :mod:`benchmarks._measure`).
-  ``run_extra_mb`` is the part allocated during the training call itself.
+  ``run_extra_mb`` is the part allocated during the training call itself.  fastText:
+  its whole process's peak (about 120 MB of it a fixed-size hash table).
 * ``ws353``, ``simlex999``: Spearman correlations; ``analogy``: accuracy on the
   Google analogies, all with :mod:`w2v_core.evaluate` on the 30,000 most frequent
   words of each model.
