@@ -5,7 +5,8 @@ SPEC OUT``) so that its memory figures start from a clean interpreter and one ru
 cannot warm caches or fragment the heap for the next.  The parent prepares the
 corpus once and writes it to an ``.npz`` file (:func:`save_corpus`); the child
 loads it (:func:`load_corpus_file`), trains, optionally evaluates, and writes one
-JSON result.
+JSON result.  gensim's ``corpus_file`` mode and fastText are the other peers
+(:mod:`benchmarks._peers`); they read the corpus as a text file the parent writes.
 
 Memory
 ------
@@ -375,6 +376,19 @@ def child_main(spec_path: str, out_path: str) -> None:
         )
     elif system == "gensim":
         result = train_gensim(corpus, settings, int(spec["workers"]), spec["evaluate"])
+    elif system == "gensim_corpus_file":
+        from benchmarks._peers import train_gensim_corpus_file
+
+        result = train_gensim_corpus_file(
+            spec["text_path"], settings, int(spec["workers"]), spec["evaluate"]
+        )
+    elif system == "fasttext":
+        from benchmarks._peers import train_fasttext
+
+        result = train_fasttext(
+            spec["text_path"], Path(out_path).parent, settings, int(spec["workers"]),
+            spec["evaluate"],
+        )  # fmt: skip
     else:
         raise ValueError(f"unknown system {system!r}")
     n_tokens = int(corpus.n_tokens)
@@ -420,8 +434,13 @@ def run_child(
     *,
     workers: int = 1,
     evaluate: bool = True,
+    text_path: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """Train one system in a fresh Python process and return its result dict."""
+    """Train one system in a fresh Python process and return its result dict.
+
+    ``text_path``: the corpus as text, for the systems that read a file (gensim's
+    ``corpus_file`` mode, fastText; see :mod:`benchmarks._peers`).
+    """
     workdir = Path(workdir)
     tag = f"{system}-{workers}-{time.monotonic_ns()}"
     spec_path, out_path = workdir / f"{tag}.spec.json", workdir / f"{tag}.out.json"
@@ -431,6 +450,7 @@ def run_child(
         "corpus_path": str(corpus_path),
         "settings": settings.to_dict(),
         "evaluate": evaluate,
+        "text_path": None if text_path is None else str(text_path),
     }
     spec_path.write_text(json.dumps(spec))
     env = dict(os.environ)  # OPENBLAS_* and friends are passed on untouched

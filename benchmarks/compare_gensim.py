@@ -1,11 +1,13 @@
-"""Benchmark our NumPy skip-gram against gensim's ``Word2Vec`` (``sg=1, hs=0``).
+"""Benchmark our NumPy skip-gram against every peer: gensim's ``Word2Vec`` (``sg=1, hs=0``)
+in both its modes (in-memory sentences and ``corpus_file``) and fastText's skip-gram.
 
-Both systems train on the same token stream with the same settings; each runs
-with ``workers=1`` and ``workers=2``.  Runs are interleaved (ours per-pair, ours
-shared, gensim 1, ours per-pair 2 workers, ours shared 2 workers, gensim 2, then
-again with the next seed), each in a fresh child process, and the median of
-``--repeats`` runs is reported.  Every run records the machine's load average
-(``os.getloadavg()``) before and after it.
+Every system trains on the same token stream with the same settings, with 1 and 2
+workers (fastText: threads).  gensim's ``corpus_file`` mode and fastText read it as a
+text file, one sentence per line (:mod:`benchmarks._peers`).  Runs are interleaved
+(ours per-pair, ours shared, gensim, gensim corpus_file, fastText with 1 worker, the
+same five with 2, then again with the next seed), each in a fresh child process, and
+the median of ``--repeats`` runs is reported.  Every run records the machine's load
+average (``os.getloadavg()``) before and after it.
 
 Usage (from the repository root)::
 
@@ -13,27 +15,36 @@ Usage (from the repository root)::
     python -m benchmarks.compare_gensim --json bench.json      # also write JSON
     python -m benchmarks.compare_gensim --corpus text8 --repeats 1
     python -m benchmarks.compare_gensim --systems ours --skip-eval
+    python -m benchmarks.compare_gensim --systems ours_shared,gensim,gensim_corpus_file
     python -m benchmarks.compare_gensim --scale                # 1M/4M/16M-token Zipf corpora
 
 Figures for each system
 -----------------------
-* ``words_per_sec``: raw corpus tokens x epochs / training seconds (one
-  definition for all systems; gensim's own log counts differently).
-* ``seconds``: the training call only -- ``Trainer.run()`` for ours, ``train()``
-  for gensim; building the vocabulary and allocating weights is excluded
-  (reported apart as ``setup_seconds``).
+* ``words_per_sec``: raw corpus tokens (our corpus's, every token before the
+  min-count and subsampling) x epochs / training seconds -- one definition for all
+  systems; gensim's and fastText's own logs count differently.
+* ``seconds``: the training only -- ``Trainer.run()`` for ours, ``train()`` for
+  gensim (both modes); building the vocabulary and allocating weights is excluded
+  (reported apart as ``setup_seconds``).  fastText runs in a process of its own
+  that also reads the file and builds the vocabulary: its ``seconds`` are its own
+  clock from the start of its threads to its final report, checked against the span
+  its standard error shows between its vocabulary and the end of its training
+  (``pipe_seconds``); ``total_seconds`` is the whole process (:mod:`benchmarks._peers`).
+  Its file has the words below min-count removed, so that its epochs are the others'.
 * ``peak_mb``: peak memory of training above the state before the vocabulary was
   built, so it includes the weights (RSS for both systems; ours is cross-checked
   with tracemalloc on the start of an extra untimed epoch; see :mod:`benchmarks._measure`).
-  ``run_extra_mb`` is the part allocated during the training call itself.
+  ``run_extra_mb`` is the part allocated during the training call itself.  fastText:
+  its whole process's peak (about 120 MB of it a fixed-size hash table).
 * ``ws353``, ``simlex999``: Spearman correlations; ``analogy``: accuracy on the
   Google analogies, all with :mod:`w2v_core.evaluate` on the 30,000 most frequent
   words of each model.
 
 The acceptance checks printed at the end (and stored under ``"checks"``), the
-floors of issue 17 (:data:`SPEED_FLOORS`): words/s against gensim with the same
-number of workers (per pair >= 0.27x / 0.25x, shared >= 1.20x); WordSim-353 >=
-that gensim's - 0.02; peak memory <= 2 x (matrices + corpus ids) + 200 MB.
+floors of issue 28 (:data:`SPEED_FLOORS`): words/s against the FASTEST gensim mode
+measured with the same number of workers (shared pool >= 2.0x with 1 worker and
+>= 1.8x with 2, per pair >= 0.45x); WordSim-353 >= that gensim's - 0.01; peak memory
+<= 2 x (matrices + corpus ids) + 200 MB.
 With 2 workers our peak memory is the parent process's (the shared weights are
 mapped there; the other worker's private memory is not counted).
 """
@@ -43,8 +54,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
-import statistics
 import sys
 import tempfile
 import time
@@ -55,12 +64,24 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `benchmarks` and `w2v_core` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._compare_report import (  # noqa: E402
+    LABELS,
+    PEER_ENTRIES,
+    RUNS,
+    SYSTEM_ALIASES,
+    all_checks,
+    checks_text,
+    comparison_table,
+    public_results,
+    scale_checks,
+    scale_table,
+    verdict,
+)
 from benchmarks._measure import (  # noqa: E402
     MB,
     RESTRICT_VOCAB,
     ChildError,
     Settings,
-    fmt,
     machine_info,
     median_of,
     parse_sizes,
@@ -68,43 +89,8 @@ from benchmarks._measure import (  # noqa: E402
     save_corpus,
     zipf_corpus,
 )
+from benchmarks._peers import FASTTEXT, fasttext_available, write_corpus_text  # noqa: E402
 
-#: Run keys, in the order runs are interleaved: (system, workers).
-RUNS: dict[str, tuple[str, int]] = {
-    "ours": ("ours", 1),
-    "ours_shared": ("ours_shared", 1),
-    "gensim_w1": ("gensim", 1),
-    "ours_workers_2": ("ours", 2),
-    "ours_shared_workers_2": ("ours_shared", 2),
-    "gensim_w2": ("gensim", 2),
-}
-LABELS = {
-    "ours": "ours per-pair",
-    "ours_shared": "ours shared",
-    "gensim_w1": "gensim workers=1",
-    "ours_workers_2": "ours per-pair w=2",
-    "ours_shared_workers_2": "ours shared w=2",
-    "gensim_w2": "gensim workers=2",
-}
-SYSTEM_ALIASES = {
-    **{key: [key] for key in RUNS},
-    "ours": ["ours", "ours_workers_2"],
-    "ours_shared": ["ours_shared", "ours_shared_workers_2"],
-    "ours1": ["ours", "ours_shared"],
-    "ours2": ["ours_workers_2", "ours_shared_workers_2"],
-    "gensim": ["gensim_w1", "gensim_w2"],
-    "gensim1": ["gensim_w1"],
-    "gensim2": ["gensim_w2"],
-}
-#: The speed floors of issue 17: our run key -> (gensim run key it is compared with, ratio).
-SPEED_FLOORS: dict[str, tuple[str, float]] = {
-    "ours": ("gensim_w1", 0.27),
-    "ours_shared": ("gensim_w1", 1.20),
-    "ours_workers_2": ("gensim_w2", 0.25),
-    "ours_shared_workers_2": ("gensim_w2", 1.20),
-}
-WS353_TOLERANCE = 0.02
-MEMORY_FACTOR, MEMORY_SLACK_MB = 2.0, 200.0
 DEFAULT_SCALE_SIZES = "1M,4M,16M"
 
 
@@ -137,9 +123,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--systems",
-        default="ours,ours_shared,gensim",
-        help="comma list of: ours, ours_shared (each with 1 and 2 workers), gensim (workers 1 "
-        "and 2), ours1, ours2, gensim1, gensim2, or single run keys such as ours_workers_2",
+        default="all",
+        help="comma list of: all, ours, ours_shared (each with 1 and 2 workers), gensim "
+        "(in-memory, workers 1 and 2), gensim_corpus_file, fasttext, ours1, ours2, gensim1, "
+        "gensim2, or single run keys such as ours_workers_2 (default: all)",
     )
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     parser.add_argument("--skip-eval", action="store_true", help="do not evaluate the vectors")
@@ -160,6 +147,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.sizes = parse_sizes(args.scale_sizes)
     except ValueError as error:
         parser.error(str(error))
+    if any(RUNS[key][0] == "fasttext" for key in args.run_keys) and not fasttext_available():
+        parser.error(
+            f"{FASTTEXT} not found: apt-get install fasttext, or leave it out with "
+            "--systems ours,ours_shared,gensim,gensim_corpus_file"
+        )
     if args.epochs is None:
         args.epochs = 1 if args.scale else 5
     if args.repeats is None:
@@ -198,8 +190,13 @@ def run_interleaved(
     workdir: Path,
     evaluate: bool,
     label: str = "",
+    text_paths: dict[str, Path] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """``repeats`` rounds of one run per system; returns the median summary per key."""
+    """``repeats`` rounds of one run per system; returns the median summary per key.
+
+    ``text_paths``: system -> the corpus as text, for gensim's ``corpus_file`` mode and
+    fastText (:func:`text_for`).
+    """
     runs: dict[str, list[dict[str, Any]]] = {key: [] for key in run_keys}
     for repeat in range(repeats):
         seeded = Settings(**{**settings.to_dict(), "seed": settings.seed + repeat})
@@ -207,8 +204,9 @@ def run_interleaved(
             system, workers = RUNS[key]
             began = time.perf_counter()
             result = run_child(
-                system, corpus_path, seeded, workdir, workers=workers, evaluate=evaluate
-            )
+                system, corpus_path, seeded, workdir, workers=workers, evaluate=evaluate,
+                text_path=(text_paths or {}).get(system),
+            )  # fmt: skip
             runs[key].append(result)
             log(
                 f"{label}repeat {repeat + 1}/{repeats} {LABELS[key]:<21} "
@@ -239,164 +237,26 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --------------------------------------------------------------------------- checks
-
-
-def check(passed: bool | None, value: float | None, limit: float | None, text: str) -> dict:
-    return {"passed": passed, "value": value, "limit": limit, "text": text}
-
-
-def checks_for(
-    key: str, ours: dict[str, Any], gensim: dict[str, Any] | None, gensim_label: str
-) -> dict[str, dict]:
-    """The acceptance checks of one of our run keys against its gensim reference."""
-    floor = SPEED_FLOORS[key][1]
-    result: dict[str, dict] = {}
-    if gensim is None:
-        result["speed"] = check(None, None, None, f"not measured: {gensim_label} was not run")
-    else:
-        ratio = ours["words_per_sec"] / gensim["words_per_sec"]
-        result["speed"] = check(
-            ratio >= floor,
-            ratio,
-            floor,
-            f"{ours['words_per_sec']:,.0f} words/s = {ratio:.2f}x {gensim_label} "
-            f"({gensim['words_per_sec']:,.0f}); need >= {floor:.2f}x "
-            f"[median of per-repeat ratios: {paired_ratio(ours, gensim):.2f}x]",
-        )
-    ours_ws, gensim_ws = ours.get("ws353"), gensim.get("ws353") if gensim else None
-    if ours_ws is None or gensim_ws is None:
-        result["ws353"] = check(
-            None,
-            ours_ws,
-            None,
-            "not measured (evaluation skipped, gensim not run, or no WordSim-353 pair covered)",
-        )
-    else:
-        limit = gensim_ws - WS353_TOLERANCE
-        result["ws353"] = check(
-            ours_ws >= limit,
-            ours_ws,
-            limit,
-            f"Spearman {ours_ws:.3f} vs {gensim_label} {gensim_ws:.3f}; "
-            f"need >= {gensim_ws:.3f} - {WS353_TOLERANCE} = {limit:.3f}",
-        )
-    weights, ids = ours["weights_mb"], ours["ids_mb"]
-    limit = MEMORY_FACTOR * (weights + ids) + MEMORY_SLACK_MB
-    result["memory"] = check(
-        ours["peak_mb"] <= limit,
-        ours["peak_mb"],
-        limit,
-        f"peak {ours['peak_mb']:.1f} MB ({ours['memory_method']}); need <= "
-        f"{MEMORY_FACTOR:g} x ({weights:.1f} matrices + {ids:.1f} ids) + "
-        f"{MEMORY_SLACK_MB:g} = {limit:.1f} MB",
-    )
-    return result
-
-
-def all_checks(summary: dict[str, dict[str, Any]]) -> dict[str, dict[str, dict]]:
-    return {
-        key: checks_for(
-            key, summary[key], summary.get(SPEED_FLOORS[key][0]), LABELS[SPEED_FLOORS[key][0]]
-        )
-        for key in SPEED_FLOORS
-        if key in summary
-    }
-
-
-def verdict(item: dict) -> str:
-    return {True: "PASS", False: "FAIL", None: "n/a "}[item["passed"]]
-
-
-# --------------------------------------------------------------------------- report
-
-
-def comparison_table(
-    summary: dict[str, dict[str, Any]], corpus_line: str, settings: Settings, repeats: int
-) -> str:
-    """The readable table for stdout."""
-    lines = [
-        corpus_line,
-        "settings: "
-        + ", ".join(
-            f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
-            for k, v in settings.to_dict().items()
-            if k != "seed"
-        )
-        + f"; {repeats} interleaved repeat(s), medians shown",
-        "",
-    ]
-    g1, g2 = summary.get("gensim_w1"), summary.get("gensim_w2")
-    header = (
-        f"{'system':<20}{'words/s':>11}{'train s':>9}{'setup s':>9}{'peak MB':>9}"
-        f"{'run+ MB':>9}  {'memory via':<11}{'WS353':>7}{'SimLex':>8}{'analogy':>9}"
-        f"{'/gensim1':>10}{'/gensim2':>10}"
-    )
-    lines += [header, "-" * len(header)]
-    for key, row in summary.items():
-        ratio1 = row["words_per_sec"] / g1["words_per_sec"] if g1 else None
-        ratio2 = row["words_per_sec"] / g2["words_per_sec"] if g2 else None
-        lines.append(
-            f"{LABELS[key]:<20}{row['words_per_sec']:>11,.0f}{row['seconds']:>9.2f}"
-            f"{row['setup_seconds']:>9.2f}{row['peak_mb']:>9.1f}{row['run_extra_mb']:>9.1f}  "
-            f"{row['memory_method']:<11}{fmt(row.get('ws353'), '.3f'):>7}"
-            f"{fmt(row.get('simlex999'), '.3f'):>8}{fmt(row.get('analogy'), '.3f'):>9}"
-            f"{fmt(ratio1, '.2f', 'x'):>10}{fmt(ratio2, '.2f', 'x'):>10}"
-        )
-    lines += [
-        "",
-        "words/s = raw corpus tokens x epochs / training seconds (vocabulary building excluded).",
-        "peak MB = peak above the state before the vocabulary was built (weights included);",
-        "run+ MB = part of it allocated during the training call.  Both measured by RSS",
-        "(ru_maxrss / sampling); ours also by tracemalloc over the first 500k words of an",
-        "untimed extra epoch (JSON traced_peak_mb), since tracing every allocation would",
-        "slow the timed run.",
-        f"Quality: our evaluate functions, {RESTRICT_VOCAB:,} most frequent words of each model.",
-    ]
-    return "\n".join(lines)
-
-
-def checks_text(checks: dict[str, dict[str, dict]]) -> str:
-    lines = []
-    for key, items in checks.items():
-        lines.append(f"checks, {LABELS[key]}:")
-        for name, item in items.items():
-            lines.append(f"  {name:<7}{verdict(item)}  {item['text']}")
-    return "\n".join(lines)
-
-
-def paired_ratio(ours: dict[str, Any], gensim: dict[str, Any]) -> float:
-    """Median over repeats of ours / gensim words/s within each repeat.
-
-    Runs of one repeat are back to back, so this ratio is less sensitive to load that
-    changes during the benchmark than the ratio of the two medians.
-    """
-    ratios = [
-        a["words_per_sec"] / b["words_per_sec"]
-        for a, b in zip(ours["runs"], gensim["runs"], strict=True)
-    ]
-    return float(statistics.median(ratios))
-
-
-def public_results(summary: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Rename run keys to the JSON layout: ours, ours_shared, gensim.workers_N."""
-    out: dict[str, Any] = {}
-    for key, row in summary.items():
-        row = dict(row)
-        if key.startswith("ours"):
-            row["workers"] = RUNS[key][1]
-            for workers in (1, 2):
-                reference = summary.get(f"gensim_w{workers}")
-                name = f"speed_ratio_vs_gensim_workers_{workers}"
-                row[name] = row["words_per_sec"] / reference["words_per_sec"] if reference else None
-                row[name + "_paired"] = paired_ratio(row, reference) if reference else None
-            out[key] = row
-        else:
-            out.setdefault("gensim", {})[f"workers_{RUNS[key][1]}"] = row
-    return out
-
-
 # --------------------------------------------------------------------------- modes
+
+
+def text_for(
+    run_keys: Sequence[str], corpus: Any, workdir: Path, min_count: int, stem: str = "corpus"
+) -> dict[str, Path]:
+    """Write the corpus as text for the runs that read a file: system -> path.
+
+    gensim's ``corpus_file`` gets every token; fastText gets the words of at least
+    ``min_count`` only, so that its epochs are the others' (see :mod:`benchmarks._peers`).
+    """
+    paths: dict[str, Path] = {}
+    systems = {RUNS[key][0] for key in run_keys}
+    if "gensim_corpus_file" in systems:
+        paths["gensim_corpus_file"] = workdir / f"{stem}.txt"
+        write_corpus_text(corpus, paths["gensim_corpus_file"])
+    if "fasttext" in systems:
+        paths["fasttext"] = workdir / f"{stem}-min{min_count}.txt"
+        write_corpus_text(corpus, paths["fasttext"], min_count=min_count)
+    return paths
 
 
 def compare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -408,6 +268,7 @@ def compare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     corpus = load_corpus(args.corpus)
     corpus_path = workdir / "corpus.npz"
     save_corpus(corpus, corpus_path)
+    text_paths = text_for(args.run_keys, corpus, workdir, settings.min_count)
     corpus_info = {
         "name": corpus.name,
         "source": str(args.corpus),
@@ -420,8 +281,9 @@ def compare(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     del corpus
     machine = machine_info()
     summary = run_interleaved(
-        args.run_keys, corpus_path, settings, args.repeats, workdir, not args.skip_eval
-    )
+        args.run_keys, corpus_path, settings, args.repeats, workdir, not args.skip_eval,
+        text_paths=text_paths,
+    )  # fmt: skip
     machine["load_average_after"] = machine_info()["load_average"]
     machine["code"]["w2v_core_hashes"] = code_hashes([summary])
     checks = all_checks(summary)
@@ -469,6 +331,7 @@ def scale(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         corpus = zipf_corpus(size, vocab_size=args.scale_vocab, seed=args.seed)
         path = workdir / f"zipf-{size}.npz"
         save_corpus(corpus, path)
+        text_paths = text_for(args.run_keys, corpus, workdir, settings.min_count, f"zipf-{size}")
         corpora.append({"tokens": corpus.n_tokens, "ids_mb": corpus.ids.nbytes / MB})
         del corpus
         per_size.append(
@@ -480,9 +343,12 @@ def scale(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 workdir,
                 evaluate=False,
                 label=f"[{size:,}] ",
-            )
+                text_paths=text_paths,
+            )  # fmt: skip
         )
         path.unlink()
+        for text in text_paths.values():
+            text.unlink()
     machine["load_average_after"] = machine_info()["load_average"]
     machine["code"]["w2v_core_hashes"] = code_hashes(per_size)
 
@@ -500,10 +366,11 @@ def scale(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             print(f"  {name:<14}{verdict(item)}  {item['text']}")
     results: dict[str, Any] = {}
     for key, series in rows.items():
-        if key.startswith("ours"):
-            results[key] = series
+        if key in PEER_ENTRIES:
+            system, entry = PEER_ENTRIES[key]
+            results.setdefault(system, {})[entry] = series
         else:
-            results.setdefault("gensim", {})[f"workers_{RUNS[key][1]}"] = series
+            results[key] = series
     return {
         "mode": "scale",
         **results,
@@ -517,82 +384,6 @@ def scale(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "machine": machine,
         "checks": checks,
     }
-
-
-def scale_checks(series: list[dict[str, Any]]) -> dict[str, dict]:
-    """Flat words/s, memory growing like the id array only, and the memory bar at each size."""
-    small, large = series[0], series[-1]
-    speed_ratio = large["words_per_sec"] / small["words_per_sec"]
-    checks = {
-        "flat_speed": check(
-            speed_ratio >= 0.7,
-            speed_ratio,
-            0.7,
-            f"words/s at {large['size']:,} tokens = {speed_ratio:.2f}x that at "
-            f"{small['size']:,} (need >= 0.70x)",
-        )
-    }
-
-    # The weights follow the vocabulary, not the corpus length: leave them out.  Ours
-    # also has exact traced allocations, steadier than RSS for a growth figure.
-    def peak(row: dict[str, Any]) -> float:
-        return row.get("traced_peak_mb", row["peak_mb"])
-
-    extra_tokens = large["tokens"] - small["tokens"]
-    grown_mb = (peak(large) - large["weights_mb"]) - (peak(small) - small["weights_mb"])
-    ids_grown_mb = large["ids_mb"] - small["ids_mb"]
-    limit = 2 * ids_grown_mb + 16.0
-    per_token = grown_mb * MB / extra_tokens if extra_tokens > 0 else math.nan
-    checks["memory_growth"] = check(
-        grown_mb <= limit,
-        grown_mb,
-        limit,
-        f"peak less weights grew {grown_mb:.1f} MB ({per_token:.1f} bytes per extra token; "
-        f"run+ {small['run_extra_mb']:.1f} -> {large['run_extra_mb']:.1f} MB) while the corpus "
-        f"ids grew {ids_grown_mb:.1f} MB; need <= 2 x ids growth + 16 = {limit:.1f} MB",
-    )
-    worst = max(
-        series,
-        key=lambda r: r["peak_mb"] - (MEMORY_FACTOR * (r["weights_mb"] + r["ids_mb"])),
-    )
-    bar = MEMORY_FACTOR * (worst["weights_mb"] + worst["ids_mb"]) + MEMORY_SLACK_MB
-    checks["memory_bar"] = check(
-        all(
-            r["peak_mb"] <= MEMORY_FACTOR * (r["weights_mb"] + r["ids_mb"]) + MEMORY_SLACK_MB
-            for r in series
-        ),
-        worst["peak_mb"],
-        bar,
-        f"tightest at {worst['size']:,} tokens: peak {worst['peak_mb']:.1f} MB <= "
-        f"2 x ({worst['weights_mb']:.1f} + {worst['ids_mb']:.1f}) + 200 = {bar:.1f} MB",
-    )
-    return checks
-
-
-def scale_table(
-    rows: dict[str, list[dict[str, Any]]], settings: Settings, args: argparse.Namespace
-) -> str:
-    header = (
-        f"{'system':<20}{'tokens':>12}{'vocab':>8}{'words/s':>11}{'train s':>9}"
-        f"{'peak MB':>9}{'run+ MB':>9}{'ids MB':>8}{'matrices MB':>13}  memory via"
-    )
-    lines = [
-        f"scaling: Zipf corpora (exponent 1, {args.scale_vocab:,} words), epochs "
-        f"{settings.epochs}, dim {settings.dim}, window {settings.window}, negatives "
-        f"{settings.negatives}, {args.repeats} repeat(s), medians shown",
-        "",
-        header,
-        "-" * len(header),
-    ]
-    for key, series in rows.items():
-        for row in series:
-            lines.append(
-                f"{LABELS[key]:<20}{row['tokens']:>12,}{row['vocab_size']:>8,.0f}"
-                f"{row['words_per_sec']:>11,.0f}{row['seconds']:>9.2f}{row['peak_mb']:>9.1f}"
-                f"{row['run_extra_mb']:>9.1f}{row['ids_mb']:>8.1f}{row['weights_mb']:>13.1f}"
-                f"  {row['memory_method']}"
-            )
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- main

@@ -21,6 +21,7 @@ from benchmarks._measure import (
     save_corpus,
     zipf_corpus,
 )
+from benchmarks._peers import FASTTEXT, count_text, fasttext_available, write_corpus_text
 from benchmarks.compare_gensim import resolve_systems
 from w2v_core.corpus import corpus_from_text
 
@@ -28,7 +29,13 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 METRICS = ("words_per_sec", "seconds", "peak_mb", "ws353", "simlex999", "analogy")
 
 
-def run_benchmark(tmp_path: Path, *args: str) -> dict:
+NEEDS_FASTTEXT = pytest.mark.skipif(
+    not fasttext_available(),
+    reason=f"fastText is not installed at {FASTTEXT} (Debian package fasttext, see .ci/run)",
+)
+
+
+def run_benchmark(tmp_path: Path, *args: str, timeout: float = 120) -> dict:
     """Run the benchmark script as a subprocess; return its JSON output."""
     out = tmp_path / "bench.json"
     env = dict(os.environ)
@@ -39,7 +46,7 @@ def run_benchmark(tmp_path: Path, *args: str) -> dict:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -69,8 +76,10 @@ def test_compare_smoke(tmp_path: Path, tiny_text: Path) -> None:
     doc = run_benchmark(
         tmp_path,
         *("--corpus", str(tiny_text), "--epochs", "1", "--repeats", "1", "--dim", "20"),
+        *("--systems", "ours,ours_shared,gensim"),
     )
     assert set(doc) >= {"ours", "ours_shared", "gensim", "settings", "machine", "checks"}
+    assert "fasttext" not in doc
     assert set(doc["gensim"]) == {"workers_1", "workers_2"}
     systems = [doc["ours"], doc["ours_shared"], doc["gensim"]["workers_1"]]
     systems.append(doc["gensim"]["workers_2"])
@@ -105,6 +114,66 @@ def test_compare_smoke(tmp_path: Path, tiny_text: Path) -> None:
             )
             assert item["passed"] is within, (name, item)
             assert item["text"]
+
+
+@pytest.mark.slow
+@NEEDS_FASTTEXT
+def test_every_peer_in_one_run(tmp_path: Path, tiny_text: Path) -> None:
+    """The six peer entries of issue 28, each with words/s by one definition and WS353;
+    our ratios are against the fastest gensim mode with the same workers."""
+    doc = run_benchmark(
+        tmp_path,
+        *("--corpus", str(tiny_text), "--epochs", "2", "--repeats", "1", "--dim", "20"),
+        timeout=600,
+    )
+    entries = {
+        "gensim": {"workers_1", "workers_2", "corpus_file_workers_1", "corpus_file_workers_2"},
+        "fasttext": {"workers_1", "workers_2"},
+    }
+    for system, names in entries.items():
+        assert set(doc[system]) == names
+        for name in names:
+            figures = doc[system][name]
+            assert positive(figures["words_per_sec"]), (system, name)
+            # One definition of words: raw corpus tokens x epochs / training seconds.
+            assert figures["words_per_sec"] == pytest.approx(2 * 20_000 / figures["seconds"])
+            assert -1.0 <= figures["ws353"] <= 1.0 and figures["ws353_covered"] == 353
+    for name in ("workers_1", "workers_2"):
+        fasttext = doc["fasttext"][name]
+        # Training alone, inside the span between its vocabulary and its last report.
+        assert 0 < fasttext["seconds"] <= fasttext["pipe_seconds"] * 1.01 + 0.01
+        assert fasttext["pipe_seconds"] < fasttext["total_seconds"]
+        assert fasttext["workers"] == int(name[-1]) and "-minn 0 -maxn 0" in fasttext["command"]
+    for key in ("ours", "ours_shared", "ours_workers_2", "ours_shared_workers_2"):
+        row, workers = doc[key], doc[key]["workers"]
+        peers = {
+            n: doc["gensim"][n] for n in (f"workers_{workers}", f"corpus_file_workers_{workers}")
+        }
+        best = max(peers, key=lambda n: peers[n]["words_per_sec"])
+        assert row["fastest_gensim"] == best
+        assert row["speed_ratio_vs_fastest_gensim"] == pytest.approx(
+            row["words_per_sec"] / peers[best]["words_per_sec"]
+        )
+        assert positive(row["speed_ratio_vs_fasttext"])
+        speed = doc["checks"][key]["speed"]
+        assert speed["value"] == pytest.approx(row["speed_ratio_vs_fastest_gensim"])
+        assert speed["limit"] == {"ours": 0.45, "ours_workers_2": 0.45}.get(
+            key, 2.0 if workers == 1 else 1.8
+        )
+        ws = doc["checks"][key]["ws353"]
+        assert ws["limit"] == pytest.approx(peers[best]["ws353"] - 0.01)
+
+
+def test_the_text_file_is_the_token_stream(tmp_path: Path) -> None:
+    corpus = corpus_from_text("the cat sat\non the mat\n\nthe end\nrare\n", name="t")
+    every, common = tmp_path / "all.txt", tmp_path / "common.txt"
+    assert write_corpus_text(corpus, every) == 4
+    assert every.read_text() == "the cat sat\non the mat\nthe end\nrare\n"
+    assert count_text(every) == (corpus.n_tokens, 4)
+    # fastText's file: words below min-count left out, a sentence of them dropped.
+    assert write_corpus_text(corpus, common, min_count=2) == 3
+    assert common.read_text() == "the\nthe\nthe\n"
+    assert count_text(common) == (3, 3)
 
 
 @pytest.mark.slow
@@ -156,6 +225,10 @@ def test_helpers() -> None:
         parse_sizes("0")
     assert resolve_systems("gensim,ours") == ["ours", "gensim_w1", "ours_workers_2", "gensim_w2"]
     assert resolve_systems("ours1") == ["ours", "ours_shared"]
+    assert resolve_systems("fasttext,gensim_corpus_file") == [
+        "gensim_corpus_file_w1", "fasttext_w1", "gensim_corpus_file_w2", "fasttext_w2",
+    ]  # fmt: skip
+    assert len(resolve_systems("all")) == 10
     with pytest.raises(ValueError):
         resolve_systems("word2vec")
     runs = [{"seconds": 3.0, "n": 5, "m": "rss", "x": None}, {"seconds": 1.0, "n": 7, "m": "rss"}]
@@ -177,3 +250,16 @@ def test_the_browser_is_debians_chromium_whatever_else_is_on_the_path(tmp_path, 
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
     assert find_chromium() in (DEBIAN_CHROMIUM, None)
     assert find_chromium() == (DEBIAN_CHROMIUM if os.access(DEBIAN_CHROMIUM, os.X_OK) else None)
+
+
+def test_without_fasttext_the_benchmark_says_how_to_leave_it_out(monkeypatch, capsys):
+    import benchmarks.compare_gensim as compare
+
+    monkeypatch.setattr(compare, "fasttext_available", lambda: False)
+    with pytest.raises(SystemExit) as stopped:
+        compare.parse_args(["--systems", "ours,fasttext"])
+    assert stopped.value.code == 2
+    assert "apt-get install fasttext" in capsys.readouterr().err
+    assert compare.parse_args(["--systems", "ours,gensim_corpus_file"]).run_keys == [
+        "ours", "gensim_corpus_file_w1", "ours_workers_2", "gensim_corpus_file_w2",
+    ]  # fmt: skip

@@ -35,3 +35,39 @@ def test_the_worst_slider_corners_train(lee_part, shared, setting):
     assert not diverged, message
     assert norm is not None and 0.01 < norm < EXPLODED
     assert np.isfinite(norm)
+
+
+def test_the_benchmark_trains_ours_as_the_command_line_does(tmp_path):
+    """The benchmark runs `python -m w2v_core train` in a process of its own."""
+    from benchmarks.stability import cli_flags, run_ours_cli
+
+    config = TrainConfig(dim=20, window=15, negatives=25, batch_size=4096, alpha=0.2, epochs=1,
+                         min_count=1, seed=1, workers=1, shared_negatives=False)  # fmt: skip
+    flags = cli_flags(config)
+    assert flags[flags.index("--negatives") + 1] == "25" and flags[-1] == "--per-pair-negatives"
+    status, norm, message = run_ours_cli("toy", config, tmp_path, timeout=600)
+    assert status == "trained", message
+    assert norm is not None and 0.01 < norm < EXPLODED
+    assert not list(tmp_path.iterdir())  # the model file is removed
+
+
+def test_a_run_that_does_not_end_is_killed_and_counted_as_hung():
+    from benchmarks.stability import run_cli
+
+    code, message, _ = run_cli(["train", "lee", "--epochs", "1000", "--quiet"], timeout=1)
+    assert code is None and message.startswith("hung")
+
+
+def test_the_table_counts_each_system_and_worker_count():
+    from benchmarks.stability import Outcome, table
+
+    runs = [
+        Outcome("shared", "lee", "neg 25", 2, 1, True, None, 1.0, "training diverged", "diverged"),
+        Outcome("shared", "lee", "neg 25", 1, 1, False, 1.0, 1.0),
+        Outcome("gensim", "lee", "neg 25", 2, 1, False, 2.0, 1.0),
+    ]
+    text = table(runs)
+    assert "| lee | neg 25 | 1 / 2 | - | 0 / 1 | 1.00 / - / 2.00 |" in text
+    assert "| **all, 2 workers** |  | 1 / 1 | - | 0 / 1 |  |" in text
+    assert "| **all** |  | 1 / 2 | - | 0 / 1 |  |" in text
+    assert "lee, neg 25, shared, 2 worker(s), seed 1: diverged -- training diverged" in text
