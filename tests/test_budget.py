@@ -3,12 +3,13 @@ budget (refused before anything starts) and the confirming click."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 from planted import planted_text
 
-from dashboard import budget
+from dashboard import budget, tuning
 from dashboard.advice import weak_settings
 from dashboard.runs import RegistrySettings, RunRegistry
 from dashboard.tuning import start_sweep
@@ -33,21 +34,51 @@ def config(**kwargs) -> TrainConfig:
 )
 def test_the_estimate_grows_with_every_setting_that_adds_work(corpus, setting, more):
     less = {"dim": 20, "window": 2, "negatives": 2, "epochs": 2, "min_count": 15}[setting]
-    for shared in (False, True):
-        small_config = config(**{setting: less}, shared_negatives=shared)
-        big_config = config(**{setting: more}, shared_negatives=shared)
-        small = budget.MEASURED.seconds(small_config, budget.kept_tokens(corpus, small_config))
-        big = budget.MEASURED.seconds(big_config, budget.kept_tokens(corpus, big_config))
+    modes = (False,) if setting == "negatives" else (False, True)  # see the next test
+    for shared in modes:
+        small = budget.corpus_seconds(config(**{setting: less}, shared_negatives=shared), corpus)
+        big = budget.corpus_seconds(config(**{setting: more}, shared_negatives=shared), corpus)
         assert big > small > 0
 
 
-def test_the_estimate_scales_with_the_corpus_and_the_mode(corpus):
+def test_a_shared_pool_costs_by_its_size_not_by_the_number_of_negatives(corpus):
+    # the engine scores every center against the pool's P words whatever K is; K only
+    # weights them (w2v_core.steps.band_step_shared)
+    def seconds(**kwargs):
+        return budget.corpus_seconds(config(shared_negatives=True, **kwargs), corpus)
+
+    assert seconds(negatives=2) == seconds(negatives=25)
+    assert seconds(shared_pool=256) > seconds(shared_pool=32)
+
+
+def test_the_estimate_scales_with_the_corpus_the_mode_and_the_processes(corpus):
     per_pair, shared = config(shared_negatives=False), config(shared_negatives=True)
     tokens = 1_000_000  # a corpus where the work, not the start-up, dominates
-    assert budget.MEASURED.seconds(per_pair, 10 * tokens) > 5 * budget.MEASURED.seconds(
-        per_pair, tokens
-    )
-    assert budget.MEASURED.seconds(shared, tokens) < budget.MEASURED.seconds(per_pair, tokens)
+    model = budget.MEASURED
+    assert model.seconds(per_pair, 10 * tokens) > 5 * model.seconds(per_pair, tokens)
+    assert model.seconds(shared, tokens) < model.seconds(per_pair, tokens)
+    for mode in (per_pair, shared):
+        assert model.seconds(mode, tokens, workers=2) <= model.seconds(mode, tokens, workers=1)
+
+
+def test_the_fitted_model_file_round_trips_and_a_foreign_one_is_not_used(tmp_path):
+    path = tmp_path / "cost_model.json"
+    path.write_text(json.dumps(budget.MEASURED.to_json()))
+    assert budget.load_model(path) == budget.MEASURED
+    foreign = {**budget.MEASURED.to_json(), "epoch_terms": ["T", "something else"]}
+    path.write_text(json.dumps(foreign))
+    assert budget.load_model(path) == budget.FALLBACK
+    path.write_text("not json")
+    assert budget.load_model(path) == budget.FALLBACK
+
+
+def test_a_sweep_trains_what_is_not_cached_and_skips_a_finished_run(corpus):
+    registry = RunRegistry(RegistrySettings(cache_dir=None, disk_cache_mb=0.0))
+    small = config(dim=10, epochs=1, workers=1)
+    assert tuning.sweep_todo(registry, corpus, [small]) == [small]
+    job = registry.submit(corpus, small).job
+    assert job is not None and job.wait(120)
+    assert tuning.sweep_todo(registry, corpus, [small]) == []
 
 
 def test_kept_tokens_follow_min_count_and_subsampling(corpus):
