@@ -218,7 +218,7 @@ def render(ctx: Context) -> None:
 def _sweep_form(
     ctx: Context, base: TrainConfig, infos: Sequence[RunInfo], job: TuneJob | None
 ) -> None:
-    from dashboard.tuning import start_sweep
+    from dashboard.tuning import start_sweep, sweep_estimate, sweep_todo
     from w2v_core.sweep import grid, parse_values
 
     st.subheader("Sweep")
@@ -253,13 +253,13 @@ def _sweep_form(
         return
     corpus = ctx.corpus
     assert corpus is not None
-    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus, c))]
+    to_train = sweep_todo(ctx.registry, corpus, configs)
     # the cost model (every setting that changes the work), scaled by this server's runs
-    seconds = budget.estimate_seconds(to_train, corpus, budget.calibration(infos, corpus))
+    seconds = sweep_estimate(ctx.registry, corpus, configs)
     cached = len(configs) - len(to_train)
     when = f"about {budget.minutes(seconds)} of training" if to_train else "nothing to train"
     st.caption(
-        f"{len(configs)} runs ({cached} already cached), the other settings from the "
+        f"{len(configs)} runs ({cached} already trained), the other settings from the "
         f"sidebar · {when}"
     )
     busy = job is not None and job.active
