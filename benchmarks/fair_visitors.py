@@ -261,7 +261,10 @@ def sweep_scenario(server: StreamlitServer, browser, shots: Path | None = None) 
     )
     sweep_line.first.wait_for(timeout=TIMEOUT_MS)
     facts["b_sees_a_sweep"] = sweep_line.first.inner_text()
-    sweep_line.first.scroll_into_view_if_needed()
+    waiting = b.locator(".stSidebar").get_by_text(re.compile(r"^1\. .* · waiting "))
+    waiting.first.wait_for(timeout=TIMEOUT_MS)  # A's training, waiting behind its sweep
+    facts["b_sees_a_waiting"] = waiting.first.inner_text()
+    waiting.first.scroll_into_view_if_needed()
     if shots:
         b.screenshot(path=str(shots / "b-queue-sweep.png"))
         b.screenshot(path=str(shots / "b-queue-sweep-full.png"), full_page=True)

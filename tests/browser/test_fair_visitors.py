@@ -56,6 +56,7 @@ def test_a_short_training_starts_beside_a_sweep_and_a_closed_tabs_sweep_stops(
     # B's queue: A's sweep run running, A's training waiting, both anonymous
     assert facts["b_queue_title"] == "Server queue: 1 running, 1 waiting"
     assert "visitor" in facts["b_sees_a_sweep"] and "you" not in facts["b_sees_a_sweep"]
+    assert "(sweep run" not in facts["b_sees_a_waiting"]  # A's own training, not the sweep's
     # both Stops ended what they stopped (the page said so), and the closed tab's sweep
     assert facts["stop_queued_s"] is not None and facts["stop_sweep_s"] is not None
     assert facts["queue_after_close"].startswith("Server queue: 0 running, 0 waiting")
