@@ -8,13 +8,14 @@ One command, a few minutes (re-run it whenever the engine gets faster)::
 
 ``--fit`` trains :data:`N_FIT` configurations drawn at random across the sidebar's
 slider ranges (dimension, window, negatives, epochs, min-count, subsampling, pairs
-per step, both sampling modes, one or two processes) on prefixes of the ``wiki``
-corpus, each sized so that the run takes a few seconds; fits, per sampling mode,
+per step, both sampling modes, one or two processes) on random prefixes of the ``wiki``
+corpus (shrunk if a run would take over :data:`FIT_SECONDS`: runs of every length,
+so that start-up and per-token costs can be told apart); fits, per sampling mode,
 
     seconds = c0 + c1 N + epochs * (Σ_i w_i f_i) / speedup(workers)
 
 (:mod:`dashboard.budget`: the terms ``f``) by non-negative least squares on the
-*relative* error, with the two-process speed-up chosen on a grid; writes the
+log of estimate / actual, with the two-process speed-up chosen on a grid; writes the
 coefficients to ``dashboard/cost_model.json`` (what the app reads) and then trains
 :data:`N_CHECK` *other* random configurations (another seed; ``toy`` and wiki
 prefixes up to the whole corpus) to record estimate / actual on runs the fit never
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import nnls
+from scipy.optimize import least_squares, nnls
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,10 +48,10 @@ from w2v_core.train import TrainConfig, Trainer  # noqa: E402
 OUT = Path(__file__).parent / "results" / "cost_model.json"
 N_FIT = 40
 N_CHECK = 16
-#: Seconds a fitted run should take (its corpus prefix is chosen for it).
-FIT_SECONDS = 4.0
+#: Seconds a fitted run may take at most (by the fixed prior; its prefix shrinks).
+FIT_SECONDS = 12.0
 #: Seconds a checked run may take at most (the longest show the long end holds).
-CHECK_SECONDS = (2.0, 40.0)
+CHECK_SECONDS = 40.0
 SHARES = (0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
 SPEEDUPS = np.linspace(1.0, 2.0, 21)
 
@@ -91,18 +92,16 @@ class Corpora:
             self._made[share] = corpus_from_text("\n".join(lines), name=f"wiki {share:g}")
         return self._made[share]
 
-    def sized(self, config: TrainConfig, seconds: tuple[float, float], model) -> Corpus:
-        """The largest prefix whose estimate is at most ``seconds[1]`` (at least the
-        smallest), preferring one near ``seconds[0]``."""
-        best = self.share(SHARES[0])
-        for share in SHARES:
-            corpus = self.share(share)
-            if budget.corpus_seconds(config, corpus, model) > seconds[1]:
-                break
-            best = corpus
-            if budget.corpus_seconds(config, corpus, model) >= seconds[0]:
-                break
-        return best
+    def sized(self, config: TrainConfig, share: float, cap: float) -> Corpus:
+        """The prefix of ``share`` (or a smaller one) whose estimate by
+        :data:`~dashboard.budget.FALLBACK` (a fixed prior: the same design on every
+        re-run) is at most ``cap`` seconds."""
+        shares = [s for s in SHARES if s <= share]
+        for smaller in reversed(shares):
+            corpus = self.share(smaller)
+            if budget.corpus_seconds(config, corpus, budget.FALLBACK) <= cap:
+                return corpus
+        return self.share(SHARES[0])
 
 
 def measure(corpus: Corpus, values: dict[str, Any]) -> dict[str, Any]:
@@ -126,20 +125,28 @@ def _terms(row: dict[str, Any], model_speedup: float) -> np.ndarray:
     config = TrainConfig(**row["config"])
     epoch = np.array(budget.epoch_features(config, row["tokens"]))
     speedup = 1.0 + (model_speedup - 1.0) * (row["workers"] - 1)
-    return np.concatenate((budget.run_features(row["corpus_tokens"]),
+    return np.concatenate((budget.run_features(row["corpus_tokens"], row["workers"]),
                            config.epochs * epoch / speedup))  # fmt: skip
 
 
 def fit_mode(rows: list[dict[str, Any]]) -> tuple[budget.ModeCost, float]:
-    """NNLS on the relative error for each two-process speed-up on a grid; the best."""
+    """Non-negative coefficients minimising the squared *log* ratio estimate / actual
+    (over- and under-estimates alike; started from NNLS on the relative error), for
+    each two-process speed-up on a grid; the best."""
     y = np.array([r["seconds"] for r in rows])
     best: tuple[float, budget.ModeCost] | None = None
     for speedup in SPEEDUPS:
         x = np.array([_terms(r, speedup) for r in rows])
         scale = np.where(x.max(axis=0) > 0, x.max(axis=0), 1.0)
-        solution, _ = nnls(x / scale / y[:, None], np.ones(len(y)))
-        coefficients = solution / scale
-        error = float(np.sum(np.log(np.maximum(x @ coefficients, 1e-9) / y) ** 2))
+        xs = x / scale
+        start, _ = nnls(xs / y[:, None], np.ones(len(y)))
+
+        def log_ratio(c: np.ndarray, xs: np.ndarray = xs) -> np.ndarray:
+            return np.log(np.maximum(xs @ c, 1e-9) / y)
+
+        solved = least_squares(log_ratio, start + 1e-9, bounds=(0.0, np.inf))
+        coefficients = solved.x / scale
+        error = float(np.sum(log_ratio(solved.x) ** 2))
         n_run = len(budget.RUN_TERMS)
         mode = budget.ModeCost(tuple(coefficients[:n_run]), tuple(coefficients[n_run:]),
                                float(speedup))  # fmt: skip
@@ -182,16 +189,19 @@ def summary(checked: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def run_many(corpora: Corpora, n: int, seed: int, seconds: tuple[float, float],
-             model: budget.CostModel, toy_every: int = 0) -> list[dict[str, Any]]:  # fmt: skip
-    """``n`` random configurations, each on a corpus sized for ``seconds``."""
+def run_many(corpora: Corpora, n: int, seed: int, cap: float,
+             toy_every: int = 0) -> list[dict[str, Any]]:  # fmt: skip
+    """``n`` random configurations, each on a random prefix of wiki (smaller if it
+    would take over ``cap`` seconds), or on ``toy``: runs of every length, so that
+    the start-up and the per-token terms can be told apart."""
     rng = random.Random(seed)
     rows = []
     for i in range(n):
         values = random_config(rng)
+        share = rng.choice(SHARES)
         config = TrainConfig(**values)
         use_toy = toy_every and i % toy_every == 0
-        corpus = corpora.toy if use_toy else corpora.sized(config, seconds, model)
+        corpus = corpora.toy if use_toy else corpora.sized(config, share, cap)
         rows.append(measure(corpus, values))
         shown = {k: rows[-1].get(k) for k in ("corpus", "workers", "seconds", "error")}
         print(i, values, shown, flush=True)
@@ -200,7 +210,7 @@ def run_many(corpora: Corpora, n: int, seed: int, seconds: tuple[float, float],
 
 def check(corpora: Corpora, model: budget.CostModel) -> dict[str, Any]:
     """Fresh configurations (a seed the fit never used), estimate vs actual."""
-    rows = run_many(corpora, N_CHECK, seed=2026, seconds=CHECK_SECONDS, model=model, toy_every=5)
+    rows = run_many(corpora, N_CHECK, seed=2026, cap=CHECK_SECONDS, toy_every=5)
     checked = ratios(rows, model)
     return {"check_rows": checked, "check": summary(checked)}
 
@@ -208,14 +218,15 @@ def check(corpora: Corpora, model: budget.CostModel) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     started = time.perf_counter()
     stored = json.loads(OUT.read_text()) if OUT.exists() else {}
-    if "--refit" in argv:
+    if "--refit" in argv:  # new model terms: fit the stored runs, check the stored checks
         model = fit(stored["fit_rows"])
         stored["fit"] = summary(ratios(stored["fit_rows"], model))
+        stored["check_rows"] = ratios(stored["check_rows"], model)
+        stored["check"] = summary(stored["check_rows"])
     else:
         corpora = Corpora()
         if "--check" not in argv:
-            rows = run_many(corpora, N_FIT, seed=1, seconds=(FIT_SECONDS, 3 * FIT_SECONDS),
-                            model=budget.MEASURED)  # fmt: skip
+            rows = run_many(corpora, N_FIT, seed=1, cap=FIT_SECONDS)
             model = fit(rows)
             stored = {"fit_rows": rows, "fit": summary(ratios(rows, model))}
         else:

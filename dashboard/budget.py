@@ -4,19 +4,23 @@
   fitted to measured trainings (``python -m benchmarks.cost_model --fit`` writes
   ``dashboard/cost_model.json``)::
 
-      seconds = c0 + c1 N + epochs * (Σ_i w_i f_i) / speedup(workers)
-      f = [T, T P / S, T B dim, T X dim]
+      seconds = c0 + c1 N + c2 [workers > 1] + epochs * (Σ_i w_i f_i) / speedup(workers)
+      f = [T, T P / S, T B dim, T X dim, T K dim]
 
-  ``N`` the corpus's tokens (the vocabulary is counted once), ``T`` the tokens an
+  ``N`` the corpus's tokens (the vocabulary is counted once), ``c2`` starting the
+  worker processes, ``T`` the tokens an
   epoch keeps after min-count and subsampling (:func:`kept_tokens`, exact from the
   corpus's counts), ``P = window + 1`` pairs per center (word2vec shrinks each
   side's window uniformly to 1..window), ``S`` the pairs per step (``batch_size``),
   ``B = 32 + 2 window`` the band row the engine scores per center
   (:mod:`w2v_core.steps`), ``X`` the negative rows per center: ``shared_pool`` with
   a shared pool (the number of negatives only weights them), ``P * negatives`` per
-  pair.  Each sampling mode has its own coefficients and its measured speed-up of
-  two processes.  :func:`calibration` scales the result by the runs already
-  measured on this server and corpus (its load, its cores).
+  pair; ``K = negatives`` again on its own: the step bound's checks
+  (:mod:`w2v_core.rowbound`) grow with the negatives' weight in both modes (measured:
+  a shared pool with 20 negatives took 1.5x the time of 2).  Each sampling mode has
+  its own coefficients and its measured speed-up of two processes.
+  :func:`calibration` scales the result by the runs already measured on this server
+  and corpus (its load, its cores).
 * :func:`session_budget_seconds`: the most training time one session may have
   planned at once (``W2V_SESSION_BUDGET_MINUTES``); :func:`check_budget` refuses
   more with a plain message, before anything starts.
@@ -72,13 +76,14 @@ def kept_tokens(corpus: Corpus, config: TrainConfig) -> float:
 
 
 #: The cost model's terms, named as in the module docstring (and the fitted file).
-RUN_TERMS = ("1", "N")
-EPOCH_TERMS = ("T", "steps", "T*B*dim", "T*X*dim")
+RUN_TERMS = ("1", "N", "pool")
+EPOCH_TERMS = ("T", "steps", "T*B*dim", "T*X*dim", "T*K*dim")
 
 
-def run_features(corpus_tokens: float) -> list[float]:
-    """Once per training: start-up, and the vocabulary counted over the ``N`` tokens."""
-    return [1.0, float(corpus_tokens)]
+def run_features(corpus_tokens: float, workers: int = 1) -> list[float]:
+    """Once per training: start-up, the vocabulary counted over the ``N`` tokens, and
+    (``pool`` = 1 with two processes or more) starting the worker processes."""
+    return [1.0, float(corpus_tokens), 1.0 if workers > 1 else 0.0]
 
 
 def epoch_features(config: TrainConfig, tokens: float) -> list[float]:
@@ -88,7 +93,8 @@ def epoch_features(config: TrainConfig, tokens: float) -> list[float]:
     :mod:`w2v_core.steps`); ``X`` the negative rows per center: ``shared_pool``
     with a shared pool (independent of ``negatives``), ``(window + 1) negatives``
     per pair otherwise (``window + 1`` pairs per center on average);
-    ``steps = T (window + 1) / pairs per step``: the Python cost of each step.
+    ``steps = T (window + 1) / pairs per step``: the Python cost of each step;
+    ``T K dim``: the step bound's work, which grows with the negatives' weight.
     """
     from w2v_core.steps import BLOCK, PAIRS_PER_STEP
 
@@ -96,7 +102,8 @@ def epoch_features(config: TrainConfig, tokens: float) -> list[float]:
     band = BLOCK + 2 * config.window
     rows = config.shared_pool if config.shared_negatives else pairs * config.negatives
     steps = tokens * pairs / (config.batch_size or PAIRS_PER_STEP)
-    return [tokens, steps, tokens * band * config.dim, tokens * rows * config.dim]
+    d, k = config.dim, config.negatives
+    return [tokens, steps, tokens * band * d, tokens * rows * d, tokens * k * d]
 
 
 @dataclass(frozen=True)
@@ -129,9 +136,9 @@ class CostModel:
         ``workers`` processes (default ``config.workers``)."""
         mode = self.shared if config.shared_negatives else self.per_pair
         n = tokens if corpus_tokens is None else corpus_tokens
-        setup = float(np.dot(mode.run, run_features(n)))
-        epoch = float(np.dot(mode.epoch, epoch_features(config, tokens)))
         processes = config.workers if workers is None else workers
+        setup = float(np.dot(mode.run, run_features(n, processes)))
+        epoch = float(np.dot(mode.epoch, epoch_features(config, tokens)))
         return setup + config.epochs * epoch / mode.speedup(processes)
 
     def to_json(self) -> dict[str, Any]:
@@ -159,8 +166,8 @@ class CostModel:
 MODEL_FILE = Path(__file__).with_name("cost_model.json")
 #: Used if the file is missing or unreadable: a rough model (one process, 2 cores).
 FALLBACK = CostModel(
-    per_pair=ModeCost((0.05, 1e-6), (4e-6, 1e-4, 1e-9, 2.5e-8), 1.3),
-    shared=ModeCost((0.05, 1e-6), (4e-6, 1e-4, 1e-9, 1e-9), 1.3),
+    per_pair=ModeCost((0.05, 1e-6, 1.0), (4e-6, 1e-3, 1e-9, 2.5e-8, 0.0), 1.3),
+    shared=ModeCost((0.05, 1e-6, 1.0), (4e-6, 5e-4, 1e-9, 1e-9, 1e-9), 1.3),
 )
 
 
