@@ -59,8 +59,12 @@ def test_the_estimate_scales_with_the_corpus_the_mode_and_the_processes(corpus):
     model = budget.MEASURED
     assert model.seconds(per_pair, 10 * tokens) > 5 * model.seconds(per_pair, tokens)
     assert model.seconds(shared, tokens) < model.seconds(per_pair, tokens)
-    for mode in (per_pair, shared):
-        assert model.seconds(mode, tokens, workers=2) <= model.seconds(mode, tokens, workers=1)
+    for mode, cost in ((per_pair, model.per_pair), (shared, model.shared)):
+        # two processes: the work divided by the measured speed-up, plus their start-up
+        # (on a busy 2-core machine the speed-up can be 1: then only the start-up differs)
+        start_up = cost.run[budget.RUN_TERMS.index("pool")]
+        one, two = model.seconds(mode, tokens, workers=1), model.seconds(mode, tokens, workers=2)
+        assert two - start_up <= one * (1 + 1e-9)
 
 
 def test_the_fitted_model_file_round_trips_and_a_foreign_one_is_not_used(tmp_path):
