@@ -129,14 +129,32 @@ def _terms(row: dict[str, Any], model_speedup: float) -> np.ndarray:
                            config.epochs * epoch / speedup))  # fmt: skip
 
 
-def fit_mode(rows: list[dict[str, Any]]) -> tuple[budget.ModeCost, float]:
+def _design(rows: list[dict[str, Any]], speedup: float) -> np.ndarray:
+    """One column block per sampling mode (its run and epoch terms), and one column,
+    shared by both modes, for starting the worker processes (``pool``): few per-pair
+    rows train with two processes, and that start-up does not depend on the mode."""
+    pool = budget.RUN_TERMS.index("pool")
+    width = len(budget.RUN_TERMS) - 1 + len(budget.EPOCH_TERMS)
+    x = np.zeros((len(rows), 2 * width + 1))
+    for i, row in enumerate(rows):
+        terms = _terms(row, speedup)
+        own = np.delete(terms, pool)
+        at = width if row["config"]["shared_negatives"] else 0
+        x[i, at : at + width] = own
+        x[i, -1] = terms[pool]
+    return x
+
+
+def fit(rows: list[dict[str, Any]]) -> budget.CostModel:
     """Non-negative coefficients minimising the squared *log* ratio estimate / actual
     (over- and under-estimates alike; started from NNLS on the relative error), for
-    each two-process speed-up on a grid; the best."""
-    y = np.array([r["seconds"] for r in rows])
-    best: tuple[float, budget.ModeCost] | None = None
+    each two-process speed-up on a grid; the best, as one
+    :class:`~dashboard.budget.ModeCost` per sampling mode."""
+    usable = [r for r in rows if "seconds" in r]
+    y = np.array([r["seconds"] for r in usable])
+    best: tuple[float, np.ndarray, float] | None = None
     for speedup in SPEEDUPS:
-        x = np.array([_terms(r, speedup) for r in rows])
+        x = _design(usable, speedup)
         scale = np.where(x.max(axis=0) > 0, x.max(axis=0), 1.0)
         xs = x / scale
         start, _ = nnls(xs / y[:, None], np.ones(len(y)))
@@ -145,25 +163,20 @@ def fit_mode(rows: list[dict[str, Any]]) -> tuple[budget.ModeCost, float]:
             return np.log(np.maximum(xs @ c, 1e-9) / y)
 
         solved = least_squares(log_ratio, start + 1e-9, bounds=(0.0, np.inf))
-        coefficients = solved.x / scale
         error = float(np.sum(log_ratio(solved.x) ** 2))
-        n_run = len(budget.RUN_TERMS)
-        mode = budget.ModeCost(tuple(coefficients[:n_run]), tuple(coefficients[n_run:]),
-                               float(speedup))  # fmt: skip
         if best is None or error < best[0]:
-            best = (error, mode)
+            best = (error, solved.x / scale, float(speedup))
     assert best is not None
-    return best[1], best[0]
+    _, c, speedup = best
+    n_run = len(budget.RUN_TERMS) - 1  # without the shared pool column
+    width = n_run + len(budget.EPOCH_TERMS)
 
+    def mode(at: int) -> budget.ModeCost:
+        run = [*c[at : at + n_run]]
+        run.insert(budget.RUN_TERMS.index("pool"), c[-1])
+        return budget.ModeCost(tuple(run), tuple(c[at + n_run : at + width]), speedup)
 
-def fit(rows: list[dict[str, Any]]) -> budget.CostModel:
-    """One :class:`~dashboard.budget.ModeCost` per sampling mode from ``rows``."""
-    usable = [r for r in rows if "seconds" in r]
-    modes = {}
-    for shared in (False, True):
-        mode, _ = fit_mode([r for r in usable if r["config"]["shared_negatives"] == shared])
-        modes["shared" if shared else "per_pair"] = mode
-    return budget.CostModel(**modes)
+    return budget.CostModel(per_pair=mode(0), shared=mode(width))
 
 
 def ratios(rows: list[dict[str, Any]], model: budget.CostModel) -> list[dict[str, Any]]:
@@ -226,7 +239,7 @@ def main(argv: list[str]) -> int:
     else:
         corpora = Corpora()
         if "--check" not in argv:
-            rows = run_many(corpora, N_FIT, seed=1, cap=FIT_SECONDS)
+            rows = run_many(corpora, N_FIT, seed=1, cap=FIT_SECONDS, toy_every=7)
             model = fit(rows)
             stored = {"fit_rows": rows, "fit": summary(ratios(rows, model))}
         else:
