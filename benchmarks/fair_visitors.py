@@ -57,7 +57,7 @@ TIMEOUT_MS = 240_000
 #: The hostile pass's link: hours of training on a shared server (over the session budget).
 HUGE_LINK = "?corpus=wiki&dim=300&window=15&neg=5&epochs=50&min_count=1&shared=0&seed=301"
 #: Minutes of training: over the 2-minute confirmation threshold, under the budget.
-LONG_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=10&min_count=5&shared=0&seed=302"
+LONG_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=30&min_count=5&shared=0&seed=302"
 RUNNING = re.compile(r"Epoch \d+ of \d+ · \d+% · [\d,]+ words/s")
 ORPHAN_SECONDS = 5
 OUT = Path(__file__).parent / "results" / "fair_visitors.json"
@@ -159,8 +159,8 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
     return facts
 
 
-#: A's sidebar for the sweep: wiki, per-pair negatives, 10 epochs (minutes per run).
-SWEEP_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=10&min_count=5&shared=0&seed=303&tab=tune"
+#: A's sidebar for the sweep: wiki, per-pair negatives, 30 epochs (minutes per run).
+SWEEP_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=30&min_count=5&shared=0&seed=303&tab=tune"
 #: A's sweep: three runs of the sidebar's settings with another window each.
 SWEEP = ("window", "3,7,10")
 #: The hostile pass's grid (the engine's limits, not the sliders').
