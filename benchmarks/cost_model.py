@@ -1,21 +1,25 @@
-"""Measure what a training costs, to fit :mod:`dashboard.budget`'s cost model.
+"""Measure what a training costs and fit :mod:`dashboard.budget`'s cost model.
 
-Trains one epoch of configurations varying dimension, window, negatives and sampling
-mode on real text of two sizes (``wiki`` and its first quarter), records the seconds
-of each and fits, per sampling mode,
+One command, a few minutes (re-run it whenever the engine gets faster)::
 
-    seconds = c0 + epochs * T * (a + P * (b + c * dim * k))
+    python -m benchmarks.cost_model --fit     # measure, fit, check on fresh runs
+    python -m benchmarks.cost_model --check   # fresh runs against the current model
+    python -m benchmarks.cost_model --refit   # fit the stored measurements again
 
-by non-negative least squares on the relative error: ``T`` the tokens kept by
-min-count and subsampling, ``P = window + 1`` (the mean of word2vec's shrunk window,
-both sides), ``k = negatives + 1``.  ``--validate`` then trains other configurations
-and records estimate vs actual.
+``--fit`` trains :data:`N_FIT` configurations drawn at random across the sidebar's
+slider ranges (dimension, window, negatives, epochs, min-count, subsampling, pairs
+per step, both sampling modes, one or two processes) on random prefixes of the ``wiki``
+corpus (shrunk if a run would take over :data:`FIT_SECONDS`: runs of every length,
+so that start-up and per-token costs can be told apart); fits, per sampling mode,
 
-Usage::
+    seconds = c0 + c1 N + epochs * (Σ_i w_i f_i) / speedup(workers)
 
-    python -m benchmarks.cost_model             # writes benchmarks/results/cost_model.json
-    python -m benchmarks.cost_model --refit     # fit the stored measurements again
-    python -m benchmarks.cost_model --validate  # estimate vs actual on wiki, added to it
+(:mod:`dashboard.budget`: the terms ``f``) by non-negative least squares on the
+log of estimate / actual, with the two-process speed-up chosen on a grid; writes the
+coefficients to ``dashboard/cost_model.json`` (what the app reads) and then trains
+:data:`N_CHECK` *other* random configurations (another seed; ``toy`` and wiki
+prefixes up to the whole corpus) to record estimate / actual on runs the fit never
+saw.  Everything goes to ``benchmarks/results/cost_model.json``.
 """
 
 from __future__ import annotations
@@ -27,136 +31,230 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from scipy.optimize import nnls
+from scipy.optimize import least_squares, nnls
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import budget  # noqa: E402
-from w2v_core.corpus import corpus_from_text  # noqa: E402
+from dashboard.presets import BATCH_CHOICES, SAMPLE_CHOICES, SLIDERS  # noqa: E402
+from w2v_core.corpus import Corpus, corpus_from_text  # noqa: E402
 from w2v_core.errors import W2VError  # noqa: E402
 from w2v_core.train import TrainConfig, Trainer  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "cost_model.json"
+N_FIT = 40
+N_CHECK = 16
+#: Seconds a fitted run may take at most (by the fixed prior; its prefix shrinks).
+FIT_SECONDS = 12.0
+#: Seconds a checked run may take at most (the longest show the long end holds).
+CHECK_SECONDS = 40.0
+SHARES = (0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
+SPEEDUPS = np.linspace(1.0, 2.0, 21)
 
 
-def _time(corpus, config: TrainConfig) -> float:
-    start = time.perf_counter()
-    Trainer(corpus, config).run()
-    return time.perf_counter() - start
+def random_config(rng: random.Random) -> dict[str, Any]:
+    """Settings drawn across the sidebar's ranges (log-uniform where the cost is)."""
 
+    def log_int(name: str) -> int:
+        low, high, step = SLIDERS[name]
+        value = math.exp(rng.uniform(math.log(low), math.log(high)))
+        return int(max(low, min(high, round(value / step) * step)))
 
-def _config(dim: int, window: int, negatives: int, shared: bool) -> TrainConfig:
-    return TrainConfig(
-        dim=dim, window=window, negatives=negatives, shared_negatives=shared,
-        epochs=1, min_count=1, workers=1, seed=1,
-    )  # fmt: skip
-
-
-def fit(rows: list[dict], n_fit: int) -> dict:
-    """Least-squares coefficients per mode from the first ``n_fit`` rows, and the
-    estimate vs actual of the others."""
-    for row in rows:  # features from the current model's terms (refits stay consistent)
-        row["features"] = budget.features(_config(*row["config"]), row["tokens"])
-    coefficients = {}
-    for shared in (False, True):
-        fit_rows = [r for r in rows[:n_fit] if r["config"][3] == shared]
-        x = np.array([r["features"] for r in fit_rows])
-        y = np.array([r["seconds"] for r in fit_rows])
-        # non-negative least squares on the *relative* error (each row divided by its
-        # seconds), columns scaled to 1: short and long runs count alike
-        scale = x.max(axis=0)
-        solution, _ = nnls(x / scale / y[:, None], np.ones(len(y)))
-        coefficients["shared" if shared else "per_pair"] = (solution / scale).tolist()
-    model = budget.CostModel(**{k: tuple(v) for k, v in coefficients.items()})
-    checks = []
-    for row in rows[n_fit:]:
-        estimate = model.seconds(_config(*row["config"]), row["tokens"])
-        checks.append({"config": row["config"], "actual": row["seconds"], "estimate": estimate,
-                       "ratio": estimate / row["seconds"]})  # fmt: skip
-    ratios = [c["ratio"] for c in checks] or [math.nan]
     return {
-        "coefficients": coefficients,
-        "checks": checks,
-        "median_ratio": statistics.median(ratios),
-        "worst_ratio": max(ratios, key=lambda r: abs(np.log(r))),
-    }
+        "dim": log_int("dim"), "window": rng.randint(1, SLIDERS["window"][1]),
+        "negatives": log_int("negatives"), "epochs": rng.choice([1, 1, 2, 3]),
+        "min_count": rng.choice([1, 5, 5, 20]),
+        "sample": rng.choice([s for s in SAMPLE_CHOICES if s >= 1e-4] + [1e-3]),
+        "batch_size": rng.choice([0, 0, 0, *BATCH_CHOICES[:3]]),
+        "shared_negatives": rng.random() < 0.5, "workers": rng.choice([1, 1, 2]),
+        "alpha": 0.025, "seed": rng.randint(1, 10_000),
+    }  # fmt: skip
 
 
-#: Checked on a real corpus (wiki, 463k tokens): (dim, window, negatives, shared, sample).
-VALIDATE = [(100, 5, 5, True, 1e-3), (50, 5, 5, False, 1e-3), (300, 15, 5, False, 1e-3),
-            (200, 10, 10, True, 1e-3)]  # fmt: skip
+class Corpora:
+    """``toy`` and prefixes of ``wiki`` (another corpus size for every share), built once."""
+
+    def __init__(self) -> None:
+        from w2v_core.corpus import load_corpus
+
+        self._wiki = load_corpus("wiki")
+        self._lines = [" ".join(sentence) for sentence in self._wiki.sentences()]
+        self._made: dict[float, Corpus] = {1.0: self._wiki}
+        self.toy = load_corpus("toy")
+
+    def share(self, share: float) -> Corpus:
+        if share not in self._made:
+            lines = self._lines[: max(1, int(len(self._lines) * share))]
+            self._made[share] = corpus_from_text("\n".join(lines), name=f"wiki {share:g}")
+        return self._made[share]
+
+    def sized(self, config: TrainConfig, share: float, cap: float) -> Corpus:
+        """The prefix of ``share`` (or a smaller one) whose estimate by
+        :data:`~dashboard.budget.FALLBACK` (a fixed prior: the same design on every
+        re-run) is at most ``cap`` seconds."""
+        shares = [s for s in SHARES if s <= share]
+        for smaller in reversed(shares):
+            corpus = self.share(smaller)
+            if budget.corpus_seconds(config, corpus, budget.FALLBACK) <= cap:
+                return corpus
+        return self.share(SHARES[0])
 
 
-def validate() -> list[dict]:
-    """Estimate vs actual, one epoch each, on the built-in ``wiki`` corpus."""
-    from w2v_core.corpus import load_corpus
+def measure(corpus: Corpus, values: dict[str, Any]) -> dict[str, Any]:
+    """Train once; the row of facts the fit needs (``error`` if it diverged)."""
+    config = TrainConfig(**values)
+    processes = budget.effective_processes(corpus, config)
+    row: dict[str, Any] = {"config": values, "corpus": corpus.name, "workers": processes,
+                           "corpus_tokens": corpus.n_tokens,
+                           "tokens": budget.kept_tokens(corpus, config)}  # fmt: skip
+    start = time.perf_counter()
+    try:
+        Trainer(corpus, config).run()
+    except W2VError as error:  # a diverging configuration stops early: no time to use
+        row["error"] = str(error)
+        return row
+    row["seconds"] = time.perf_counter() - start
+    return row
 
-    corpus = load_corpus("wiki")
-    checks = []
-    for dim, window, negatives, shared, sample in VALIDATE:
-        config = TrainConfig(dim=dim, window=window, negatives=negatives, sample=sample,
-                             shared_negatives=shared, epochs=1, min_count=5, workers=1)  # fmt: skip
-        estimate = budget.MEASURED.seconds(config, budget.kept_tokens(corpus, config))
-        try:
-            actual = _time(corpus, config)
-        except W2VError as error:  # a diverging configuration has no time to compare
-            checks.append({"config": [dim, window, negatives, shared, sample], "error": str(error)})
+
+def _terms(row: dict[str, Any], model_speedup: float) -> np.ndarray:
+    config = TrainConfig(**row["config"])
+    epoch = np.array(budget.epoch_features(config, row["tokens"]))
+    speedup = 1.0 + (model_speedup - 1.0) * (row["workers"] - 1)
+    return np.concatenate((budget.run_features(row["corpus_tokens"], row["workers"]),
+                           config.epochs * epoch / speedup))  # fmt: skip
+
+
+def _design(rows: list[dict[str, Any]], speedup: float) -> np.ndarray:
+    """One column block per sampling mode (its run and epoch terms), and one column,
+    shared by both modes, for starting the worker processes (``pool``): few per-pair
+    rows train with two processes, and that start-up does not depend on the mode."""
+    pool = budget.RUN_TERMS.index("pool")
+    width = len(budget.RUN_TERMS) - 1 + len(budget.EPOCH_TERMS)
+    x = np.zeros((len(rows), 2 * width + 1))
+    for i, row in enumerate(rows):
+        terms = _terms(row, speedup)
+        own = np.delete(terms, pool)
+        at = width if row["config"]["shared_negatives"] else 0
+        x[i, at : at + width] = own
+        x[i, -1] = terms[pool]
+    return x
+
+
+def fit(rows: list[dict[str, Any]]) -> budget.CostModel:
+    """Non-negative coefficients minimising the squared *log* ratio estimate / actual
+    (over- and under-estimates alike; started from NNLS on the relative error), for
+    each two-process speed-up on a grid; the best, as one
+    :class:`~dashboard.budget.ModeCost` per sampling mode."""
+    usable = [r for r in rows if "seconds" in r]
+    y = np.array([r["seconds"] for r in usable])
+    best: tuple[float, np.ndarray, float] | None = None
+    for speedup in SPEEDUPS:
+        x = _design(usable, speedup)
+        scale = np.where(x.max(axis=0) > 0, x.max(axis=0), 1.0)
+        xs = x / scale
+        start, _ = nnls(xs / y[:, None], np.ones(len(y)))
+
+        def log_ratio(c: np.ndarray, xs: np.ndarray = xs) -> np.ndarray:
+            return np.log(np.maximum(xs @ c, 1e-9) / y)
+
+        solved = least_squares(log_ratio, start + 1e-9, bounds=(0.0, np.inf))
+        error = float(np.sum(log_ratio(solved.x) ** 2))
+        if best is None or error < best[0]:
+            best = (error, solved.x / scale, float(speedup))
+    assert best is not None
+    _, c, speedup = best
+    n_run = len(budget.RUN_TERMS) - 1  # without the shared pool column
+    width = n_run + len(budget.EPOCH_TERMS)
+
+    def mode(at: int) -> budget.ModeCost:
+        run = [*c[at : at + n_run]]
+        run.insert(budget.RUN_TERMS.index("pool"), c[-1])
+        return budget.ModeCost(tuple(run), tuple(c[at + n_run : at + width]), speedup)
+
+    return budget.CostModel(per_pair=mode(0), shared=mode(width))
+
+
+def ratios(rows: list[dict[str, Any]], model: budget.CostModel) -> list[dict[str, Any]]:
+    """Estimate / actual of every timed row."""
+    checked = []
+    for row in rows:
+        if "seconds" not in row:
             continue
-        checks.append({"config": [dim, window, negatives, shared, sample], "actual": actual,
-                       "estimate": estimate, "ratio": estimate / actual})  # fmt: skip
-        print(checks[-1], flush=True)
-    return checks
+        config = TrainConfig(**row["config"])
+        estimate = model.seconds(config, row["tokens"], row["corpus_tokens"], row["workers"])
+        checked.append({**row, "estimate": estimate, "ratio": estimate / row["seconds"]})
+    return checked
 
 
-#: The fitted design: (dim, window, negatives) per mode, on two sizes of real text.
-DESIGN = [(20, 2, 2), (100, 5, 5), (300, 5, 5), (100, 10, 5), (100, 5, 15), (50, 2, 10)]
+def summary(checked: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median and range of estimate / actual, per sampling mode."""
+    out: dict[str, Any] = {}
+    for mode, shared in (("per_pair", False), ("shared", True)):
+        values = [c["ratio"] for c in checked if c["config"]["shared_negatives"] == shared]
+        if values:
+            out[mode] = {"runs": len(values), "median": statistics.median(values),
+                         "min": min(values), "max": max(values)}  # fmt: skip
+    return out
 
 
-def _wiki_part(corpus, share: float):
-    """The first ``share`` of a corpus's sentences, as a corpus (another size of T)."""
-
-    lines = [" ".join(sentence) for sentence in corpus.sentences()]
-    return corpus_from_text("\n".join(lines[: int(len(lines) * share)]), name="wiki part")
-
-
-def main() -> None:
-    if "--validate" in sys.argv:
-        summary = json.loads(OUT.read_text())
-        summary["wiki_checks"] = validate()
-        OUT.write_text(json.dumps(summary, indent=1))
-        return
-    if "--refit" in sys.argv:  # fit the stored measurements again (new model terms)
-        summary = json.loads(OUT.read_text())
-        summary.update(fit(summary["rows"], summary["n_fit"]))
-        OUT.write_text(json.dumps(summary, indent=1))
-        print(json.dumps({k: summary[k] for k in ("coefficients", "median_ratio", "worst_ratio")}))
-        return
-    from w2v_core.corpus import load_corpus
-
-    wiki = load_corpus("wiki")
-    corpora = [_wiki_part(wiki, 0.25), wiki]
+def run_many(corpora: Corpora, n: int, seed: int, cap: float,
+             toy_every: int = 0) -> list[dict[str, Any]]:  # fmt: skip
+    """``n`` random configurations, each on a random prefix of wiki (smaller if it
+    would take over ``cap`` seconds), or on ``toy``: runs of every length, so that
+    the start-up and the per-token terms can be told apart."""
+    rng = random.Random(seed)
     rows = []
-    runs = [(c, d, s) for c in corpora for d in DESIGN for s in (False, True)]
-    random.Random(1).shuffle(runs)  # interleaved: the machine's load drifts over time
-    for corpus, (dim, window, negatives), shared in runs:
-        config = TrainConfig(dim=dim, window=window, negatives=negatives, sample=1e-3,
-                             shared_negatives=shared, epochs=1, min_count=5, workers=1)  # fmt: skip
-        seconds = _time(corpus, config)
-        tokens = budget.kept_tokens(corpus, config)
-        rows.append({"config": [dim, window, negatives, shared], "seconds": seconds,
-                     "tokens": tokens, "corpus_tokens": corpus.n_tokens})  # fmt: skip
-        print(rows[-1], flush=True)
-    summary = {"n_fit": len(rows), "rows": rows,
-               "note": "1 worker, one epoch each, min-count 5, sample 1e-3, wiki and its "
-                       "first quarter; a shared 2-core machine, busy with other jobs"}  # fmt: skip
-    summary.update(fit(rows, len(rows)))
+    for i in range(n):
+        values = random_config(rng)
+        share = rng.choice(SHARES)
+        config = TrainConfig(**values)
+        use_toy = toy_every and i % toy_every == 0
+        corpus = corpora.toy if use_toy else corpora.sized(config, share, cap)
+        rows.append(measure(corpus, values))
+        shown = {k: rows[-1].get(k) for k in ("corpus", "workers", "seconds", "error")}
+        print(i, values, shown, flush=True)
+    return rows
+
+
+def check(corpora: Corpora, model: budget.CostModel) -> dict[str, Any]:
+    """Fresh configurations (a seed the fit never used), estimate vs actual."""
+    rows = run_many(corpora, N_CHECK, seed=2026, cap=CHECK_SECONDS, toy_every=5)
+    checked = ratios(rows, model)
+    return {"check_rows": checked, "check": summary(checked)}
+
+
+def main(argv: list[str]) -> int:
+    started = time.perf_counter()
+    stored = json.loads(OUT.read_text()) if OUT.exists() else {}
+    if "--refit" in argv:  # new model terms: fit the stored runs, check the stored checks
+        model = fit(stored["fit_rows"])
+        stored["fit"] = summary(ratios(stored["fit_rows"], model))
+        stored["check_rows"] = ratios(stored["check_rows"], model)
+        stored["check"] = summary(stored["check_rows"])
+    else:
+        corpora = Corpora()
+        if "--check" not in argv:
+            rows = run_many(corpora, N_FIT, seed=1, cap=FIT_SECONDS, toy_every=7)
+            model = fit(rows)
+            stored = {"fit_rows": rows, "fit": summary(ratios(rows, model))}
+        else:
+            model = budget.MEASURED
+        stored.update(check(corpora, model))
+    budget.MODEL_FILE.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+    stored["model"] = model.to_json()
+    stored["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    stored["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
+    stored["minutes"] = (time.perf_counter() - started) / 60
     OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(summary, indent=1))
-    print(json.dumps({k: summary[k] for k in ("coefficients",)}))
+    OUT.write_text(json.dumps(stored, indent=1) + "\n")
+    print(json.dumps({k: stored.get(k) for k in ("fit", "check", "model", "minutes")}, indent=1))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

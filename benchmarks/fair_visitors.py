@@ -1,7 +1,7 @@
-"""Two visitors on one server: a long training from a link, and a short one beside it.
+"""Two visitors on one server: a long training (a link's or a sweep), a short one beside it.
 
 Reproduces the hostile pass's items 1 and 2 with two real Chromium contexts (two
-sessions) against a real ``streamlit run``:
+sessions) against a real ``streamlit run``.  The link scenario (:func:`scenario`):
 
 1. Visitor A opens the hostile pass's link (wiki, dim 300, window 15, 50 epochs,
    per-pair negatives).  It must *not* train on arrival (the page asks for a click),
@@ -17,9 +17,25 @@ sessions) against a real ``streamlit run``:
 6. Server memory: resident set before any training, at its peak, and after all
    trainings ended.
 
+The sweep scenario (:func:`sweep_scenario`), item 1 with a sweep:
+
+1. A opens a link to the Tune tab with wiki, per-pair negatives, 5 epochs (minutes
+   per run).  The hostile pass's grid (dim 1991..2000 x epochs 991..1000) is refused
+   with the sliders' range, and no Start button is offered.
+2. A sweeps the window over three values: minutes of training, so Start is disabled
+   until A ticks "Yes, train 3 runs for about ..."; then the sweep runs.  A also
+   clicks Train for the sidebar's settings: that waits (A runs its share).
+3. B arrives: as above, its demo training must start and end while A's sweep runs,
+   and B's queue shows A's sweep run, anonymously.
+4. A presses Stop on its waiting training, then on the sweep.  Figures: seconds
+   from each click to "stopped" on A's page.
+5. A starts the sweep again and closes its tab: seconds until the queue is empty.
+6. Server memory, as above.
+
 Usage::
 
-    python -m benchmarks.fair_visitors     # prints and writes results/fair_visitors.json
+    python -m benchmarks.fair_visitors            # both; writes results/fair_visitors.json
+    python -m benchmarks.fair_visitors --sweep    # the sweep scenario only
 """
 
 from __future__ import annotations
@@ -41,7 +57,7 @@ TIMEOUT_MS = 240_000
 #: The hostile pass's link: hours of training on a shared server (over the session budget).
 HUGE_LINK = "?corpus=wiki&dim=300&window=15&neg=5&epochs=50&min_count=1&shared=0&seed=301"
 #: Minutes of training: over the 2-minute confirmation threshold, under the budget.
-LONG_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=5&min_count=5&shared=0&seed=302"
+LONG_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=30&min_count=5&shared=0&seed=302"
 RUNNING = re.compile(r"Epoch \d+ of \d+ · \d+% · [\d,]+ words/s")
 ORPHAN_SECONDS = 5
 OUT = Path(__file__).parent / "results" / "fair_visitors.json"
@@ -135,6 +151,150 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
     a.get_by_text(RUNNING).first.wait_for(timeout=TIMEOUT_MS)
     facts["peak_rss_mb_so_far"] = _status_kb(pid, "VmHWM") / 1024
     a_context.close()  # the tab goes
+    facts.update(_until_queue_empty(b))
+    b.wait_for_timeout(3_000)  # let the server release what the trainings held
+    facts["settled_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
+    facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
+    b_context.close()
+    return facts
+
+
+#: A's sidebar for the sweep: wiki, per-pair negatives, 30 epochs (minutes per run).
+SWEEP_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=30&min_count=5&shared=0&seed=303&tab=tune"
+#: A's sweep: three runs of the sidebar's settings with another window each.
+SWEEP = ("window", "3,7,10")
+#: The hostile pass's grid (the engine's limits, not the sliders').
+HOSTILE_GRID = (("dim", ",".join(map(str, range(1991, 2001)))),
+                ("epochs", ",".join(map(str, range(991, 1001)))))  # fmt: skip
+SWEEP_RUNNING = re.compile(r"Sweep of window: \d+ of 3 runs finished")
+SWEEP_STOPPED = re.compile(r"Sweep of window stopped: \d+ of 3 runs")
+
+
+def _main(page):
+    return page.locator("[data-testid='stMain']")
+
+
+def _fill(page, label: str, value: str) -> None:
+    _settle(page)  # a rerun may still show the input of the setting chosen before
+    box = _main(page).get_by_label(label, exact=True).last
+    box.fill(value)
+    box.press("Enter")
+    _settle(page)
+
+
+def _choose(page, label: str, option: str) -> None:
+    boxes = _main(page).locator("[data-testid='stSelectbox']")
+    box = boxes.filter(has=page.get_by_text(label, exact=True)).first
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    _settle(page)
+
+
+def _hostile_grid(a, facts: dict[str, Any], shots: Path | None) -> None:
+    """The hostile pass's grid: refused with the range, no Start before anything trains."""
+    _main(a).get_by_text("Grid of two settings").click()
+    _settle(a)
+    (first, values), (second, values2) = HOSTILE_GRID
+    _choose(a, "Setting", first)
+    _fill(a, "Values (comma-separated)", values)
+    _choose(a, "Second setting", second)
+    _fill(a, "Its values", values2)
+    refusal = _main(a).get_by_text(re.compile(r"outside the sidebar's range"))
+    refusal.first.wait_for(timeout=TIMEOUT_MS)
+    facts["hostile_grid_refusal"] = refusal.first.inner_text()
+    facts["hostile_grid_start_offered"] = _main(a).get_by_role("button", name="Start sweep").count()
+    if shots:
+        a.screenshot(path=str(shots / "tune-hostile-grid-refused.png"))
+    _main(a).get_by_text("Grid of two settings").click()  # back to one setting
+    _settle(a)
+
+
+def _start_sweep(a, facts: dict[str, Any], shots: Path | None) -> None:
+    """One setting, three values: minutes of training, so Start asks for a tick."""
+    name, values = SWEEP
+    _choose(a, "Setting", name)
+    _fill(a, "Values (comma-separated)", values)
+    confirm = _main(a).get_by_text(re.compile(r"^Yes, train \d+ runs for about"))
+    confirm.first.wait_for(timeout=TIMEOUT_MS)
+    _settle(a)
+    start = _main(a).get_by_role("button", name="Start sweep")
+    facts["sweep_start_disabled_before_tick"] = start.is_disabled()
+    if shots:
+        a.screenshot(path=str(shots / "tune-sweep-confirm.png"))
+    facts["sweep_confirm"] = confirm.first.inner_text()  # (the page has settled by now)
+    confirm.first.click()
+    _settle(a)
+    start.click()
+    _main(a).get_by_text(SWEEP_RUNNING).first.wait_for(timeout=TIMEOUT_MS)
+
+
+def sweep_scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
+    """Item 1 of the hostile pass with a sweep (see the module docstring)."""
+    assert server.process is not None
+    pid = server.process.pid
+    facts: dict[str, Any] = {}
+    viewport = {"width": 1280, "height": 720}
+    a_context = browser.new_context(viewport=viewport)
+    b_context = browser.new_context(viewport=viewport)
+    a, b = a_context.new_page(), b_context.new_page()
+    a.goto(server.url + "/" + SWEEP_LINK)
+    _settle(a)
+    facts["baseline_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
+    asks = a.get_by_text("This link's settings would train for about")
+    asks.first.wait_for(timeout=TIMEOUT_MS)  # minutes: the link does not train on arrival
+    _hostile_grid(a, facts, shots)
+    _start_sweep(a, facts, shots)
+    # A also asks for a training of the sidebar's settings: it waits (A runs its share)
+    a.get_by_role("button", name="Train", exact=True).click()
+    a.get_by_text("Waiting for a free training slot").first.wait_for(timeout=TIMEOUT_MS)
+
+    began = time.perf_counter()
+    b.goto(server.url)
+    facts.update(_follow_b(b, began))
+    facts["a_sweep_running_when_b_done"] = _main(a).get_by_text(SWEEP_RUNNING).count() > 0
+    _settle(b)
+    facts["b_queue_title"] = _queue_title(b)
+    b.locator(".stSidebar").get_by_text(re.compile(r"^Server queue: ")).first.click()
+    sweep_line = b.locator(".stSidebar").get_by_text(
+        re.compile(r"sweep run \d of 3\) · for visitor [0-9a-f]{4}")
+    )
+    sweep_line.first.wait_for(timeout=TIMEOUT_MS)
+    facts["b_sees_a_sweep"] = sweep_line.first.inner_text()
+    waiting = b.locator(".stSidebar").get_by_text(re.compile(r"^1\. .* · waiting "))
+    waiting.first.wait_for(timeout=TIMEOUT_MS)  # A's training, waiting behind its sweep
+    facts["b_sees_a_waiting"] = waiting.first.inner_text()
+    waiting.first.scroll_into_view_if_needed()
+    if shots:
+        b.screenshot(path=str(shots / "b-queue-sweep.png"))
+        b.screenshot(path=str(shots / "b-queue-sweep-full.png"), full_page=True)
+
+    stop_queued = a.get_by_role("button", name="Stop", exact=True).first
+    stop_queued.click()  # the progress panel's Stop, on A's waiting training
+    began = time.perf_counter()
+    a.get_by_text("Training was stopped before it started").first.wait_for(timeout=TIMEOUT_MS)
+    facts["stop_queued_s"] = time.perf_counter() - began
+    _settle(a)
+    _main(a).get_by_role("button", name="Stop").click()  # the sweep's Stop
+    began = time.perf_counter()
+    _main(a).get_by_text(SWEEP_STOPPED).first.wait_for(timeout=TIMEOUT_MS)
+    facts["stop_sweep_s"] = time.perf_counter() - began
+    _settle(a)
+
+    _main(a).get_by_role("button", name="Start sweep").click()  # again, then the tab goes
+    _main(a).get_by_text(SWEEP_RUNNING).first.wait_for(timeout=TIMEOUT_MS)
+    facts["peak_rss_mb_so_far"] = _status_kb(pid, "VmHWM") / 1024
+    a_context.close()
+    facts.update(_until_queue_empty(b))
+    b.wait_for_timeout(3_000)  # let the server release what the trainings held
+    facts["settled_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
+    facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
+    b_context.close()
+    return facts
+
+
+def _until_queue_empty(b) -> dict[str, Any]:
+    """Reload B's page until the server queue is empty; seconds from now."""
     began = time.perf_counter()
     deadline = began + TIMEOUT_MS / 1000
     while True:
@@ -145,36 +305,40 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
             break
         assert time.perf_counter() < deadline, f"the closed tab's training goes on: {title}"
         b.wait_for_timeout(500)
-    facts["closed_tab_stopped_after_s"] = time.perf_counter() - began
-    facts["queue_after_close"] = title
-    b.wait_for_timeout(3_000)  # let the server release what the trainings held
-    facts["settled_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
-    facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
-    b_context.close()
-    return facts
+    return {"closed_tab_stopped_after_s": time.perf_counter() - began, "queue_after_close": title}
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """``--sweep`` or ``--link``: that scenario only (default both); each on a fresh
+    server.  The figures of the others already in the results file are kept."""
     from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit("no Chromium found")
-    with (
-        tempfile.TemporaryDirectory(prefix="w2v-fair-") as work,
-        StreamlitServer(Path(work), env={"W2V_ORPHAN_SECONDS": str(ORPHAN_SECONDS)}) as server,
-        sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        facts = scenario(server, browser)
-        browser.close()
-    facts["orphan_seconds"] = ORPHAN_SECONDS
-    facts["note"] = "2-core machine shared with other jobs (busy)"
+    chosen = [n for n in ("sweep", "link") if f"--{n}" in argv] or ["sweep", "link"]
+    stored = json.loads(OUT.read_text()) if OUT.exists() else {}
+    if stored and "link" not in stored and "sweep" not in stored:
+        stored = {"link": stored}  # the file of the first version: the link scenario
+    for name in chosen:
+        with (
+            tempfile.TemporaryDirectory(prefix="w2v-fair-") as work,
+            StreamlitServer(Path(work), env={"W2V_ORPHAN_SECONDS": str(ORPHAN_SECONDS)}) as server,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            facts = (sweep_scenario if name == "sweep" else scenario)(server, browser)
+            browser.close()
+        facts["orphan_seconds"] = ORPHAN_SECONDS
+        facts["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        facts["load_average"] = Path("/proc/loadavg").read_text().split()[:3]
+        facts["note"] = "2-core machine shared with other jobs"
+        stored[name] = facts
+        print(json.dumps({name: facts}, indent=1), flush=True)
     OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(json.dumps(facts, indent=1))
-    print(json.dumps(facts, indent=1))
+    OUT.write_text(json.dumps(stored, indent=1) + "\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,17 +1,26 @@
 """Budgets shown before starting: what a training costs, and how much one session may ask.
 
 * :class:`CostModel`: seconds of a training from every setting that changes the work,
-  fitted to measured trainings (``python -m benchmarks.cost_model``)::
+  fitted to measured trainings (``python -m benchmarks.cost_model --fit`` writes
+  ``dashboard/cost_model.json``)::
 
-      seconds = c0 + epochs * T * (a + P * (b + c * dim * k))
+      seconds = c0 + c1 N + c2 [workers > 1] + epochs * (Σ_i w_i f_i) / speedup(workers)
+      f = [T, T P / S, T B dim, T X dim, T K dim]
 
-  ``T`` the tokens kept by min-count and subsampling (:func:`kept_tokens`, exact from
-  the corpus's counts), ``P = window + 1`` the word pairs per token (word2vec shrinks
-  each side's window uniformly to 1..window, mean ``(window + 1) / 2``), ``k =
-  negatives + 1`` output vectors per pair; each sampling mode has its own
-  coefficients.  Measured with one process: more processes are faster, so there the
-  figure is an upper bound, and :func:`calibration` scales it by the runs already
-  measured on this server and corpus.
+  ``N`` the corpus's tokens (the vocabulary is counted once), ``c2`` starting the
+  worker processes, ``T`` the tokens an
+  epoch keeps after min-count and subsampling (:func:`kept_tokens`, exact from the
+  corpus's counts), ``P = window + 1`` pairs per center (word2vec shrinks each
+  side's window uniformly to 1..window), ``S`` the pairs per step (``batch_size``),
+  ``B = 32 + 2 window`` the band row the engine scores per center
+  (:mod:`w2v_core.steps`), ``X`` the negative rows per center: ``shared_pool`` with
+  a shared pool (the number of negatives only weights them), ``P * negatives`` per
+  pair; ``K = negatives`` again on its own: the step bound's checks
+  (:mod:`w2v_core.rowbound`) grow with the negatives' weight in both modes (measured:
+  a shared pool with 20 negatives took 1.5x the time of 2).  Each sampling mode has
+  its own coefficients and its measured speed-up of two processes.
+  :func:`calibration` scales the result by the runs already measured on this server
+  and corpus (its load, its cores).
 * :func:`session_budget_seconds`: the most training time one session may have
   planned at once (``W2V_SESSION_BUDGET_MINUTES``); :func:`check_budget` refuses
   more with a plain message, before anything starts.
@@ -21,11 +30,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import os
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,34 +75,127 @@ def kept_tokens(corpus: Corpus, config: TrainConfig) -> float:
     return float((counts * keep).sum())
 
 
-def features(config: TrainConfig, tokens: float) -> list[float]:
-    """The terms of the cost model for one epoch: ``[1, T, T P, T P dim k]``."""
+#: The cost model's terms, named as in the module docstring (and the fitted file).
+RUN_TERMS = ("1", "N", "pool")
+EPOCH_TERMS = ("T", "steps", "T*B*dim", "T*X*dim", "T*K*dim")
+
+
+def run_features(corpus_tokens: float, workers: int = 1) -> list[float]:
+    """Once per training: start-up, the vocabulary counted over the ``N`` tokens, and
+    (``pool`` = 1 with two processes or more) starting the worker processes."""
+    return [1.0, float(corpus_tokens), 1.0 if workers > 1 else 0.0]
+
+
+def epoch_features(config: TrainConfig, tokens: float) -> list[float]:
+    """Terms of one epoch on ``tokens`` kept tokens ``T`` (:data:`EPOCH_TERMS`).
+
+    ``B = block + 2 window``: each center's band row (the positive scores of
+    :mod:`w2v_core.steps`); ``X`` the negative rows per center: ``shared_pool``
+    with a shared pool (independent of ``negatives``), ``(window + 1) negatives``
+    per pair otherwise (``window + 1`` pairs per center on average);
+    ``steps = T (window + 1) / pairs per step``: the Python cost of each step;
+    ``T K dim``: the step bound's work, which grows with the negatives' weight.
+    """
+    from w2v_core.steps import BLOCK, PAIRS_PER_STEP
+
     pairs = config.window + 1
-    k = config.negatives + 1
-    return [1.0, tokens, tokens * pairs, tokens * pairs * config.dim * k]
+    band = BLOCK + 2 * config.window
+    rows = config.shared_pool if config.shared_negatives else pairs * config.negatives
+    steps = tokens * pairs / (config.batch_size or PAIRS_PER_STEP)
+    d, k = config.dim, config.negatives
+    return [tokens, steps, tokens * band * d, tokens * rows * d, tokens * k * d]
+
+
+@dataclass(frozen=True)
+class ModeCost:
+    """One sampling mode's coefficients: per training (:data:`RUN_TERMS`), per epoch
+    (:data:`EPOCH_TERMS`, one process) and the speed-up of a second process."""
+
+    run: tuple[float, ...]
+    epoch: tuple[float, ...]
+    speedup_2: float = 1.0
+
+    def speedup(self, workers: int) -> float:
+        """``1 + (s2 - 1)(w - 1)``: measured on two processes, extended linearly."""
+        return 1.0 + max(0.0, self.speedup_2 - 1.0) * (max(1, workers) - 1)
 
 
 @dataclass(frozen=True)
 class CostModel:
-    """Coefficients ``(c0, a, b, c)`` per sampling mode (see the module docstring)."""
+    """Seconds of a training, per sampling mode (see the module docstring)."""
 
-    per_pair: tuple[float, ...]
-    shared: tuple[float, ...]
+    per_pair: ModeCost
+    shared: ModeCost
 
-    def seconds(self, config: TrainConfig, tokens: float) -> float:
-        """Estimated seconds of one training of ``config`` on ``tokens`` kept tokens."""
-        c0, *rest = self.shared if config.shared_negatives else self.per_pair
-        terms = features(config, tokens)[1:]
-        return c0 + config.epochs * sum(w * t for w, t in zip(rest, terms, strict=True))
+    def seconds(
+        self, config: TrainConfig, tokens: float, corpus_tokens: float | None = None,
+        workers: int | None = None,
+    ) -> float:  # fmt: skip
+        """Estimated seconds of one training of ``config`` with ``tokens`` kept tokens
+        per epoch, on a corpus of ``corpus_tokens`` (default ``tokens``), with
+        ``workers`` processes (default ``config.workers``)."""
+        mode = self.shared if config.shared_negatives else self.per_pair
+        n = tokens if corpus_tokens is None else corpus_tokens
+        processes = config.workers if workers is None else workers
+        setup = float(np.dot(mode.run, run_features(n, processes)))
+        epoch = float(np.dot(mode.epoch, epoch_features(config, tokens)))
+        return setup + config.epochs * epoch / mode.speedup(processes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_terms": list(RUN_TERMS), "epoch_terms": list(EPOCH_TERMS),
+            **{name: dataclasses.asdict(getattr(self, name)) for name in ("per_pair", "shared")},
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CostModel:
+        """Raises ``ValueError`` if the file's terms are not this module's."""
+        if list(data["run_terms"]) != list(RUN_TERMS) or list(data["epoch_terms"]) != list(
+            EPOCH_TERMS
+        ):
+            raise ValueError("the cost model file has other terms than dashboard.budget")
+
+        def mode(part: Mapping[str, Any]) -> ModeCost:
+            return ModeCost(tuple(map(float, part["run"])), tuple(map(float, part["epoch"])),
+                            float(part["speedup_2"]))  # fmt: skip
+
+        return cls(mode(data["per_pair"]), mode(data["shared"]))
 
 
-#: Fitted by ``python -m benchmarks.cost_model`` (benchmarks/results/cost_model.json):
-#: 24 one-epoch trainings on wiki and its first quarter, one process, on this project's
-#: 2-core test machine while other jobs ran (docs/reliability.md: how close it is).
-MEASURED = CostModel(
-    per_pair=(1.177, 3.940e-06, 3.973e-06, 2.5642e-08),
-    shared=(0.979, 0.0, 0.0, 3.7983e-09),
+#: Where ``python -m benchmarks.cost_model --fit`` writes the fitted coefficients.
+MODEL_FILE = Path(__file__).with_name("cost_model.json")
+#: Used if the file is missing or unreadable: a rough model (one process, 2 cores).
+FALLBACK = CostModel(
+    per_pair=ModeCost((0.05, 1e-6, 1.0), (4e-6, 1e-3, 1e-9, 2.5e-8, 0.0), 1.3),
+    shared=ModeCost((0.05, 1e-6, 1.0), (4e-6, 5e-4, 1e-9, 1e-9, 1e-9), 1.3),
 )
+
+
+def load_model(path: Path = MODEL_FILE) -> CostModel:
+    """The fitted model from ``path``; :data:`FALLBACK` if it cannot be read."""
+    try:
+        return CostModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return FALLBACK
+
+
+#: The model the app uses (docs/reliability.md: how close it is).
+MEASURED = load_model()
+
+
+def effective_processes(corpus: Corpus, config: TrainConfig) -> int:
+    """Processes a training of ``config`` gets on ``corpus`` (fewer for a small text)."""
+    from w2v_core.config import effective_workers
+    from w2v_core.workers import available_cores
+
+    return min(effective_workers(config, len(corpus.ids)), available_cores())
+
+
+def corpus_seconds(config: TrainConfig, corpus: Corpus, model: CostModel = MEASURED) -> float:
+    """Estimated seconds of training ``config`` on ``corpus``, unscaled."""
+    return model.seconds(
+        config, kept_tokens(corpus, config), corpus.n_tokens, effective_processes(corpus, config)
+    )
 
 
 def calibration(infos: Iterable[RunInfo], corpus: Corpus, model: CostModel = MEASURED) -> float:
@@ -106,7 +211,7 @@ def calibration(infos: Iterable[RunInfo], corpus: Corpus, model: CostModel = MEA
             config = TrainConfig.from_dict(dict(info.config))
         except (TypeError, ValueError, KeyError, W2VError):
             continue
-        estimate = model.seconds(config, kept_tokens(corpus, config))
+        estimate = corpus_seconds(config, corpus, model)
         if estimate > 0:
             ratios.append(info.seconds / estimate)
     return statistics.median(ratios) if ratios else 1.0
@@ -117,7 +222,7 @@ def estimate_seconds(
     model: CostModel = MEASURED,
 ) -> float:  # fmt: skip
     """Estimated seconds of training every configuration, one after another."""
-    return scale * sum(model.seconds(c, kept_tokens(corpus, c)) for c in configs)
+    return scale * sum(corpus_seconds(c, corpus, model) for c in configs)
 
 
 def session_budget_seconds(environ: Mapping[str, str] | None = None) -> float:

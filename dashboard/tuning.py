@@ -123,12 +123,26 @@ def start_sweep(
     return job
 
 
-def sweep_estimate(registry: RunRegistry, corpus: Corpus, configs: Sequence[TrainConfig]) -> float:
-    """Estimated seconds of the runs of ``configs`` not cached yet (the cost model,
-    scaled by what this corpus's runs took on this server)."""
-    from w2v_core.train import run_key
+def sweep_todo(
+    registry: RunRegistry, corpus: Corpus, configs: Sequence[TrainConfig]
+) -> list[TrainConfig]:
+    """The configurations a sweep will train: not cached, or cached only as a stopped
+    run (a sweep trains those again)."""
+    from w2v_core.config import training_key
 
-    todo = [c for c in configs if not registry.is_cached(run_key(corpus.fingerprint, c))]
+    stopped = {info.key for info in registry.list_runs(corpus.fingerprint) if info.stopped}
+    todo = []
+    for config in configs:
+        key = training_key(corpus, config)
+        if key in stopped or not registry.is_cached(key):
+            todo.append(config)
+    return todo
+
+
+def sweep_estimate(registry: RunRegistry, corpus: Corpus, configs: Sequence[TrainConfig]) -> float:
+    """Estimated seconds of the runs of ``configs`` still to train (the cost model,
+    scaled by what this corpus's runs took on this server)."""
+    todo = sweep_todo(registry, corpus, configs)
     if not todo:
         return 0.0
     scale = budget.calibration(registry.list_runs(corpus.fingerprint), corpus)
@@ -181,6 +195,12 @@ def _train(
         return submission.run
     training = submission.job
     assert training is not None
+    if not training.origin:  # the server queue says what this run is part of
+        number = next(i for i, e in enumerate(job.entries, start=1) if e is entry)
+        training.origin = (
+            f"sweep run {number} of {len(job.entries)}" if job.kind == "sweep"
+            else f"search trial {number}"
+        )  # fmt: skip
     job.current, entry.key = training, training.key
     if job.stop_requested:
         training.request_stop()
@@ -217,7 +237,8 @@ def _train(
         return None
     entry.status = "stopped" if run.stopped else "done"
     entry.fraction = 1.0 if not run.stopped else entry.fraction
-    _score(registry, run)
+    if not job.stop_requested:  # a Stop ends the sweep now, not after the benchmarks
+        _score(registry, run)
     return run
 
 

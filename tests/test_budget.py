@@ -3,12 +3,13 @@ budget (refused before anything starts) and the confirming click."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 from planted import planted_text
 
-from dashboard import budget
+from dashboard import budget, tuning
 from dashboard.advice import weak_settings
 from dashboard.runs import RegistrySettings, RunRegistry
 from dashboard.tuning import start_sweep
@@ -34,20 +35,56 @@ def config(**kwargs) -> TrainConfig:
 def test_the_estimate_grows_with_every_setting_that_adds_work(corpus, setting, more):
     less = {"dim": 20, "window": 2, "negatives": 2, "epochs": 2, "min_count": 15}[setting]
     for shared in (False, True):
-        small_config = config(**{setting: less}, shared_negatives=shared)
-        big_config = config(**{setting: more}, shared_negatives=shared)
-        small = budget.MEASURED.seconds(small_config, budget.kept_tokens(corpus, small_config))
-        big = budget.MEASURED.seconds(big_config, budget.kept_tokens(corpus, big_config))
+        small = budget.corpus_seconds(config(**{setting: less}, shared_negatives=shared), corpus)
+        big = budget.corpus_seconds(config(**{setting: more}, shared_negatives=shared), corpus)
         assert big > small > 0
 
 
-def test_the_estimate_scales_with_the_corpus_and_the_mode(corpus):
+def test_more_negatives_cost_a_shared_pool_less_than_per_pair_negatives(corpus):
+    # a shared pool scores every center against its P words whatever K is (K weights
+    # them, and the step bound checks more); per pair, each pair draws K words
+    def seconds(shared: bool, **kwargs) -> float:
+        return budget.corpus_seconds(config(shared_negatives=shared, **kwargs), corpus)
+
+    def growth(shared: bool) -> float:
+        return seconds(shared, negatives=25) / seconds(shared, negatives=2)
+
+    assert 1.0 <= growth(True) < growth(False)
+    assert seconds(True, shared_pool=256) >= seconds(True, shared_pool=32)
+
+
+def test_the_estimate_scales_with_the_corpus_the_mode_and_the_processes(corpus):
     per_pair, shared = config(shared_negatives=False), config(shared_negatives=True)
     tokens = 1_000_000  # a corpus where the work, not the start-up, dominates
-    assert budget.MEASURED.seconds(per_pair, 10 * tokens) > 5 * budget.MEASURED.seconds(
-        per_pair, tokens
-    )
-    assert budget.MEASURED.seconds(shared, tokens) < budget.MEASURED.seconds(per_pair, tokens)
+    model = budget.MEASURED
+    assert model.seconds(per_pair, 10 * tokens) > 5 * model.seconds(per_pair, tokens)
+    assert model.seconds(shared, tokens) < model.seconds(per_pair, tokens)
+    for mode, cost in ((per_pair, model.per_pair), (shared, model.shared)):
+        # two processes: the work divided by the measured speed-up, plus their start-up
+        # (on a busy 2-core machine the speed-up can be 1: then only the start-up differs)
+        start_up = cost.run[budget.RUN_TERMS.index("pool")]
+        one, two = model.seconds(mode, tokens, workers=1), model.seconds(mode, tokens, workers=2)
+        assert two - start_up <= one * (1 + 1e-9)
+
+
+def test_the_fitted_model_file_round_trips_and_a_foreign_one_is_not_used(tmp_path):
+    path = tmp_path / "cost_model.json"
+    path.write_text(json.dumps(budget.MEASURED.to_json()))
+    assert budget.load_model(path) == budget.MEASURED
+    foreign = {**budget.MEASURED.to_json(), "epoch_terms": ["T", "something else"]}
+    path.write_text(json.dumps(foreign))
+    assert budget.load_model(path) == budget.FALLBACK
+    path.write_text("not json")
+    assert budget.load_model(path) == budget.FALLBACK
+
+
+def test_a_sweep_trains_what_is_not_cached_and_skips_a_finished_run(corpus):
+    registry = RunRegistry(RegistrySettings(cache_dir=None, disk_cache_mb=0.0))
+    small = config(dim=10, epochs=1, workers=1)
+    assert tuning.sweep_todo(registry, corpus, [small]) == [small]
+    job = registry.submit(corpus, small).job
+    assert job is not None and job.wait(120)
+    assert tuning.sweep_todo(registry, corpus, [small]) == []
 
 
 def test_kept_tokens_follow_min_count_and_subsampling(corpus):

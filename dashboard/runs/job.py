@@ -80,6 +80,8 @@ class TrainingJob:
         self.submitted = time.time()
         #: The session that asked first (see dashboard.runs.queue and .owners).
         self.owner: str | None = None
+        #: What asked for it, shown in the server queue ("sweep run 2 of 3"; "": a Train).
+        self.origin = ""
         self.started: float | None = None
         self.finished: float | None = None
         self.done = threading.Event()

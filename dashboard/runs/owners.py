@@ -121,7 +121,9 @@ class Presence:
             watched = getattr(item, "watched", None)
             if self.here(owner) or (callable(watched) and watched()):
                 continue
-            log.info("stopping work of a session gone for %.0f s: %r", self.orphan_seconds, item)
+            what = getattr(item, "label", None) or getattr(item, "kind", type(item).__name__)
+            log.info("stopping work of session %s, gone for %.0f s: %s", owner[:6],
+                     self.orphan_seconds, what)  # fmt: skip
             stop()
             stopped.append(item)
             self.stopped.append(repr(item))

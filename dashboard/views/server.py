@@ -28,16 +28,20 @@ def queue_lines(registry: RunRegistry, me: str, now: float | None = None) -> lis
     now = time.time() if now is None else now
     running, waiting = registry.queue_snapshot()
     lines = []
+
+    def label(job: TrainingJob) -> str:
+        return f"{job.label} ({job.origin})" if job.origin else job.label
+
     for job in running:
         since = job.started or job.submitted
         fraction = job.progress.fraction if job.progress is not None else 0.0
         lines.append(
-            f"▶ {job.label} · for {anonymous(job.owner, me)} · running {_duration(now - since)}"
+            f"▶ {label(job)} · for {anonymous(job.owner, me)} · running {_duration(now - since)}"
             f" · {fraction:.0%} · {job.workers} process{'es' if job.workers != 1 else ''}"
         )
     for place, job in enumerate(waiting, start=1):
         lines.append(
-            f"{place}. {job.label} · for {anonymous(job.owner, me)} · "
+            f"{place}. {label(job)} · for {anonymous(job.owner, me)} · "
             f"waiting {_duration(now - job.submitted)}"
         )
     return lines

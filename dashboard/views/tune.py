@@ -218,7 +218,7 @@ def render(ctx: Context) -> None:
 def _sweep_form(
     ctx: Context, base: TrainConfig, infos: Sequence[RunInfo], job: TuneJob | None
 ) -> None:
-    from dashboard.tuning import start_sweep
+    from dashboard.tuning import start_sweep, sweep_estimate, sweep_todo
     from w2v_core.sweep import grid, parse_values
 
     st.subheader("Sweep")
@@ -253,9 +253,9 @@ def _sweep_form(
         return
     corpus = ctx.corpus
     assert corpus is not None
-    to_train = [c for c in configs if not ctx.registry.is_cached(_key(corpus, c))]
+    to_train = sweep_todo(ctx.registry, corpus, configs)
     # the cost model (every setting that changes the work), scaled by this server's runs
-    seconds = budget.estimate_seconds(to_train, corpus, budget.calibration(infos, corpus))
+    seconds = sweep_estimate(ctx.registry, corpus, configs)
     cached = len(configs) - len(to_train)
     when = f"about {budget.minutes(seconds)} of training" if to_train else "nothing to train"
     st.caption(
@@ -343,6 +343,17 @@ def _key(corpus: Corpus, config: TrainConfig) -> str:
     return training_key(corpus, config)
 
 
+#: Seconds a click on a sweep's Stop waits for the sweep to end before the panel is
+#: drawn (it then says "stopped" at once, not at the next redraw).
+STOP_WAIT = 3.0
+
+
+def _stop(job: TuneJob) -> None:
+    """Stop's callback (runs before the panel is drawn): stop, and wait for the end."""
+    job.stop()
+    job.wait(STOP_WAIT)
+
+
 def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], None]) -> None:
     """Progress per run, one Stop, and the chart (drawn again every second while running)."""
 
@@ -354,8 +365,8 @@ def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], N
         if job.active:
             head, stop = st.columns([4, 1])
             head.markdown(f"**{what} of {md(names)}**: {done} of {total} runs finished")
-            if stop.button("Stop", key="tune_stop", icon=":material/stop:"):
-                job.stop()
+            stop.button("Stop", key="tune_stop", icon=":material/stop:",
+                        on_click=_stop, args=(job,))  # fmt: skip
         else:
             ending = {"done": "finished", "stopped": "stopped", "failed": "failed"}[job.state]
             st.markdown(f"**{what} of {md(names)}** {ending}: {done} of {total} runs")
