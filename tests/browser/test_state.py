@@ -116,12 +116,6 @@ def test_eager_tab_clicks_during_the_first_training_never_change_a_setting(
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def demo_server(server_factory):
-    """One server whose first visitor trains the quick demo (later ones get it cached)."""
-    return server_factory(W2V_AUTOTRAIN="1")
-
-
 def first_visit(browser, url: str):
     """A new session's page, once its demo run is shown and the page has settled."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
