@@ -92,6 +92,18 @@ def server_factory(tmp_path_factory, chromium) -> Iterator[Callable[..., Streaml
 _SHARED: list[StreamlitServer] = []
 
 
+def _shared_server(tmp_path_factory, name: str, **env: str) -> StreamlitServer:
+    """Start a server for the whole browser run (stopped after its last test)."""
+    work = tmp_path_factory.mktemp(name)
+    server = StreamlitServer(work, env={"W2V_CACHE_DIR": str(work / "cache"), **env})
+    try:
+        server.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    _SHARED.append(server)
+    return server
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
     """One server whose first visitor trains the quick demo (later visitors get it from
@@ -102,13 +114,17 @@ def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
     registry (the demo is trained once, not once per module) and its one-off
     preparations (UMAP's compile).  Tests that need a cold server (first sight, the
     eager clicks during the first training) still start their own."""
-    work = tmp_path_factory.mktemp("demo-server")
-    server = StreamlitServer(work, env={"W2V_CACHE_DIR": str(work / "cache"), "W2V_AUTOTRAIN": "1"})
-    try:
-        server.start()
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    _SHARED.append(server)
+    server = _shared_server(tmp_path_factory, "demo-server", W2V_AUTOTRAIN="1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def plain_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
+    """One server that trains nothing on arrival (``W2V_AUTOTRAIN=0``), shared by the
+    tests that train or open what they need themselves (How it learns, hostile input),
+    each in a page of its own."""
+    server = _shared_server(tmp_path_factory, "plain-server", W2V_AUTOTRAIN="0")
     yield server
     server.stop()
 
