@@ -130,9 +130,13 @@ def plain_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
 
 
 def pytest_runtest_teardown(item, nextitem) -> None:
-    """After the last browser test, stop the shared server: the rest of the suite should
-    not run beside an idle Streamlit process (its file watcher, its memory)."""
+    """After the last browser test, stop the shared servers: the rest of the suite should
+    not run beside idle Streamlit processes (their file watchers, their memory)."""
+    if not _SHARED:
+        return
     here = Path(__file__).parent
-    if nextitem is None or here not in Path(nextitem.path).parents:
+    items = item.session.items
+    later = items[items.index(item) + 1 :] if item in items else []
+    if not any(here in Path(other.path).parents for other in later):
         for server in _SHARED:
             server.stop()
