@@ -17,7 +17,7 @@ import pytest
 from benchmarks.load import CHROMIUM_ARGS, StreamlitServer, find_chromium
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium() -> str:
     """Path of the system Chromium (skip, or fail in CI, if there is none)."""
     path = find_chromium()
@@ -86,3 +86,57 @@ def server_factory(tmp_path_factory, chromium) -> Iterator[Callable[..., Streaml
     yield start
     for server in servers:
         server.stop()
+
+
+#: Servers shared by the whole browser run, stopped after its last test (see below).
+_SHARED: list[StreamlitServer] = []
+
+
+def _shared_server(tmp_path_factory, name: str, **env: str) -> StreamlitServer:
+    """Start a server for the whole browser run (stopped after its last test)."""
+    work = tmp_path_factory.mktemp(name)
+    server = StreamlitServer(work, env={"W2V_CACHE_DIR": str(work / "cache"), **env})
+    try:
+        server.start()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    _SHARED.append(server)
+    return server
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
+    """One server whose first visitor trains the quick demo (later visitors get it from
+    the cache), shared by the browser tests that only need a trained demo to look at.
+
+    Each such test opens its own page, that is its own Streamlit session: what one
+    types or picks does not reach another.  What they share is the server's run
+    registry (the demo is trained once, not once per module) and its one-off
+    preparations (UMAP's compile).  Tests that need a cold server (first sight, the
+    eager clicks during the first training) still start their own."""
+    server = _shared_server(tmp_path_factory, "demo-server", W2V_AUTOTRAIN="1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def plain_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
+    """One server that trains nothing on arrival (``W2V_AUTOTRAIN=0``), shared by the
+    tests that train or open what they need themselves (How it learns, hostile input),
+    each in a page of its own."""
+    server = _shared_server(tmp_path_factory, "plain-server", W2V_AUTOTRAIN="0")
+    yield server
+    server.stop()
+
+
+def pytest_runtest_teardown(item, nextitem) -> None:
+    """After the last browser test, stop the shared servers: the rest of the suite should
+    not run beside idle Streamlit processes (their file watchers, their memory)."""
+    if not _SHARED:
+        return
+    here = Path(__file__).parent
+    items = item.session.items
+    later = items[items.index(item) + 1 :] if item in items else []
+    if not any(here in Path(other.path).parents for other in later):
+        for server in _SHARED:
+            server.stop()

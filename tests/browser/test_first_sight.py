@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from waits import keep_still, open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,10 +50,10 @@ def shoot(page, screenshot, name: str) -> None:
         ".map(e => e.scrollHeight))"
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 8000)})
-    page.wait_for_timeout(1500)
+    keep_still(page)
     screenshot(page, f"{name}-full.png")
     page.set_viewport_size(VIEWPORT)
-    page.wait_for_timeout(800)
+    keep_still(page)
 
 
 def label_font_px(page, selector: str) -> float:
@@ -100,8 +101,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
 
         for tab in TABS[1:]:
-            page.get_by_role("tab", name=tab).click()
-            page.wait_for_timeout(1500)
+            open_tab(page, tab)
             page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=90_000)
             if tab == "Map":
                 page.wait_for_function(

@@ -23,10 +23,9 @@ OVERFLOWING = """() => [...document.querySelectorAll('.katex-display')]
 
 
 @pytest.fixture(scope="module")
-def page(server_factory, browser):
-    server = server_factory(W2V_AUTOTRAIN="0")
+def page(plain_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(server.url)
+    page.goto(plain_server.url)
     page.get_by_role("tab", name="How it learns").click(timeout=120_000)
     yield page
     page.close()

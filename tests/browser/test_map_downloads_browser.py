@@ -18,10 +18,9 @@ UMAP_TIMEOUT_MS = 300_000
 
 
 @pytest.fixture(scope="module")
-def page(server_factory, browser):
-    server = server_factory(W2V_AUTOTRAIN="1")
+def page(demo_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-    page.goto(server.url)
+    page.goto(demo_server.url)
     page.locator(".st-key-overview_map .js-plotly-plot").last.wait_for(timeout=TRAIN_TIMEOUT_MS)
     page.get_by_role("tab", name="Map").click()
     page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for(timeout=60_000)

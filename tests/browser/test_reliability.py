@@ -12,10 +12,9 @@ TRAIN_TIMEOUT_MS = 300_000
 
 
 @pytest.fixture(scope="module")
-def page(server_factory, browser):
-    server = server_factory(W2V_AUTOTRAIN="1")
+def page(demo_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(server.url)
+    page.goto(demo_server.url)
     yield page
     page.close()
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from waits import open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,18 +29,14 @@ PICKED = [("Analogies", "an_method", "3CosMul"), ("Map", "map_method", "PCA")]
 
 
 @pytest.fixture(scope="module")
-def server(server_factory):
-    return server_factory(W2V_AUTOTRAIN="1")
+def server(demo_server):
+    """The shared server with the demo trained (this test's page is its own session)."""
+    return demo_server
 
 
 def settle(page) -> None:
     page.wait_for_timeout(400)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-    settle(page)
 
 
 def has_typed(page, key: str, text: str) -> bool:

@@ -75,8 +75,7 @@ def dialogs() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server_factory, browser, dialogs):
-    server = server_factory(W2V_AUTOTRAIN="0")
+def page(plain_server, browser, dialogs):
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
 
     def dismiss(dialog) -> None:
@@ -84,7 +83,7 @@ def page(server_factory, browser, dialogs):
         dialog.dismiss()
 
     page.on("dialog", dismiss)
-    page.goto(server.url)
+    page.goto(plain_server.url)
     page.get_by_role("button", name="Train", exact=True).wait_for(timeout=TIMEOUT_MS)
     yield page
     page.close()
