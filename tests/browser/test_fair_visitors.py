@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.fair_visitors import ORPHAN_SECONDS, scenario, sweep_scenario
+from benchmarks.fair_visitors import SERVER_ENV, scenario, sweep_scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,7 +28,7 @@ def _shots(tmp_path: Path) -> Path:
 def test_a_short_training_runs_beside_a_long_one_and_a_closed_tab_stops(
     server_factory, browser, tmp_path
 ):
-    server = server_factory(W2V_ORPHAN_SECONDS=str(ORPHAN_SECONDS))
+    server = server_factory(**SERVER_ENV)
     facts = scenario(server, browser, _shots(tmp_path))
     assert facts["huge_link_asks_for_a_click"] and not facts["huge_link_trained_on_arrival"]
     assert "W2V_SESSION_BUDGET_MINUTES" in facts["huge_link_refusal"]
@@ -43,7 +43,7 @@ def test_a_short_training_runs_beside_a_long_one_and_a_closed_tab_stops(
 def test_a_short_training_starts_beside_a_sweep_and_a_closed_tabs_sweep_stops(
     server_factory, browser, tmp_path
 ):
-    server = server_factory(W2V_ORPHAN_SECONDS=str(ORPHAN_SECONDS))
+    server = server_factory(**SERVER_ENV)
     facts = sweep_scenario(server, browser, _shots(tmp_path))
     # the hostile grid: refused with the sliders' range before anything starts
     assert "dim 1991 is outside the sidebar's range (10 to 300)" in facts["hostile_grid_refusal"]
