@@ -25,8 +25,7 @@ def company_text(
     n_sentences: int = 20000, seed: int = 0, moved: bool = False, rare: int = 0
 ) -> str:
     """The corpus; ``moved``: :data:`MOVER` keeps group :data:`MOVED_TO`'s company;
-    ``rare``: that many sentences hold :data:`RARE` alone: seen, but with no company to
-    learn from, so its neighbours are whatever its random start is near."""
+    ``rare``: that many sentences put :data:`RARE` beside random contexts."""
     rng = random.Random(seed)
     lines = []
     for _ in range(n_sentences):
@@ -34,6 +33,9 @@ def company_text(
         word = rng.choice(GROUPS[group])
         home = MOVED_TO if moved and word == MOVER else group
         lines.append(f"{rng.choice(CONTEXTS[home])} {word} {rng.choice(CONTEXTS[home])}")
-    lines.extend([RARE] * rare)
+    for _ in range(rare):
+        lines.append(
+            f"{rng.choice(rng.choice(CONTEXTS))} {RARE} {rng.choice(rng.choice(CONTEXTS))}"
+        )
     rng.shuffle(lines)
     return "\n".join(lines)

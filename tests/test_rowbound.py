@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from w2v_core.rowbound import step_factors
+from w2v_core.rowbound import bound_scale, members, suspect_rows
 from w2v_core.sgns import MAX_EXP
 from w2v_core.steps import band_pairs, band_step_exact, band_step_shared, chunk_band
 
@@ -140,21 +140,22 @@ def _center_gradient(step: Step, row: int, eps: float = 1e-6) -> np.ndarray:
     return grad
 
 
-def test_a_rows_factor_is_minus_alpha_until_its_trace_says_it_would_overshoot():
-    """-alpha * min(1, 8 / (omega alpha T_r)), T_r summed over all of a row's updates."""
+def test_only_rows_whose_trace_bound_fails_are_suspects():
+    """omega * alpha * T_r / 4 > 1, with T_r summed over a row's updates."""
     rows = np.array([0, 0, 1, 2, 2, 2])
-    trace = np.array([30.0, 30.0, 100.0, 1.0, 1.0, 1.0])  # T = 60, 100, 3
-    factor = step_factors(rows, trace, 0.1, 1)
-    assert factor.dtype == np.float32
-    # alpha T / 8: 0.75 (safe), 1.25 (scaled to 8 / T = 0.08), 0.0375 (safe)
-    np.testing.assert_allclose(factor, [-0.1, -0.1, -0.08, -0.1, -0.1, -0.1], rtol=1e-6)
-    np.testing.assert_allclose(step_factors(rows, trace, 0.2, 1)[:3], [-8 / 60, -8 / 60, -0.08])
+    trace = np.array([30.0, 30.0, 100.0, 1.0, 1.0, 1.0])
+    assert suspect_rows(rows, trace, 0.2, 1).tolist() == [0, 1]  # 0.2 * 60 / 8 = 1.5
+    assert suspect_rows(rows, trace, 0.1, 1).tolist() == [1]  # 0.1 * 60 / 8 = 0.75
+    assert suspect_rows(rows, trace, 0.1, 2).tolist() == [0, 1]
+    at, which = members(np.array([[5, 1], [0, 1]]), np.array([1, 5]))
+    assert at.tolist() == [0, 1, 3] and which.tolist() == [1, 0, 0]
 
 
 @pytest.mark.parametrize("omega", [1, 2, 4])
-def test_an_overshooting_rows_step_shrinks_with_the_workers(omega):
-    """With omega workers stepping at once, each takes 1/omega of the safe length."""
-    rows, trace = np.array([0, 1]), np.array([1e-9, 1e6])
-    factor = step_factors(rows, trace, 0.1, omega)
-    assert factor[0] == np.float32(-0.1)  # safe: plain SGD whatever omega
-    np.testing.assert_allclose(factor[1], -8.0 / (omega * 1e6), rtol=1e-6)
+def test_scale_is_one_when_safe_and_shrinks_with_the_workers(omega):
+    delta = np.ones((2, 2), dtype=np.float32)
+    np.testing.assert_array_equal(bound_scale(delta, np.array([1e-9, 1e-9]), 0.025), 1.0)
+    curvature = np.array([1e6, 1e6])
+    one = bound_scale(delta, curvature, 0.1, 1)
+    assert (one < 1).all()
+    np.testing.assert_allclose(bound_scale(delta, curvature, 0.1, omega), one / omega, rtol=1e-6)

@@ -1,4 +1,4 @@
-"""Neighbours across seeds: a planted neighbour is stable, a word seen without company is not."""
+"""Neighbours across seeds: a planted neighbour is stable, a rare word's are not."""
 
 import json
 
@@ -56,8 +56,8 @@ def test_a_planted_neighbour_is_stable_across_seeds_and_a_rare_word_is_not(seeds
     mate = next(n for n in strong.neighbours if n.word in MATES)
     assert mate.spread < 0.1 and mate.mean_cosine > 0.5
     rare = word_stability(kvs, RARE, topn=10)
-    # A word seen once and alone has nothing to learn from: its top 10 is where its
-    # random start happens to lie, different for every seed; the planted word keeps all.
+    # A word seen once keeps about half of its top 10 from seed to seed (0.53 with the step
+    # bound, which moves it little from its random start); the planted word keeps all.
     assert rare.stability <= strong.stability - 0.25
     assert len(rare.one_seed_only()) > len(strong.one_seed_only())
 

@@ -155,18 +155,9 @@ def test_shared_band_step_equals_the_shared_pool_reference():
     h, u_pos, u_pool = w_in[centers], w_out[contexts], w_out[pool]
     expected_loss = sgns.loss_shared(h, u_pos, u_pool, K)
     grad_h, grad_pos, grad_pool, _ = sgns.gradients_shared(h, u_pos, u_pool, K)
-    # The step bound, from its definition pair by pair: T_r = sum of a_i |v_i|^2 over
-    # the terms naming row r (a = 1 for a context, K / P for a pool word), s_r =
-    # min(1, 8 / (alpha T_r)).  On 23 words every pool word stands behind every pair.
-    n2 = lambda rows: np.einsum("pd,pd->p", rows, rows)  # noqa: E731
-    t_in = np.bincount(centers, n2(u_pos) + K / len(pool) * n2(u_pool).sum(), minlength=V)
-    t_out = np.bincount(contexts, n2(h), minlength=V)
-    t_out += np.bincount(pool, np.full(len(pool), K / len(pool) * n2(h).sum()), minlength=V)
-    s_in, s_out = (np.minimum(1.0, 8.0 / (lr * np.maximum(t, 1e-30))) for t in (t_in, t_out))
-    assert s_out[pool].min() < 1.0  # the bound acts here: the reference must apply it
-    grads = (grad_h * s_in[centers, None], grad_pos * s_out[contexts, None],
-             grad_pool * s_out[pool, None])  # fmt: skip
-    want_in, want_out = _reference_update(w_in, w_out, centers, contexts, pool, grads, lr)
+    want_in, want_out = _reference_update(
+        w_in, w_out, centers, contexts, pool, (grad_h, grad_pos, grad_pool), lr
+    )
     got_in, got_out = w_in.copy(), w_out.copy()
     loss = band_step_shared(got_in, got_out, band, 0, band.blocks, pool, K, lr)
     assert loss == pytest.approx(expected_loss, rel=1e-5)

@@ -50,38 +50,22 @@ batch is small the scale is 1 and the step is plain SGD; it only ever shortens
 the updates of rows that would overshoot, whatever the batch, pool, ``K``,
 window, vocabulary or workers.
 
-The smoothness constant used: the trace
---------------------------------------
+How it is applied, cheaply
+--------------------------
 :math:`q_r` needs every term's score change, as many products as the step
-itself.  But since :math:`(v_i \cdot \Delta)^2 \le \lVert v_i \rVert^2 \lVert \Delta \rVert^2`,
-
-.. math::
-
-    L_r \le \frac{T_r}{4}, \qquad T_r = \sum_i a_i \lVert v_i \rVert^2
-
-in *every* direction, and :math:`T_r` needs only the partners' lengths.  The
-step therefore scales each row's summed update by
-
-.. math::
-
-    s_r = \min\Bigl(1,\; \frac{8}{\omega\,\alpha\,T_r}\Bigr)
-
-(:func:`step_factors`), which keeps every row within :math:`2/L_r` as above.  A
-row's scale is known before its update is formed, so it is folded into the
-coefficients the step multiplies anyway (``-α s_r`` instead of ``-α``): the bound
-costs a few row lengths and one ``bincount`` per step, not a second pass over the
-updates.  It is looser than the directional :math:`q_r` (it shortens the updates of
-frequent rows more than they need); applying the directional factor exactly, to the
-rows whose trace bound fails, was measured too: same WordSim-353 within seed noise,
-and it made the shared mode's epochs about a quarter slower (see
-``docs/benchmarks.md``, "The step bound").
-
-The rows' summed updates then go into the weights with one exact scatter per
-matrix (:func:`scatter_add_rounds`).
+itself.  But the *trace* bound :math:`L_r \le T_r / 4` with
+:math:`T_r = \sum_i a_i \lVert v_i \rVert^2` needs only the partners' lengths,
+and when :math:`\omega\,\alpha\,T_r / 8 \le 1` the scale is 1 for sure.  So
+:func:`suspect_rows` finds the few rows whose trace bound fails (a heavily
+drawn pool word or negative, a center with a wide window and many negatives),
+:func:`bounded_add` sums the suspects' updates (:math:`\Delta_r`), scales the
+updates of those that would overshoot by :math:`s_r`, and adds the whole step with
+one exact scatter (:func:`scatter_add_rounds`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -187,24 +171,72 @@ def scatter_add_rounds(
             matrix[unique_rows] = change
 
 
-def step_factors(
-    rows: np.ndarray, trace: np.ndarray, learning_rate: float, concurrent: int = 1
+def suspect_rows(
+    rows: np.ndarray, trace: np.ndarray, learning_rate: float, concurrent: int
 ) -> np.ndarray:
-    r"""Each update's coefficient :math:`-\alpha\, s_r`, for the row ``r`` it names (float32).
+    r"""The rows whose trace bound fails: :math:`\omega\,\alpha\,T_r / 8 > 1`, ascending.
 
-    ``rows`` names the row of every update of one matrix in this step and
     ``trace[i]`` is update ``i``'s :math:`a_i \lVert v_i \rVert^2` (summed over its
-    partners); :math:`T_r` sums them per row, and
-
-    .. math::
-
-        s_r = \min\Bigl(1,\; \frac{8}{\omega\,\alpha\,T_r}\Bigr)
-
-    (``concurrent`` is :math:`\omega`).  A row whose :math:`T_r` is small (most rows,
-    at the default settings) gets plain SGD's ``-α``.
+    partners); :math:`T_r` sums them per row.
     """
+    total = np.bincount(rows.reshape(-1), weights=trace.reshape(-1))
+    return np.flatnonzero(total * (concurrent * learning_rate / 8.0) > 1.0)
+
+
+def members(rows: np.ndarray, suspects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, which)``: the positions of ``rows`` (flat) that name a suspect, and
+    that suspect's index in ``suspects`` (sorted)."""
     flat = rows.reshape(-1)
-    total = np.bincount(flat, weights=trace.reshape(-1))
-    total *= concurrent * learning_rate / 8.0  # > 1: the row would overshoot
-    np.maximum(total, 1.0, out=total)
-    return (-learning_rate / total[flat]).astype(np.float32)
+    index = np.searchsorted(suspects, flat)
+    index[index == suspects.size] = 0
+    positions = np.flatnonzero(suspects[index] == flat)
+    return positions, index[positions]
+
+
+def bound_scale(
+    delta: np.ndarray, curvature: np.ndarray, learning_rate: float, concurrent: int = 1
+) -> np.ndarray:
+    r"""The factor :math:`s_r = \min(1, 8\lVert\Delta_r\rVert^2 / (\omega\,\alpha\, q_r))` per row.
+
+    ``delta`` holds the rows' summed updates :math:`\Delta_r`, ``curvature``
+    :math:`q_r = \sum_i a_i (v_i \cdot \Delta_r)^2` (see the module docstring),
+    ``concurrent`` is :math:`\omega`.
+    """
+    norm2 = np.einsum("ij,ij->i", delta, delta, dtype=np.float64)
+    limit = np.float64(concurrent * learning_rate) * curvature
+    scale = np.ones(norm2.size, dtype=np.float32)
+    over = limit > 8.0 * norm2
+    scale[over] = 8.0 * norm2[over] / limit[over]
+    return scale
+
+
+def bounded_add(
+    matrix: np.ndarray,
+    parts: list[tuple[np.ndarray, np.ndarray]],
+    suspects: np.ndarray,
+    curvature: Callable[[np.ndarray], np.ndarray],
+    learning_rate: float,
+    concurrent: int,
+    work: Any = None,
+) -> None:
+    r"""Add every ``(rows, updates)`` part, the suspects' updates scaled by :math:`s_r`.
+
+    The suspects' summed updates :math:`\Delta_r` are summed from this step's own
+    updates (never read back from ``matrix``: with two workers a read-back would
+    hold the other worker's update and correction too, and two corrections of the
+    same row could reverse it, which made 2-worker runs diverge);
+    ``curvature(delta)`` returns :math:`q_r` for them (in ``suspects`` order).
+    The ``updates`` arrays are scaled in place.
+    """
+    if suspects.size:
+        flat = [(rows.reshape(-1), updates.reshape(rows.size, -1)) for rows, updates in parts]
+        hits = [members(rows, suspects) for rows, _ in flat]
+        delta = np.zeros((suspects.size, matrix.shape[1]), dtype=np.float32)
+        for (_, updates), (at, which) in zip(flat, hits, strict=True):
+            add_at(delta, which, updates[at], work)
+        scale = bound_scale(delta, curvature(delta), learning_rate, concurrent)
+        if (scale < 1).any():
+            for (_, updates), (at, which) in zip(flat, hits, strict=True):
+                updates[at] *= scale[which][:, None]
+    for rows, updates in parts:
+        scatter_add_rounds(matrix, rows, updates, work)

@@ -44,18 +44,19 @@ Negatives
 Summing into repeated rows, and the bound
 -----------------------------------------
 A word may occur at several positions of a step and be drawn as a negative
-several times; :func:`w2v_core.rowbound.scatter_add_rounds` sums all updates of
-a row exactly.  Each row's summed update is first scaled by
-:math:`s_r = \min(1, 8 / (\omega\,\alpha\,T_r))` (:mod:`w2v_core.rowbound`), with
+several times; :func:`w2v_core.rowbound.row_sums` sums all updates of a row
+exactly, and each row's sum :math:`\Delta_r` is scaled by
+:math:`s_r = \min(1, 8\lVert\Delta_r\rVert^2 / (\omega\,\alpha\,q_r))` before it
+is added (:mod:`w2v_core.rowbound`), with
 
 .. math::
 
-    T_r = \sum_{i \ni r} a_i\,\lVert v_i \rVert^2
+    q_r = \sum_{i \ni r} a_i\,(v_i \cdot \Delta_r)^2
 
-over the step's terms that name row ``r`` (partner ``v_i``, weight ``a_i``): the
-band gives every :math:`\lVert v_i \rVert^2` from the rows it has gathered
-(``mask @ |O_j|²`` for a center's contexts, ``|H_j|² @ mask`` for a context's
-centers), and :math:`-\alpha s_r` replaces :math:`-\alpha` in the coefficients.
+over the step's terms that name row ``r`` (partner ``v_i``, weight ``a_i``).  The
+band gives those score changes with the same stacked products as the step:
+``D_j O_j^T`` for the centers, ``H_j D_j^T`` for the contexts, ``D U^T`` and
+``H D_pool^T`` for the pool, ``U_m d`` and ``D_m h`` for per-pair negatives.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rowbound import scatter_add_rounds, step_factors
+from .rowbound import bounded_add, members, suspect_rows
 from .sgns import sigmoid
 from .vocab import UnigramTable
 
@@ -210,38 +211,98 @@ def band_step_shared(
     loss -= float(np.vdot(np.log1p(-g_neg), np.broadcast_to(weight, g_neg.shape)))
     g_neg *= weight
     grad_h += g_neg @ u
-    h_norm2, o_norm2 = _squared_lengths(h3), _squared_lengths(o)  # |h|², |o|² per position
-    # Centers: contexts (weight 1) and the pool (weight c K / P): T = Σ a |v|².
-    pool_norm2 = float(np.einsum("qd,qd->", u, u))
-    trace = _center_trace(mask, o_norm2) + weight[:, 0] * pool_norm2
-    grad_h *= step_factors(centers, trace, learning_rate, concurrent)[:, None]
-    # Contexts (their centers, weight 1) and pool words (every center, weight c K / P).
-    n_ctx = contexts.size
-    pool_trace = float(weight[:, 0] @ h_norm2.reshape(-1))
-    trace = np.concatenate((_context_trace(mask, h_norm2), np.full(len(pool), pool_trace)))
-    rows = np.concatenate((contexts.reshape(-1), pool))
-    factor = step_factors(rows, trace, learning_rate, concurrent)
-    grad_o *= factor[:n_ctx].reshape(contexts.shape + (1,))
-    g_neg *= factor[n_ctx:]  # column p: pool word p's coefficient
     grad_u = g_neg.T @ h
-    scatter_add_rounds(w_in, centers, grad_h, work)
-    scatter_add_rounds(w_out, rows, np.concatenate((grad_o.reshape(-1, d), grad_u)), work)
+    step = -np.float32(learning_rate)
+    grad_h *= step
+    grad_u *= step
+    grad_o *= step
+    norms = _Norms(h3, o, mask)
+    # Centers: contexts (weight 1) and the pool (weight c K / P); trace T = Σ a |v|².
+    pool_norm2 = float(np.einsum("qd,qd->", u, u))
+    trace = norms.center_trace() + weight[:, 0] * pool_norm2
+    suspects = suspect_rows(centers, trace, learning_rate, concurrent)
+
+    def center_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(centers, suspects)
+        change = _square(delta[which] @ u.T).sum(axis=1) * weight[at, 0]
+        change += norms.center_changes(at, delta[which])
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    bounded_add(
+        w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
+    )
+    # Contexts (weight 1) and pool words (every center, weight c K / P).
+    n_ctx = contexts.size
+    pool_trace = float(weight[:, 0] @ norms.h_norm2.reshape(-1))
+    trace = np.concatenate((norms.context_trace(), np.full(len(pool), pool_trace)))
+    rows = np.concatenate((contexts.reshape(-1), pool))
+    suspects = suspect_rows(rows, trace, learning_rate, concurrent)
+
+    def out_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(rows, suspects)
+        ctx = at < n_ctx
+        change = np.empty(at.size)
+        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
+        scores = _square(h @ delta[which[~ctx]].T)  # (centers, pool hits)
+        change[~ctx] = weight[:, 0] @ scores
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    parts = [(rows, np.concatenate((grad_o.reshape(-1, d), grad_u)))]  # one scatter
+    bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
     return loss
 
 
-def _squared_lengths(vectors: np.ndarray) -> np.ndarray:
-    """``|v|²`` of every row of a ``(blocks, rows, d)`` array: ``(blocks, rows)``."""
-    return np.einsum("jad,jad->ja", vectors, vectors)
+class _Norms:
+    """The band's squared lengths, and the score changes of given rows' updates."""
+
+    def __init__(self, h3: np.ndarray, o: np.ndarray, mask: np.ndarray) -> None:
+        self.h3, self.o, self.mask = h3, o, mask
+        self.h_norm2 = np.einsum("jad,jad->ja", h3, h3)  # (nb, b)
+        self.o_norm2 = np.einsum("jcd,jcd->jc", o, o)  # (nb, b + 2W)
+
+    def center_trace(self) -> np.ndarray:
+        """Σ_c mask |o_c|² per center position (flat)."""
+        return np.matmul(self.mask, self.o_norm2[:, :, None]).reshape(-1)
+
+    def context_trace(self) -> np.ndarray:
+        """Σ_a mask |h_a|² per context position (flat)."""
+        return np.matmul(self.h_norm2[:, None, :], self.mask).reshape(-1)
+
+    def center_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Σ_c mask (o_c · Δ)² for center positions ``at`` moved by ``delta``."""
+        b = self.mask.shape[1]
+        blocks, slot, d_blocks = _by_block(at, b, delta)
+        change = _square(np.matmul(d_blocks, self.o[blocks].transpose(0, 2, 1)))
+        change *= self.mask[blocks]
+        return change.sum(axis=2)[slot // b, slot % b]
+
+    def context_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """Σ_a mask (h_a · Δ)² for context positions ``at`` moved by ``delta``."""
+        width = self.mask.shape[2]
+        blocks, slot, d_blocks = _by_block(at, width, delta)
+        change = _square(np.matmul(self.h3[blocks], d_blocks.transpose(0, 2, 1)))
+        change *= self.mask[blocks]
+        return change.sum(axis=1)[slot // width, slot % width]
 
 
-def _center_trace(mask: np.ndarray, o_norm2: np.ndarray) -> np.ndarray:
-    """Σ_c mask |o_c|² per center position (flat): the contexts' part of a center's T."""
-    return np.matmul(mask, o_norm2[:, :, None]).reshape(-1)
+def _by_block(
+    at: np.ndarray, per_block: int, delta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The blocks that hold positions ``at``, each position's slot among them, and
+    ``delta`` laid out as ``(blocks, per_block, d)`` (zeros elsewhere): one stacked
+    product per block instead of a gathered block per position."""
+    block, offset = np.divmod(at, per_block)
+    blocks, local = np.unique(block, return_inverse=True)
+    laid = np.zeros((blocks.size, per_block, delta.shape[1]), dtype=np.float32)
+    slot = local * per_block + offset
+    laid.reshape(-1, delta.shape[1])[slot] = delta
+    return blocks, slot, laid
 
 
-def _context_trace(mask: np.ndarray, h_norm2: np.ndarray) -> np.ndarray:
-    """Σ_a mask |h_a|² per context position (flat): the centers' part of a context's T."""
-    return np.matmul(h_norm2[:, None, :], mask).reshape(-1)
+def _square(x: np.ndarray) -> np.ndarray:
+    """``x * x`` in place (score changes to their squares)."""
+    np.multiply(x, x, out=x)
+    return x
 
 
 @dataclass
@@ -329,37 +390,74 @@ def band_step_exact(
     layout = pair_layout(mask)
     # mode="clip": take() with out= and the default mode="raise" buffers a copy.
     u = np.take(w_out, noise, axis=0, out=work.get("u", (pairs, k, d)), mode="clip")
-    grad_u = work.get("grad_u", (pairs, k, d))  # dL/du_j = g_j h, one row per negative
+    # dL/du_j = g_j h for every negative, beside u (the curvature needs u afterwards).
+    grad_u = work.get("grad_u", (pairs, k, d))
     # word2vec and gensim skip a negative that is the pair's own context word.
     keep = noise != contexts.reshape(-1)[layout.context][:, None]
-    h_norm2, o_norm2 = _squared_lengths(h3), _squared_lengths(o)
-    # Output rows first (the negatives' rows are formed with their coefficients):
-    # contexts (their centers, weight 1) and negatives (the pair's center, weight keep).
+    step = -np.float32(learning_rate)
+    loss += _negative_part(u, h, keep, layout, step, grad_h, grad_u)
+    grad_h *= step
+    grad_o *= step
+    norms = _Norms(h3, o, mask)
+    # Centers: contexts and their own m K negatives (weight 1 each, skipped ones 0).
+    neg_norm2 = np.einsum("pkd,pkd->pk", u, u)
+    neg_norm2 *= keep
+    trace = norms.center_trace()
+    trace += np.bincount(layout.center, weights=neg_norm2.sum(axis=1), minlength=trace.size)
+    suspects = suspect_rows(centers, trace, learning_rate, concurrent)
+
+    def center_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(centers, suspects)
+        change = norms.center_changes(at, delta[which])
+        index = np.full(trace.size, -1)
+        index[at] = which
+        pair_suspect = index[layout.center]  # the suspect of each pair's center, or -1
+        hit = np.flatnonzero(pair_suspect >= 0)
+        scores = np.matmul(u[hit], delta[pair_suspect[hit]][:, :, None])[:, :, 0]
+        negative = (_square(scores) * keep[hit]).sum(axis=1)
+        total = np.bincount(which, weights=change, minlength=suspects.size)
+        return total + np.bincount(pair_suspect[hit], weights=negative, minlength=suspects.size)
+
+    bounded_add(
+        w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
+    )
+    # Contexts (their centers, weight 1) and negatives (the pair's center, weight keep).
     n_ctx = contexts.size
-    negative_trace = keep * h_norm2.reshape(-1)[layout.center][:, None]
-    trace = np.concatenate((_context_trace(mask, h_norm2), negative_trace.reshape(-1)))
-    factor = step_factors(np.concatenate((contexts.reshape(-1), noise.reshape(-1))), trace,
-                          learning_rate, concurrent)  # fmt: skip
-    grad_o *= factor[:n_ctx].reshape(contexts.shape + (1,))
-    negative_factor = factor[n_ctx:].reshape(pairs, k)
-    for group, first, end, shape in _groups(layout, k):
+    h_of_pair = norms.h_norm2.reshape(-1)[layout.center]
+    trace = np.concatenate((norms.context_trace(), (keep * h_of_pair[:, None]).reshape(-1)))
+    rows = np.concatenate((contexts.reshape(-1), noise.reshape(-1)))
+    suspects = suspect_rows(rows, trace, learning_rate, concurrent)
+
+    def out_curvature(delta: np.ndarray) -> np.ndarray:
+        at, which = members(rows, suspects)
+        ctx = at < n_ctx
+        change = np.empty(at.size)
+        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
+        entry = at[~ctx] - n_ctx  # flat (pair, k) index of each negative hit
+        partner = h[layout.center[entry // k]]
+        scores = np.einsum("md,md->m", partner, delta[which[~ctx]])
+        change[~ctx] = _square(scores) * keep.reshape(-1)[entry]
+        return np.bincount(which, weights=change, minlength=suspects.size)
+
+    parts = [(contexts, grad_o), (noise, grad_u)]
+    bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
+    return loss
+
+
+def _negative_part(u, h, keep, layout: PairLayout, step, grad_h, grad_u) -> float:
+    """Per-pair negatives, one stacked product per pair count: adds ``Σ_j g_j u_j`` to
+    ``grad_h``, writes ``step · g_j h`` into ``grad_u``, returns ``-Σ log(1 - g_j)``
+    (``g_j = σ(u_j · h)``; a skipped negative, ``keep`` false, has ``g_j = 0``)."""
+    loss = 0.0
+    for group, first, end, shape in _groups(layout, u.shape[1]):
         u_group = u[first:end].reshape(shape)
         h_group = h[group]  # (n_m, d)
         g = sigmoid(np.matmul(u_group, h_group[:, :, None])[:, :, 0])  # σ(u_j · h), (n_m, mK)
         g *= keep[first:end].reshape(shape[:2])
         loss -= float(np.log1p(-g).sum())
         grad_h[group] += np.matmul(g[:, None, :], u_group)[:, 0]  # Σ_j g_j u_j
-        g *= negative_factor[first:end].reshape(shape[:2])
+        g *= step
         np.multiply(g[:, :, None], h_group[:, None, :], out=grad_u[first:end].reshape(shape))
-    # Centers: contexts and their own m K negatives (weight 1 each, skipped ones 0).
-    negative_norm2 = np.einsum("pkd,pkd->pk", u, u)
-    negative_norm2 *= keep
-    trace = _center_trace(mask, o_norm2)
-    trace += np.bincount(layout.center, weights=negative_norm2.sum(axis=1), minlength=trace.size)
-    grad_h *= step_factors(centers, trace, learning_rate, concurrent)[:, None]
-    scatter_add_rounds(w_in, centers, grad_h, work)
-    scatter_add_rounds(w_out, contexts, grad_o, work)
-    scatter_add_rounds(w_out, noise, grad_u, work)
     return loss
 
 
