@@ -321,28 +321,42 @@ def _traced_allocations(corpus: Any, config: Any) -> dict[str, float]:
     return {"traced_peak_mb": peak / MB, "traced_run_extra_mb": (peak - before_run) / MB}
 
 
-def train_gensim(corpus: Any, settings: Settings, workers: int, evaluate: bool) -> dict[str, Any]:
-    """Train gensim's skip-gram (``sg=1, hs=0``); time ``build_vocab`` and ``train`` apart."""
+def train_gensim(
+    corpus: Any, settings: Settings, workers: int, evaluate: bool, corpus_file: str | None = None
+) -> dict[str, Any]:
+    """Train gensim's skip-gram (``sg=1, hs=0``); time ``build_vocab`` and ``train`` apart.
+
+    With ``corpus_file`` (a text file, one sentence per line), gensim's faster file mode
+    reads it instead of ``corpus``'s sentences in memory.
+    """
     from gensim.models import Word2Vec
     from gensim.models.word2vec_inner import FAST_VERSION
 
     from w2v_core import TrainConfig
     from w2v_core.evaluate import gensim_params, gensim_vectors
 
-    sentences = corpus.sentences()  # the same tokens and breaks ours trains on
+    # The same tokens and breaks ours trains on, in memory or in the file.
+    if corpus_file:
+        source: dict[str, Any] = {"corpus_file": corpus_file}
+    else:
+        source = {"corpus_iterable": corpus.sentences()}
     # The core's one TrainConfig -> gensim mapping (build_vocab and train are timed apart).
     model = Word2Vec(**gensim_params(TrainConfig(**settings.to_dict()), workers=workers))
     gc.collect()
     rss_start = current_rss()
     began = time.perf_counter()
-    model.build_vocab(sentences)
+    model.build_vocab(**source)
     setup_seconds = time.perf_counter() - began
     rss_before_train = current_rss()
+    # A file gives its word count; sentences in memory, their count.
+    size = (
+        {"total_words": model.corpus_total_words}
+        if corpus_file
+        else {"total_examples": model.corpus_count}
+    )
     with RssPeak() as rss:
         began = time.perf_counter()
-        effective_words, _ = model.train(
-            sentences, total_examples=model.corpus_count, epochs=model.epochs
-        )
+        effective_words, _ = model.train(**source, **size, epochs=model.epochs)
         seconds = time.perf_counter() - began
     vocab_size = len(model.wv.index_to_key)
     result = {
@@ -377,10 +391,8 @@ def child_main(spec_path: str, out_path: str) -> None:
     elif system == "gensim":
         result = train_gensim(corpus, settings, int(spec["workers"]), spec["evaluate"])
     elif system == "gensim_corpus_file":
-        from benchmarks._peers import train_gensim_corpus_file
-
-        result = train_gensim_corpus_file(
-            spec["text_path"], settings, int(spec["workers"]), spec["evaluate"]
+        result = train_gensim(
+            corpus, settings, int(spec["workers"]), spec["evaluate"], spec["text_path"]
         )
     elif system == "fasttext":
         from benchmarks._peers import train_fasttext

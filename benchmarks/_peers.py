@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks._measure import MB, RssPeak, Settings, _evaluate, current_rss
+from benchmarks._measure import MB, Settings, _evaluate
 
 FASTTEXT = Path("/usr/bin/fasttext")
 """Debian's ``fasttext`` package (``.ci/run`` installs it); never one found on the PATH."""
@@ -90,53 +90,6 @@ def count_text(path: str | os.PathLike[str]) -> tuple[int, int]:
             spaces += chunk.count(b" ")
             newlines += chunk.count(b"\n")
     return spaces + newlines, newlines  # a line of n tokens has n - 1 spaces
-
-
-# --------------------------------------------------------------------------- gensim
-
-
-def train_gensim_corpus_file(
-    text_path: str, settings: Settings, workers: int, evaluate: bool
-) -> dict[str, Any]:
-    """gensim ``Word2Vec(sg=1, hs=0)`` on ``corpus_file``; ``train()`` timed alone."""
-    import gc
-
-    from gensim.models import Word2Vec
-    from gensim.models.word2vec_inner import FAST_VERSION
-
-    from w2v_core import TrainConfig
-    from w2v_core.evaluate import gensim_params, gensim_vectors
-
-    model = Word2Vec(**gensim_params(TrainConfig(**settings.to_dict()), workers=workers))
-    gc.collect()
-    rss_start = current_rss()
-    began = time.perf_counter()
-    model.build_vocab(corpus_file=text_path)
-    setup_seconds = time.perf_counter() - began
-    rss_before_train = current_rss()
-    with RssPeak() as rss:
-        began = time.perf_counter()
-        effective_words, _ = model.train(
-            corpus_file=text_path, total_words=model.corpus_total_words, epochs=model.epochs
-        )
-        seconds = time.perf_counter() - began
-    vocab_size = len(model.wv.index_to_key)
-    result = {
-        "seconds": seconds,
-        "setup_seconds": setup_seconds,
-        "peak_mb": (rss.peak - rss_start) / MB,
-        "run_extra_mb": (rss.peak - rss_before_train) / MB,
-        "peak_rss_mb": (rss.peak - rss_start) / MB,
-        "memory_method": "rss",
-        "vocab_size": vocab_size,
-        "weights_mb": 2 * vocab_size * settings.dim * 4 / MB,
-        "effective_words": int(effective_words),  # gensim's count: after subsampling
-        "workers": workers,
-        "gensim_fast_version": int(FAST_VERSION),
-    }
-    if evaluate:
-        result.update(_evaluate(gensim_vectors(model.wv)))
-    return result
 
 
 # --------------------------------------------------------------------------- fastText

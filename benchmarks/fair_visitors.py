@@ -101,21 +101,34 @@ def _follow_b(b, began: float) -> dict[str, Any]:
     return facts
 
 
-def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
-    """Run the two visitors; return the figures and the facts seen on the pages."""
+#: What a link's page says when its training needs a click (minutes of training).
+ASKS = "This link's settings would train for about"
+
+
+def _two_visitors(
+    server: StreamlitServer, browser, link: str
+) -> tuple[int, dict[str, Any], Any, Any]:
+    """Two sessions at 1280 x 720; A opens ``link`` and the page asks before training.
+
+    Returns the server's pid, the facts so far (the server's baseline memory) and
+    ``(context, page)`` of A and of B.
+    """
     assert server.process is not None
     pid = server.process.pid
-    facts: dict[str, Any] = {}
     viewport = {"width": 1280, "height": 720}
     a_context = browser.new_context(viewport=viewport)
     b_context = browser.new_context(viewport=viewport)
     a, b = a_context.new_page(), b_context.new_page()
-
-    a.goto(server.url + "/" + HUGE_LINK)
+    a.goto(server.url + "/" + link)
     _settle(a)
-    facts["baseline_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
-    asks = a.get_by_text("This link's settings would train for about")
-    asks.first.wait_for(timeout=TIMEOUT_MS)  # (raises if the page never asks)
+    facts: dict[str, Any] = {"baseline_rss_mb": _status_kb(pid, "VmRSS") / 1024}
+    a.get_by_text(ASKS).first.wait_for(timeout=TIMEOUT_MS)  # minutes: not trained on arrival
+    return pid, facts, (a_context, a), (b_context, b)
+
+
+def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
+    """Run the two visitors; return the figures and the facts seen on the pages."""
+    pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, HUGE_LINK)
     facts["huge_link_asks_for_a_click"] = True
     facts["huge_link_trained_on_arrival"] = a.get_by_text(RUNNING).count() > 0
     if shots:
@@ -128,6 +141,7 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
         a.screenshot(path=str(shots / "link-refused.png"))
     a.goto(server.url + "/" + LONG_LINK)
     _settle(a)
+    asks = a.get_by_text(ASKS)
     asks.first.wait_for(timeout=TIMEOUT_MS)
     facts["long_link_asks_for_a_click"] = True
     facts["long_link_notice"] = asks.first.inner_text()
@@ -240,18 +254,7 @@ def _start_sweep(a, facts: dict[str, Any], shots: Path | None) -> None:
 
 def sweep_scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
     """Item 1 of the hostile pass with a sweep (see the module docstring)."""
-    assert server.process is not None
-    pid = server.process.pid
-    facts: dict[str, Any] = {}
-    viewport = {"width": 1280, "height": 720}
-    a_context = browser.new_context(viewport=viewport)
-    b_context = browser.new_context(viewport=viewport)
-    a, b = a_context.new_page(), b_context.new_page()
-    a.goto(server.url + "/" + SWEEP_LINK)
-    _settle(a)
-    facts["baseline_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
-    asks = a.get_by_text("This link's settings would train for about")
-    asks.first.wait_for(timeout=TIMEOUT_MS)  # minutes: the link does not train on arrival
+    pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, SWEEP_LINK)
     _hostile_grid(a, facts, shots)
     _start_sweep(a, facts, shots)
     # A also asks for a training of the sidebar's settings: it waits (A runs its share)

@@ -41,9 +41,7 @@ import argparse
 import dataclasses
 import json
 import os
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,9 +54,8 @@ if __package__ in (None, ""):  # run as a script
 
 import numpy as np  # noqa: E402
 
-from benchmarks.stability import EXPLODED  # noqa: E402
+from benchmarks.stability import EXPLODED, run_cli  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = dict(dim=100, window=4, negatives=15, min_count=5, epochs=10)
 #: The issue's command: train lee --dim 100 --window 4 --negatives 15 --min-count 5 --epochs 10
 COMMAND = ["train", "lee"]
@@ -120,26 +117,10 @@ def run_ours(mode: str, seed: int, workdir: Path, timeout: float) -> Run:
     from w2v_core.io import load_vectors
 
     out = workdir / f"{mode.replace(' ', '-')}-{seed}.npz"
-    command = [sys.executable, "-m", "w2v_core", *COMMAND, "--seed", str(seed), *MODES[mode]]
-    command += ["--out", str(out), "--quiet"]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    began = time.perf_counter()
-    # A session of its own: a hung run's worker processes are killed with it.
-    process = subprocess.Popen(
-        command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
-    )  # fmt: skip
-    try:
-        _, stderr = process.communicate(timeout=timeout)
-        code: int | None = process.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        _, stderr = process.communicate()
-        code = None
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    run = Run(mode, seed, int(MODES[mode][-1]), code, time.perf_counter() - began)
-    run.message = lines[-1] if lines else ("hung: killed" if code is None else "")
+    argv = [*COMMAND, "--seed", str(seed), *MODES[mode], "--out", str(out), "--quiet"]
+    code, message, seconds = run_cli(argv, timeout)
+    run = Run(mode, seed, int(MODES[mode][-1]), code, seconds)
+    run.message = message
     if code == 0:
         run.measure(load_vectors(out))
         out.unlink()
