@@ -90,17 +90,20 @@ def epoch_features(config: TrainConfig, tokens: float) -> list[float]:
     """Terms of one epoch on ``tokens`` kept tokens ``T`` (:data:`EPOCH_TERMS`).
 
     ``B = block + 2 window``: each center's band row (the positive scores of
-    :mod:`w2v_core.steps`); ``X`` the negative rows per center: ``shared_pool``
-    with a shared pool (independent of ``negatives``), ``(window + 1) negatives``
-    per pair otherwise (``window + 1`` pairs per center on average);
+    :mod:`w2v_core.steps`); ``X`` the negative rows per center: the shared pool's size
+    (:func:`w2v_core.plan.pool_size`: ``shared_pool``, more at many negatives),
+    ``(window + 1) negatives`` per pair otherwise (``window + 1`` pairs per center on average);
     ``steps = T (window + 1) / pairs per step``: the Python cost of each step;
     ``T K dim``: the step bound's work, which grows with the negatives' weight.
     """
-    from w2v_core.steps import BLOCK, PAIRS_PER_STEP
+    from w2v_core.plan import BLOCK, PAIRS_PER_STEP, StepPlan
 
     pairs = config.window + 1
     band = BLOCK + 2 * config.window
-    rows = config.shared_pool if config.shared_negatives else pairs * config.negatives
+    plan = StepPlan.build(
+        config.window, config.negatives, True, config.shared_pool, config.batch_size, config.workers
+    )
+    rows = plan.pool if config.shared_negatives else pairs * config.negatives
     steps = tokens * pairs / (config.batch_size or PAIRS_PER_STEP)
     d, k = config.dim, config.negatives
     return [tokens, steps, tokens * band * d, tokens * rows * d, tokens * k * d]

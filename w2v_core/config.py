@@ -89,7 +89,7 @@ class TrainConfig:
         Seeds initialisation, subsampling, windows and negatives.
     batch_size : int
         About this many pairs per SGD step; ``0`` picks
-        :data:`w2v_core.steps.PAIRS_PER_STEP` (1,536).  Larger steps cost less
+        :data:`w2v_core.plan.PAIRS_PER_STEP` (1,536).  Larger steps cost less
         Python overhead per pair but apply updates computed from staler weights;
         :mod:`w2v_core.rowbound` keeps any size from overshooting.
     shared_negatives : bool
@@ -98,7 +98,9 @@ class TrainConfig:
         :mod:`w2v_core.steps`) instead of drawing ``K`` per pair (``False``:
         word2vec's exact sampling, the one :mod:`w2v_core.sgns` states pair by pair).
     shared_pool : int
-        Size ``P`` of that pool.
+        Smallest size ``P`` of that pool; it grows when a step asks each pool word to
+        stand for many draws (many negatives, large steps, several workers:
+        :func:`w2v_core.plan.pool_size`).
     snapshot_words : int
         *Run option.* Keep a copy of the vectors of this many most frequent words after every
         epoch, for replaying training (``0``: none).
@@ -192,16 +194,28 @@ def vector_settings(config: TrainConfig) -> dict[str, Any]:
     return values
 
 
+ENGINE_VERSION = 2
+"""Bumped whenever the same settings train different vectors (the step, its bound, the
+pool's size): part of every run key, so a disk cache filled by an older engine is
+never served as this one's run.  2: the shared pool grows with ``K`` and the workers
+(:func:`w2v_core.plan.pool_size`)."""
+
+
 def run_key(corpus_fingerprint: str, config: TrainConfig) -> str:
-    """The identity of a training run: SHA-256 of the corpus fingerprint and
-    :func:`vector_settings` of the configuration that trains (see :func:`resolve`).
+    """The identity of a training run: SHA-256 of the corpus fingerprint,
+    :func:`vector_settings` of the configuration that trains (see :func:`resolve`) and
+    :data:`ENGINE_VERSION`.
 
     "Same configuration" has this one definition for the CLI, the app, sweeps and the
     benchmark.  With one worker, equal keys give bit-identical vectors; a new
     vector-defining field changes every key, so a cache never serves a run trained
     differently.
     """
-    payload = {"corpus": corpus_fingerprint, "config": vector_settings(config)}
+    payload = {
+        "corpus": corpus_fingerprint,
+        "config": vector_settings(config),
+        "engine": ENGINE_VERSION,
+    }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from .pairs import subsample
-from .steps import StepPlan, Workspace, train_chunk
+from .plan import StepPlan
+from .steps import Workspace, train_chunk
 from .watchdog import CHECK_EVERY_STEPS, weights_ok
 
 if TYPE_CHECKING:  # pragma: no cover

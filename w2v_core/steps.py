@@ -67,13 +67,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .plan import BLOCK, StepPlan
 from .rowbound import bounded_add, members, suspect_rows
 from .sgns import sigmoid
 from .vocab import UnigramTable
-
-BLOCK = 32
-"""Centers per block.  Smaller blocks waste fewer entries outside the band
-(``2W`` of each ``b + 2W`` row are pairs) but cost more, smaller products."""
 
 
 class Workspace:
@@ -488,68 +485,6 @@ def band_pairs(band: ChunkBand, lo: int, hi: int) -> tuple[np.ndarray, np.ndarra
     centers = band.centers[lo:hi].reshape(-1)
     contexts = band.contexts[lo:hi].reshape(-1)
     return centers[layout.center], contexts[layout.context]
-
-
-PAIRS_PER_STEP = 1536
-"""Pairs per step by default (``TrainConfig.batch_size=0``): a speed choice, not a
-safety one.  Larger steps cost less Python per pair; :mod:`w2v_core.rowbound`
-keeps any step size from overshooting."""
-
-
-@dataclass(frozen=True)
-class StepPlan:
-    """How a run cuts its text into steps; fixed for the whole run.
-
-    Attributes
-    ----------
-    window, negatives : int
-        ``W`` and ``K``.
-    shared : bool
-        Shared pool (:func:`band_step_shared`) or per-pair negatives (:func:`band_step_exact`).
-    pool : int
-        ``P``, words in the shared pool.
-    block : int
-        Centers per block.
-    blocks_per_step : int
-        Blocks in one step: ``block * blocks_per_step`` centers, about
-        ``(W + 1)`` pairs each (the mean of ``2r`` for ``r ~ U{1..W}``).
-    concurrent : int
-        Workers stepping at once (``ω`` of the step bound, :mod:`w2v_core.rowbound`).
-    """
-
-    window: int
-    negatives: int
-    shared: bool
-    pool: int
-    block: int
-    blocks_per_step: int
-    concurrent: int = 1
-
-    @classmethod
-    def build(
-        cls,
-        window: int,
-        negatives: int,
-        shared: bool,
-        shared_pool: int,
-        pairs_per_step: int = 0,
-        workers: int = 1,
-    ) -> StepPlan:
-        """Choose the step size for these settings: about ``pairs_per_step`` pairs
-        (``0``: :data:`PAIRS_PER_STEP`) in whole blocks.
-
-        No cap by vocabulary, ``K`` or workers: the per-row bound of
-        :mod:`w2v_core.rowbound` holds whatever the step, and ``workers`` enters it.
-        """
-        pairs = pairs_per_step or PAIRS_PER_STEP
-        centers = max(1, pairs // (window + 1))
-        block = min(BLOCK, centers)
-        blocks_per_step = max(1, centers // block)
-        return cls(window, negatives, shared, shared_pool, block, blocks_per_step, workers)
-
-    @property
-    def centers_per_step(self) -> int:
-        return self.block * self.blocks_per_step
 
 
 def train_chunk(

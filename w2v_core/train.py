@@ -41,7 +41,8 @@ from .config import run_key as run_key
 from .config import training_key as training_key
 from .heldout import HeldOut, split_corpus
 from .loop import LOSS_INFINITE, WEIGHTS_BROKEN, ChunkLoop, Diverged, RunSpec, Step, decayed_alpha
-from .steps import StepPlan, Workspace
+from .plan import StepPlan
+from .steps import Workspace
 from .vectors import KeyedVectors
 from .vocab import UnigramTable, Vocab
 from .watchdog import diverged_error

@@ -1,0 +1,43 @@
+"""The step plan: steps of whole blocks, and a shared pool that grows with the draws."""
+
+import dataclasses
+
+import pytest
+
+from w2v_core import config as config_module
+from w2v_core.config import TrainConfig, run_key
+from w2v_core.plan import DRAWS_PER_POOL_WORD, PAIRS_PER_STEP, StepPlan, pool_size
+
+
+def test_the_default_pool_is_what_the_setting_says():
+    plan = StepPlan.build(window=5, negatives=5, shared=True, shared_pool=32)
+    assert plan.centers_per_step * 6 == PAIRS_PER_STEP
+    assert plan.pool == 32  # 1,536 pairs x 5 negatives / 240 draws per word = 32
+
+
+@pytest.mark.parametrize(
+    ("negatives", "workers", "expected"),
+    [(5, 1, 32), (15, 1, 96), (25, 1, 160), (5, 2, 64), (15, 2, 192)],
+)
+def test_the_pool_grows_so_no_word_stands_for_more_draws_than_at_the_defaults(
+    negatives, workers, expected
+):
+    plan = StepPlan.build(5, negatives, True, 32, workers=workers)
+    assert plan.pool == expected
+    pairs = plan.centers_per_step * 6
+    # Each pool word's share of the step's draws, times the workers, stays at most D.
+    assert pairs * negatives * workers / plan.pool <= DRAWS_PER_POOL_WORD
+
+
+def test_an_explicit_larger_pool_is_kept_and_small_steps_keep_the_smallest_pool():
+    assert pool_size(300, PAIRS_PER_STEP, 25, 2) == 320
+    assert pool_size(500, PAIRS_PER_STEP, 25, 2) == 500
+    assert pool_size(32, 64, 25, 2) == 32
+
+
+def test_a_run_key_names_the_engine_that_trains(monkeypatch):
+    config = TrainConfig(workers=1)
+    before = run_key("corpus", config)
+    assert run_key("corpus", dataclasses.replace(config, log_every=7)) == before  # run option
+    monkeypatch.setattr(config_module, "ENGINE_VERSION", config_module.ENGINE_VERSION + 1)
+    assert run_key("corpus", config) != before
