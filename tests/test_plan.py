@@ -17,22 +17,24 @@ def test_the_default_pool_is_what_the_setting_says():
 
 @pytest.mark.parametrize(
     ("negatives", "workers", "expected"),
-    [(5, 1, 32), (15, 1, 96), (25, 1, 160), (5, 2, 64), (15, 2, 192)],
+    [(5, 1, 32), (10, 1, 128), (15, 1, 288), (25, 1, 800), (5, 2, 64), (15, 2, 576)],
 )
-def test_the_pool_grows_so_no_word_stands_for_more_draws_than_at_the_defaults(
+def test_the_pool_grows_with_the_square_of_the_negatives_and_with_the_workers(
     negatives, workers, expected
 ):
     plan = StepPlan.build(5, negatives, True, 32, workers=workers)
     assert plan.pool == expected
     pairs = plan.centers_per_step * 6
-    # Each pool word's share of the step's draws, times the workers, stays at most D.
+    # The pool estimate's noise (K² / P) and each word's share of the draws (n K ω / P)
+    # stay at most what they are at the defaults with one worker.
+    assert negatives**2 / plan.pool <= 5**2 / 32
     assert pairs * negatives * workers / plan.pool <= DRAWS_PER_POOL_WORD
 
 
 def test_an_explicit_larger_pool_is_kept_and_small_steps_keep_the_smallest_pool():
-    assert pool_size(300, PAIRS_PER_STEP, 25, 2) == 320
-    assert pool_size(500, PAIRS_PER_STEP, 25, 2) == 500
-    assert pool_size(32, 64, 25, 2) == 32
+    assert pool_size(300, PAIRS_PER_STEP, 10, 1) == 300
+    assert pool_size(100, PAIRS_PER_STEP, 10, 1) == 128
+    assert pool_size(32, 64, 5, 2) == 32
 
 
 def test_a_run_key_names_the_engine_that_trains(monkeypatch):

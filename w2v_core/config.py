@@ -197,7 +197,7 @@ def vector_settings(config: TrainConfig) -> dict[str, Any]:
 ENGINE_VERSION = 2
 """Bumped whenever the same settings train different vectors (the step, its bound, the
 pool's size): part of every run key, so a disk cache filled by an older engine is
-never served as this one's run.  2: the shared pool grows with ``K`` and the workers
+never served as this one's run.  2: the shared pool grows with ``K²`` and the workers
 (:func:`w2v_core.plan.pool_size`)."""
 
 

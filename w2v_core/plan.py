@@ -21,31 +21,46 @@ keeps any step size from overshooting."""
 
 
 DRAWS_PER_POOL_WORD = 240
-"""Negative draws one pool word may stand for in a step, times the workers stepping at
-once: what it stands for at the default settings with one worker (1,536 pairs x K = 5
-negatives / P = 32).  A quality choice, not a safety one (see :func:`pool_size`)."""
+"""Negative draws one pool word stands for in a step at the default settings (1,536
+pairs x K = 5 negatives / P = 32 words, one worker): :func:`pool_size` keeps the pool's
+noise and its words' share of the step where they are there."""
+
+DEFAULT_NEGATIVES = 5
+"""``K`` of the default settings (word2vec's and gensim's default too)."""
 
 
 def pool_size(smallest: int, pairs: int, negatives: int, workers: int = 1) -> int:
-    r"""Words in the shared pool: ``smallest``, or more when a step asks for many draws.
+    r"""Words in the shared pool: ``smallest``, or more at many negatives or workers.
 
     .. math::
 
-        P = \max\Bigl(P_{\min},\; \Bigl\lceil \frac{n K \omega}{D} \Bigr\rceil\Bigr)
+        P = \max\Bigl(P_{\min},\;
+            \Bigl\lceil \frac{n K}{D} \cdot \frac{K}{K_0} \cdot \omega \Bigr\rceil\Bigr)
 
-    with ``n`` pairs per step, ``K`` negatives, ``ω`` workers stepping at once and
-    ``D`` = :data:`DRAWS_PER_POOL_WORD`.  Each pool word stands for ``n K / P`` draws
-    of one step, all computed from the same stale weights, so its summed update is
-    large and the step bound (:mod:`w2v_core.rowbound`) shortens it, ``ω`` times
-    more with ``ω`` workers.  With 32 words at ``K = 15`` (lee,
-    ``benchmarks.lee_repeat``) the frequent words, always in the pool, barely moved:
-    the output vectors stayed short, the input vectors grew instead, and the top-10
-    neighbours overlapped gensim's by 0.24-0.31 (per-pair sampling: about 0.6).  A
-    pool that keeps each word's share what it is at the defaults brought that to
-    0.54-0.57 with one worker.  The cost: the pool's products grow with ``P``, as
-    per-pair sampling's grow with ``K``.
+    with ``n`` pairs per step, ``K`` negatives, ``ω`` workers stepping at once,
+    ``D`` = :data:`DRAWS_PER_POOL_WORD` and ``K_0`` = :data:`DEFAULT_NEGATIVES`:
+    at the defaults with one worker, 32.  Why each factor:
+
+    * ``K²``: the pool stands for each center's ``K`` draws with ``P`` words of
+      weight ``K / P``; the noise of that estimate of the negatives' push grows as
+      ``P (K / P)² = K² / P``, so ``P ∝ K²`` keeps it at the defaults' level.
+    * ``ω``: each pool word stands for ``n K / P`` draws of one step, computed from
+      the same stale weights; the step bound (:mod:`w2v_core.rowbound`) shortens
+      such a row's update, ``ω`` times more with ``ω`` workers.
+
+    A pool too small for its ``K`` trains badly, not unstably: on the issue's lee
+    command (``K = 15``) 32 words left the frequent words, in every pool, held by the
+    bound; the two matrices drifted apart (mean norms 0.7 / 4.8 with one worker,
+    gensim 1.9 / 2.0) and the top-10 neighbours overlapped gensim's by 0.24-0.31.
+    Measured on seed 1 (``benchmarks.lee_repeat``'s probes, one worker, the bound's
+    ``ω`` set to 1 or 2): ``ω = 1``: P = 32, 90, 128, 180, 288 gave overlaps 0.24,
+    0.56, 0.59, 0.64, 0.61; ``ω = 2``: P = 180 still drifted (0.33), 256, 360, 576
+    gave 0.57, 0.63, 0.54.  This rule gives 270 and 540.  The cost: the pool's
+    products grow with ``P``, so many negatives cost the shared mode more, as they
+    cost per-pair sampling more.
     """
-    return max(smallest, -(-pairs * negatives * workers // DRAWS_PER_POOL_WORD))
+    draws = pairs * negatives * negatives * workers
+    return max(smallest, -(-draws // (DRAWS_PER_POOL_WORD * DEFAULT_NEGATIVES)))
 
 
 @dataclass(frozen=True)
