@@ -354,6 +354,16 @@ def _stop(job: TuneJob) -> None:
     job.stop()
 
 
+#: Seconds the Stop drawn outside the panel (see :func:`_job_panel`) waits for the
+#: sweep's end: that page cannot redraw the panel later, until its training ends.
+STOP_WAIT = 3.0
+
+
+def _stop_and_wait(job: TuneJob) -> None:
+    job.stop()
+    job.wait(STOP_WAIT)
+
+
 def stopping(job: TuneJob) -> bool:
     """True between a Stop and the end of the sweep's thread (a fraction of a second)."""
     return job.active and job.stop_requested
@@ -378,8 +388,10 @@ def shown_counts(job: TuneJob) -> tuple[int, int]:
     return done, total
 
 
-def _stop_button(job: TuneJob) -> None:
-    st.button("Stop", key="tune_stop", icon=":material/stop:", on_click=_stop, args=(job,))
+def _stop_button(job: TuneJob, wait: bool = False, disabled: bool = False) -> None:
+    callback = _stop_and_wait if wait else _stop
+    st.button("Stop", key="tune_stop", icon=":material/stop:", on_click=callback, args=(job,),
+              disabled=disabled)  # fmt: skip
 
 
 def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], None]) -> None:
@@ -389,11 +401,13 @@ def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], N
     this page also watches a training of its own, the whole script loops in
     :func:`dashboard.flow.watch` and a fragment cannot rerun until that training ends
     (minutes); the Stop is then drawn outside the fragment, where a click reruns the
-    page at once.
+    page at once, and waits for the sweep's end (that page cannot redraw the panel
+    later); once used it stays, disabled, as long as the page watches (the browser
+    would show the removed button, greyed, until the page's run ends).
     """
-    outside = job.active and not job.stop_requested and session.job() is not None
+    outside = session.job() is not None
     if outside:
-        _stop_button(job)
+        _stop_button(job, wait=True, disabled=not job.active or job.stop_requested)
 
     @st.fragment(run_every=REFRESH if job.active else None)
     def panel() -> None:
