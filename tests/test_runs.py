@@ -582,3 +582,15 @@ def test_memory_is_given_back_once_the_last_training_has_ended(tmp_path, corpus,
     hold.touch()
     assert second.wait(WAIT) and released.wait(WAIT)
     assert running_at_release == [0]
+
+
+def test_the_allocator_takes_the_arena_limit():
+    """The registry caps glibc's malloc arenas (``M_ARENA_MAX``) so that the threads of
+    trainings and pages share them; on glibc ``mallopt`` accepts the limit."""
+    import ctypes.util
+
+    from dashboard.runs import memory
+
+    if ctypes.util.find_library("c") is None or memory._TRIM is None:
+        pytest.skip("not glibc")
+    assert memory.limit_arenas(memory.ARENAS) is True

@@ -169,6 +169,7 @@ class RunRegistry:
         self.trainings_started = 0
         self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb, settings.disk_share)
         self.presence = Presence(settings.orphan_seconds)
+        memory.limit_arenas()  # trainings' threads share arenas: less left after them
 
     # ---- the disk cache, as the app sees it
 
