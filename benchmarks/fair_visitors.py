@@ -36,6 +36,7 @@ Usage::
 
     python -m benchmarks.fair_visitors            # both; writes results/fair_visitors.json
     python -m benchmarks.fair_visitors --sweep    # the sweep scenario only
+    python -m benchmarks.fair_visitors --floor    # its pages without the trainings (memory)
 """
 
 from __future__ import annotations
@@ -121,8 +122,10 @@ def _two_visitors(
     a, b = a_context.new_page(), b_context.new_page()
     a.goto(server.url + "/" + link)
     _settle(a)
-    facts: dict[str, Any] = {"baseline_rss_mb": _status_kb(pid, "VmRSS") / 1024}
     a.get_by_text(ASKS).first.wait_for(timeout=TIMEOUT_MS)  # minutes: not trained on arrival
+    # once the first page is drawn (before, this was read when the page had only begun:
+    # 85 MB, before the page's libraries were imported)
+    facts: dict[str, Any] = {"baseline_rss_mb": _status_kb(pid, "VmRSS") / 1024}
     return pid, facts, (a_context, a), (b_context, b)
 
 
@@ -305,6 +308,25 @@ def sweep_scenario(server: StreamlitServer, browser, shots: Path | None = None) 
     return facts
 
 
+def floor_scenario(server: StreamlitServer, browser) -> dict[str, Any]:
+    """The sweep scenario's pages without its wiki trainings: what a server holds once
+    both visitors' pages are drawn (A's Tune tab on wiki, B's demo, one toy training).
+    The settled memory of :func:`sweep_scenario` is compared with this floor."""
+    pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, SWEEP_LINK)
+    b.goto(server.url)
+    b.get_by_text(re.compile(r"Showing: toy")).first.wait_for(timeout=TIMEOUT_MS)
+    _settle(b)
+    b.reload()  # as B's page reloads in the other scenarios
+    _settle(b)
+    _queue_title(b)
+    b.wait_for_timeout(3_000)  # as long as the other scenarios let the server settle
+    facts["pages_drawn_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
+    facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
+    a_context.close()
+    b_context.close()
+    return facts
+
+
 def _until_queue_empty(b) -> dict[str, Any]:
     """Reload B's page until the server queue is empty; seconds from now."""
     began = time.perf_counter()
@@ -321,14 +343,16 @@ def _until_queue_empty(b) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    """``--sweep`` or ``--link``: that scenario only (default both); each on a fresh
-    server.  The figures of the others already in the results file are kept."""
+    """``--sweep``, ``--link`` or ``--floor``: that scenario only (default: sweep and
+    link); each on a fresh server.  The figures of the others already in the results
+    file are kept."""
     from playwright.sync_api import sync_playwright
 
     chromium = find_chromium()
     if chromium is None:
         raise SystemExit("no Chromium found")
-    chosen = [n for n in ("sweep", "link") if f"--{n}" in argv] or ["sweep", "link"]
+    chosen = [n for n in ("sweep", "link", "floor") if f"--{n}" in argv] or ["sweep", "link"]
+    scenarios = {"sweep": sweep_scenario, "link": scenario, "floor": floor_scenario}
     stored = json.loads(OUT.read_text()) if OUT.exists() else {}
     if stored and "link" not in stored and "sweep" not in stored:
         stored = {"link": stored}  # the file of the first version: the link scenario
@@ -339,7 +363,7 @@ def main(argv: list[str]) -> int:
             sync_playwright() as playwright,
         ):
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            facts = (sweep_scenario if name == "sweep" else scenario)(server, browser)
+            facts = scenarios[name](server, browser)
             browser.close()
         facts["orphan_seconds"] = ORPHAN_SECONDS
         facts["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

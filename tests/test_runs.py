@@ -552,3 +552,45 @@ def test_the_sidebars_key_names_the_run_a_budgeted_server_stores(tmp_path):
     run = train_now(registry, big, asked)
     assert run.key == choice.key
     assert registry.is_cached(choice.key)
+
+
+def test_memory_is_given_back_once_the_last_training_has_ended(tmp_path, corpus, monkeypatch):
+    """The collection and trim run after the last running training ends (a moment later,
+    so that the pages drawing that end go first), never while another one trains."""
+    from dashboard.runs import memory
+    from dashboard.runs import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "RELEASE_DELAY", 0.0)
+    hold = tmp_path / "release"
+    registry = RunRegistry(settings(tmp_path / "runs", hold_file=hold, orphan_seconds=0))
+    running_at_release: list[int] = []
+    released = threading.Event()
+
+    def release() -> bool:
+        running_at_release.append(registry.counts()[0])
+        released.set()
+        return True
+
+    monkeypatch.setattr(memory, "release", release)
+    # two sessions' trainings (one session alone keeps a slot free for others)
+    first = registry.submit(corpus, config(seed=21), owner="a").job
+    second = registry.submit(corpus, config(seed=22), owner="b").job
+    assert first is not None and second is not None
+    wait_until(lambda: first.progress is not None and second.progress is not None)
+    first.request_stop()  # ends while the second still trains (held): nothing to give back
+    assert first.wait(WAIT) and second.state == TrainingJob.RUNNING
+    hold.touch()
+    assert second.wait(WAIT) and released.wait(WAIT)
+    assert running_at_release == [0]
+
+
+def test_the_allocator_takes_the_arena_limit():
+    """The registry caps glibc's malloc arenas (``M_ARENA_MAX``) so that the threads of
+    trainings and pages share them; on glibc ``mallopt`` accepts the limit."""
+    import ctypes.util
+
+    from dashboard.runs import memory
+
+    if ctypes.util.find_library("c") is None or memory._TRIM is None:
+        pytest.skip("not glibc")
+    assert memory.limit_arenas(memory.ARENAS) is True

@@ -95,6 +95,44 @@ def test_one_stop_ends_the_whole_sweep(monkeypatch, tmp_path):
     assert any("stopped" in m for m in texts(at.markdown))
 
 
+def test_stop_says_stopped_in_the_redraw_of_its_own_click(monkeypatch, tmp_path):
+    # The click's redraw does not wait for the sweep to end: it already says "stopped",
+    # offers no Stop, and the run in progress is "stopping" (or, if it ended meanwhile,
+    # "stopped"); the runs not started are "skipped".
+    monkeypatch.setenv("W2V_HOLD_TRAINING", str(tmp_path / "never-released"))
+    at = tune_app(hp_epochs=50)
+    at.text_input(key="tune_values_window").input("1,2,3").run()
+    at.button(key="tune_start").click().run()
+    wait_for(at, lambda j: j.entries[0].status == "running")
+    at.button(key="tune_stop").click().run()
+    ok(at)
+    assert any("Sweep of window" in m and "stopped: 1 of 3 runs" in m for m in texts(at.markdown))
+    assert not [b for b in at.button if b.key == "tune_stop"]
+    (progress,) = [f for f in frames(at) if "progress" in f.columns]
+    assert list(progress["status"])[0] in ("stopping", "stopped")
+    assert list(progress["status"])[1:] == ["skipped", "skipped"]
+    wait_for(at, lambda j: not j.active)
+    (progress,) = [f for f in frames(at) if "progress" in f.columns]
+    assert list(progress["status"]) == ["stopped", "skipped", "skipped"]
+
+
+def test_a_stopping_sweep_is_shown_as_it_will_end():
+    from dashboard.tuning import Entry, TuneJob
+    from dashboard.views.tune import entry_status, shown_counts, stopping
+
+    job = TuneJob("sweep", [("window", [1, 2, 3])], "fp")
+    job.entries = [Entry({"window": w}, None) for w in (1, 2, 3)]
+    job.entries[0].status = "done"
+    job.entries[1].status = "running"
+    assert not stopping(job) and shown_counts(job) == (1, 3)
+    assert [entry_status(e, False) for e in job.entries] == ["done", "running", "waiting"]
+    job.stop()  # no run registered as current: only the request is recorded
+    assert stopping(job) and shown_counts(job) == (2, 3)
+    assert [entry_status(e, True) for e in job.entries] == ["done", "stopping", "skipped"]
+    job.state = "stopped"  # the sweep's thread has ended
+    assert not stopping(job) and shown_counts(job) == (1, 3)
+
+
 def test_bad_values_are_one_error_and_nothing_starts():
     at = tune_app()
     at.text_input(key="tune_values_window").input("2,x").run()

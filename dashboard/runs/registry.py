@@ -56,6 +56,10 @@ log = logging.getLogger(__name__)
 #: Trainings at once when a RegistrySettings is built by hand (tests, scripts);
 #: :meth:`RegistrySettings.from_env` defaults to the number of cores instead.
 DEFAULT_MAX_CONCURRENT = 2
+#: Seconds between the last training's end and giving memory back: ``gc.collect()`` holds
+#: the interpreter for 0.2-0.3 s (more under load), and the pages that draw that end (a
+#: Stop's "Training was stopped") should not wait behind it.
+RELEASE_DELAY = 2.0
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ class RunRegistry:
         self.trainings_started = 0
         self.disk = DiskCache(settings.cache_dir, settings.disk_cache_mb, settings.disk_share)
         self.presence = Presence(settings.orphan_seconds)
+        memory.limit_arenas()  # trainings' threads share arenas: less left after them
 
     # ---- the disk cache, as the app sees it
 
@@ -423,7 +428,21 @@ class RunRegistry:
                 idle = not self._running
             job.done.set()
             if idle:  # the last training ended: give its temporaries back to the system
-                memory.release()
+                self._release_later()
+
+    def _release_later(self) -> None:
+        """Give memory back :data:`RELEASE_DELAY` seconds from now, if no training is
+        running by then (the end of that one will)."""
+
+        def release() -> None:
+            with self._lock:
+                if self._running:
+                    return
+            memory.release()
+
+        timer = threading.Timer(RELEASE_DELAY, release)
+        timer.name, timer.daemon = "w2v-release", True
+        timer.start()
 
     # ---- memory
 

@@ -23,7 +23,7 @@ from w2v_core.sweep import SWEEP_HELDOUT
 
 if TYPE_CHECKING:  # pragma: no cover
     from dashboard.runs import RunInfo
-    from dashboard.tuning import TuneJob
+    from dashboard.tuning import Entry, TuneJob
     from w2v_core.corpus import Corpus
     from w2v_core.train import TrainConfig
 
@@ -343,39 +343,97 @@ def _key(corpus: Corpus, config: TrainConfig) -> str:
     return training_key(corpus, config)
 
 
-#: Seconds a click on a sweep's Stop waits for the sweep to end before the panel is
-#: drawn (it then says "stopped" at once, not at the next redraw).
+def _stop(job: TuneJob) -> None:
+    """Stop's callback: ask the sweep (or search) to stop, and return at once.
+
+    The run in progress ends after its current step, its partial model kept, and no
+    other run starts; the panel drawn right after says so (:func:`stopping`), and its
+    next redraw shows the run's end.  Waiting here for the end (up to 3 s, before)
+    held the click's redraw while the run was saved and the server collected garbage.
+    """
+    job.stop()
+
+
+#: Seconds the Stop drawn outside the panel (see :func:`_job_panel`) waits for the
+#: sweep's end: that page cannot redraw the panel later, until its training ends.
 STOP_WAIT = 3.0
 
 
-def _stop(job: TuneJob) -> None:
-    """Stop's callback (runs before the panel is drawn): stop, and wait for the end."""
+def _stop_and_wait(job: TuneJob) -> None:
     job.stop()
     job.wait(STOP_WAIT)
 
 
+def stopping(job: TuneJob) -> bool:
+    """True between a Stop and the end of the sweep's thread (a fraction of a second)."""
+    return job.active and job.stop_requested
+
+
+def entry_status(entry: Entry, ending: bool) -> str:
+    """What the panel says of one run.  While a Stop takes effect (``ending``), the run
+    in progress is "stopping" and the runs not started yet "skipped", as they will be."""
+    if ending and entry.status in ("running", "queued"):
+        return "stopping"
+    if ending and entry.status == "waiting":
+        return "skipped"
+    return entry.status + (" (cached)" if entry.cached else "")
+
+
+def shown_counts(job: TuneJob) -> tuple[int, int]:
+    """(runs finished, runs planned) as the panel says them: a stopping run counts as
+    finished (it is, as far as the sweep goes: it ends after its current step)."""
+    done, total = job.counts()
+    if stopping(job):
+        done += sum(e.status in ("running", "queued") for e in job.entries)
+    return done, total
+
+
+def _stop_button(job: TuneJob, wait: bool = False, disabled: bool = False) -> None:
+    callback = _stop_and_wait if wait else _stop
+    st.button("Stop", key="tune_stop", icon=":material/stop:", on_click=callback, args=(job,),
+              disabled=disabled)  # fmt: skip
+
+
 def _job_panel(ctx: Context, job: TuneJob, score: str, select: Callable[[str], None]) -> None:
-    """Progress per run, one Stop, and the chart (drawn again every second while running)."""
+    """Progress per run, one Stop, and the chart (drawn again every second while running).
+
+    The panel is a fragment: its redraws and a click on its Stop rerun only it.  While
+    this page also watches a training of its own, the whole script loops in
+    :func:`dashboard.flow.watch` and a fragment cannot rerun until that training ends
+    (minutes); the Stop is then drawn outside the fragment, where a click reruns the
+    page at once, and waits for the sweep's end (that page cannot redraw the panel
+    later); once used it stays, disabled, as long as the page watches (the browser
+    would show the removed button, greyed, until the page's run ends).
+    """
+    outside = session.job() is not None
+    if outside:
+        _stop_button(job, wait=True, disabled=not job.active or job.stop_requested)
 
     @st.fragment(run_every=REFRESH if job.active else None)
     def panel() -> None:
-        done, total = job.counts()
+        done, total = shown_counts(job)
         what = "Sweep" if job.kind == "sweep" else "Search"
         names = " × ".join(job.names)
-        if job.active:
+        ending = stopping(job)
+        if job.active and not ending:
             head, stop = st.columns([4, 1])
             head.markdown(f"**{what} of {md(names)}**: {done} of {total} runs finished")
-            stop.button("Stop", key="tune_stop", icon=":material/stop:",
-                        on_click=_stop, args=(job,))  # fmt: skip
+            if not outside:
+                with stop:
+                    _stop_button(job)
         else:
-            ending = {"done": "finished", "stopped": "stopped", "failed": "failed"}[job.state]
-            st.markdown(f"**{what} of {md(names)}** {ending}: {done} of {total} runs")
+            state = "stopped" if ending else job.state
+            word = {"done": "finished", "stopped": "stopped", "failed": "failed"}[state]
+            st.markdown(f"**{what} of {md(names)}** {word}: {done} of {total} runs")
+            if ending:
+                st.caption("The run in progress ends after its current step; what it has "
+                           "learnt so far is kept.")  # fmt: skip
             if job.error:
                 st.error(md(job.error))
         rows = [
             {
                 **{name: _format(entry.point.get(name)) for name in job.names},
-                "status": entry.status + (" (cached)" if entry.cached else ""),
+                "status": entry_status(entry, ending),
                 "progress": entry.fraction,
             }
             for entry in job.entries
