@@ -105,7 +105,17 @@ def _shared_server(tmp_path_factory, name: str, **env: str) -> StreamlitServer:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
+def demo_hold(tmp_path_factory) -> Path:
+    """The demo server's ``W2V_HOLD_TRAINING`` file.  It exists, so trainings run; a test
+    that needs a training surely running removes it (trainings then pause at their first
+    progress report until it exists again, or until Stop) and must put it back."""
+    path = tmp_path_factory.mktemp("demo-hold") / "release"
+    path.touch()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory, chromium, demo_hold) -> Iterator[StreamlitServer]:
     """One server whose first visitor trains the quick demo (later visitors get it from
     the cache), shared by the browser tests that only need a trained demo to look at.
 
@@ -114,7 +124,9 @@ def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
     registry (the demo is trained once, not once per module) and its one-off
     preparations (UMAP's compile).  Tests that need a cold server (first sight, the
     eager clicks during the first training) still start their own."""
-    server = _shared_server(tmp_path_factory, "demo-server", W2V_AUTOTRAIN="1")
+    server = _shared_server(
+        tmp_path_factory, "demo-server", W2V_AUTOTRAIN="1", W2V_HOLD_TRAINING=str(demo_hold)
+    )
     yield server
     server.stop()
 
