@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,8 +85,7 @@ def server_factory(tmp_path_factory, chromium) -> Iterator[Callable[..., Streaml
         return server
 
     yield start
-    for server in servers:
-        server.stop()
+    _stop_all(servers)
 
 
 #: Servers shared by the whole browser run, stopped after its last test (see below).
@@ -150,5 +150,10 @@ def pytest_runtest_teardown(item, nextitem) -> None:
     items = item.session.items
     later = items[items.index(item) + 1 :] if item in items else []
     if not any(here in Path(other.path).parents for other in later):
-        for server in _SHARED:
-            server.stop()
+        _stop_all(_SHARED)
+
+
+def _stop_all(servers: list[StreamlitServer]) -> None:
+    """Stop the servers side by side: each can take seconds to shut down, mostly waiting."""
+    with ThreadPoolExecutor(max(1, len(servers))) as pool:
+        list(pool.map(StreamlitServer.stop, servers))
