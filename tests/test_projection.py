@@ -1,7 +1,5 @@
 """Projections for the word map: shapes, determinism, and that they keep planted structure."""
 
-import time
-
 import numpy as np
 import pytest
 
@@ -90,13 +88,16 @@ def test_tsne_small_inputs():
     np.testing.assert_allclose(projection.tsne(tiny, 2), projection.pca(tiny, 2))
 
 
-def test_tsne_timing_1000_words():
-    """Not asserted: prints the time for 1,000 words x 100 dimensions (target < 5 s)."""
-    x = np.random.default_rng(0).normal(size=(1000, 100)).astype(np.float32)
-    start = time.perf_counter()
-    y = projection.tsne(x, 2, seed=0)
-    print(f"\nt-SNE 1,000 x 100: {time.perf_counter() - start:.2f} s")
-    assert y.shape == (1000, 2)
+def test_tsne_reduces_wide_vectors_first_and_keeps_their_clusters():
+    """Rows wider than TSNE_PCA_DIMS go through PCA first (the path of 100-d models).
+
+    (This was a 1,000 x 100 timing print, seconds of the suite asserting only the
+    shape; the map's time is measured by benchmarks/dashboard_latency.py.)"""
+    x, labels = blobs(n_per=40, dim=2 * projection.TSNE_PCA_DIMS)
+    assert x.shape[0] > projection.TSNE_PCA_DIMS  # both conditions of the reduction
+    y = projection.tsne(x, 2, perplexity=15, seed=0)
+    assert y.shape == (len(x), 2)
+    assert nearest_neighbour_agreement(y, labels) == 1.0
 
 
 # -- custom axes -----------------------------------------------------------------------

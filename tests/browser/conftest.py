@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,8 +85,7 @@ def server_factory(tmp_path_factory, chromium) -> Iterator[Callable[..., Streaml
         return server
 
     yield start
-    for server in servers:
-        server.stop()
+    _stop_all(servers)
 
 
 #: Servers shared by the whole browser run, stopped after its last test (see below).
@@ -105,7 +105,17 @@ def _shared_server(tmp_path_factory, name: str, **env: str) -> StreamlitServer:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
+def demo_hold(tmp_path_factory) -> Path:
+    """The demo server's ``W2V_HOLD_TRAINING`` file.  It exists, so trainings run; a test
+    that needs a training surely running removes it (trainings then pause at their first
+    progress report until it exists again, or until Stop) and must put it back."""
+    path = tmp_path_factory.mktemp("demo-hold") / "release"
+    path.touch()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory, chromium, demo_hold) -> Iterator[StreamlitServer]:
     """One server whose first visitor trains the quick demo (later visitors get it from
     the cache), shared by the browser tests that only need a trained demo to look at.
 
@@ -114,7 +124,9 @@ def demo_server(tmp_path_factory, chromium) -> Iterator[StreamlitServer]:
     registry (the demo is trained once, not once per module) and its one-off
     preparations (UMAP's compile).  Tests that need a cold server (first sight, the
     eager clicks during the first training) still start their own."""
-    server = _shared_server(tmp_path_factory, "demo-server", W2V_AUTOTRAIN="1")
+    server = _shared_server(
+        tmp_path_factory, "demo-server", W2V_AUTOTRAIN="1", W2V_HOLD_TRAINING=str(demo_hold)
+    )
     yield server
     server.stop()
 
@@ -138,5 +150,10 @@ def pytest_runtest_teardown(item, nextitem) -> None:
     items = item.session.items
     later = items[items.index(item) + 1 :] if item in items else []
     if not any(here in Path(other.path).parents for other in later):
-        for server in _SHARED:
-            server.stop()
+        _stop_all(_SHARED)
+
+
+def _stop_all(servers: list[StreamlitServer]) -> None:
+    """Stop the servers side by side: each can take seconds to shut down, mostly waiting."""
+    with ThreadPoolExecutor(max(1, len(servers))) as pool:
+        list(pool.map(StreamlitServer.stop, servers))

@@ -9,6 +9,7 @@ can be found and ``CI`` is not set; in CI a missing browser is a failure.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,18 +21,20 @@ TRAIN_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def hold(tmp_path_factory) -> Path:
+def hold(demo_hold) -> Iterator[Path]:
     """While this file is missing, the server's trainings pause at their first progress
-    report (``W2V_HOLD_TRAINING``); it exists at first, so the quick demo trains."""
-    path = tmp_path_factory.mktemp("hold") / "release"
-    path.touch()
-    return path
+    report (``W2V_HOLD_TRAINING``); it exists at first, so the quick demo trains.  Put
+    back afterwards: the server is shared with the later browser tests."""
+    yield demo_hold
+    demo_hold.touch()
 
 
 @pytest.fixture(scope="module")
-def server(server_factory, hold) -> str:
-    """``streamlit run dashboard/app.py`` on a free port with a private cache."""
-    return server_factory(W2V_AUTOTRAIN="1", W2V_HOLD_TRAINING=str(hold)).url
+def server(demo_server, hold) -> str:
+    """The shared ``streamlit run dashboard/app.py`` that trains the quick demo on open
+    (:func:`conftest.demo_server`; this module's page is a session of its own).  The
+    first browser module to run, so on a full run it is this page that trains it."""
+    return demo_server.url
 
 
 @pytest.fixture(scope="module")

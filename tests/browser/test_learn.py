@@ -85,7 +85,10 @@ GREYED = """() => [...document.querySelectorAll('[data-stale="true"]')]
 
 def test_play_leaves_no_greyed_out_stage_under_the_animation(page):
     settled(page)
-    page.get_by_label("steps", exact=True).fill("80")  # about 8 s of playing at 10 a second
+    # 30 steps: at least 3 s of frames at 10 a second, each frame a moment at which the
+    # page can be seen clean (the old page had none in the whole animation, however long;
+    # 80 steps took over 20 s of a busy suite)
+    page.get_by_label("steps", exact=True).fill("30")
     page.get_by_label("steps", exact=True).press("Enter")
     settled(page)
     page.get_by_label("speed", exact=True).click()
