@@ -71,6 +71,9 @@ SERVER_ENV = {
     "W2V_SESSION_BUDGET_MINUTES": str(BUDGET_MINUTES),
 }
 OUT = Path(__file__).parent / "results" / "fair_visitors.json"
+#: Milliseconds the benchmark waits before it reads the settled memory: the server gives
+#: memory back 2 s after the last training ends (``dashboard/runs/memory.py``).
+SETTLE_MS = 3_000
 
 
 def _settle(page) -> None:
@@ -129,8 +132,12 @@ def _two_visitors(
     return pid, facts, (a_context, a), (b_context, b)
 
 
-def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
-    """Run the two visitors; return the figures and the facts seen on the pages."""
+def scenario(
+    server: StreamlitServer, browser, shots: Path | None = None, settle_ms: int = SETTLE_MS
+) -> dict[str, Any]:
+    """Run the two visitors; return the figures and the facts seen on the pages
+    (``settle_ms``: the wait before the settled memory is read; 0 in the tests, which do
+    not check memory)."""
     pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, HUGE_LINK)
     facts["huge_link_asks_for_a_click"] = True
     facts["huge_link_trained_on_arrival"] = a.get_by_text(RUNNING).count() > 0
@@ -178,7 +185,7 @@ def scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dic
     facts["peak_rss_mb_so_far"] = _status_kb(pid, "VmHWM") / 1024
     a_context.close()  # the tab goes
     facts.update(_until_queue_empty(b))
-    b.wait_for_timeout(3_000)  # let the server release what the trainings held
+    b.wait_for_timeout(settle_ms)  # let the server release what the trainings held
     facts["settled_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
     facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
     b_context.close()
@@ -255,8 +262,11 @@ def _start_sweep(a, facts: dict[str, Any], shots: Path | None) -> None:
     _main(a).get_by_text(SWEEP_RUNNING).first.wait_for(timeout=TIMEOUT_MS)
 
 
-def sweep_scenario(server: StreamlitServer, browser, shots: Path | None = None) -> dict[str, Any]:
-    """Item 1 of the hostile pass with a sweep (see the module docstring)."""
+def sweep_scenario(
+    server: StreamlitServer, browser, shots: Path | None = None, settle_ms: int = SETTLE_MS
+) -> dict[str, Any]:
+    """Item 1 of the hostile pass with a sweep (see the module docstring); ``settle_ms``
+    as in :func:`scenario`."""
     pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, SWEEP_LINK)
     _hostile_grid(a, facts, shots)
     _start_sweep(a, facts, shots)
@@ -301,7 +311,7 @@ def sweep_scenario(server: StreamlitServer, browser, shots: Path | None = None) 
     facts["peak_rss_mb_so_far"] = _status_kb(pid, "VmHWM") / 1024
     a_context.close()
     facts.update(_until_queue_empty(b))
-    b.wait_for_timeout(3_000)  # let the server release what the trainings held
+    b.wait_for_timeout(settle_ms)  # let the server release what the trainings held
     facts["settled_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
     facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
     b_context.close()
@@ -319,7 +329,7 @@ def floor_scenario(server: StreamlitServer, browser) -> dict[str, Any]:
     b.reload()  # as B's page reloads in the other scenarios
     _settle(b)
     _queue_title(b)
-    b.wait_for_timeout(3_000)  # as long as the other scenarios let the server settle
+    b.wait_for_timeout(SETTLE_MS)  # as long as the other scenarios let the server settle
     facts["pages_drawn_rss_mb"] = _status_kb(pid, "VmRSS") / 1024
     facts["peak_rss_mb"] = _status_kb(pid, "VmHWM") / 1024
     a_context.close()

@@ -29,7 +29,7 @@ def test_a_short_training_runs_beside_a_long_one_and_a_closed_tab_stops(
     server_factory, browser, tmp_path
 ):
     server = server_factory(**SERVER_ENV)
-    facts = scenario(server, browser, _shots(tmp_path))
+    facts = scenario(server, browser, _shots(tmp_path), settle_ms=0)
     assert facts["huge_link_asks_for_a_click"] and not facts["huge_link_trained_on_arrival"]
     assert "W2V_SESSION_BUDGET_MINUTES" in facts["huge_link_refusal"]
     assert facts["long_link_asks_for_a_click"] and not facts["long_link_trained_on_arrival"]
@@ -44,7 +44,7 @@ def test_a_short_training_starts_beside_a_sweep_and_a_closed_tabs_sweep_stops(
     server_factory, browser, tmp_path
 ):
     server = server_factory(**SERVER_ENV)
-    facts = sweep_scenario(server, browser, _shots(tmp_path))
+    facts = sweep_scenario(server, browser, _shots(tmp_path), settle_ms=0)
     # the hostile grid: refused with the sliders' range before anything starts
     assert "dim 1991 is outside the sidebar's range (10 to 300)" in facts["hostile_grid_refusal"]
     assert facts["hostile_grid_start_offered"] == 0
