@@ -194,6 +194,9 @@ def scenario(
 
 #: A's sidebar for the sweep: wiki, per-pair negatives, 50 epochs (minutes per run).
 SWEEP_LINK = "?corpus=wiki&dim=100&window=5&neg=5&epochs=50&min_count=5&shared=0&seed=303&tab=tune"
+#: B's page beside the sweep: the quick demo with another seed (seconds of training on
+#: toy), so that B trains even on a server where the link scenario's B trained the demo.
+B_SWEEP_LINK = "?seed=2"
 #: A's sweep: three runs of the sidebar's settings with another window each.
 SWEEP = ("window", "2,3,4")
 #: The hostile pass's grid (the engine's limits, not the sliders').
@@ -275,7 +278,7 @@ def sweep_scenario(
     a.get_by_text("Waiting for a free training slot").first.wait_for(timeout=TIMEOUT_MS)
 
     began = time.perf_counter()
-    b.goto(server.url)
+    b.goto(server.url + "/" + B_SWEEP_LINK)
     facts.update(_follow_b(b, began))
     facts["a_sweep_running_when_b_done"] = _main(a).get_by_text(SWEEP_RUNNING).count() > 0
     _settle(b)
@@ -323,7 +326,7 @@ def floor_scenario(server: StreamlitServer, browser) -> dict[str, Any]:
     both visitors' pages are drawn (A's Tune tab on wiki, B's demo, one toy training).
     The settled memory of :func:`sweep_scenario` is compared with this floor."""
     pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, SWEEP_LINK)
-    b.goto(server.url)
+    b.goto(server.url + "/" + B_SWEEP_LINK)
     b.get_by_text(re.compile(r"Showing: toy")).first.wait_for(timeout=TIMEOUT_MS)
     _settle(b)
     b.reload()  # as B's page reloads in the other scenarios

@@ -18,6 +18,13 @@ from benchmarks.fair_visitors import SERVER_ENV, scenario, sweep_scenario
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+@pytest.fixture(scope="module")
+def fair_server(server_factory):
+    """One server for both scenarios: the first ends with an empty queue (asserted), and
+    the sweep scenario's B trains the demo with another seed, so it trains there too."""
+    return server_factory(**SERVER_ENV)
+
+
 def _shots(tmp_path: Path) -> Path:
     shots = Path(os.environ.get("W2V_ARTIFACTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
@@ -26,14 +33,14 @@ def _shots(tmp_path: Path) -> Path:
 
 @pytest.mark.timeout(600)
 def test_a_short_training_runs_beside_a_long_one_and_a_closed_tab_stops(
-    server_factory, browser, tmp_path
+    fair_server, browser, tmp_path
 ):
-    server = server_factory(**SERVER_ENV)
-    facts = scenario(server, browser, _shots(tmp_path), settle_ms=0)
+    facts = scenario(fair_server, browser, _shots(tmp_path), settle_ms=0)
     assert facts["huge_link_asks_for_a_click"] and not facts["huge_link_trained_on_arrival"]
     assert "W2V_SESSION_BUDGET_MINUTES" in facts["huge_link_refusal"]
     assert facts["long_link_asks_for_a_click"] and not facts["long_link_trained_on_arrival"]
     assert facts["a_still_running_when_b_done"] and not facts["b_saw_waiting"]
+    assert facts["b_started_s"] is not None  # B trained (its progress line), not a cached run
     assert facts["b_queue_title"].startswith("Server queue: 1 running")
     assert facts["b_sees_a_anonymously"]
     assert facts["queue_after_close"].startswith("Server queue: 0 running, 0 waiting")
@@ -41,10 +48,9 @@ def test_a_short_training_runs_beside_a_long_one_and_a_closed_tab_stops(
 
 @pytest.mark.timeout(600)
 def test_a_short_training_starts_beside_a_sweep_and_a_closed_tabs_sweep_stops(
-    server_factory, browser, tmp_path
+    fair_server, browser, tmp_path
 ):
-    server = server_factory(**SERVER_ENV)
-    facts = sweep_scenario(server, browser, _shots(tmp_path), settle_ms=0)
+    facts = sweep_scenario(fair_server, browser, _shots(tmp_path), settle_ms=0)
     # the hostile grid: refused with the sliders' range before anything starts
     assert "dim 1991 is outside the sidebar's range (10 to 300)" in facts["hostile_grid_refusal"]
     assert facts["hostile_grid_start_offered"] == 0
@@ -53,6 +59,7 @@ def test_a_short_training_starts_beside_a_sweep_and_a_closed_tabs_sweep_stops(
     assert facts["sweep_start_disabled_before_tick"]
     # B never waited for a slot, and its training ended while A's sweep ran
     assert not facts["b_saw_waiting"] and facts["a_sweep_running_when_b_done"]
+    assert facts["b_started_s"] is not None  # B trained (its progress line), not a cached run
     # B's queue: A's sweep run running, A's training waiting, both anonymous
     assert facts["b_queue_title"] == "Server queue: 1 running, 1 waiting"
     assert "visitor" in facts["b_sees_a_sweep"] and "you" not in facts["b_sees_a_sweep"]
