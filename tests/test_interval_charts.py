@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from dashboard.charts.tuning import best_verdict, interval_chart, star_text, sweep_line
-from dashboard.views.tune import run_interval
+from dashboard.scoreboard import run_interval
 
 
 def _points(intervals):
