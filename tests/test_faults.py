@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import os
-import select
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -130,19 +131,42 @@ def start(args: list[str], mode: str, prefix: list[str] | None = None) -> subpro
     )
 
 
+def _lines(process: subprocess.Popen) -> queue.Queue:
+    """The child's output lines, read by a thread of their own (one per child).
+
+    Not ``select()`` on the pipe and then ``readline()``: under load the child's KEY and
+    WRITING lines arrive together, one ``readline()`` takes both into Python's buffer,
+    and ``select()`` then waits for data already read, until the timeout (a flaky
+    failure of this module on a busy machine)."""
+    lines = getattr(process, "lines", None)
+    if lines is None:
+        lines = queue.Queue()
+
+        def pump() -> None:
+            try:
+                for line in process.stdout:
+                    lines.put(line)
+            except (OSError, ValueError):  # closed by kill()
+                pass
+            lines.put(None)
+
+        process.lines, process.pump = lines, threading.Thread(target=pump, daemon=True)
+        process.pump.start()
+    return lines
+
+
 def wait_for_line(process: subprocess.Popen, marker: str) -> str:
     """Read the child's output until a line starts with ``marker``; return that line."""
     assert process.stdout is not None
+    lines = _lines(process)
     deadline = time.monotonic() + LINE_TIMEOUT
     seen = []
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if not ready:
-            if process.poll() is not None:
-                break
-            continue
-        line = process.stdout.readline()
-        if not line:
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if line is None:  # the child closed its output (it ended)
             break
         seen.append(line)
         if line.startswith(marker):
@@ -156,6 +180,9 @@ def kill(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    pump = getattr(process, "pump", None)
+    if pump is not None:
+        pump.join(timeout=30)  # the dead group's pipe reaches its end
     if process.stdout is not None:
         process.stdout.close()
 
@@ -418,3 +445,21 @@ def test_any_error_while_reading_a_cache_entry_counts_as_damage(tmp_path, monkey
     run, warning = restarted.fetch(job.key)
     assert run is None and "damaged" in warning and "a reader bug" in warning
     assert not (tmp_path / f"{job.key}.npz").exists()
+
+
+def test_two_lines_written_at_once_are_both_seen(tmp_path):
+    """The children's markers can arrive in one write (KEY, then WRITING at once, on a
+    busy machine); the second must not wait for data the first read already took."""
+    written = tmp_path / "written"
+    code = (
+        "import pathlib, sys, time; sys.stdout.write('KEY 1\\nWRITING\\n'); sys.stdout.flush(); "
+        f"pathlib.Path({str(written)!r}).touch(); time.sleep(600)"
+    )
+    process = start([code], "")
+    deadline = time.monotonic() + LINE_TIMEOUT
+    while not written.exists():  # both lines are in the pipe before the first read
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    assert wait_for_line(process, "KEY") == "KEY 1"
+    assert wait_for_line(process, "WRITING") == "WRITING"
+    kill(process)
