@@ -1,6 +1,6 @@
 """Shared helpers of the benchmarks: corpus hand-over, child-process runs, memory, machine.
 
-Every training run happens in a fresh child process (``python -m benchmarks._measure
+Every training run happens in a fresh child process (``python -m benchmarks._child
 SPEC OUT``) so that its memory figures start from a clean interpreter and one run
 cannot warm caches or fragment the heap for the next.  The parent prepares the
 corpus once and writes it to an ``.npz`` file (:func:`save_corpus`); the child
@@ -377,44 +377,6 @@ def train_gensim(
     return result
 
 
-def child_main(spec_path: str, out_path: str) -> None:
-    """Run the job described by ``spec_path`` (JSON) and write its result to ``out_path``."""
-    spec = json.loads(Path(spec_path).read_text())
-    settings = Settings(**spec["settings"])
-    corpus = load_corpus_file(spec["corpus_path"])
-    system = spec["system"]
-    load_before = _load_average()
-    if system in ("ours", "ours_shared"):
-        result = train_ours(
-            corpus, settings, system == "ours_shared", spec["evaluate"], int(spec["workers"])
-        )
-    elif system == "gensim":
-        result = train_gensim(corpus, settings, int(spec["workers"]), spec["evaluate"])
-    elif system == "gensim_corpus_file":
-        result = train_gensim(
-            corpus, settings, int(spec["workers"]), spec["evaluate"], spec["text_path"]
-        )
-    elif system == "fasttext":
-        from benchmarks._peers import train_fasttext
-
-        result = train_fasttext(
-            spec["text_path"], Path(out_path).parent, settings, int(spec["workers"]),
-            spec["evaluate"],
-        )  # fmt: skip
-    else:
-        raise ValueError(f"unknown system {system!r}")
-    n_tokens = int(corpus.n_tokens)
-    result["load_average_before"] = load_before
-    result["load_average_after"] = _load_average()
-    result["corpus_tokens"] = n_tokens
-    result["ids_mb"] = corpus.ids.nbytes / MB
-    # One definition for every system: raw corpus words x epochs / training seconds.
-    result["words_per_sec"] = n_tokens * settings.epochs / result["seconds"]
-    result["blas"] = _blas()
-    result["w2v_core_hash"] = source_hash()
-    Path(out_path).write_text(json.dumps(result))
-
-
 def source_hash() -> str:
     """Short SHA-256 of the ``w2v_core`` sources this process imported.
 
@@ -467,7 +429,7 @@ def run_child(
     spec_path.write_text(json.dumps(spec))
     env = dict(os.environ)  # OPENBLAS_* and friends are passed on untouched
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "benchmarks._measure", str(spec_path), str(out_path)]
+    command = [sys.executable, "-m", "benchmarks._child", str(spec_path), str(out_path)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not out_path.exists():
         raise ChildError(
@@ -602,6 +564,3 @@ def fmt(value: float | None, spec: str, suffix: str = "") -> str:
     """Format a number for the table; ``None`` (not measured) becomes ``-``."""
     return "-" if value is None else format(value, spec) + suffix
 
-
-if __name__ == "__main__":
-    child_main(sys.argv[1], sys.argv[2])

@@ -3,7 +3,7 @@
 Both read a text file: the token stream every system trains on, one sentence per
 line, tokens separated by single spaces (:func:`write_corpus_text`, written once by
 the parent).  Each run happens in the same fresh child process as the others
-(:mod:`benchmarks._measure`); fastText is a further process started by that child.
+(:mod:`benchmarks._child`); fastText is a further process started by that child.
 
 What is timed
 -------------
