@@ -441,7 +441,7 @@ class RunRegistry:
             memory.release()
 
         timer = threading.Timer(RELEASE_DELAY, release)
-        timer.name, timer.daemon = "w2v-release", True
+        timer.name, timer.daemon = f"w2v-release-{id(self):x}", True  # whose release it is
         timer.start()
 
     # ---- memory
