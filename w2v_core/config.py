@@ -194,11 +194,12 @@ def vector_settings(config: TrainConfig) -> dict[str, Any]:
     return values
 
 
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 """Bumped whenever the same settings train different vectors (the step, its bound, the
 pool's size): part of every run key, so a disk cache filled by an older engine is
 never served as this one's run.  2: the shared pool grows with ``K²`` and the workers
-(:func:`w2v_core.plan.pool_size`)."""
+(:func:`w2v_core.plan.pool_size`); 3: the bound's curvature is scored position by
+position, which rounds differently in the last bits."""
 
 
 def run_key(corpus_fingerprint: str, config: TrainConfig) -> str:

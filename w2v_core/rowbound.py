@@ -188,7 +188,8 @@ def members(rows: np.ndarray, suspects: np.ndarray) -> tuple[np.ndarray, np.ndar
     that suspect's index in ``suspects`` (sorted)."""
     flat = rows.reshape(-1)
     index = np.searchsorted(suspects, flat)
-    index[index == suspects.size] = 0
+    # A row above every suspect gets index ``size``; the last suspect is not it either.
+    np.minimum(index, suspects.size - 1, out=index)
     positions = np.flatnonzero(suspects[index] == flat)
     return positions, index[positions]
 
@@ -214,7 +215,7 @@ def bounded_add(
     matrix: np.ndarray,
     parts: list[tuple[np.ndarray, np.ndarray]],
     suspects: np.ndarray,
-    curvature: Callable[[np.ndarray], np.ndarray],
+    curvature: Callable[[np.ndarray, list[tuple[np.ndarray, np.ndarray]]], np.ndarray],
     learning_rate: float,
     concurrent: int,
     work: Any = None,
@@ -225,8 +226,9 @@ def bounded_add(
     updates (never read back from ``matrix``: with two workers a read-back would
     hold the other worker's update and correction too, and two corrections of the
     same row could reverse it, which made 2-worker runs diverge);
-    ``curvature(delta)`` returns :math:`q_r` for them (in ``suspects`` order).
-    The ``updates`` arrays are scaled in place.
+    ``curvature(delta, hits)`` returns :math:`q_r` for them (in ``suspects`` order);
+    ``hits[j]`` is :func:`members` of part ``j``: where its rows name a suspect,
+    and which.  The ``updates`` arrays are scaled in place.
     """
     if suspects.size:
         flat = [(rows.reshape(-1), updates.reshape(rows.size, -1)) for rows, updates in parts]
@@ -234,7 +236,7 @@ def bounded_add(
         delta = np.zeros((suspects.size, matrix.shape[1]), dtype=np.float32)
         for (_, updates), (at, which) in zip(flat, hits, strict=True):
             add_at(delta, which, updates[at], work)
-        scale = bound_scale(delta, curvature(delta), learning_rate, concurrent)
+        scale = bound_scale(delta, curvature(delta, hits), learning_rate, concurrent)
         if (scale < 1).any():
             for (_, updates), (at, which) in zip(flat, hits, strict=True):
                 updates[at] *= scale[which][:, None]

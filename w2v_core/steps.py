@@ -68,7 +68,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .plan import BLOCK, StepPlan
-from .rowbound import bounded_add, members, suspect_rows
+from .rowbound import bounded_add, suspect_rows
 from .sgns import sigmoid
 from .vocab import UnigramTable
 
@@ -219,32 +219,28 @@ def band_step_shared(
     trace = norms.center_trace() + weight[:, 0] * pool_norm2
     suspects = suspect_rows(centers, trace, learning_rate, concurrent)
 
-    def center_curvature(delta: np.ndarray) -> np.ndarray:
-        at, which = members(centers, suspects)
+    def center_curvature(delta: np.ndarray, hits: list) -> np.ndarray:
+        [(at, which)] = hits
         change = _square(delta[which] @ u.T).sum(axis=1) * weight[at, 0]
         change += norms.center_changes(at, delta[which])
-        return np.bincount(which, weights=change, minlength=suspects.size)
+        return _per_row(which, change, delta)
 
     bounded_add(
         w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
     )
     # Contexts (weight 1) and pool words (every center, weight c K / P).
-    n_ctx = contexts.size
     pool_trace = float(weight[:, 0] @ norms.h_norm2.reshape(-1))
     trace = np.concatenate((norms.context_trace(), np.full(len(pool), pool_trace)))
     rows = np.concatenate((contexts.reshape(-1), pool))
     suspects = suspect_rows(rows, trace, learning_rate, concurrent)
 
-    def out_curvature(delta: np.ndarray) -> np.ndarray:
-        at, which = members(rows, suspects)
-        ctx = at < n_ctx
-        change = np.empty(at.size)
-        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
-        scores = _square(h @ delta[which[~ctx]].T)  # (centers, pool hits)
-        change[~ctx] = weight[:, 0] @ scores
-        return np.bincount(which, weights=change, minlength=suspects.size)
+    def out_curvature(delta: np.ndarray, hits: list) -> np.ndarray:
+        (at, which), (pool_at, pool_which) = hits
+        scores = _square(h @ delta[pool_which].T)  # (centers, pool hits)
+        pool_change = _per_row(pool_which, weight[:, 0] @ scores, delta)
+        return norms.context_curvature(at, which, delta) + pool_change
 
-    parts = [(rows, np.concatenate((grad_o.reshape(-1, d), grad_u)))]  # one scatter
+    parts = [(contexts, grad_o), (pool, grad_u)]
     bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
     return loss
 
@@ -265,35 +261,30 @@ class _Norms:
         """Σ_a mask |h_a|² per context position (flat)."""
         return np.matmul(self.h_norm2[:, None, :], self.mask).reshape(-1)
 
+    # The suspects name a few dozen positions of a step (wiki, defaults: a median of 27
+    # center positions in 8 blocks), so each position's partners are gathered and
+    # scored on their own: a block-wide product cost 4-8 times as much.
     def center_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
-        """Σ_c mask (o_c · Δ)² for center positions ``at`` moved by ``delta``."""
-        b = self.mask.shape[1]
-        blocks, slot, d_blocks = _by_block(at, b, delta)
-        change = _square(np.matmul(d_blocks, self.o[blocks].transpose(0, 2, 1)))
-        change *= self.mask[blocks]
-        return change.sum(axis=2)[slot // b, slot % b]
+        """Σ_c mask (o_c · Δ)² for center positions ``at`` (flat) moved by ``delta``."""
+        block, slot = np.divmod(at, self.mask.shape[1])
+        scores = np.matmul(self.o[block], delta[:, :, None])[:, :, 0]  # (hits, b + 2W)
+        return (_square(scores) * self.mask[block, slot]).sum(axis=1)
 
     def context_changes(self, at: np.ndarray, delta: np.ndarray) -> np.ndarray:
-        """Σ_a mask (h_a · Δ)² for context positions ``at`` moved by ``delta``."""
-        width = self.mask.shape[2]
-        blocks, slot, d_blocks = _by_block(at, width, delta)
-        change = _square(np.matmul(self.h3[blocks], d_blocks.transpose(0, 2, 1)))
-        change *= self.mask[blocks]
-        return change.sum(axis=1)[slot // width, slot % width]
+        """Σ_a mask (h_a · Δ)² for context positions ``at`` (flat) moved by ``delta``."""
+        block, slot = np.divmod(at, self.mask.shape[2])
+        scores = np.matmul(self.h3[block], delta[:, :, None])[:, :, 0]  # (hits, b)
+        return (_square(scores) * self.mask[block, :, slot]).sum(axis=1)
+
+    def context_curvature(self, at: np.ndarray, which: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        """The contexts' share of :math:`q_r` per suspect: positions ``at`` name suspect
+        ``which``, whose summed update is ``delta[which]``."""
+        return _per_row(which, self.context_changes(at, delta[which]), delta)
 
 
-def _by_block(
-    at: np.ndarray, per_block: int, delta: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The blocks that hold positions ``at``, each position's slot among them, and
-    ``delta`` laid out as ``(blocks, per_block, d)`` (zeros elsewhere): one stacked
-    product per block instead of a gathered block per position."""
-    block, offset = np.divmod(at, per_block)
-    blocks, local = np.unique(block, return_inverse=True)
-    laid = np.zeros((blocks.size, per_block, delta.shape[1]), dtype=np.float32)
-    slot = local * per_block + offset
-    laid.reshape(-1, delta.shape[1])[slot] = delta
-    return blocks, slot, laid
+def _per_row(which: np.ndarray, change: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Sum the score changes ``change`` per suspect (``which``), one total per row of ``delta``."""
+    return np.bincount(which, weights=change, minlength=len(delta))
 
 
 def _square(x: np.ndarray) -> np.ndarray:
@@ -403,8 +394,8 @@ def band_step_exact(
     trace += np.bincount(layout.center, weights=neg_norm2.sum(axis=1), minlength=trace.size)
     suspects = suspect_rows(centers, trace, learning_rate, concurrent)
 
-    def center_curvature(delta: np.ndarray) -> np.ndarray:
-        at, which = members(centers, suspects)
+    def center_curvature(delta: np.ndarray, hits: list) -> np.ndarray:
+        [(at, which)] = hits
         change = norms.center_changes(at, delta[which])
         index = np.full(trace.size, -1)
         index[at] = which
@@ -412,29 +403,23 @@ def band_step_exact(
         hit = np.flatnonzero(pair_suspect >= 0)
         scores = np.matmul(u[hit], delta[pair_suspect[hit]][:, :, None])[:, :, 0]
         negative = (_square(scores) * keep[hit]).sum(axis=1)
-        total = np.bincount(which, weights=change, minlength=suspects.size)
-        return total + np.bincount(pair_suspect[hit], weights=negative, minlength=suspects.size)
+        return _per_row(which, change, delta) + _per_row(pair_suspect[hit], negative, delta)
 
     bounded_add(
         w_in, [(centers, grad_h)], suspects, center_curvature, learning_rate, concurrent, work
     )
     # Contexts (their centers, weight 1) and negatives (the pair's center, weight keep).
-    n_ctx = contexts.size
     h_of_pair = norms.h_norm2.reshape(-1)[layout.center]
     trace = np.concatenate((norms.context_trace(), (keep * h_of_pair[:, None]).reshape(-1)))
     rows = np.concatenate((contexts.reshape(-1), noise.reshape(-1)))
     suspects = suspect_rows(rows, trace, learning_rate, concurrent)
 
-    def out_curvature(delta: np.ndarray) -> np.ndarray:
-        at, which = members(rows, suspects)
-        ctx = at < n_ctx
-        change = np.empty(at.size)
-        change[ctx] = norms.context_changes(at[ctx], delta[which[ctx]])
-        entry = at[~ctx] - n_ctx  # flat (pair, k) index of each negative hit
+    def out_curvature(delta: np.ndarray, hits: list) -> np.ndarray:
+        (at, which), (entry, noise_which) = hits  # entry: flat (pair, k) of a negative
         partner = h[layout.center[entry // k]]
-        scores = np.einsum("md,md->m", partner, delta[which[~ctx]])
-        change[~ctx] = _square(scores) * keep.reshape(-1)[entry]
-        return np.bincount(which, weights=change, minlength=suspects.size)
+        scores = np.einsum("md,md->m", partner, delta[noise_which])
+        negative = _per_row(noise_which, _square(scores) * keep.reshape(-1)[entry], delta)
+        return norms.context_curvature(at, which, delta) + negative
 
     parts = [(contexts, grad_o), (noise, grad_u)]
     bounded_add(w_out, parts, suspects, out_curvature, learning_rate, concurrent, work)
