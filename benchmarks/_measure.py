@@ -563,4 +563,3 @@ def parse_sizes(text: str) -> list[int]:
 def fmt(value: float | None, spec: str, suffix: str = "") -> str:
     """Format a number for the table; ``None`` (not measured) becomes ``-``."""
     return "-" if value is None else format(value, spec) + suffix
-

@@ -80,7 +80,13 @@ def test_heldout_loss_falls_with_training_on_a_planted_corpus(planted):
 def test_heldout_loss_rises_when_a_tiny_corpus_is_over_trained():
     tiny = corpus_from_text(planted_text(150, seed=3), name="tiny")
     config = TrainConfig(
-        dim=50, window=4, epochs=100, min_count=1, sample=0, alpha=0.05, heldout=0.3,
+        dim=50,
+        window=4,
+        epochs=100,
+        min_count=1,
+        sample=0,
+        alpha=0.05,
+        heldout=0.3,
         workers=1,  # one process: the same curve every run (two race, Hogwild)
     )
     model = train(tiny, config)

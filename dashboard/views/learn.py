@@ -102,8 +102,6 @@ def reading(text: str) -> None:
 # --------------------------------------------------------------------------- state
 
 
-
-
 def _stage() -> int:
     """The stage of the lesson's last step shown (1 to len(STAGES))."""
     return int(session.recall(session.LESSON_STAGE))

@@ -70,9 +70,7 @@ def _loss_charts(ctx: Context) -> None:
         )
     selected = [info for info in others if info.key in chosen]
     # legend labels name only what differs between the runs drawn ("dim 50", "dim 100")
-    short = differing_labels(
-        [run.info().config or {}] + [info.config or {} for info in selected]
-    )
+    short = differing_labels([run.info().config or {}] + [info.config or {} for info in selected])
     names = [f"▶ {short[0]}" if selected else f"▶ {run.label}", *short[1:]]
     step_runs = [(names[0], run.history.step_words, run.history.step_loss)]
     step_runs += [(n, i.step_words, i.step_loss) for n, i in zip(names[1:], selected, strict=True)]
