@@ -159,3 +159,70 @@ def test_scale_is_one_when_safe_and_shrinks_with_the_workers(omega):
     one = bound_scale(delta, curvature, 0.1, 1)
     assert (one < 1).all()
     np.testing.assert_allclose(bound_scale(delta, curvature, 0.1, omega), one / omega, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+@pytest.mark.parametrize("omega", [1, 2])
+def test_each_row_moves_by_its_plain_update_times_its_exact_scale(shared, omega):
+    """Every row of a step moves by s_r times its plain summed update, with
+    s_r = min(1, 8 |D_r|^2 / (omega lr q_r)) and q_r = sum_i a_i (v_i . D_r)^2 counted
+    term by term from the pairs (float64): the step's bound is the formula, exactly,
+    for the rows it shortens and the rows it leaves alone."""
+    draw = dict(seed=11, vocab=12, dim=6, tokens=400, window=4, block=8, negatives=6,
+                pool=5, lr=2.0, scale=0.4, workers=omega, shared=shared)  # fmt: skip
+    step = Step(draw)
+    if not shared:  # the step skips a negative equal to its pair's context; the reference does not
+        clash = step.noise == step.contexts[:, None]
+        step.noise[clash] = (step.contexts[:, None].repeat(step.k, 1)[clash] + 1) % draw["vocab"]
+    w_in, w_out = step.run()
+    plain_in, plain_out, q_in, q_out = _plain_updates_and_curvatures(step)
+    scaled = 0
+    for after, start, plain, q in (
+        (w_in, step.w_in, plain_in, q_in),
+        (w_out, step.w_out, plain_out, q_out),
+    ):
+        norm2 = np.einsum("rd,rd->r", plain, plain)
+        limit = omega * step.lr * q
+        scale = np.where(limit > 8 * norm2, 8 * norm2 / np.maximum(limit, 1e-300), 1.0)
+        scaled += int((scale < 0.99).sum())
+        np.testing.assert_allclose(after - start, scale[:, None] * plain, rtol=2e-3, atol=1e-5)
+    assert scaled > 0  # the rate is high enough that the bound acts on some rows
+
+
+def _plain_updates_and_curvatures(step: Step):
+    """Each row's plain summed update -lr dF/dw and its q_r, from the pairs one by one."""
+    h = step.w_in.astype(np.float64)[step.centers]
+    out = step.w_out.astype(np.float64)
+    u_pos = out[step.contexts]
+    if step.shared:
+        weight = step.k / len(step.pool)
+        g_pos = 1 / (1 + np.exp(-np.clip(np.einsum("pd,pd->p", h, u_pos), -MAX_EXP, MAX_EXP))) - 1
+        g_neg = weight / (1 + np.exp(-np.clip(h @ out[step.pool].T, -MAX_EXP, MAX_EXP)))
+        neg_rows = np.broadcast_to(step.pool, g_neg.shape)
+        u_neg = np.broadcast_to(out[step.pool], g_neg.shape + (h.shape[1],))
+        a_neg = np.full(g_neg.shape, weight)
+    else:
+        g_pos = 1 / (1 + np.exp(-np.clip(np.einsum("pd,pd->p", h, u_pos), -MAX_EXP, MAX_EXP))) - 1
+        u_neg = out[step.noise]
+        g_neg = 1 / (1 + np.exp(-np.clip(np.einsum("pd,pkd->pk", h, u_neg), -MAX_EXP, MAX_EXP)))
+        neg_rows = step.noise
+        a_neg = np.ones(g_neg.shape)
+    plain_in = np.zeros_like(step.w_in, dtype=np.float64)
+    plain_out = np.zeros_like(step.w_out, dtype=np.float64)
+    grad_h = g_pos[:, None] * u_pos + np.einsum("pk,pkd->pd", g_neg, u_neg)
+    np.add.at(plain_in, step.centers, -step.lr * grad_h)
+    np.add.at(plain_out, step.contexts, -step.lr * g_pos[:, None] * h)
+    np.add.at(
+        plain_out,
+        neg_rows.reshape(-1),
+        (-step.lr * g_neg[:, :, None] * h[:, None, :]).reshape(-1, h.shape[1]),
+    )
+    q_in = np.zeros(len(plain_in))
+    q_out = np.zeros(len(plain_out))
+    for i, (c, o) in enumerate(zip(step.centers, step.contexts, strict=True)):
+        d_in = plain_in[c]
+        q_in[c] += (u_pos[i] @ d_in) ** 2 + (a_neg[i] * (u_neg[i] @ d_in) ** 2).sum()
+        q_out[o] += (h[i] @ plain_out[o]) ** 2
+        for k, r in enumerate(neg_rows[i]):
+            q_out[r] += a_neg[i, k] * (h[i] @ plain_out[r]) ** 2
+    return plain_in, plain_out, q_in, q_out
