@@ -24,6 +24,7 @@ saw.  Everything goes to ``benchmarks/results/cost_model.json``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import random
@@ -229,16 +230,25 @@ def check(corpora: Corpora, model: budget.CostModel) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.cost_model",
+        description="Measure what a training costs and fit the app's cost model.",
+    )
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--fit", action="store_true", help="measure, fit, check on fresh runs")
+    what.add_argument("--check", action="store_true", help="fresh runs against the current model")
+    what.add_argument("--refit", action="store_true", help="fit the stored measurements again")
+    args = parser.parse_args(argv)
     started = time.perf_counter()
     stored = json.loads(OUT.read_text()) if OUT.exists() else {}
-    if "--refit" in argv:  # new model terms: fit the stored runs, check the stored checks
+    if args.refit:  # new model terms: fit the stored runs, check the stored checks
         model = fit(stored["fit_rows"])
         stored["fit"] = summary(ratios(stored["fit_rows"], model))
         stored["check_rows"] = ratios(stored["check_rows"], model)
         stored["check"] = summary(stored["check_rows"])
     else:
         corpora = Corpora()
-        if "--check" not in argv:
+        if args.fit:
             rows = run_many(corpora, N_FIT, seed=1, cap=FIT_SECONDS, toy_every=7)
             model = fit(rows)
             stored = {"fit_rows": rows, "fit": summary(ratios(rows, model))}
