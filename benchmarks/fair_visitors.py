@@ -133,11 +133,16 @@ def _two_visitors(
 
 
 def scenario(
-    server: StreamlitServer, browser, shots: Path | None = None, settle_ms: int = SETTLE_MS
+    server: StreamlitServer,
+    browser,
+    shots: Path | None = None,
+    settle_ms: int = SETTLE_MS,
+    b_link: str = "",
 ) -> dict[str, Any]:
     """Run the two visitors; return the figures and the facts seen on the pages
     (``settle_ms``: the wait before the settled memory is read; 0 in the tests, which do
-    not check memory)."""
+    not check memory; ``b_link``: what B opens, the demo by default; the tests give it
+    fewer epochs, B's training only has to be short)."""
     pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, HUGE_LINK)
     facts["huge_link_asks_for_a_click"] = True
     facts["huge_link_trained_on_arrival"] = a.get_by_text(RUNNING).count() > 0
@@ -160,7 +165,7 @@ def scenario(
     a.get_by_text(RUNNING).first.wait_for(timeout=TIMEOUT_MS)
 
     began = time.perf_counter()
-    b.goto(server.url)
+    b.goto(server.url + "/" + b_link)
     facts.update(_follow_b(b, began))
     facts["a_still_running_when_b_done"] = a.get_by_text(RUNNING).count() > 0
     _settle(b)
@@ -266,10 +271,14 @@ def _start_sweep(a, facts: dict[str, Any], shots: Path | None) -> None:
 
 
 def sweep_scenario(
-    server: StreamlitServer, browser, shots: Path | None = None, settle_ms: int = SETTLE_MS
+    server: StreamlitServer,
+    browser,
+    shots: Path | None = None,
+    settle_ms: int = SETTLE_MS,
+    b_link: str = B_SWEEP_LINK,
 ) -> dict[str, Any]:
     """Item 1 of the hostile pass with a sweep (see the module docstring); ``settle_ms``
-    as in :func:`scenario`."""
+    and ``b_link`` as in :func:`scenario`."""
     pid, facts, (a_context, a), (b_context, b) = _two_visitors(server, browser, SWEEP_LINK)
     _hostile_grid(a, facts, shots)
     _start_sweep(a, facts, shots)
@@ -278,7 +287,7 @@ def sweep_scenario(
     a.get_by_text("Waiting for a free training slot").first.wait_for(timeout=TIMEOUT_MS)
 
     began = time.perf_counter()
-    b.goto(server.url + "/" + B_SWEEP_LINK)
+    b.goto(server.url + "/" + b_link)
     facts.update(_follow_b(b, began))
     facts["a_sweep_running_when_b_done"] = _main(a).get_by_text(SWEEP_RUNNING).count() > 0
     _settle(b)

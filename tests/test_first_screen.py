@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from demo_model import quick_demo
 
 from dashboard.charts import labels, layout, projection
 from dashboard.views import overview
-from w2v_core.corpus import load_corpus
 from w2v_core.toy import ANIMALS, GENDER
-from w2v_core.train import TrainConfig, train
 from w2v_core.vectors import KeyedVectors
 
 
@@ -29,9 +28,9 @@ ANIMAL = relation_words(ANIMALS)
 
 @pytest.fixture(scope="module")
 def toy_kv() -> KeyedVectors:
-    """The Quick demo preset's run on the demo corpus (one worker: reproducible)."""
-    config = TrainConfig(dim=50, epochs=5, min_count=5, seed=1, shared_negatives=True, workers=1)
-    return train(load_corpus("toy"), config).wv
+    """The Quick demo preset's run on the demo corpus (one worker: reproducible; shared
+    with ``test_toy.py``, :func:`demo_model.quick_demo`)."""
+    return quick_demo().wv
 
 
 def overview_groups(kv: KeyedVectors) -> tuple[list[str], np.ndarray, dict[int, str]]:

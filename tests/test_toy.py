@@ -1,10 +1,10 @@
 """The toy corpus: deterministic, well formed, and SGNS really answers its planted analogies."""
 
-import importlib
 import re
 from collections import Counter
 
 import pytest
+from demo_model import quick_demo
 
 from w2v_core.corpus import load_corpus, tokenize
 from w2v_core.toy import (
@@ -115,24 +115,6 @@ def test_gensim_answers_the_planted_analogies():
     assert not set(HEADLINES) & set(misses)
 
 
-#: The dashboard's "Quick demo" preset (dashboard/sidebar.py PRESETS): what a teacher sees.
-QUICK_DEMO = dict(
-    dim=50,
-    window=5,
-    negatives=5,
-    epochs=5,
-    min_count=5,
-    sample=1e-3,
-    alpha=0.025,
-    seed=1,
-    shared_negatives=True,
-    batch_size=1024,
-    # One process: the same vectors every run.  The app trains with two, whose updates
-    # race (Hogwild); "good"'s first neighbour is a near-tie ("better" or the
-    # same-theme "happy") that flipped once in a busy-machine suite run.
-    workers=1,
-)
-
 #: The words a teacher types first, and the neighbour one of them must come first.
 FIRST_NEIGHBOUR = {
     "king": {"queen", "prince"},
@@ -165,12 +147,9 @@ def planted_group(word: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def quick_demo_model():
-    try:
-        train_module = importlib.import_module("w2v_core.train")
-        TrainConfig, train = train_module.TrainConfig, train_module.train
-    except (ImportError, AttributeError) as error:
-        pytest.skip(f"w2v_core.train is not available yet: {error}")
-    return train(load_corpus("toy"), TrainConfig(**QUICK_DEMO))
+    """The Quick demo preset's run (:func:`demo_model.quick_demo`, shared with
+    ``test_first_screen.py``: trained once)."""
+    return quick_demo()
 
 
 def test_quick_demo_answers_the_planted_analogies(quick_demo_model):
