@@ -508,9 +508,7 @@ def test_using_a_run_from_memory_keeps_its_file_young(tmp_path, corpus, monkeypa
 # --------------------------------------------------------------------------- holding a training
 
 
-def test_a_held_training_pauses_running_until_released_and_a_stop_still_ends_it(
-    tmp_path, corpus
-):
+def test_a_held_training_pauses_running_until_released_and_a_stop_still_ends_it(tmp_path, corpus):
     """``W2V_HOLD_TRAINING``: the seam the browser tests use to act while a training is
     surely running, on any machine, instead of racing one that may finish first."""
     release = tmp_path / "release"
