@@ -44,8 +44,9 @@ Negatives
 Summing into repeated rows, and the bound
 -----------------------------------------
 A word may occur at several positions of a step and be drawn as a negative
-several times; :func:`w2v_core.rowbound.row_sums` sums all updates of a row
-exactly, and each row's sum :math:`\Delta_r` is scaled by
+several times; :func:`w2v_core.rowbound.bounded_add` sums all updates of a row
+exactly (:func:`~w2v_core.rowbound.scatter_add_rounds`), and each row's sum
+:math:`\Delta_r` is scaled by
 :math:`s_r = \min(1, 8\lVert\Delta_r\rVert^2 / (\omega\,\alpha\,q_r))` before it
 is added (:mod:`w2v_core.rowbound`), with
 
@@ -235,7 +236,7 @@ def band_step_shared(
     suspects = suspect_rows(rows, trace, learning_rate, concurrent)
 
     def out_curvature(delta: np.ndarray, hits: list) -> np.ndarray:
-        (at, which), (pool_at, pool_which) = hits
+        (at, which), (_, pool_which) = hits
         scores = _square(h @ delta[pool_which].T)  # (centers, pool hits)
         pool_change = _per_row(pool_which, weight[:, 0] @ scores, delta)
         return norms.context_curvature(at, which, delta) + pool_change
