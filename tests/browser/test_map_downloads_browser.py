@@ -9,6 +9,8 @@ import struct
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,13 +59,20 @@ def test_camera_button_saves_png_and_svg_at_slide_size(page, screenshot):
     assert (width, height) == (1920, 1200)
 
     page.get_by_text("Map settings", exact=False).first.click()
-    page.locator(".st-key-map_image_format").get_by_text("SVG", exact=True).click()
-    page.wait_for_function(
-        # Plotly titles the button "Download plot as a png" for PNG, "Download plot" else
-        """() => [...document.querySelectorAll('.st-key-map_chart .modebar-btn')]
-            .some(b => b.getAttribute('data-title') === 'Download plot')""",
-        timeout=30_000,
+    choice = page.locator(".st-key-map_image_format")
+    choice.get_by_text("SVG", exact=True).click()
+    expect(choice.locator("input[type='radio']").nth(1)).to_be_checked()  # the click took
+    # Plotly titles the button "Download plot as a png" for PNG, "Download plot" else.  The
+    # chart is redrawn with the new config by the rerun the click starts: as long as a
+    # rerun may take on a busy machine (60 s, the suite's expect timeout; 30 s was
+    # exceeded once in a clean-clone run with one core kept busy).
+    titles = (
+        "[...document.querySelectorAll('.st-key-map_chart .modebar-btn')].map(b => b.dataset.title)"
     )
+    try:
+        page.wait_for_function(f"() => {titles}.includes('Download plot')", timeout=60_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"the camera button still saves PNG; modebar titles: {page.evaluate(titles)}")
     view(page, "map-settings-1280.png")
     name, data = save_image(page)
     assert name.endswith("_t-SNE_2d.svg")
