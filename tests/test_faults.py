@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -447,19 +448,19 @@ def test_any_error_while_reading_a_cache_entry_counts_as_damage(tmp_path, monkey
     assert not (tmp_path / f"{job.key}.npz").exists()
 
 
-def test_two_lines_written_at_once_are_both_seen(tmp_path):
+def test_two_lines_written_at_once_are_both_seen():
     """The children's markers can arrive in one write (KEY, then WRITING at once, on a
     busy machine); the second must not wait for data the first read already took."""
-    written = tmp_path / "written"
+    # One write of both lines, then the child waits for the kill (signal.pause).
     code = (
-        "import pathlib, sys, time; sys.stdout.write('KEY 1\\nWRITING\\n'); sys.stdout.flush(); "
-        f"pathlib.Path({str(written)!r}).touch(); time.sleep(600)"
+        "import signal, sys; sys.stdout.write('KEY 1\\nWRITING\\n'); sys.stdout.flush(); "
+        "signal.pause()"
     )
     process = start([code], "")
-    deadline = time.monotonic() + LINE_TIMEOUT
-    while not written.exists():  # both lines are in the pipe before the first read
-        assert time.monotonic() < deadline and process.poll() is None
-        time.sleep(0.05)
+    # Both lines are in the pipe before the first read: the pipe is readable once the
+    # one write has landed (nothing has read from it yet, so select() sees it all).
+    readable, _, _ = select.select([process.stdout], [], [], LINE_TIMEOUT)
+    assert readable and process.poll() is None
     assert wait_for_line(process, "KEY") == "KEY 1"
     assert wait_for_line(process, "WRITING") == "WRITING"
     kill(process)

@@ -194,17 +194,16 @@ def _plain_updates_and_curvatures(step: Step):
     h = step.w_in.astype(np.float64)[step.centers]
     out = step.w_out.astype(np.float64)
     u_pos = out[step.contexts]
+    g_pos = _clipped_sigmoid(np.einsum("pd,pd->p", h, u_pos)) - 1
     if step.shared:
         weight = step.k / len(step.pool)
-        g_pos = 1 / (1 + np.exp(-np.clip(np.einsum("pd,pd->p", h, u_pos), -MAX_EXP, MAX_EXP))) - 1
-        g_neg = weight / (1 + np.exp(-np.clip(h @ out[step.pool].T, -MAX_EXP, MAX_EXP)))
+        g_neg = weight * _clipped_sigmoid(h @ out[step.pool].T)
         neg_rows = np.broadcast_to(step.pool, g_neg.shape)
         u_neg = np.broadcast_to(out[step.pool], g_neg.shape + (h.shape[1],))
         a_neg = np.full(g_neg.shape, weight)
     else:
-        g_pos = 1 / (1 + np.exp(-np.clip(np.einsum("pd,pd->p", h, u_pos), -MAX_EXP, MAX_EXP))) - 1
         u_neg = out[step.noise]
-        g_neg = 1 / (1 + np.exp(-np.clip(np.einsum("pd,pkd->pk", h, u_neg), -MAX_EXP, MAX_EXP)))
+        g_neg = _clipped_sigmoid(np.einsum("pd,pkd->pk", h, u_neg))
         neg_rows = step.noise
         a_neg = np.ones(g_neg.shape)
     plain_in = np.zeros_like(step.w_in, dtype=np.float64)
@@ -226,3 +225,8 @@ def _plain_updates_and_curvatures(step: Step):
         for k, r in enumerate(neg_rows[i]):
             q_out[r] += a_neg[i, k] * (h[i] @ plain_out[r]) ** 2
     return plain_in, plain_out, q_in, q_out
+
+
+def _clipped_sigmoid(score: np.ndarray) -> np.ndarray:
+    """word2vec's sigmoid, its score clipped to +-6 (float64)."""
+    return 1 / (1 + np.exp(-np.clip(score, -MAX_EXP, MAX_EXP)))
