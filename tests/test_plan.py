@@ -12,12 +12,14 @@ from w2v_core.plan import DRAWS_PER_POOL_WORD, PAIRS_PER_STEP, StepPlan, pool_si
 def test_the_default_pool_is_what_the_setting_says():
     plan = StepPlan.build(window=5, negatives=5, shared=True, shared_pool=32)
     assert plan.centers_per_step * 6 == PAIRS_PER_STEP
-    assert plan.pool == 32  # 1,536 pairs x 5 negatives / 240 draws per word = 32
+    assert plan.pool == 32
+    two_workers = StepPlan.build(window=5, negatives=5, shared=True, shared_pool=32, workers=2)
+    assert two_workers.pool == 32  # 2 workers x 1,536 pairs x 5 negatives / 480 draws = 32
 
 
 @pytest.mark.parametrize(
     ("negatives", "workers", "expected"),
-    [(5, 1, 32), (10, 1, 128), (15, 1, 288), (25, 1, 800), (5, 2, 64), (15, 2, 576)],
+    [(5, 1, 32), (10, 1, 64), (15, 1, 144), (25, 1, 400), (5, 2, 32), (15, 2, 288), (25, 2, 800)],
 )
 def test_the_pool_grows_with_the_square_of_the_negatives_and_with_the_workers(
     negatives, workers, expected
@@ -25,15 +27,16 @@ def test_the_pool_grows_with_the_square_of_the_negatives_and_with_the_workers(
     plan = StepPlan.build(5, negatives, True, 32, workers=workers)
     assert plan.pool == expected
     pairs = plan.centers_per_step * 6
-    # The pool estimate's noise (K² / P) and each word's share of the draws (n K ω / P)
-    # stay at most what they are at the defaults with one worker.
-    assert negatives**2 / plan.pool <= 5**2 / 32
+    # One Hogwild round's pool noise (ω K² / P) and each word's share of its draws
+    # (n K ω / P) stay at most what they are at the defaults with two workers.
+    assert workers * negatives**2 / plan.pool <= 2 * 5**2 / 32
     assert pairs * negatives * workers / plan.pool <= DRAWS_PER_POOL_WORD
 
 
 def test_an_explicit_larger_pool_is_kept_and_small_steps_keep_the_smallest_pool():
     assert pool_size(300, PAIRS_PER_STEP, 10, 1) == 300
-    assert pool_size(100, PAIRS_PER_STEP, 10, 1) == 128
+    assert pool_size(100, PAIRS_PER_STEP, 10, 1) == 100
+    assert pool_size(100, PAIRS_PER_STEP, 10, 2) == 128
     assert pool_size(32, 64, 5, 2) == 32
 
 

@@ -194,12 +194,14 @@ def vector_settings(config: TrainConfig) -> dict[str, Any]:
     return values
 
 
-ENGINE_VERSION = 3
+ENGINE_VERSION = 4
 """Bumped whenever the same settings train different vectors (the step, its bound, the
 pool's size): part of every run key, so a disk cache filled by an older engine is
 never served as this one's run.  2: the shared pool grows with ``K²`` and the workers
 (:func:`w2v_core.plan.pool_size`); 3: the bound's curvature is scored position by
-position, which rounds differently in the last bits."""
+position, which rounds differently in the last bits; 4: the pool's rule is calibrated
+on two workers (32 words at the defaults with either worker count, half the words of
+engine 3 at other settings)."""
 
 
 def run_key(corpus_fingerprint: str, config: TrainConfig) -> str:

@@ -20,10 +20,12 @@ safety one.  Larger steps cost less Python per pair; :mod:`w2v_core.rowbound`
 keeps any step size from overshooting."""
 
 
-DRAWS_PER_POOL_WORD = 240
-"""Negative draws one pool word stands for in a step at the default settings (1,536
-pairs x K = 5 negatives / P = 32 words, one worker): :func:`pool_size` keeps the pool's
-noise and its words' share of the step where they are there."""
+DRAWS_PER_POOL_WORD = 480
+"""Negative draws one pool word stands for in one Hogwild round at the app's default
+settings: two workers, each stepping 1,536 pairs x K = 5 negatives with P = 32 words
+(2 x 240).  Measured there (wiki, seeds 1-3) the 32-word pool trains as well as
+gensim (WordSim-353 median 0.258, gensim ``workers=2`` 0.235), so :func:`pool_size`
+keeps every other setting's pool at this round's noise and load."""
 
 DEFAULT_NEGATIVES = 5
 """``K`` of the default settings (word2vec's and gensim's default too)."""
@@ -39,14 +41,19 @@ def pool_size(smallest: int, pairs: int, negatives: int, workers: int = 1) -> in
 
     with ``n`` pairs per step, ``K`` negatives, ``ω`` workers stepping at once,
     ``D`` = :data:`DRAWS_PER_POOL_WORD` and ``K_0`` = :data:`DEFAULT_NEGATIVES`:
-    at the defaults with one worker, 32.  Why each factor:
+    32 at the defaults, with one worker or two.  Why each factor:
 
     * ``K²``: the pool stands for each center's ``K`` draws with ``P`` words of
       weight ``K / P``; the noise of that estimate of the negatives' push grows as
       ``P (K / P)² = K² / P``, so ``P ∝ K²`` keeps it at the defaults' level.
-    * ``ω``: each pool word stands for ``n K / P`` draws of one step, computed from
-      the same stale weights; the step bound (:mod:`w2v_core.rowbound`) shortens
-      such a row's update, ``ω`` times more with ``ω`` workers.
+    * ``ω``: the ``ω`` workers' pools, drawn and computed from the same stale
+      weights, add up in one Hogwild round (noise ``ω K² / P``), and the step bound
+      (:mod:`w2v_core.rowbound`) shortens each worker's update ``ω`` times more.
+
+    ``D`` is calibrated on a round of two workers, the app's default: one worker at
+    ``K = 5`` then needs only 16 words and keeps ``P_min``.  (Until engine 4, ``D``
+    was 240, calibrated on one worker: the 2-worker default drew 64 words, which
+    cost it about a quarter of its speed for no better WordSim-353.)
 
     A pool too small for its ``K`` trains badly, not unstably: on the issue's lee
     command (``K = 15``) 32 words left the frequent words, in every pool, held by the
@@ -55,7 +62,7 @@ def pool_size(smallest: int, pairs: int, negatives: int, workers: int = 1) -> in
     Measured on seed 1 (``benchmarks.lee_repeat``'s probes, one worker, the bound's
     ``ω`` set to 1 or 2): ``ω = 1``: P = 32, 90, 128, 180, 288 gave overlaps 0.24,
     0.56, 0.59, 0.64, 0.61; ``ω = 2``: P = 180 still drifted (0.33), 256, 360, 576
-    gave 0.57, 0.63, 0.54.  This rule gives 270 and 540.  The cost: the pool's
+    gave 0.57, 0.63, 0.54.  This rule gives 135 and 270 there.  The cost: the pool's
     products grow with ``P``, so many negatives cost the shared mode more, as they
     cost per-pair sampling more.
     """
