@@ -29,13 +29,34 @@ def chromium() -> str:
     return path
 
 
+PATIENCE_MS = 60_000
+"""How long ``expect(...)`` and every page action (click, fill, wait_for without its own
+timeout) wait for their condition: a rerun on a busy 2-core machine, with the other
+pytest-xdist worker training beside it, can take tens of seconds (Playwright's defaults
+are 5 s and 30 s)."""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _patient_expect() -> None:
-    """``expect(...)`` retries until its condition holds: give it as long as a rerun of a
-    busy 2-core machine can take (Playwright's default is 5 s)."""
+    """``expect(...)`` retries until its condition holds, for up to :data:`PATIENCE_MS`."""
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=60_000)
+    expect.set_options(timeout=PATIENCE_MS)
+
+
+class _PatientBrowser:
+    """A Playwright browser whose new pages wait :data:`PATIENCE_MS` by default."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(PATIENCE_MS)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +67,7 @@ def browser(chromium) -> Iterator:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            yield browser
+            yield _PatientBrowser(browser)
         finally:
             browser.close()
 

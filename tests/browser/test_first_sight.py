@@ -70,12 +70,12 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         page.goto(server)
         chart = ".st-key-overview_map"
         page.locator(f"{chart} .js-plotly-plot").last.wait_for(timeout=FIRST_SIGHT_MS)
-        page.wait_for_function(f"() => ({WORDS_ON})('{chart}').length >= 20", timeout=30_000)
+        page.wait_for_function(f"() => ({WORDS_ON})('{chart}').length >= 20", timeout=60_000)
         words = page.evaluate(WORDS_ON, chart)
         assert len(words) >= 20
         assert {"king", "queen", "man", "woman"} <= set(words)  # the analogy's words, named
         main = page.locator(".stMain")
-        main.get_by_text("king − man + woman = queen").first.wait_for(timeout=30_000)
+        main.get_by_text("king − man + woman = queen").first.wait_for(timeout=60_000)
         expect(main.get_by_text("king − man + woman = queen")).to_have_count(1)
         expect(main.get_by_text("Closest words to")).to_have_count(1)
         # the map and the answer are on the first screen, no scrolling
@@ -89,7 +89,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
 
         # presentation mode: no sidebar, larger words
         page.get_by_text("Presentation mode").click()
-        page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
+        page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=60_000)
         page.wait_for_function(
             f"""() => {{ const t = document.querySelector('{chart} .textpoint text');
                  return t && parseFloat(getComputedStyle(t).fontSize) > {normal_font}; }}""",
@@ -98,7 +98,7 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         expect(main.get_by_text("king − man + woman = queen")).to_have_count(1)
         shoot(page, screenshot, "present")
         page.get_by_text("Presentation mode").click()
-        page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
+        page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=60_000)
 
         for tab in TABS[1:]:
             open_tab(page, tab)
@@ -128,7 +128,7 @@ def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
         assert main.get_by_text("were ignored").count() == 1  # still there, once
         assert page.get_by_role("tab", name="Map").get_attribute("aria-selected") == "true"
         search = page.locator(".st-key-map_query input")
-        search.wait_for(timeout=30_000)
+        search.wait_for(timeout=60_000)
         assert search.input_value() == "queen"
         page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for(timeout=60_000)
         shoot(page, screenshot, "shared-link")

@@ -45,8 +45,8 @@ def check_stage(page, number: int) -> None:
         timeout=60_000
     )
     settled(page)
-    page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=30_000)
-    page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=60_000)
+    page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=60_000)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
 
@@ -58,7 +58,7 @@ def test_every_stage_draws_and_fits(page, screenshot):
         page.get_by_role("button", name="Next ▸").click()
         check_stage(page, number)
         if number == 2:
-            page.locator(".st-key-learn_noise .js-plotly-plot").first.wait_for(timeout=30_000)
+            page.locator(".st-key-learn_noise .js-plotly-plot").first.wait_for(timeout=60_000)
         screenshot(page, f"learn-stage{number}.png")
     # Arrows in stage 4 and 5 are Plotly annotations with arrowheads.
     assert page.locator(".st-key-learn_plane .annotation-arrow-g").count() >= 2
@@ -72,7 +72,7 @@ def test_play_takes_the_steps(page, screenshot):
     page.get_by_role("button", name="Play ▸▸").click()
     page.get_by_text("Step 21 · stage 5 of 5").first.wait_for(timeout=60_000)
     settled(page)
-    page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for(timeout=60_000)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
     screenshot(page, "learn-played.png")
@@ -120,9 +120,9 @@ def test_presentation_mode_enlarges_dropdowns_and_labels(page):
     label = ".st-key-learn_speed [data-testid='stWidgetLabel'] p"
     before = px(value), px(label)
     page.get_by_text("Presentation mode").click()
-    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)
+    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=60_000)
     settled(page)
     after = px(value), px(label)
     assert after[0] >= 18 and after[1] >= 18, (before, after)  # about 13-14 px before
     page.get_by_text("Presentation mode").click()
-    page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=30_000)
+    page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=60_000)

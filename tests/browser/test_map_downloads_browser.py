@@ -101,7 +101,7 @@ def test_umap_map_and_search_take_away(page, screenshot):
     page.get_by_text("Take away the", exact=False).first.wait_for(timeout=60_000)
     button = page.locator(".st-key-map_selection_csv button")
     button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=30_000) as info:
+    with page.expect_download(timeout=60_000) as info:
         button.click()
     assert info.value.suggested_filename.endswith("_king.csv")
     rows = Path(info.value.path()).read_text(encoding="utf-8").splitlines()

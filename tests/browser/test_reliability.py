@@ -28,7 +28,7 @@ def test_check_across_seeds_and_compare_with_another_seed(page, screenshot):
     # The seeds train in the shared queue with a progress table and a Stop button.
     main.get_by_text("Most and least stable").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     bars = page.locator(".st-key-nb_seed_bars_0 .js-plotly-plot")
-    bars.last.wait_for(timeout=30_000)
+    bars.last.wait_for(timeout=60_000)
     assert main.get_by_text("stability").count() >= 1
     screenshot(page, "neighbours-seeds.png")
 

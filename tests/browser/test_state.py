@@ -133,7 +133,7 @@ def test_an_upload_error_never_changes_a_setting(demo_server, browser, screensho
         empty = tmp_path / "empty.txt"
         empty.write_bytes(b"")
         sidebar.locator("input[type='file']").set_input_files(str(empty))
-        sidebar.get_by_text("This upload cannot be used").first.wait_for(timeout=30_000)
+        sidebar.get_by_text("This upload cannot be used").first.wait_for(timeout=60_000)
         settled(page)
         screenshot(page, "upload-error-settings.png")
         for tab in TABS:  # reruns after the error

@@ -88,7 +88,7 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
             open_tab(page, tab)
             assert picked_label(page, key).startswith(label), (tab, key)
         open_tab(page, "Analogies")
-        page.get_by_text("france is to paris as italy is to: rome").first.wait_for(timeout=30_000)
+        page.get_by_text("france is to paris as italy is to: rome").first.wait_for(timeout=60_000)
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
     finally:
         page.close()
