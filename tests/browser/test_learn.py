@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from waits import keep_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -37,7 +38,7 @@ def settled(page) -> None:
         "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
         timeout=60_000,
     )
-    page.wait_for_timeout(500)  # KaTeX and Plotly lay out after the elements arrive
+    keep_still(page)  # KaTeX and Plotly lay out after the elements arrive
 
 
 def check_stage(page, number: int) -> None:

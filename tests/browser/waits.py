@@ -44,3 +44,41 @@ def keep_still(page, timeout_ms: int = 30_000) -> None:
     """Wait until the page has laid itself out again (:data:`STILL`)."""
     page.evaluate("window.__still = null")
     page.wait_for_function(STILL, polling="raf", timeout=timeout_ms)
+
+
+#: JavaScript: no script run in progress and nothing of a previous run left (stale).
+QUIET = """() => document.querySelector('[data-testid=stApp]').dataset.testScriptState
+    === 'notRunning' && !document.querySelector('[data-stale=true]')"""
+
+#: JavaScript: count every change of the app's script state from now on (a change means a
+#: run started; the count is read by :data:`RAN_AND_QUIET`).  Installed before an action,
+#: so a run that starts and ends between two polls is still seen.
+WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    if (window.__runs_observer) window.__runs_observer.disconnect();
+    window.__runs = 0;
+    window.__runs_observer = new MutationObserver(records => {
+        window.__runs += records.length;
+    });
+    window.__runs_observer.observe(
+        app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+RAN_AND_QUIET = f"() => window.__runs > 0 && ({QUIET})()"
+
+
+def quiet(page, timeout_ms: int = 60_000) -> None:
+    """Wait until no run is in progress and nothing stale is left (:data:`QUIET`)."""
+    page.wait_for_function(QUIET, timeout=timeout_ms)
+
+
+def after_rerun(page, action, timeout_ms: int = 60_000) -> None:
+    """Do ``action()`` (a click, a fill and Enter: something that reruns the script),
+    then wait until a run has started after it and is over (:data:`RAN_AND_QUIET`).
+
+    Waiting only for a quiet page right after the action could read the page before
+    the rerun the action asked for had even started."""
+    quiet(page, timeout_ms)
+    page.evaluate(WATCH_RUNS)
+    action()
+    page.wait_for_function(RAN_AND_QUIET, timeout=timeout_ms)
