@@ -161,3 +161,43 @@ def test_priority_labels_are_placed_at_the_size_they_are_drawn():
     width = {label.text: label.box.x1 - label.box.x0 for label in big}
     assert width["woman"] == pytest.approx(labels.text_size("woman", 13)[0])
     assert width["woman"] > {label.text: label.box.x1 - label.box.x0 for label in small}["woman"]
+
+
+def test_a_label_avoids_another_groups_dots_when_a_free_slot_can():
+    """A word with another group's dots just above it: its first slot ("top center") is
+    free of labels but would write the word over that group, so the label goes where it
+    covers no other group's dot; without ``groups`` the first free slot is kept."""
+    pixels = np.array([[150.0, 150.0], [145.0, 136.0], [155.0, 136.0], [150.0, 132.0]])
+    groups = [0, 1, 1, 1]
+    texts = ["horse", "a", "b", "c"]
+    plain = labels.place_labels(pixels, texts, [0], 1, 300, 300)
+    assert plain[0].position == "top center"
+    placed = labels.place_labels(pixels, texts, [0], 1, 300, 300, groups=groups)
+    assert placed[0].position != "top center"
+    assert labels.covered_dots(placed[0].box, pixels, groups, 0, 6.0) == (0, 0)
+    assert labels.covered_dots(plain[0].box, pixels, groups, 0, 6.0)[0] >= 1
+
+
+def test_with_groups_labels_still_never_overlap_and_every_cluster_is_named():
+    rng = np.random.default_rng(3)
+    pixels = rng.uniform(20, 280, (120, 2))
+    groups = rng.integers(0, 6, 120)
+    texts = [f"word{i}" for i in range(120)]
+    order = labels.label_order(np.arange(120)[::-1], groups=groups)
+    placed = labels.place_labels(pixels, texts, order, 30, 300, 300, groups=groups)
+    assert boxes_disjoint(placed)
+    assert {int(groups[p.index]) for p in placed} == set(range(6))
+
+
+def test_a_word_ringed_by_another_group_is_left_unnamed_unless_it_is_a_key_word():
+    """Every slot around "horse" would cover group 1's dots: the label goes to the next
+    word instead; a priority word (the searched one) is still named."""
+    ring = [(150 + 30 * np.cos(a), 150 + 14 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 24)]
+    inner = [(150 + 16 * np.cos(a), 150 + 9 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 16)]
+    pixels = np.array([[150.0, 150.0], [60.0, 60.0], *ring, *inner])
+    groups = [0, 0] + [1] * (len(ring) + len(inner))
+    texts = ["horse", "calf"] + [f"w{i}" for i in range(len(ring) + len(inner))]
+    placed = labels.place_labels(pixels, texts, [0, 1], 1, 300, 300, groups=groups)
+    assert [p.text for p in placed] == ["calf"]
+    key = labels.place_labels(pixels, texts, [0, 1], 1, 300, 300, always=1, groups=groups)
+    assert key[0].text == "horse"

@@ -219,6 +219,7 @@ def place_labels(
     obstacles: Sequence[Box] = (),
     room: float = 0.0,
     always_font_size: float | None = None,
+    groups: Sequence[int] | None = None,
 ) -> list[Label]:
     """Greedy non-overlapping labels.
 
@@ -250,6 +251,13 @@ def place_labels(
     always_font_size : float, optional
         The font of the first ``always`` rows' labels when it differs (highlighted
         words are drawn a size larger).
+    groups : sequence of int, optional
+        Each row's cluster.  Given, a label takes, among its free slots, the one that
+        covers the fewest dots of *other* clusters (then of its own; ties: the order of
+        ``positions``): a word written over another group's dots reads as a member of
+        that group (:func:`covered_dots`).  A word outside the first ``always`` rows
+        whose every free slot covers another group's dots gets no label (the next word
+        in ``order`` is offered one instead).
 
     Returns
     -------
@@ -270,11 +278,21 @@ def place_labels(
         taken = boxes if is_priority else kept
         size = (always_font_size or font_size) if is_priority else font_size
         label = None
+        best: tuple[int, int] | None = None
         for position in positions:
             box = label_box(x, y, texts[row], position, size, marker_size)
-            if box.inside(width, height) and not any(box.overlaps(b) for b in taken):
+            if not box.inside(width, height) or any(box.overlaps(b) for b in taken):
+                continue
+            if groups is None:
                 label = Label(int(row), texts[row], position, box)
                 break
+            cost = covered_dots(box, pixels, groups, int(row), marker_size)
+            if best is None or cost < best:
+                best, label = cost, Label(int(row), texts[row], position, box)
+            if cost == (0, 0):
+                break
+        if label is not None and best is not None and best[0] > 0 and not is_priority:
+            label = None  # every free slot writes over another group: leave it unnamed
         if label is None and is_priority:
             w, h = text_size(texts[row], size)
             for dx, dy in CALLOUTS:
@@ -290,6 +308,20 @@ def place_labels(
             kept.append(Box(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad))
             frequent += 0 if is_priority else 1
     return placed
+
+
+def covered_dots(
+    box: Box, pixels: np.ndarray, groups: Sequence[int], row: int, marker_size: float
+) -> tuple[int, int]:
+    """How many dots a label of ``row`` in ``box`` would cover: ``(of other clusters,
+    of its own cluster)``, its own dot left out.  A dot counts when its centre lies
+    within the box grown by the dot's radius (text over half a dot hides it too)."""
+    r = marker_size / 2
+    x, y = pixels[:, 0], pixels[:, 1]
+    under = (x >= box.x0 - r) & (x <= box.x1 + r) & (y >= box.y0 - r) & (y <= box.y1 + r)
+    under[row] = False
+    same = np.asarray(groups) == groups[row]
+    return int(np.count_nonzero(under & ~same)), int(np.count_nonzero(under & same))
 
 
 def is_meaningful(word: str) -> bool:

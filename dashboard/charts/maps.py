@@ -391,6 +391,7 @@ def _place_2d_labels(
         # no label may hide a highlighted dot
         obstacles=[labels.marker_box(*pixels[i], LABEL_MARKER) for i in priority],
         room=font_size * 0.5 if compact else 0.0,  # a small map: keep its key words clear
+        groups=groups,  # a word is not written over another group's dots when it can help it
     )
     positions = {label.index: label.position for label in placed}
     callouts = {label.index: label.offset for label in placed if label.offset}
