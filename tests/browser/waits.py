@@ -66,19 +66,33 @@ WATCH_RUNS = """() => {
 
 RAN_AND_QUIET = f"() => window.__runs > 0 && ({QUIET})()"
 
+#: JavaScript: what :func:`after_rerun` reports when its wait runs out.
+SEEN = """() => ({
+    runs: window.__runs,
+    state: (document.querySelector('[data-testid=stApp]') || {dataset: {}}).dataset.testScriptState,
+    stale: document.querySelectorAll('[data-stale=true]').length,
+    apps: document.querySelectorAll('[data-testid=stApp]').length,
+})"""
+
 
 def quiet(page, timeout_ms: int = 60_000) -> None:
     """Wait until no run is in progress and nothing stale is left (:data:`QUIET`)."""
     page.wait_for_function(QUIET, timeout=timeout_ms)
 
 
-def after_rerun(page, action, timeout_ms: int = 60_000) -> None:
+def after_rerun(page, action, timeout_ms: int = 90_000) -> None:
     """Do ``action()`` (a click, a fill and Enter: something that reruns the script),
     then wait until a run has started after it and is over (:data:`RAN_AND_QUIET`).
 
     Waiting only for a quiet page right after the action could read the page before
-    the rerun the action asked for had even started."""
+    the rerun the action asked for had even started.  The wait is as long as
+    :func:`open_tab`'s: a tab's rerun beside the other pytest-xdist worker's training,
+    on a machine with more load than that, once took over 60 s."""
     quiet(page, timeout_ms)
     page.evaluate(WATCH_RUNS)
     action()
-    page.wait_for_function(RAN_AND_QUIET, timeout=timeout_ms)
+    try:
+        page.wait_for_function(RAN_AND_QUIET, timeout=timeout_ms)
+    except Exception as error:  # say what the page showed: no run seen, or never quiet
+        seen = page.evaluate(SEEN)
+        raise AssertionError(f"no finished rerun after the action: {seen}") from error
