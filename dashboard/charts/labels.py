@@ -277,22 +277,13 @@ def place_labels(
             continue  # outside the visible range (e.g. zoomed in): nothing to label
         taken = boxes if is_priority else kept
         size = (always_font_size or font_size) if is_priority else font_size
-        label = None
-        best: tuple[int, int] | None = None
-        for position in positions:
-            box = label_box(x, y, texts[row], position, size, marker_size)
-            if not box.inside(width, height) or any(box.overlaps(b) for b in taken):
-                continue
-            if groups is None:
-                label = Label(int(row), texts[row], position, box)
-                break
-            cost = covered_dots(box, pixels, groups, int(row), marker_size)
-            if best is None or cost < best:
-                best, label = cost, Label(int(row), texts[row], position, box)
-            if cost == (0, 0):
-                break
-        if label is not None and best is not None and best[0] > 0 and not is_priority:
-            label = None  # every free slot writes over another group: leave it unnamed
+        slots = [label_box(x, y, texts[row], position, size, marker_size) for position in positions]
+        free = [
+            (position, box)
+            for position, box in zip(positions, slots, strict=True)
+            if box.inside(width, height) and not any(box.overlaps(b) for b in taken)
+        ]
+        label = _best_slot(free, int(row), texts[row], pixels, groups, marker_size, is_priority)
         if label is None and is_priority:
             w, h = text_size(texts[row], size)
             for dx, dy in CALLOUTS:
@@ -308,6 +299,32 @@ def place_labels(
             kept.append(Box(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad))
             frequent += 0 if is_priority else 1
     return placed
+
+
+def _best_slot(
+    free: Sequence[tuple[str, Box]],
+    row: int,
+    text: str,
+    pixels: np.ndarray,
+    groups: Sequence[int] | None,
+    marker_size: float,
+    is_priority: bool,
+) -> Label | None:
+    """The label of ``row`` in the best of its ``free`` slots (in the order tried):
+    without ``groups`` the first; with them the one covering the fewest dots of other
+    groups, then of its own (:func:`covered_dots`), and none for an ordinary word whose
+    every free slot covers another group's dots."""
+    if not free:
+        return None
+    if groups is None:
+        position, box = free[0]
+        return Label(row, text, position, box)
+    costs = [covered_dots(box, pixels, groups, row, marker_size) for _, box in free]
+    best = min(range(len(free)), key=costs.__getitem__)  # first of equals: the slot order
+    if costs[best][0] > 0 and not is_priority:
+        return None  # every free slot writes over another group: leave it unnamed
+    position, box = free[best]
+    return Label(row, text, position, box)
 
 
 def covered_dots(

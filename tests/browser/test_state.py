@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from waits import after_rerun, open_tab, quiet
 
 from dashboard.sidebar import PRESETS
 
@@ -82,6 +81,12 @@ def click_tabs_until_trained(page, release: Path, clicks_held: int = 3) -> int:
     return clicks
 
 
+def settled(page) -> None:
+    """Wait until no script run is in progress (the status widget disappears)."""
+    page.wait_for_timeout(500)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+
+
 # The cause of the reset this test used to find (1 of 4 cold tries, every setting at its
 # slider's minimum): a browser that mounts a slider afresh can report the slider's proto
 # default before it applies the value sent through session state, and that default was
@@ -99,7 +104,7 @@ def test_eager_tab_clicks_during_the_first_training_never_change_a_setting(
         page.goto(server.url)
         clicks = click_tabs_until_trained(page, release)
         assert clicks >= 3, clicks  # the clicks did come during the first training
-        quiet(page)
+        settled(page)
         assert sidebar_settings(page) == expected_settings()
         sidebar = page.locator(".stSidebar")
         expect(sidebar.get_by_text("Trained before"), "it was trained just now").to_have_count(0)
@@ -116,7 +121,7 @@ def first_visit(browser, url: str):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(url)
     page.locator(".stMain").get_by_text("Showing: toy").first.wait_for(timeout=TRAIN_TIMEOUT * 1000)
-    quiet(page)
+    settled(page)
     return page
 
 
@@ -129,16 +134,17 @@ def test_an_upload_error_never_changes_a_setting(demo_server, browser, screensho
         empty.write_bytes(b"")
         sidebar.locator("input[type='file']").set_input_files(str(empty))
         sidebar.get_by_text("This upload cannot be used").first.wait_for(timeout=60_000)
-        quiet(page)
+        settled(page)
         screenshot(page, "upload-error-settings.png")
         for tab in TABS:  # reruns after the error
-            open_tab(page, tab)
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(300)
         sidebar.get_by_text("Built-in corpus", exact=True).click()
         # the corpus list is drawn only by a run that saw the click (the preset radio,
         # drawn before it in the same run, then follows it too); waiting only for a quiet
         # status widget could read the sidebar between two reruns on a busy machine
         sidebar.locator(".st-key-builtin").wait_for(timeout=60_000)
-        quiet(page)
+        settled(page)
         shown = sidebar_settings(page)
         assert shown == expected_settings()
     finally:
@@ -153,10 +159,12 @@ def test_a_preset_picked_after_the_first_visit_is_kept_by_the_next_change(
     quality = PRESETS["Quality"]
     page = first_visit(browser, demo_server.url)
     try:
-        after_rerun(page, page.locator(".stSidebar").get_by_text("Quality", exact=True).click)
+        page.locator(".stSidebar").get_by_text("Quality", exact=True).click()
+        settled(page)
         seed = page.locator(".st-key-hp_seed input")
         seed.fill("5")
-        after_rerun(page, lambda: seed.press("Enter"))
+        seed.press("Enter")
+        settled(page)
         shown = sidebar_settings(page)
         screenshot(page, "preset-then-seed.png")
         assert {key: shown[key] for key in SLIDERS} == {key: quality[key] for key in SLIDERS}

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from waits import after_rerun, open_tab, quiet
+from waits import open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,6 +32,11 @@ PICKED = [("Analogies", "an_method", "3CosMul"), ("Map", "map_method", "PCA")]
 def server(demo_server):
     """The shared server with the demo trained (this test's page is its own session)."""
     return demo_server
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(400)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
 def has_typed(page, key: str, text: str) -> bool:
@@ -60,17 +65,18 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
     try:
         page.goto(server.url)
         page.locator(".stMain").get_by_text("Showing: toy").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
-        quiet(page)
+        settle(page)
         screenshot(page, "visit-training.png")
         for tab, key, text in TYPED:
             open_tab(page, tab)
             box = page.locator(f".st-key-{key} input")
             box.fill(text)
-            after_rerun(page, lambda box=box: box.press("Enter"))
+            box.press("Enter")
+            settle(page)
         for tab, key, label in PICKED:
             open_tab(page, tab)
-            choice = page.locator(f".st-key-{key}").get_by_text(label)
-            after_rerun(page, choice.click)
+            page.locator(f".st-key-{key}").get_by_text(label).click()
+            settle(page)
         for tab in ["Evaluate", "Training", "Export / import", "Map", "Neighbours", "Training"]:
             open_tab(page, tab)
             screenshot(page, f"visit-{tab.split()[0].lower()}.png")
