@@ -201,3 +201,17 @@ def test_a_word_ringed_by_another_group_is_left_unnamed_unless_it_is_a_key_word(
     assert [p.text for p in placed] == ["calf"]
     key = labels.place_labels(pixels, texts, [0, 1], 1, 300, 300, always=1, groups=groups)
     assert key[0].text == "horse"
+
+
+def test_labels_side_by_side_keep_a_gap_so_two_words_never_read_as_one():
+    """ "newspapers" and "full" once touched on the first screen ("newspapersfull")."""
+    rng = np.random.default_rng(5)
+    pixels = rng.uniform(10, 290, (150, 2))
+    texts = [f"word{i}" for i in range(150)]
+    placed = labels.place_labels(pixels, texts, list(range(150)), 60, 300, 300, font_size=12)
+    assert len(placed) > 20
+    for i, a in enumerate(placed):
+        for b in placed[i + 1 :]:
+            if a.box.y0 < b.box.y1 and b.box.y0 < a.box.y1:  # on the same line
+                apart = max(b.box.x0 - a.box.x1, a.box.x0 - b.box.x1)
+                assert apart >= labels.GAP * 12 - 1e-9, (a.text, b.text, apart)

@@ -43,6 +43,12 @@ def marker_offset(marker_size: float) -> float:
     return marker_size / 2 / 0.8 + 1.0 if marker_size > 0 else 0.0
 
 
+GAP = 0.25
+"""Free space kept left and right of every placed label, in font sizes: text boxes
+are estimates, and two labels whose boxes only touched ("newspapers" beside "full")
+read as one word on the first screen."""
+
+
 POSITIONS = (
     "top center",
     "bottom center",
@@ -70,6 +76,10 @@ class Box:
         return (
             self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
         )
+
+    def grown(self, dx: float, dy: float) -> Box:
+        """The box with ``dx`` more pixels left and right and ``dy`` above and below."""
+        return Box(self.x0 - dx, self.y0 - dy, self.x1 + dx, self.y1 + dy)
 
     def inside(self, width: float, height: float) -> bool:
         """True if the box lies within ``[0, width] x [0, height]``."""
@@ -293,10 +303,9 @@ def place_labels(
                     break
         if label is not None:
             placed.append(label)
-            b = label.box
-            boxes.append(b)
-            pad = room if is_priority else 0.0
-            kept.append(Box(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad))
+            gap = GAP * font_size  # two words side by side must not read as one
+            boxes.append(label.box.grown(gap, 0))
+            kept.append(label.box.grown(max(room, gap), room) if is_priority else boxes[-1])
             frequent += 0 if is_priority else 1
     return placed
 
