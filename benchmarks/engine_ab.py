@@ -19,6 +19,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 CASES = {
@@ -47,15 +48,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path)
     options = parser.parse_args(argv)
     roots = {"A": options.a.resolve(), "B": options.b.resolve()}
-    out = Path("/tmp") / "engine-ab.npz"
     results: dict[str, dict[str, list[int]]] = {case: {"A": [], "B": []} for case in CASES}
-    for repeat in range(options.repeats):
-        order = ["A", "B"] if repeat % 2 == 0 else ["B", "A"]
-        for case, args in CASES.items():
-            for name in order:
-                speed = words_per_sec(roots[name], args, repeat + 1, out)
-                results[case][name].append(speed)
-                print(f"repeat {repeat + 1}  {case:26s} {name}  {speed:>9,} words/s", flush=True)
+    with tempfile.TemporaryDirectory(prefix="engine-ab-") as work:
+        out = Path(work) / "model.npz"  # each run overwrites it
+        for repeat in range(options.repeats):
+            order = ["A", "B"] if repeat % 2 == 0 else ["B", "A"]
+            for case, args in CASES.items():
+                for name in order:
+                    speed = words_per_sec(roots[name], args, repeat + 1, out)
+                    results[case][name].append(speed)
+                    line = f"repeat {repeat + 1}  {case:26s} {name}  {speed:>9,} words/s"
+                    print(line, flush=True)
     print()
     for case, by in results.items():
         a, b = statistics.median(by["A"]), statistics.median(by["B"])

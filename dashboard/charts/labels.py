@@ -23,7 +23,7 @@ most are never the ones thinned out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -274,6 +274,7 @@ def place_labels(
     list of Label
         Pairwise non-overlapping boxes, inside the plot, in placement order.
     """
+    clusters = None if groups is None else np.asarray(groups)
     placed: list[Label] = []
     boxes: list[Box] = list(obstacles)  # what a priority label may not touch
     kept: list[Box] = list(obstacles)  # the same with ``room`` around priority labels
@@ -287,13 +288,15 @@ def place_labels(
             continue  # outside the visible range (e.g. zoomed in): nothing to label
         taken = boxes if is_priority else kept
         size = (always_font_size or font_size) if is_priority else font_size
-        slots = [label_box(x, y, texts[row], position, size, marker_size) for position in positions]
-        free = [
+        free = (  # lazily: most words take their first free slot
             (position, box)
-            for position, box in zip(positions, slots, strict=True)
-            if box.inside(width, height) and not any(box.overlaps(b) for b in taken)
-        ]
-        label = _best_slot(free, int(row), texts[row], pixels, groups, marker_size, is_priority)
+            for position in positions
+            if (box := label_box(x, y, texts[row], position, size, marker_size)).inside(
+                width, height
+            )
+            and not any(box.overlaps(b) for b in taken)
+        )
+        label = _best_slot(free, int(row), texts[row], pixels, clusters, marker_size, is_priority)
         if label is None and is_priority:
             w, h = text_size(texts[row], size)
             for dx, dy in CALLOUTS:
@@ -311,29 +314,30 @@ def place_labels(
 
 
 def _best_slot(
-    free: Sequence[tuple[str, Box]],
+    free: Iterable[tuple[str, Box]],
     row: int,
     text: str,
     pixels: np.ndarray,
-    groups: Sequence[int] | None,
+    groups: np.ndarray | None,
     marker_size: float,
     is_priority: bool,
 ) -> Label | None:
     """The label of ``row`` in the best of its ``free`` slots (in the order tried):
     without ``groups`` the first; with them the one covering the fewest dots of other
-    groups, then of its own (:func:`covered_dots`), and none for an ordinary word whose
-    every free slot covers another group's dots."""
-    if not free:
-        return None
-    if groups is None:
-        position, box = free[0]
-        return Label(row, text, position, box)
-    costs = [covered_dots(box, pixels, groups, row, marker_size) for _, box in free]
-    best = min(range(len(free)), key=costs.__getitem__)  # first of equals: the slot order
-    if costs[best][0] > 0 and not is_priority:
-        return None  # every free slot writes over another group: leave it unnamed
-    position, box = free[best]
-    return Label(row, text, position, box)
+    groups, then of its own (:func:`covered_dots`; the first of equals), and none for
+    an ordinary word whose every free slot covers another group's dots."""
+    best: tuple[tuple[int, int], str, Box] | None = None
+    for position, box in free:
+        if groups is None:
+            return Label(row, text, position, box)
+        cost = covered_dots(box, pixels, groups, row, marker_size)
+        if best is None or cost < best[0]:
+            best = (cost, position, box)
+        if cost == (0, 0):
+            break
+    if best is None or (best[0][0] > 0 and not is_priority):
+        return None  # no free slot, or each writes over another group: leave it unnamed
+    return Label(row, text, best[1], best[2])
 
 
 def covered_dots(

@@ -33,7 +33,7 @@ PATIENCE_MS = 60_000
 """How long ``expect(...)`` and every page action (click, fill, wait_for without its own
 timeout) wait for their condition: a rerun on a busy 2-core machine, with the other
 pytest-xdist worker training beside it, can take tens of seconds (Playwright's defaults
-are 5 s and 30 s)."""
+are 5 s and 30 s).  The tests name a timeout only when they need a longer one."""
 
 
 @pytest.fixture(scope="session", autouse=True)

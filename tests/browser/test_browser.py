@@ -57,31 +57,31 @@ def test_quick_demo_trains_and_shows_the_loss_chart_and_the_map(page, screenshot
     screenshot(page, "dashboard-training.png")
 
     page.get_by_role("tab", name="Map").click()
-    page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for(timeout=60_000)
+    page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for()
     assert main.locator(".js-plotly-plot").count() >= 2  # the map and the training replay
     screenshot(page, "dashboard-map.png")
 
     page.get_by_role("tab", name="Analogies").click()
-    main.get_by_text("man is to king as woman is to: queen").first.wait_for(timeout=60_000)
+    main.get_by_text("man is to king as woman is to: queen").first.wait_for()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
 def test_training_shows_progress_and_stop_keeps_the_partial_model(page, screenshot, hold):
     page.get_by_role("tab", name="Training").click()
     page.locator(".stSidebar").get_by_text("Quality", exact=True).click()
-    page.get_by_text("116 early English Wikipedia articles").first.wait_for(timeout=60_000)
+    page.get_by_text("116 early English Wikipedia articles").first.wait_for()
     # Let the rerun finish (the sliders show the preset) before clicking again.
     epochs = page.locator(".st-key-hp_epochs [data-testid='stSliderThumbValue']")
-    epochs.get_by_text("10", exact=True).first.wait_for(timeout=60_000)
+    epochs.get_by_text("10", exact=True).first.wait_for()
     hold.unlink()  # the training pauses at its first report: Stop surely finds it running
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text("words/s").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     screenshot(page, "dashboard-progress.png")
     page.get_by_role("button", name="Stop", exact=True).click()
-    page.get_by_text("Training was stopped").first.wait_for(timeout=60_000)
+    page.get_by_text("Training was stopped").first.wait_for()
     main = page.locator(".stMain")
     # The notice can come a redraw before the caption: wait for the stopped run to be shown.
-    main.get_by_text("Showing: wiki: dim 100").first.wait_for(timeout=60_000)
-    main.get_by_text("(stopped)").first.wait_for(timeout=60_000)
+    main.get_by_text("Showing: wiki: dim 100").first.wait_for()
+    main.get_by_text("(stopped)").first.wait_for()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     screenshot(page, "dashboard-stopped.png")

@@ -70,12 +70,12 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
         page.goto(server)
         chart = ".st-key-overview_map"
         page.locator(f"{chart} .js-plotly-plot").last.wait_for(timeout=FIRST_SIGHT_MS)
-        page.wait_for_function(f"() => ({WORDS_ON})('{chart}').length >= 20", timeout=60_000)
+        page.wait_for_function(f"() => ({WORDS_ON})('{chart}').length >= 20")
         words = page.evaluate(WORDS_ON, chart)
         assert len(words) >= 20
         assert {"king", "queen", "man", "woman"} <= set(words)  # the analogy's words, named
         main = page.locator(".stMain")
-        main.get_by_text("king − man + woman = queen").first.wait_for(timeout=60_000)
+        main.get_by_text("king − man + woman = queen").first.wait_for()
         expect(main.get_by_text("king − man + woman = queen")).to_have_count(1)
         expect(main.get_by_text("Closest words to")).to_have_count(1)
         # the map and the answer are on the first screen, no scrolling
@@ -89,24 +89,21 @@ def test_cold_first_visit_shows_a_labelled_map_and_an_answer(server, browser, sc
 
         # presentation mode: no sidebar, larger words
         page.get_by_text("Presentation mode").click()
-        page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=60_000)
+        page.locator("[data-testid='stSidebar']").wait_for(state="hidden")
         page.wait_for_function(
             f"""() => {{ const t = document.querySelector('{chart} .textpoint text');
-                 return t && parseFloat(getComputedStyle(t).fontSize) > {normal_font}; }}""",
-            timeout=60_000,
+                 return t && parseFloat(getComputedStyle(t).fontSize) > {normal_font}; }}"""
         )
         expect(main.get_by_text("king − man + woman = queen")).to_have_count(1)
         shoot(page, screenshot, "present")
         page.get_by_text("Presentation mode").click()
-        page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=60_000)
+        page.locator("[data-testid='stSidebar']").wait_for(state="visible")
 
         for tab in TABS[1:]:
             open_tab(page, tab)
             page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=90_000)
             if tab == "Map":
-                page.wait_for_function(
-                    f"() => ({WORDS_ON})('.st-key-map_chart').length >= 20", timeout=60_000
-                )
+                page.wait_for_function(f"() => ({WORDS_ON})('.st-key-map_chart').length >= 20")
             expect(page.locator("[data-testid='stException']"), str(tab)).to_have_count(0)
             # every table fits the page: no column out of view (the runs table was)
             for scroll, client in page.evaluate(TABLE_WIDTHS):
@@ -128,14 +125,14 @@ def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
         assert main.get_by_text("were ignored").count() == 1  # still there, once
         assert page.get_by_role("tab", name="Map").get_attribute("aria-selected") == "true"
         search = page.locator(".st-key-map_query input")
-        search.wait_for(timeout=60_000)
+        search.wait_for()
         assert search.input_value() == "queen"
-        page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for(timeout=60_000)
+        page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for()
         shoot(page, screenshot, "shared-link")
 
         # the URL follows the view: switch to the Overview, copy the address
         page.get_by_role("tab", name="Overview").click()
-        page.wait_for_url("**tab=overview**", timeout=60_000)
+        page.wait_for_url("**tab=overview**")
         copied = page.url
         assert "dim=20" in copied and "word=queen" in copied and "evil" not in copied
     finally:
@@ -146,7 +143,7 @@ def test_a_shared_link_reopens_the_same_view(server, browser, screenshot):
         other.goto(copied)
         main = other.locator(".stMain")
         main.get_by_text("Showing: toy: dim 20").first.wait_for(timeout=FIRST_SIGHT_MS)
-        main.get_by_text("Closest words to “queen”").first.wait_for(timeout=60_000)
+        main.get_by_text("Closest words to “queen”").first.wait_for()
         assert other.get_by_role("tab", name="Overview").get_attribute("aria-selected") == "true"
         expect(other.get_by_text("were ignored")).to_have_count(0)
     finally:

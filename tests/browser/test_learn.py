@@ -34,20 +34,15 @@ def page(plain_server, browser):
 
 def settled(page) -> None:
     """Wait until the rerun is over: no element of the previous run is left (stale)."""
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-        timeout=60_000,
-    )
+    page.wait_for_function("() => document.querySelectorAll('[data-stale=\"true\"]').length === 0")
     keep_still(page)  # KaTeX and Plotly lay out after the elements arrive
 
 
 def check_stage(page, number: int) -> None:
-    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").first.wait_for(
-        timeout=60_000
-    )
+    page.get_by_text(f"Step 1 · stage {number} of 5: {STAGES[number - 1]}").first.wait_for()
     settled(page)
-    page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for(timeout=60_000)
-    page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for(timeout=60_000)
+    page.locator(".st-key-learn_plane .js-plotly-plot").first.wait_for()
+    page.locator(".st-key-learn_strip .js-plotly-plot").first.wait_for()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
 
@@ -59,7 +54,7 @@ def test_every_stage_draws_and_fits(page, screenshot):
         page.get_by_role("button", name="Next ▸").click()
         check_stage(page, number)
         if number == 2:
-            page.locator(".st-key-learn_noise .js-plotly-plot").first.wait_for(timeout=60_000)
+            page.locator(".st-key-learn_noise .js-plotly-plot").first.wait_for()
         screenshot(page, f"learn-stage{number}.png")
     # Arrows in stage 4 and 5 are Plotly annotations with arrowheads.
     assert page.locator(".st-key-learn_plane .annotation-arrow-g").count() >= 2
@@ -71,9 +66,9 @@ def test_play_takes_the_steps(page, screenshot):
     page.get_by_label("speed", exact=True).click()
     page.get_by_text("instant", exact=True).last.click()
     page.get_by_role("button", name="Play ▸▸").click()
-    page.get_by_text("Step 21 · stage 5 of 5").first.wait_for(timeout=60_000)
+    page.get_by_text("Step 21 · stage 5 of 5").first.wait_for()
     settled(page)
-    page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for(timeout=60_000)
+    page.locator(".st-key-learn_loss .js-plotly-plot").first.wait_for()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert page.evaluate(OVERFLOWING) == []
     screenshot(page, "learn-played.png")
@@ -97,14 +92,13 @@ def test_play_leaves_no_greyed_out_stage_under_the_animation(page):
     settled(page)
     page.get_by_role("button", name="Play ▸▸").click()
     # while it plays, the previous stage is gone, not greyed out beneath the frames
-    page.get_by_text("Playing: step").first.wait_for(timeout=60_000)
+    page.get_by_text("Playing: step").first.wait_for()
     # A rerun greys what it has not redrawn yet for a moment: wait for an instant at which
     # the page is clean while a frame of the animation is on it (one condition, checked in
     # the browser). The old page kept the previous stage greyed out under the frames for
     # the whole animation, so no such instant came.
     page.wait_for_function(
-        f"() => ({GREYED})() === 0 && document.body.innerText.includes('Playing: step')",
-        timeout=60_000,
+        f"() => ({GREYED})() === 0 && document.body.innerText.includes('Playing: step')"
     )
     assert page.locator("h3").filter(has_text="· stage").count() == 0  # no stage under it
     page.get_by_text("stage 5 of 5").first.wait_for(timeout=120_000)
@@ -121,9 +115,9 @@ def test_presentation_mode_enlarges_dropdowns_and_labels(page):
     label = ".st-key-learn_speed [data-testid='stWidgetLabel'] p"
     before = px(value), px(label)
     page.get_by_text("Presentation mode").click()
-    page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=60_000)
+    page.locator("[data-testid='stSidebar']").wait_for(state="hidden")
     settled(page)
     after = px(value), px(label)
     assert after[0] >= 18 and after[1] >= 18, (before, after)  # about 13-14 px before
     page.get_by_text("Presentation mode").click()
-    page.locator("[data-testid='stSidebar']").wait_for(state="visible", timeout=60_000)
+    page.locator("[data-testid='stSidebar']").wait_for(state="visible")

@@ -25,7 +25,7 @@ def page(demo_server, browser):
     page.goto(demo_server.url)
     page.locator(".st-key-overview_map .js-plotly-plot").last.wait_for(timeout=TRAIN_TIMEOUT_MS)
     page.get_by_role("tab", name="Map").click()
-    page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for(timeout=60_000)
+    page.locator(".st-key-map_chart .js-plotly-plot").last.wait_for()
     yield page
     page.close()
 
@@ -34,7 +34,7 @@ def save_image(page) -> tuple[str, bytes]:
     """Click the map's camera button; the file name and bytes of what it saves."""
     chart = page.locator(".st-key-map_chart .js-plotly-plot").last
     chart.hover()
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download() as info:
         chart.locator(".modebar-btn[data-title^='Download plot']").click()
     download = info.value
     artifacts = os.environ.get("W2V_ARTIFACTS")
@@ -70,7 +70,7 @@ def test_camera_button_saves_png_and_svg_at_slide_size(page, screenshot):
         "[...document.querySelectorAll('.st-key-map_chart .modebar-btn')].map(b => b.dataset.title)"
     )
     try:
-        page.wait_for_function(f"() => {titles}.includes('Download plot')", timeout=60_000)
+        page.wait_for_function(f"() => {titles}.includes('Download plot')")
     except PlaywrightTimeout:
         pytest.fail(f"the camera button still saves PNG; modebar titles: {page.evaluate(titles)}")
     view(page, "map-settings-1280.png")
@@ -84,7 +84,7 @@ def test_camera_button_saves_png_and_svg_at_slide_size(page, screenshot):
 def test_umap_map_and_search_take_away(page, screenshot):
     page.locator(".st-key-map_method").get_by_text("UMAP", exact=True).click()
     preparing = page.get_by_text("Preparing UMAP", exact=False).first
-    preparing.wait_for(timeout=60_000)
+    preparing.wait_for()
     preparing.scroll_into_view_if_needed()
     view(page, "map-umap-preparing-1280.png")  # the one-off compile, shown as it happens
     page.wait_for_function(  # the UMAP map drawn, and the page done redrawing
@@ -98,10 +98,10 @@ def test_umap_map_and_search_take_away(page, screenshot):
     screenshot(page, "map-umap-full.png")
     page.locator(".st-key-map_query input").fill("king")
     page.locator(".st-key-map_query input").press("Enter")
-    page.get_by_text("Take away the", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("Take away the", exact=False).first.wait_for()
     button = page.locator(".st-key-map_selection_csv button")
     button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=60_000) as info:
+    with page.expect_download() as info:
         button.click()
     assert info.value.suggested_filename.endswith("_king.csv")
     rows = Path(info.value.path()).read_text(encoding="utf-8").splitlines()

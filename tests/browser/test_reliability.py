@@ -28,7 +28,7 @@ def test_check_across_seeds_and_compare_with_another_seed(page, screenshot):
     # The seeds train in the shared queue with a progress table and a Stop button.
     main.get_by_text("Most and least stable").first.wait_for(timeout=TRAIN_TIMEOUT_MS)
     bars = page.locator(".st-key-nb_seed_bars_0 .js-plotly-plot")
-    bars.last.wait_for(timeout=60_000)
+    bars.last.wait_for()
     assert main.get_by_text("stability").count() >= 1
     screenshot(page, "neighbours-seeds.png")
 
@@ -37,8 +37,8 @@ def test_check_across_seeds_and_compare_with_another_seed(page, screenshot):
     box.locator("input").click()
     page.keyboard.type("seed 2")
     page.keyboard.press("Enter")
-    main.get_by_text("What changed between the two runs").first.wait_for(timeout=60_000)
-    page.locator(".st-key-nb_change_map .js-plotly-plot").last.wait_for(timeout=60_000)
+    main.get_by_text("What changed between the two runs").first.wait_for()
+    page.locator(".st-key-nb_change_map .js-plotly-plot").last.wait_for()
     assert page.locator(".st-key-nb_change_map .annotation").count() >= 1  # the arrows
     assert page.locator("[data-testid='stException']").count() == 0
     screenshot(page, "neighbours-compare.png")

@@ -63,7 +63,7 @@ def click_tabs_until_trained(page, release: Path, clicks_held: int = 3) -> int:
     The server holds its first training (``W2V_HOLD_TRAINING``) until ``release`` exists:
     the first ``clicks_held`` clicks surely land while it trains, however fast the
     machine; then it is released and the clicking goes on until it has finished."""
-    page.get_by_role("tab", name="Training").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Training").wait_for()
     clicks, deadline = 0, time.monotonic() + TRAIN_TIMEOUT
     showing = page.locator(".stMain").get_by_text("Showing: toy")
     while showing.count() == 0:
@@ -84,7 +84,7 @@ def click_tabs_until_trained(page, release: Path, clicks_held: int = 3) -> int:
 def settled(page) -> None:
     """Wait until no script run is in progress (the status widget disappears)."""
     page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
 
 
 # The cause of the reset this test used to find (1 of 4 cold tries, every setting at its
@@ -133,7 +133,7 @@ def test_an_upload_error_never_changes_a_setting(demo_server, browser, screensho
         empty = tmp_path / "empty.txt"
         empty.write_bytes(b"")
         sidebar.locator("input[type='file']").set_input_files(str(empty))
-        sidebar.get_by_text("This upload cannot be used").first.wait_for(timeout=60_000)
+        sidebar.get_by_text("This upload cannot be used").first.wait_for()
         settled(page)
         screenshot(page, "upload-error-settings.png")
         for tab in TABS:  # reruns after the error
@@ -143,7 +143,7 @@ def test_an_upload_error_never_changes_a_setting(demo_server, browser, screensho
         # the corpus list is drawn only by a run that saw the click (the preset radio,
         # drawn before it in the same run, then follows it too); waiting only for a quiet
         # status widget could read the sidebar between two reruns on a busy machine
-        sidebar.locator(".st-key-builtin").wait_for(timeout=60_000)
+        sidebar.locator(".st-key-builtin").wait_for()
         settled(page)
         shown = sidebar_settings(page)
         assert shown == expected_settings()

@@ -36,7 +36,7 @@ def server(demo_server):
 
 def settle(page) -> None:
     page.wait_for_timeout(400)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
 
 
 def has_typed(page, key: str, text: str) -> bool:
@@ -88,7 +88,7 @@ def test_inputs_survive_every_tab_and_nothing_is_fetched_from_elsewhere(
             open_tab(page, tab)
             assert picked_label(page, key).startswith(label), (tab, key)
         open_tab(page, "Analogies")
-        page.get_by_text("france is to paris as italy is to: rome").first.wait_for(timeout=60_000)
+        page.get_by_text("france is to paris as italy is to: rome").first.wait_for()
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
     finally:
         page.close()
