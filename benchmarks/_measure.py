@@ -105,7 +105,7 @@ def load_corpus_file(path: str | os.PathLike[str]) -> Any:
     """Read a corpus written by :func:`save_corpus` back into a ``Corpus``."""
     from w2v_core.corpus import Corpus
 
-    with np.load(path) as data:
+    with np.load(path, allow_pickle=False) as data:
         blob = data["words"].tobytes().decode("utf-8")
         return Corpus(
             name=str(data["name"]),
